@@ -1,0 +1,287 @@
+//! The operator's use cases: products, subscriptions, minting, importing and revoking keys.
+
+use anyhow::{anyhow, bail, Context as _};
+use chrono::NaiveDate;
+
+use super::App;
+use crate::domain::{records::GuildId, records::Product, records::Subscription, ProductKey, Term};
+use crate::store::{KeyFilter, KeyListing, NewKey, NewSubscription};
+
+/// Keys to mint.
+#[derive(Debug, Clone)]
+pub struct KeyBatch {
+    pub product_sku: String,
+    pub seats: i64,
+    pub term: Term,
+    pub count: usize,
+    pub batch: Option<String>,
+    pub expires_on: Option<NaiveDate>,
+}
+
+/// A CSV row that could not be imported; nothing was imported.
+#[derive(Debug, thiserror::Error)]
+#[error("line {line}: {reason}")]
+pub struct ImportError {
+    pub line: u64,
+    pub reason: String,
+}
+
+const MAX_SEATS: i64 = 1_000_000;
+const MAX_GENERATE: usize = 100_000;
+
+fn check_seats(seats: i64) -> anyhow::Result<()> {
+    if !(1..=MAX_SEATS).contains(&seats) {
+        bail!("seats must be between 1 and {MAX_SEATS}, not {seats}");
+    }
+    Ok(())
+}
+
+/// SKUs are upper-case letters, digits, '-' and '_'.
+pub fn normalise_sku(sku: &str) -> anyhow::Result<String> {
+    let sku = sku.trim().to_ascii_uppercase();
+    let ok = !sku.is_empty()
+        && sku.len() <= 64
+        && sku
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && sku
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric());
+    if !ok {
+        bail!("a SKU is 1 to 64 letters, digits, '-' or '_' (like BUSINESS-STANDARD), not {sku:?}");
+    }
+    Ok(sku)
+}
+
+impl App {
+    pub async fn add_product(
+        &self,
+        sku: &str,
+        name: &str,
+        max_seats: Option<i64>,
+    ) -> anyhow::Result<Product> {
+        let sku = normalise_sku(sku)?;
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            bail!("a product name has 1 to 100 characters");
+        }
+        if let Some(max) = max_seats {
+            check_seats(max).context("--max-seats")?;
+        }
+        self.store
+            .create_product(&sku, name, max_seats)
+            .await?
+            .ok_or_else(|| anyhow!("product {sku} already exists"))
+    }
+
+    pub async fn create_subscription(
+        &self,
+        guild: GuildId,
+        product_sku: &str,
+        name: &str,
+        seats: i64,
+        ends_on: NaiveDate,
+    ) -> anyhow::Result<Subscription> {
+        let sku = normalise_sku(product_sku)?;
+        let product = self
+            .store
+            .product(&sku)
+            .await?
+            .ok_or_else(|| anyhow!("unknown product {sku} (see `licensebot products list`)"))?;
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            bail!("a subscription name has 1 to 100 characters");
+        }
+        check_seats(seats)?;
+        if let Some(max) = product.max_seats {
+            if seats > max {
+                bail!(
+                    "{} allows at most {max} licenses, not {seats}",
+                    product.name
+                );
+            }
+        }
+        if guild.0 == 0 {
+            bail!("a guild id is a Discord snowflake, not 0");
+        }
+        self.store
+            .create_subscription(NewSubscription {
+                guild,
+                product_sku: &sku,
+                name,
+                seats,
+                ends_on,
+            })
+            .await?
+            .ok_or_else(|| {
+                anyhow!(
+                    "guild {} already has a subscription named {name:?}",
+                    guild.0
+                )
+            })
+    }
+
+    /// Mints keys from the operating system's CSPRNG and stores their digests; the keys
+    /// themselves are returned once, for the operator to hand out, and never stored.
+    pub async fn generate_keys(&self, batch: &KeyBatch) -> anyhow::Result<Vec<ProductKey>> {
+        let sku = normalise_sku(&batch.product_sku)?;
+        self.store
+            .product(&sku)
+            .await?
+            .ok_or_else(|| anyhow!("unknown product {sku} (see `licensebot products list`)"))?;
+        check_seats(batch.seats)?;
+        if !(1..=MAX_GENERATE).contains(&batch.count) {
+            bail!("--count must be between 1 and {MAX_GENERATE}");
+        }
+        let label = check_batch(batch.batch.as_deref())?;
+        let mut rng = rand::rngs::OsRng;
+        loop {
+            let keys: Vec<ProductKey> = (0..batch.count)
+                .map(|_| ProductKey::generate(&mut rng))
+                .collect();
+            let rows: Vec<NewKey> = keys
+                .iter()
+                .map(|k| NewKey {
+                    digest: k.digest(),
+                    tail: k.tail(),
+                    product_sku: sku.clone(),
+                    seats: batch.seats,
+                    term: batch.term,
+                    expires_on: batch.expires_on,
+                    batch: label.clone(),
+                })
+                .collect();
+            match self.store.insert_keys(&rows).await? {
+                Ok(_) => return Ok(keys),
+                // A collision in ~114 bits is practically impossible; mint again rather than fail.
+                Err(_) => continue,
+            }
+        }
+    }
+
+    /// Imports `key,product,seats,term[,expires][,batch]` rows: all of them or, on the first
+    /// bad row, none (the error names its line).
+    pub async fn import_keys<R: std::io::Read>(&self, csv_source: R) -> anyhow::Result<usize> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .comment(Some(b'#'))
+            .from_reader(csv_source);
+        let mut rows = Vec::new();
+        let mut products = std::collections::HashMap::new();
+        for record in reader.records() {
+            let record = record.map_err(|e| {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                ImportError {
+                    line,
+                    reason: "not a CSV row".into(),
+                }
+            })?;
+            let line = record.position().map(|p| p.line()).unwrap_or(0);
+            let fail = |reason: String| ImportError { line, reason };
+            let field = |i: usize| record.get(i).unwrap_or("").trim();
+            // A header row is allowed on the first line.
+            if line == 1 && field(0).eq_ignore_ascii_case("key") {
+                continue;
+            }
+            if record.len() < 4 || record.len() > 6 {
+                return Err(fail(format!(
+                    "expected key,product,seats,term[,expires][,batch], found {} columns",
+                    record.len()
+                ))
+                .into());
+            }
+            let key = ProductKey::parse(field(0))
+                .map_err(|e| fail(format!("not a valid product key: {e}")))?;
+            let sku = normalise_sku(field(1)).map_err(|e| fail(e.to_string()))?;
+            if !products.contains_key(&sku) {
+                let known = self.store.product(&sku).await?.is_some();
+                products.insert(sku.clone(), known);
+            }
+            if products.get(&sku) != Some(&true) {
+                return Err(fail(format!("unknown product {sku}")).into());
+            }
+            let seats: i64 = field(2)
+                .parse()
+                .map_err(|_| fail(format!("seats {:?} is not a number", field(2))))?;
+            check_seats(seats).map_err(|e| fail(e.to_string()))?;
+            let term: Term = field(3)
+                .parse()
+                .map_err(|e: crate::domain::TermError| fail(e.to_string()))?;
+            let expires_on = match field(4) {
+                "" => None,
+                s => Some(
+                    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                        .map_err(|_| fail(format!("expiry {s:?} is not a YYYY-MM-DD date")))?,
+                ),
+            };
+            let batch = check_batch(Some(field(5)).filter(|b| !b.is_empty()))
+                .map_err(|e| fail(e.to_string()))?;
+            rows.push((
+                line,
+                NewKey {
+                    digest: key.digest(),
+                    tail: key.tail(),
+                    product_sku: sku,
+                    seats,
+                    term,
+                    expires_on,
+                    batch,
+                },
+            ));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for (line, row) in &rows {
+            if !seen.insert(row.digest) {
+                return Err(ImportError {
+                    line: *line,
+                    reason: "the same key appears twice in the file".into(),
+                }
+                .into());
+            }
+        }
+        let keys: Vec<NewKey> = rows.iter().map(|(_, k)| k.clone()).collect();
+        match self.store.insert_keys(&keys).await? {
+            Ok(n) => Ok(n),
+            Err(index) => Err(ImportError {
+                line: rows.get(index).map(|(l, _)| *l).unwrap_or(0),
+                reason: "this key is already known".into(),
+            }
+            .into()),
+        }
+    }
+
+    pub async fn list_keys(&self, filter: &KeyFilter) -> anyhow::Result<Vec<KeyListing>> {
+        self.store.list_keys(filter).await
+    }
+
+    /// Revokes keys by batch or by key; returns how many were revoked (redeemed keys stay
+    /// redeemed).
+    pub async fn revoke_keys(&self, batch: Option<&str>, keys: &[String]) -> anyhow::Result<u64> {
+        match (batch, keys.is_empty()) {
+            (Some(batch), true) => Ok(self.store.revoke_batch(batch).await?),
+            (None, false) => {
+                let mut digests = Vec::new();
+                for (i, typed) in keys.iter().enumerate() {
+                    let key = ProductKey::parse(typed)
+                        .map_err(|e| anyhow!("key {} is not a valid product key: {e}", i + 1))?;
+                    digests.push(key.digest());
+                }
+                Ok(self.store.revoke_keys(&digests).await?.len() as u64)
+            }
+            _ => bail!("give either --batch LABEL or one or more keys"),
+        }
+    }
+}
+
+fn check_batch(batch: Option<&str>) -> anyhow::Result<Option<String>> {
+    match batch.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(b) if b.chars().count() <= 100 && !b.chars().any(char::is_control) => {
+            Ok(Some(b.to_string()))
+        }
+        Some(_) => bail!("a batch label has at most 100 printable characters"),
+    }
+}

@@ -1,0 +1,75 @@
+//! Two kinds of error: what the admin did wrong (shown to them, localised, nothing
+//! changed) and everything else (logged with context; they see "something went wrong,
+//! nothing was changed" and an error id).
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::{
+    records::{GuildId, UserId},
+    KeyRefusal, RuleError,
+};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UserError {
+    /// The command was used outside a server.
+    NotInGuild,
+    /// Neither Manage Server nor the manager role.
+    NotAllowed,
+    SubscriptionNotFound,
+    NoKeysEntered,
+    TooManyKeys {
+        max: usize,
+        entered: usize,
+    },
+    /// One entry per refused key, each with its own cause.
+    KeysRefused(Vec<KeyRefusal>),
+    Rule(RuleError),
+    LockedOut {
+        until: DateTime<Utc>,
+    },
+    /// No such order in this guild (a forged or stale button, or another guild's order).
+    OrderNotFound,
+    NotYourOrder,
+    OrderExpired,
+    OrderCancelled,
+    OrderRedeemed {
+        by: UserId,
+        at: DateTime<Utc>,
+    },
+    /// A key of the order was redeemed elsewhere in the meantime.
+    KeyTaken {
+        tail: String,
+        by: UserId,
+        guild: GuildId,
+        at: DateTime<Utc>,
+    },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("refused: {0:?}")]
+    User(UserError),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<UserError> for AppError {
+    fn from(e: UserError) -> AppError {
+        AppError::User(e)
+    }
+}
+
+impl From<RuleError> for AppError {
+    fn from(e: RuleError) -> AppError {
+        AppError::User(UserError::Rule(e))
+    }
+}
+
+impl AppError {
+    pub fn user(&self) -> Option<&UserError> {
+        match self {
+            AppError::User(e) => Some(e),
+            AppError::Internal(_) => None,
+        }
+    }
+}

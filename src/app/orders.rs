@@ -1,0 +1,615 @@
+//! Opening an order, growing it, redeeming it, cancelling it, and expiring stale ones.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use tracing::instrument;
+use uuid::Uuid;
+
+use super::{
+    error::{AppError, UserError},
+    notices::NoticeBody,
+    review::{lines, plan, review_keys, Plan, Review},
+    App,
+};
+use crate::domain::{
+    records::{GuildId, KeyState, Order, OrderState, Subscription, UserId},
+    split_keys, KeyDigest, KeyRefusal, KeyRefusalCause, OrderKind, ProductKey, MAX_KEYS_PER_ORDER,
+};
+use crate::store::{ExpiredOrder, NewNotice, NewOrder, OrderKeyRow, RedemptionWrite};
+
+/// How the admin named the subscription: autocomplete's id, or its name typed by hand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubscriptionRef {
+    Id(i64),
+    Name(String),
+}
+
+impl SubscriptionRef {
+    /// Autocomplete sends the id as text; anything else is taken as a name.
+    pub fn from_option(value: &str) -> SubscriptionRef {
+        let value = value.trim();
+        match value.parse::<i64>() {
+            Ok(id) if id > 0 => SubscriptionRef::Id(id),
+            _ => SubscriptionRef::Name(value.to_string()),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct OpenOrder {
+    pub guild: GuildId,
+    pub user: UserId,
+    pub locale: String,
+    pub subscription: SubscriptionRef,
+    pub kind: OrderKind,
+    /// Free text as typed; may hold several keys.
+    pub keys: String,
+}
+
+/// A redeemed order, as the admin is told about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt {
+    pub redemption_id: i64,
+    pub review: Review,
+    pub redeemed_at: DateTime<Utc>,
+}
+
+/// Keys that passed every check, ready to join an order.
+struct AcceptedKeys {
+    ids: Vec<i64>,
+}
+
+impl App {
+    /// Resolves a subscription of this guild; another guild's id finds nothing.
+    pub async fn find_subscription(
+        &self,
+        guild: GuildId,
+        reference: &SubscriptionRef,
+    ) -> Result<Subscription, AppError> {
+        let found = match reference {
+            SubscriptionRef::Id(id) => match self.store.subscription(guild, *id).await? {
+                Some(sub) => Some(sub),
+                // A subscription may be named like a number.
+                None => {
+                    self.store
+                        .subscription_by_name(guild, &id.to_string())
+                        .await?
+                }
+            },
+            SubscriptionRef::Name(name) => self.store.subscription_by_name(guild, name).await?,
+        };
+        found.ok_or(AppError::User(UserError::SubscriptionNotFound))
+    }
+
+    /// `/add-licenses` and `/extend`: checks the keys and opens an order, or refuses and
+    /// changes nothing.
+    #[instrument(skip_all, fields(guild = input.guild.0, user = input.user.0, kind = input.kind.as_str()))]
+    pub async fn open_order(&self, input: OpenOrder) -> Result<Review, AppError> {
+        let now = self.clock.now();
+        self.ensure_not_locked_out(input.guild, input.user, now)
+            .await?;
+        let sub = self
+            .find_subscription(input.guild, &input.subscription)
+            .await?;
+        let accepted = self
+            .check_new_keys(input.guild, input.user, &sub, &[], &input.keys, now)
+            .await?;
+
+        let mut tx = self.store.begin().await?;
+        let id = Uuid::new_v4();
+        let expires_at = now + self.settings.order_lifetime();
+        tx.insert_order(&NewOrder {
+            id,
+            guild: input.guild,
+            user: input.user,
+            subscription_id: sub.id,
+            kind: input.kind,
+            locale: &input.locale,
+            expires_at,
+        })
+        .await?;
+        tx.add_order_keys(id, &accepted.ids).await?;
+        // The rules are checked against the keys as stored, inside the transaction.
+        let sub = tx
+            .lock_subscription(input.guild, sub.id)
+            .await?
+            .ok_or(AppError::User(UserError::SubscriptionNotFound))?;
+        let keys = tx.order_keys(id, false).await?;
+        let plan = plan(
+            input.kind,
+            &sub,
+            &lines(&keys),
+            now.date_naive(),
+            self.settings.periods(),
+        )?;
+        let order = tx
+            .lock_order(input.guild, id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("the order just inserted is gone"))?;
+        tx.commit().await?;
+        tracing::info!(order = %id, keys = keys.len(), "order opened");
+        Ok(self.review_of(order, sub, &keys, plan, Vec::new()))
+    }
+
+    /// *Add another product key*: more keys join an open order of this user, or nothing
+    /// changes and the refusals are returned with the order as it stands.
+    #[instrument(skip_all, fields(guild = guild.0, user = user.0, order = %order_id))]
+    pub async fn add_keys(
+        &self,
+        guild: GuildId,
+        user: UserId,
+        order_id: Uuid,
+        typed: &str,
+    ) -> Result<Review, AppError> {
+        let now = self.clock.now();
+        let order = self.open_order_of(guild, user, order_id, now).await?;
+        self.ensure_not_locked_out(guild, user, now).await?;
+        let sub = self
+            .store
+            .subscription(guild, order.subscription_id)
+            .await?
+            .ok_or(AppError::User(UserError::SubscriptionNotFound))?;
+        let existing = self.store.order_keys(order_id).await?;
+        let accepted = self
+            .check_new_keys(guild, user, &sub, &existing, typed, now)
+            .await?;
+
+        let mut tx = self.store.begin().await?;
+        let order = tx
+            .lock_order(guild, order_id)
+            .await?
+            .ok_or(AppError::User(UserError::OrderNotFound))?;
+        if order.state != OrderState::Open || order.expires_at <= now {
+            tx.rollback().await?;
+            return Err(self.closed_order_error(&order, now).await?.into());
+        }
+        let sub = tx
+            .lock_subscription(guild, order.subscription_id)
+            .await?
+            .ok_or(AppError::User(UserError::SubscriptionNotFound))?;
+        let before = tx.order_keys(order_id, false).await?;
+        let before_ids: HashSet<i64> = before.iter().map(|k| k.key.id).collect();
+        if accepted.ids.iter().any(|id| before_ids.contains(id)) {
+            // Someone else's click added the same key a moment ago.
+            tx.rollback().await?;
+            return Err(UserError::KeysRefused(vec![]).into());
+        }
+        if before.len() + accepted.ids.len() > MAX_KEYS_PER_ORDER {
+            tx.rollback().await?;
+            return Err(UserError::TooManyKeys {
+                max: MAX_KEYS_PER_ORDER,
+                entered: before.len() + accepted.ids.len(),
+            }
+            .into());
+        }
+        tx.add_order_keys(order_id, &accepted.ids).await?;
+        let keys = tx.order_keys(order_id, false).await?;
+        let plan = plan(
+            order.kind,
+            &sub,
+            &lines(&keys),
+            now.date_naive(),
+            self.settings.periods(),
+        )?;
+        tx.commit().await?;
+        Ok(self.review_of(order, sub, &keys, plan, Vec::new()))
+    }
+
+    /// The review of an open order of this user, as it stands now.
+    pub async fn review(
+        &self,
+        guild: GuildId,
+        user: UserId,
+        order_id: Uuid,
+    ) -> Result<Review, AppError> {
+        let now = self.clock.now();
+        let order = self.open_order_of(guild, user, order_id, now).await?;
+        let sub = self
+            .store
+            .subscription(guild, order.subscription_id)
+            .await?
+            .ok_or(AppError::User(UserError::SubscriptionNotFound))?;
+        let keys = self.store.order_keys(order_id).await?;
+        let plan = plan(
+            order.kind,
+            &sub,
+            &lines(&keys),
+            now.date_naive(),
+            self.settings.periods(),
+        )?;
+        Ok(self.review_of(order, sub, &keys, plan, Vec::new()))
+    }
+
+    /// **Redeem**: one transaction re-checks every key and the subscription under row
+    /// locks, marks the keys redeemed, updates the subscription, writes the redemption and
+    /// its notice. A second click, a double delivery or two admins at once never redeem a
+    /// key twice nor apply an order twice; the loser is told what happened.
+    #[instrument(skip_all, fields(guild = guild.0, user = user.0, order = %order_id))]
+    pub async fn redeem(
+        &self,
+        guild: GuildId,
+        user: UserId,
+        order_id: Uuid,
+    ) -> Result<Receipt, AppError> {
+        let now = self.clock.now();
+        let today = now.date_naive();
+        let mut tx = self.store.begin().await?;
+        let order = tx
+            .lock_order(guild, order_id)
+            .await?
+            .ok_or(AppError::User(UserError::OrderNotFound))?;
+        if order.user != user {
+            return Err(UserError::NotYourOrder.into());
+        }
+        if order.state != OrderState::Open {
+            tx.rollback().await?;
+            return Err(self.closed_order_error(&order, now).await?.into());
+        }
+        if order.expires_at <= now {
+            tx.close_order(order_id, OrderState::Expired, now).await?;
+            tx.commit().await?;
+            return Err(UserError::OrderExpired.into());
+        }
+        let sub = tx
+            .lock_subscription(guild, order.subscription_id)
+            .await?
+            .ok_or(AppError::User(UserError::SubscriptionNotFound))?;
+        let keys = tx.order_keys(order_id, true).await?;
+        if keys.is_empty() {
+            return Err(UserError::NoKeysEntered.into());
+        }
+        let mut refusals = Vec::new();
+        for row in &keys {
+            if let Some(cause) = self.key_cause(row, &sub, today) {
+                if let (KeyRefusalCause::AlreadyRedeemed, Some(by)) = (&cause, &row.redeemed_by) {
+                    return Err(UserError::KeyTaken {
+                        tail: row.key.tail.to_string(),
+                        by: by.user,
+                        guild: by.guild,
+                        at: by.at,
+                    }
+                    .into());
+                }
+                refusals.push(KeyRefusal {
+                    masked: row.key.tail.masked(),
+                    tail: Some(row.key.tail.to_string()),
+                    cause,
+                });
+            }
+        }
+        if !refusals.is_empty() {
+            return Err(UserError::KeysRefused(refusals).into());
+        }
+        let plan = plan(
+            order.kind,
+            &sub,
+            &lines(&keys),
+            today,
+            self.settings.periods(),
+        )?;
+        let (seats_after, ends_after) = match &plan {
+            Plan::AddLicenses(p) => (p.seats_after, p.ends_on),
+            Plan::Extend(p) => (sub.seats, p.ends_after),
+        };
+        let write = RedemptionWrite {
+            order_id,
+            guild,
+            user,
+            subscription_id: sub.id,
+            kind: order.kind,
+            seats_before: sub.seats,
+            seats_after,
+            ends_before: sub.ends_on,
+            ends_after,
+            key_ids: keys.iter().map(|k| k.key.id).collect(),
+        };
+        let redemption_id = tx.write_redemption(&write, now).await?;
+        let body = NoticeBody::Redemption {
+            user: user.0,
+            subscription: sub.name.clone(),
+            kind: order.kind.as_str().to_string(),
+            seats_before: sub.seats,
+            seats_after,
+            ends_before: sub.ends_on,
+            ends_after,
+            keys: keys.len() as i64,
+        };
+        tx.enqueue_notice(&NewNotice {
+            guild,
+            dedupe_key: format!("redemption:{redemption_id}"),
+            kind: "redemption",
+            body: body.to_json(),
+        })
+        .await?;
+        tx.commit().await?;
+        tracing::info!(
+            redemption = redemption_id,
+            keys = keys.len(),
+            "order redeemed"
+        );
+        let order = Order {
+            state: OrderState::Redeemed,
+            closed_at: Some(now),
+            ..order
+        };
+        Ok(Receipt {
+            redemption_id,
+            review: self.review_of(order, sub, &keys, plan, Vec::new()),
+            redeemed_at: now,
+        })
+    }
+
+    /// **Cancel**: closes an open order of this user; nothing else changes.
+    #[instrument(skip_all, fields(guild = guild.0, user = user.0, order = %order_id))]
+    pub async fn cancel(
+        &self,
+        guild: GuildId,
+        user: UserId,
+        order_id: Uuid,
+    ) -> Result<Order, AppError> {
+        let now = self.clock.now();
+        let mut tx = self.store.begin().await?;
+        let order = tx
+            .lock_order(guild, order_id)
+            .await?
+            .ok_or(AppError::User(UserError::OrderNotFound))?;
+        if order.user != user {
+            return Err(UserError::NotYourOrder.into());
+        }
+        if order.state != OrderState::Open {
+            tx.rollback().await?;
+            return Err(self.closed_order_error(&order, now).await?.into());
+        }
+        if order.expires_at <= now {
+            tx.close_order(order_id, OrderState::Expired, now).await?;
+            tx.commit().await?;
+            return Err(UserError::OrderExpired.into());
+        }
+        tx.close_order(order_id, OrderState::Cancelled, now).await?;
+        tx.commit().await?;
+        Ok(Order {
+            state: OrderState::Cancelled,
+            closed_at: Some(now),
+            ..order
+        })
+    }
+
+    /// Closes open orders past their expiry (each exactly once across processes).
+    pub async fn expire_stale_orders(&self) -> Result<Vec<ExpiredOrder>, AppError> {
+        Ok(self.store.expire_orders(self.clock.now()).await?)
+    }
+
+    async fn ensure_not_locked_out(
+        &self,
+        guild: GuildId,
+        user: UserId,
+        now: DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        match self.store.locked_until(guild, user, now).await? {
+            Some(until) => Err(UserError::LockedOut { until }.into()),
+            None => Ok(()),
+        }
+    }
+
+    /// An order of this guild and user that is still open; otherwise why not.
+    async fn open_order_of(
+        &self,
+        guild: GuildId,
+        user: UserId,
+        order_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<Order, AppError> {
+        let order = self
+            .store
+            .order(guild, order_id)
+            .await?
+            .ok_or(AppError::User(UserError::OrderNotFound))?;
+        if order.user != user {
+            return Err(UserError::NotYourOrder.into());
+        }
+        if order.state != OrderState::Open || order.expires_at <= now {
+            return Err(self.closed_order_error(&order, now).await?.into());
+        }
+        Ok(order)
+    }
+
+    async fn closed_order_error(
+        &self,
+        order: &Order,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<UserError> {
+        Ok(match order.state {
+            OrderState::Redeemed => match self.store.order_redeemed_by(order.id).await? {
+                Some(by) => UserError::OrderRedeemed {
+                    by: by.user,
+                    at: by.at,
+                },
+                None => UserError::OrderRedeemed {
+                    by: order.user,
+                    at: order.closed_at.unwrap_or(now),
+                },
+            },
+            OrderState::Cancelled => UserError::OrderCancelled,
+            OrderState::Expired | OrderState::Open => UserError::OrderExpired,
+        })
+    }
+
+    /// Why a stored key cannot be redeemed on `sub` today, if it cannot.
+    fn key_cause(
+        &self,
+        row: &OrderKeyRow,
+        sub: &Subscription,
+        today: chrono::NaiveDate,
+    ) -> Option<KeyRefusalCause> {
+        let key = &row.key;
+        match key.state {
+            KeyState::Redeemed => return Some(KeyRefusalCause::AlreadyRedeemed),
+            KeyState::Revoked => return Some(KeyRefusalCause::Revoked),
+            KeyState::Available => {}
+        }
+        if key.expires_on.is_some_and(|e| e < today) {
+            return Some(KeyRefusalCause::Expired);
+        }
+        if key.product_sku != sub.product.sku {
+            return Some(KeyRefusalCause::OtherProduct {
+                key_product: key.product_name.clone(),
+                subscription_product: sub.product.name.clone(),
+            });
+        }
+        None
+    }
+
+    /// Parses what was typed and checks every key against the store; all or nothing.
+    /// Refused keys are recorded for the audit trail and the lockout.
+    async fn check_new_keys(
+        &self,
+        guild: GuildId,
+        user: UserId,
+        sub: &Subscription,
+        existing: &[OrderKeyRow],
+        typed: &str,
+        now: DateTime<Utc>,
+    ) -> Result<AcceptedKeys, AppError> {
+        let candidates = split_keys(typed);
+        if candidates.is_empty() {
+            return Err(UserError::NoKeysEntered.into());
+        }
+        if existing.len() + candidates.len() > MAX_KEYS_PER_ORDER {
+            return Err(UserError::TooManyKeys {
+                max: MAX_KEYS_PER_ORDER,
+                entered: existing.len() + candidates.len(),
+            }
+            .into());
+        }
+        let today = now.date_naive();
+        let existing_ids: HashSet<i64> = existing.iter().map(|k| k.key.id).collect();
+        let mut refusals: Vec<KeyRefusal> = Vec::new();
+        let mut valid: Vec<(usize, ProductKey)> = Vec::new();
+        let mut seen: HashSet<KeyDigest> = HashSet::new();
+        for (index, candidate) in candidates.iter().enumerate() {
+            match &candidate.parsed {
+                Err(e) => refusals.push(KeyRefusal {
+                    masked: candidate.masked(),
+                    tail: None,
+                    cause: KeyRefusalCause::Format(e.clone()),
+                }),
+                Ok(key) => {
+                    if !seen.insert(key.digest()) {
+                        refusals.push(KeyRefusal {
+                            masked: key.masked(),
+                            tail: Some(key.tail().to_string()),
+                            cause: KeyRefusalCause::RepeatedInOrder,
+                        });
+                    } else {
+                        valid.push((index, key.clone()));
+                    }
+                }
+            }
+        }
+        let digests: Vec<KeyDigest> = valid.iter().map(|(_, k)| k.digest()).collect();
+        let stored = self.store.keys_by_digest(&digests).await?;
+        let mut ids = Vec::new();
+        for (_, key) in &valid {
+            let digest = key.digest();
+            let refusal = |cause| KeyRefusal {
+                masked: key.masked(),
+                tail: Some(key.tail().to_string()),
+                cause,
+            };
+            let Some((_, found)) = stored.iter().find(|(d, _)| *d == digest) else {
+                refusals.push(refusal(KeyRefusalCause::Unknown));
+                continue;
+            };
+            if existing_ids.contains(&found.id) {
+                refusals.push(refusal(KeyRefusalCause::RepeatedInOrder));
+                continue;
+            }
+            let row = OrderKeyRow {
+                position: 0,
+                key: found.clone(),
+                redeemed_by: None,
+            };
+            match self.key_cause(&row, sub, today) {
+                Some(cause) => refusals.push(refusal(cause)),
+                None => ids.push(found.id),
+            }
+        }
+        if !refusals.is_empty() {
+            // Repeats within one entry are slips, not guesses: they don't count.
+            let counted: Vec<(Option<String>, &str)> = refusals
+                .iter()
+                .filter(|r| r.cause != KeyRefusalCause::RepeatedInOrder)
+                .map(|r| (r.tail.clone(), cause_name(&r.cause)))
+                .collect();
+            if !counted.is_empty() {
+                let started = self
+                    .store
+                    .record_refusals(
+                        guild,
+                        user,
+                        &counted,
+                        now,
+                        self.settings.lockout_policy(),
+                        |until| NewNotice {
+                            guild,
+                            dedupe_key: format!(
+                                "lockout:{}:{}:{}",
+                                guild.0,
+                                user.0,
+                                until.timestamp()
+                            ),
+                            kind: "lockout",
+                            body: NoticeBody::Lockout {
+                                user: user.0,
+                                until,
+                            }
+                            .to_json(),
+                        },
+                    )
+                    .await?;
+                if let Some(until) = started {
+                    tracing::warn!(until = %until, "user locked out of key entry");
+                }
+            }
+            return Err(UserError::KeysRefused(refusals).into());
+        }
+        Ok(AcceptedKeys { ids })
+    }
+
+    fn review_of(
+        &self,
+        order: Order,
+        subscription: Subscription,
+        keys: &[OrderKeyRow],
+        plan: Plan,
+        refusals: Vec<KeyRefusal>,
+    ) -> Review {
+        let state = crate::domain::LifecycleState::on(
+            subscription.ends_on,
+            self.clock.today(),
+            self.settings.periods(),
+        );
+        Review {
+            order,
+            subscription,
+            state,
+            keys: review_keys(keys),
+            plan,
+            refusals,
+        }
+    }
+}
+
+/// The audit trail's name for a refusal cause.
+pub fn cause_name(cause: &KeyRefusalCause) -> &'static str {
+    match cause {
+        KeyRefusalCause::Format(_) => "format",
+        KeyRefusalCause::Unknown => "unknown",
+        KeyRefusalCause::AlreadyRedeemed => "already-redeemed",
+        KeyRefusalCause::Revoked => "revoked",
+        KeyRefusalCause::Expired => "expired",
+        KeyRefusalCause::OtherProduct { .. } => "other-product",
+        KeyRefusalCause::RepeatedInOrder => "repeated",
+    }
+}

@@ -1,0 +1,200 @@
+//! Settings in layers: the built-in `config/default.toml` < `config/default.toml` found on
+//! disk < the `LICENSEBOT_ENV` overlay (`local` or `production`) < environment variables
+//! `LICENSEBOT_<SECTION>__<KEY>`. The binary runs from any working directory: with no
+//! `config/` directory found, the built-in defaults apply.
+
+use anyhow::{ensure, Context as _};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+use crate::domain::LifecyclePeriods;
+
+const BUILT_IN: &str = include_str!("../config/default.toml");
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    pub orders: OrderSettings,
+    pub lifecycle: LifecycleSettings,
+    pub lockout: LockoutSettings,
+    pub notices: NoticeSettings,
+    pub database: DatabaseSettings,
+    pub log: LogSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct OrderSettings {
+    pub lifetime_seconds: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct LifecycleSettings {
+    pub expired_days: u32,
+    pub disabled_days: u32,
+    pub reminder_days: Vec<u32>,
+    pub tick_seconds: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct LockoutSettings {
+    pub threshold: u32,
+    pub window_minutes: u32,
+    pub duration_minutes: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct NoticeSettings {
+    pub retry_base_seconds: u64,
+    pub retry_max_seconds: u64,
+    pub max_attempts: u32,
+    pub poll_seconds: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DatabaseSettings {
+    pub max_connections: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct LogSettings {
+    pub format: LogFormat,
+}
+
+impl Settings {
+    /// Loads the layers from `LICENSEBOT_CONFIG_DIR`, or `./config` when it exists.
+    pub fn load() -> anyhow::Result<Settings> {
+        let dir = match std::env::var_os("LICENSEBOT_CONFIG_DIR") {
+            Some(dir) => {
+                let dir = PathBuf::from(dir);
+                ensure!(
+                    dir.is_dir(),
+                    "LICENSEBOT_CONFIG_DIR {} is not a directory",
+                    dir.display()
+                );
+                Some(dir)
+            }
+            None => Some(PathBuf::from("config")).filter(|d| d.join("default.toml").is_file()),
+        };
+        Settings::load_from(dir.as_deref())
+    }
+
+    pub fn load_from(dir: Option<&Path>) -> anyhow::Result<Settings> {
+        use config::{Config, Environment, File, FileFormat};
+        let env = std::env::var("LICENSEBOT_ENV").unwrap_or_else(|_| "local".into());
+        let mut builder = Config::builder().add_source(File::from_str(BUILT_IN, FileFormat::Toml));
+        if let Some(dir) = dir {
+            builder = builder
+                .add_source(File::from(dir.join("default.toml")).required(false))
+                .add_source(File::from(dir.join(format!("{env}.toml"))).required(false));
+        }
+        let settings: Settings = builder
+            .add_source(
+                Environment::with_prefix("LICENSEBOT")
+                    .prefix_separator("_")
+                    .separator("__")
+                    .list_separator(",")
+                    .with_list_parse_key("lifecycle.reminder_days")
+                    .try_parsing(true),
+            )
+            .build()
+            .context("reading the configuration")?
+            .try_deserialize()
+            .context("reading the configuration")?;
+        settings.check()?;
+        Ok(settings)
+    }
+
+    fn check(&self) -> anyhow::Result<()> {
+        ensure!(
+            (1..15 * 60).contains(&self.orders.lifetime_seconds),
+            "orders.lifetime_seconds must be between 1 and 899: an order must expire before \
+             Discord's 15-minute interaction token does"
+        );
+        ensure!(
+            self.lockout.threshold >= 1,
+            "lockout.threshold must be at least 1"
+        );
+        ensure!(
+            self.lifecycle.tick_seconds >= 1,
+            "lifecycle.tick_seconds must be at least 1"
+        );
+        ensure!(
+            self.database.max_connections >= 1,
+            "database.max_connections must be at least 1"
+        );
+        ensure!(
+            self.notices.max_attempts >= 1,
+            "notices.max_attempts must be at least 1"
+        );
+        Ok(())
+    }
+
+    pub fn periods(&self) -> LifecyclePeriods {
+        LifecyclePeriods {
+            expired_days: self.lifecycle.expired_days,
+            disabled_days: self.lifecycle.disabled_days,
+        }
+    }
+
+    pub fn order_lifetime(&self) -> chrono::Duration {
+        chrono::Duration::seconds(self.orders.lifetime_seconds as i64)
+    }
+
+    pub fn lockout_policy(&self) -> crate::store::LockoutPolicy {
+        crate::store::LockoutPolicy {
+            threshold: i64::from(self.lockout.threshold),
+            window: chrono::Duration::minutes(i64::from(self.lockout.window_minutes)),
+            duration: chrono::Duration::minutes(i64::from(self.lockout.duration_minutes)),
+        }
+    }
+}
+
+impl Default for Settings {
+    /// The built-in defaults, without environment overrides.
+    fn default() -> Settings {
+        use config::{Config, File, FileFormat};
+        Config::builder()
+            .add_source(File::from_str(BUILT_IN, FileFormat::Toml))
+            .build()
+            .and_then(|c| c.try_deserialize())
+            .expect("the built-in config/default.toml is valid (checked by a test)")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn built_in_defaults_match_the_product_rules() {
+        let s = Settings::default();
+        assert_eq!(s.orders.lifetime_seconds, 600);
+        assert_eq!(s.lifecycle.expired_days, 30);
+        assert_eq!(s.lifecycle.disabled_days, 90);
+        assert_eq!(s.lifecycle.reminder_days, vec![30, 14, 7, 1]);
+        assert_eq!(s.lockout.threshold, 5);
+        assert_eq!(s.lockout.window_minutes, 15);
+        assert_eq!(s.lockout.duration_minutes, 15);
+        s.check().unwrap();
+    }
+
+    #[test]
+    fn a_missing_config_directory_falls_back_to_built_in_defaults() {
+        let s = Settings::load_from(Some(Path::new("/nonexistent/licensebot-config"))).unwrap();
+        assert_eq!(s.orders.lifetime_seconds, 600);
+    }
+
+    #[test]
+    fn an_order_lifetime_of_fifteen_minutes_or_more_is_refused() {
+        let mut s = Settings::default();
+        s.orders.lifetime_seconds = 900;
+        let err = s.check().unwrap_err().to_string();
+        assert!(err.contains("15-minute"), "{err}");
+    }
+}

@@ -1,0 +1,154 @@
+//! The things licensebot keeps: products, subscriptions, keys, orders, redemptions, notices.
+//! Plain data as the store returns it; the rules live in `rules`.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
+
+use super::{key::KeyTail, lifecycle::LifecycleState, rules::OrderKind, term::Term};
+
+/// A Discord guild (server) id: one tenant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct GuildId(pub u64);
+
+/// A Discord user id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct UserId(pub u64);
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Product {
+    pub sku: String,
+    pub name: String,
+    pub max_seats: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subscription {
+    pub id: i64,
+    pub guild: GuildId,
+    pub product: Product,
+    pub name: String,
+    pub seats: i64,
+    pub ends_on: NaiveDate,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyState {
+    Available,
+    Redeemed,
+    Revoked,
+}
+
+impl KeyState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyState::Available => "available",
+            KeyState::Redeemed => "redeemed",
+            KeyState::Revoked => "revoked",
+        }
+    }
+    pub fn parse(s: &str) -> Option<KeyState> {
+        match s {
+            "available" => Some(KeyState::Available),
+            "redeemed" => Some(KeyState::Redeemed),
+            "revoked" => Some(KeyState::Revoked),
+            _ => None,
+        }
+    }
+}
+
+/// A key as stored: never the key itself, only its tail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredKey {
+    pub id: i64,
+    pub tail: KeyTail,
+    pub product_sku: String,
+    pub product_name: String,
+    pub seats: i64,
+    pub term: Term,
+    pub expires_on: Option<NaiveDate>,
+    pub batch: Option<String>,
+    pub state: KeyState,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Who redeemed a key, for "already redeemed by @ana at 14:02".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedeemedBy {
+    pub user: UserId,
+    pub guild: GuildId,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderState {
+    Open,
+    Redeemed,
+    Cancelled,
+    Expired,
+}
+
+impl OrderState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderState::Open => "open",
+            OrderState::Redeemed => "redeemed",
+            OrderState::Cancelled => "cancelled",
+            OrderState::Expired => "expired",
+        }
+    }
+    pub fn parse(s: &str) -> Option<OrderState> {
+        match s {
+            "open" => Some(OrderState::Open),
+            "redeemed" => Some(OrderState::Redeemed),
+            "cancelled" => Some(OrderState::Cancelled),
+            "expired" => Some(OrderState::Expired),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Order {
+    pub id: Uuid,
+    pub guild: GuildId,
+    pub user: UserId,
+    pub subscription_id: i64,
+    pub kind: OrderKind,
+    pub state: OrderState,
+    pub locale: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Redemption {
+    pub id: i64,
+    pub order_id: Uuid,
+    pub guild_id: u64,
+    pub user_id: u64,
+    pub subscription_id: i64,
+    pub subscription_name: String,
+    pub kind: String,
+    pub seats_before: i64,
+    pub seats_after: i64,
+    pub ends_before: NaiveDate,
+    pub ends_after: NaiveDate,
+    pub key_count: i64,
+    pub redeemed_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct GuildSettings {
+    pub notice_channel: Option<u64>,
+    pub manager_role: Option<u64>,
+    /// `en-US` or `nl`.
+    pub locale: String,
+}
+
+/// A subscription with its state today, for listings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubscriptionStatus {
+    pub subscription: Subscription,
+    pub state: LifecycleState,
+}

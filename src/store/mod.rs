@@ -1,0 +1,85 @@
+//! The only module that names sqlx: queries return domain types.
+//!
+//! Every query that touches a tenant's rows takes the guild id, so nothing crosses guilds.
+
+mod audit;
+mod keys;
+mod notices;
+mod orders;
+mod products;
+mod redemptions;
+mod settings;
+mod subscriptions;
+
+use anyhow::Context as _;
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use std::time::Duration;
+
+pub use audit::{AttemptRow, LockoutPolicy};
+pub use keys::{KeyFilter, KeyListing, NewKey};
+pub use notices::{NewNotice, NoticeRow, PendingNotice};
+pub use orders::{ClosedBy, ExpiredOrder, NewOrder, OrderKeyRow, OrderTx, RedemptionWrite};
+pub use redemptions::RedemptionFilter;
+pub use subscriptions::NewSubscription;
+
+/// The schema, embedded in the binary.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Brings the database schema up to date.
+pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
+    MIGRATOR
+        .run(pool)
+        .await
+        .context("running database migrations")
+}
+
+/// A handle on the database; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: PgPool,
+}
+
+impl Store {
+    pub fn new(pool: PgPool) -> Store {
+        Store { pool }
+    }
+
+    /// Connects with a pool sized for a bot process; fails fast when the server is away
+    /// so that users are told "nothing was changed, try again" instead of waiting.
+    pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Store> {
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(3))
+            .connect(url)
+            .await
+            .context("connecting to PostgreSQL")?;
+        Ok(Store { pool })
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Whether the database answers, for health checks and start-up.
+    pub async fn ping(&self) -> anyhow::Result<()> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .context("pinging PostgreSQL")?;
+        Ok(())
+    }
+}
+
+/// Converts a count the domain keeps as i64 into the schema's integer.
+fn to_i32(value: i64, what: &str) -> anyhow::Result<i32> {
+    i32::try_from(value).with_context(|| format!("{what} {value} is out of range"))
+}
+
+fn guild_param(guild: crate::domain::records::GuildId) -> i64 {
+    // Discord snowflakes fit in 63 bits until the year 2084.
+    guild.0 as i64
+}
+
+fn user_param(user: crate::domain::records::UserId) -> i64 {
+    user.0 as i64
+}

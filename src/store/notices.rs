@@ -1,0 +1,209 @@
+//! The notice outbox: notices are written in the transaction of what caused them, then
+//! claimed, sent and marked by a dispatcher. A claim is a lease: a claimed notice is
+//! invisible to other dispatchers until the lease runs out, so a crashed sender's notice
+//! is picked up again, and Discord's nonce dedupes the resend.
+
+use anyhow::Context as _;
+use chrono::{DateTime, Utc};
+
+use super::{guild_param, Store};
+use crate::domain::records::GuildId;
+
+#[derive(Debug, Clone)]
+pub struct NewNotice {
+    pub guild: GuildId,
+    /// What the notice is about; a second notice with the same key is ignored.
+    pub dedupe_key: String,
+    /// `redemption` | `lifecycle` | `lockout`
+    pub kind: &'static str,
+    /// Message id and arguments, rendered in the guild's locale when sent. Never a key.
+    pub body: serde_json::Value,
+}
+
+#[derive(Debug, Clone)]
+pub struct PendingNotice {
+    pub id: i64,
+    pub guild: GuildId,
+    pub kind: String,
+    pub body: serde_json::Value,
+    pub nonce: String,
+    pub attempts: i32,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A notice as listed for tests and operators.
+#[derive(Debug, Clone)]
+pub struct NoticeRow {
+    pub id: i64,
+    pub guild: GuildId,
+    pub dedupe_key: String,
+    pub kind: String,
+    pub state: String,
+    pub attempts: i32,
+    pub message_id: Option<u64>,
+    pub body: serde_json::Value,
+}
+
+pub(super) async fn enqueue<'c, E>(executor: E, notice: &NewNotice) -> anyhow::Result<bool>
+where
+    E: sqlx::PgExecutor<'c>,
+{
+    // Discord accepts nonces of at most 25 characters.
+    let nonce: String = uuid::Uuid::new_v4()
+        .simple()
+        .to_string()
+        .chars()
+        .take(25)
+        .collect();
+    let done = sqlx::query!(
+        r#"INSERT INTO notices (guild_id, dedupe_key, kind, body, nonce)
+           VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (dedupe_key) DO NOTHING"#,
+        guild_param(notice.guild),
+        notice.dedupe_key,
+        notice.kind,
+        notice.body,
+        nonce
+    )
+    .execute(executor)
+    .await
+    .context("enqueueing a notice")?;
+    Ok(done.rows_affected() == 1)
+}
+
+impl Store {
+    pub async fn enqueue_notice(&self, notice: &NewNotice) -> anyhow::Result<bool> {
+        enqueue(&self.pool, notice).await
+    }
+
+    /// Claims up to `limit` due notices for `lease`; each is seen by one dispatcher at a time.
+    pub async fn claim_due_notices(
+        &self,
+        now: DateTime<Utc>,
+        lease: chrono::Duration,
+        limit: i64,
+    ) -> anyhow::Result<Vec<PendingNotice>> {
+        let rows = sqlx::query!(
+            r#"WITH due AS (
+                   SELECT id FROM notices
+                   WHERE state = 'pending' AND next_attempt_at <= $1
+                   ORDER BY next_attempt_at, id
+                   LIMIT $3
+                   FOR UPDATE SKIP LOCKED)
+               UPDATE notices n SET next_attempt_at = $1 + $2::interval, attempts = n.attempts + 1
+               FROM due WHERE n.id = due.id
+               RETURNING n.id, n.guild_id, n.kind, n.body, n.nonce, n.attempts, n.created_at"#,
+            now,
+            sqlx::postgres::types::PgInterval::try_from(lease)
+                .map_err(|e| anyhow::anyhow!("bad lease: {e}"))?,
+            limit
+        )
+        .fetch_all(&self.pool)
+        .await
+        .context("claiming notices")?;
+        let mut notices: Vec<PendingNotice> = rows
+            .into_iter()
+            .map(|r| PendingNotice {
+                id: r.id,
+                guild: GuildId(r.guild_id as u64),
+                kind: r.kind,
+                body: r.body,
+                nonce: r.nonce,
+                attempts: r.attempts,
+                created_at: r.created_at,
+            })
+            .collect();
+        notices.sort_by_key(|n| n.id);
+        Ok(notices)
+    }
+
+    pub async fn mark_notice_sent(
+        &self,
+        id: i64,
+        channel_id: u64,
+        message_id: u64,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        sqlx::query!(
+            r#"UPDATE notices SET state = 'sent', channel_id = $2, message_id = $3, sent_at = $4,
+                   last_error = NULL
+               WHERE id = $1"#,
+            id,
+            channel_id as i64,
+            message_id as i64,
+            now
+        )
+        .execute(&self.pool)
+        .await
+        .context("marking a notice sent")?;
+        Ok(())
+    }
+
+    /// Tries again at `next_at`.
+    pub async fn retry_notice_at(
+        &self,
+        id: i64,
+        next_at: DateTime<Utc>,
+        error: &str,
+    ) -> anyhow::Result<()> {
+        sqlx::query!(
+            "UPDATE notices SET next_attempt_at = $2, last_error = $3 WHERE id = $1 AND state = 'pending'",
+            id,
+            next_at,
+            error
+        )
+        .execute(&self.pool)
+        .await
+        .context("rescheduling a notice")?;
+        Ok(())
+    }
+
+    /// Gives up on a notice: `failed` (Discord refused it for good) or `dropped` (the guild
+    /// has no notice channel).
+    pub async fn give_up_notice(&self, id: i64, state: &str, error: &str) -> anyhow::Result<()> {
+        sqlx::query!(
+            "UPDATE notices SET state = $2, last_error = $3 WHERE id = $1 AND state = 'pending'",
+            id,
+            state,
+            error
+        )
+        .execute(&self.pool)
+        .await
+        .context("giving up on a notice")?;
+        Ok(())
+    }
+
+    pub async fn list_notices(&self, guild: Option<GuildId>) -> anyhow::Result<Vec<NoticeRow>> {
+        let rows = sqlx::query!(
+            r#"SELECT id, guild_id, dedupe_key, kind, state, attempts, message_id, body
+               FROM notices WHERE ($1::bigint IS NULL OR guild_id = $1) ORDER BY id"#,
+            guild.map(guild_param)
+        )
+        .fetch_all(&self.pool)
+        .await
+        .context("listing notices")?;
+        Ok(rows
+            .into_iter()
+            .map(|r| NoticeRow {
+                id: r.id,
+                guild: GuildId(r.guild_id as u64),
+                dedupe_key: r.dedupe_key,
+                kind: r.kind,
+                state: r.state,
+                attempts: r.attempts,
+                message_id: r.message_id.map(|m| m as u64),
+                body: r.body,
+            })
+            .collect())
+    }
+
+    /// Notices still to be delivered.
+    pub async fn pending_notice_count(&self) -> anyhow::Result<i64> {
+        let n =
+            sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM notices WHERE state = 'pending'"#)
+                .fetch_one(&self.pool)
+                .await
+                .context("counting pending notices")?;
+        Ok(n)
+    }
+}

@@ -1,0 +1,478 @@
+//! Orders, and the transaction in which an order is grown, closed or redeemed.
+//!
+//! Lock order, everywhere: the order row, then the subscription row, then the key rows
+//! by ascending id. Two transactions can then never wait on each other in a cycle.
+
+use anyhow::Context as _;
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{Postgres, Transaction};
+use uuid::Uuid;
+
+use super::{
+    guild_param,
+    keys::{state_of, tail_of, term_of},
+    notices::NewNotice,
+    subscriptions::subscription_from_row,
+    user_param, Store,
+};
+use crate::domain::{
+    records::{GuildId, Order, OrderState, Product, RedeemedBy, StoredKey, Subscription, UserId},
+    OrderKind,
+};
+
+/// A key of an order, as it stands now, with who redeemed it if someone did.
+#[derive(Debug, Clone)]
+pub struct OrderKeyRow {
+    pub position: i16,
+    pub key: StoredKey,
+    pub redeemed_by: Option<RedeemedBy>,
+}
+
+/// What a redemption changes, written in one go.
+#[derive(Debug, Clone)]
+pub struct RedemptionWrite {
+    pub order_id: Uuid,
+    pub guild: GuildId,
+    pub user: UserId,
+    pub subscription_id: i64,
+    pub kind: OrderKind,
+    pub seats_before: i64,
+    pub seats_after: i64,
+    pub ends_before: NaiveDate,
+    pub ends_after: NaiveDate,
+    pub key_ids: Vec<i64>,
+}
+
+/// Who closed an order, for "already redeemed by @ana at 14:02".
+#[derive(Debug, Clone)]
+pub struct ClosedBy {
+    pub user: UserId,
+    pub at: DateTime<Utc>,
+}
+
+/// An order row as every query below selects it.
+macro_rules! order_from_row {
+    ($r:expr) => {{
+        let r = $r;
+        (|| -> anyhow::Result<Order> {
+            Ok(Order {
+                id: r.id,
+                guild: GuildId(r.guild_id as u64),
+                user: UserId(r.user_id as u64),
+                subscription_id: r.subscription_id,
+                kind: OrderKind::parse(&r.kind)
+                    .with_context(|| format!("bad order kind {:?}", r.kind))?,
+                state: OrderState::parse(&r.state)
+                    .with_context(|| format!("bad order state {:?}", r.state))?,
+                locale: r.locale,
+                created_at: r.created_at,
+                expires_at: r.expires_at,
+                closed_at: r.closed_at,
+            })
+        })()
+    }};
+}
+
+/// A new order, before it has keys.
+#[derive(Debug, Clone)]
+pub struct NewOrder<'a> {
+    pub id: Uuid,
+    pub guild: GuildId,
+    pub user: UserId,
+    pub subscription_id: i64,
+    pub kind: OrderKind,
+    pub locale: &'a str,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// An open order that has passed its expiry, with what is needed to update its review.
+#[derive(Debug, Clone)]
+pub struct ExpiredOrder {
+    pub id: Uuid,
+    pub guild: GuildId,
+    pub locale: String,
+    pub application_id: Option<u64>,
+    pub review_token: Option<String>,
+}
+
+impl Store {
+    pub async fn begin(&self) -> anyhow::Result<OrderTx> {
+        let tx = self.pool.begin().await.context("starting a transaction")?;
+        Ok(OrderTx { tx })
+    }
+
+    /// A guild's order, without locking it. Another guild's order id finds nothing.
+    pub async fn order(&self, guild: GuildId, id: Uuid) -> anyhow::Result<Option<Order>> {
+        let row = sqlx::query!(
+            r#"SELECT id, guild_id, user_id, subscription_id, kind, state, locale,
+                      created_at, expires_at, closed_at
+               FROM orders WHERE guild_id = $1 AND id = $2"#,
+            guild_param(guild),
+            id
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .context("reading an order")?;
+        row.map(|r| order_from_row!(r)).transpose()
+    }
+
+    /// The keys of an order, in the order they were entered.
+    pub async fn order_keys(&self, order_id: Uuid) -> anyhow::Result<Vec<OrderKeyRow>> {
+        let mut tx = self.begin().await?;
+        let rows = tx.order_keys(order_id, false).await?;
+        tx.rollback().await?;
+        Ok(rows)
+    }
+
+    /// Who closed a redeemed order and when.
+    pub async fn order_redeemed_by(&self, order_id: Uuid) -> anyhow::Result<Option<ClosedBy>> {
+        let row = sqlx::query!(
+            "SELECT user_id, redeemed_at FROM redemptions WHERE order_id = $1",
+            order_id
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .context("reading an order's redemption")?;
+        Ok(row.map(|r| ClosedBy {
+            user: UserId(r.user_id as u64),
+            at: r.redeemed_at,
+        }))
+    }
+
+    /// Remembers the interaction that shows an order's review, so that the review can be
+    /// updated when the order expires, even from another process after a restart.
+    pub async fn set_review_message(
+        &self,
+        order_id: Uuid,
+        application_id: u64,
+        token: &str,
+    ) -> anyhow::Result<()> {
+        sqlx::query!(
+            r#"UPDATE orders SET application_id = $2, review_token = $3
+               WHERE id = $1 AND state = 'open'"#,
+            order_id,
+            application_id as i64,
+            token
+        )
+        .execute(&self.pool)
+        .await
+        .context("remembering an order's review message")?;
+        Ok(())
+    }
+
+    /// Closes every open order past its expiry and returns them (each exactly once, even
+    /// with several processes doing this at the same time).
+    pub async fn expire_orders(&self, now: DateTime<Utc>) -> anyhow::Result<Vec<ExpiredOrder>> {
+        let rows = sqlx::query!(
+            r#"WITH due AS (
+                   SELECT id, application_id, review_token FROM orders
+                   WHERE state = 'open' AND expires_at <= $1
+                   ORDER BY expires_at
+                   LIMIT 500
+                   FOR UPDATE SKIP LOCKED)
+               UPDATE orders o
+               SET state = 'expired', closed_at = $1, application_id = NULL, review_token = NULL
+               FROM due WHERE o.id = due.id
+               RETURNING o.id, o.guild_id, o.locale, due.application_id, due.review_token"#,
+            now
+        )
+        .fetch_all(&self.pool)
+        .await
+        .context("expiring orders")?;
+        Ok(rows
+            .into_iter()
+            .map(|r| ExpiredOrder {
+                id: r.id,
+                guild: GuildId(r.guild_id as u64),
+                locale: r.locale,
+                application_id: r.application_id.map(|a| a as u64),
+                review_token: r.review_token,
+            })
+            .collect())
+    }
+
+    /// Open orders past their expiry, for checks (no order should be stuck).
+    pub async fn count_stale_orders(&self, now: DateTime<Utc>) -> anyhow::Result<i64> {
+        let n = sqlx::query_scalar!(
+            r#"SELECT count(*) AS "n!" FROM orders WHERE state = 'open' AND expires_at <= $1"#,
+            now
+        )
+        .fetch_one(&self.pool)
+        .await
+        .context("counting stale orders")?;
+        Ok(n)
+    }
+}
+
+/// A transaction over orders, subscriptions, keys, the ledger and the outbox.
+pub struct OrderTx {
+    tx: Transaction<'static, Postgres>,
+}
+
+impl OrderTx {
+    pub async fn commit(self) -> anyhow::Result<()> {
+        self.tx.commit().await.context("committing")
+    }
+
+    pub async fn rollback(self) -> anyhow::Result<()> {
+        self.tx.rollback().await.context("rolling back")
+    }
+
+    pub async fn insert_order(&mut self, new: &NewOrder<'_>) -> anyhow::Result<Order> {
+        let r = sqlx::query!(
+            r#"INSERT INTO orders (id, guild_id, user_id, subscription_id, kind, locale, expires_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7)
+               RETURNING id, guild_id, user_id, subscription_id, kind, state, locale,
+                         created_at, expires_at, closed_at"#,
+            new.id,
+            guild_param(new.guild),
+            user_param(new.user),
+            new.subscription_id,
+            new.kind.as_str(),
+            new.locale,
+            new.expires_at
+        )
+        .fetch_one(&mut *self.tx)
+        .await
+        .context("inserting an order")?;
+        order_from_row!(r)
+    }
+
+    /// Locks a guild's order row; another guild's order id finds nothing.
+    pub async fn lock_order(&mut self, guild: GuildId, id: Uuid) -> anyhow::Result<Option<Order>> {
+        let row = sqlx::query!(
+            r#"SELECT id, guild_id, user_id, subscription_id, kind, state, locale,
+                      created_at, expires_at, closed_at
+               FROM orders WHERE guild_id = $1 AND id = $2
+               FOR UPDATE"#,
+            guild_param(guild),
+            id
+        )
+        .fetch_optional(&mut *self.tx)
+        .await
+        .context("locking an order")?;
+        row.map(|r| order_from_row!(r)).transpose()
+    }
+
+    /// Locks a guild's subscription row.
+    pub async fn lock_subscription(
+        &mut self,
+        guild: GuildId,
+        id: i64,
+    ) -> anyhow::Result<Option<Subscription>> {
+        let row = sqlx::query!(
+            r#"SELECT s.id, s.guild_id, s.product_sku, s.name, s.seats, s.ends_on,
+                      p.name AS product_name, p.max_seats
+               FROM subscriptions s JOIN products p ON p.sku = s.product_sku
+               WHERE s.guild_id = $1 AND s.id = $2
+               FOR UPDATE OF s"#,
+            guild_param(guild),
+            id
+        )
+        .fetch_optional(&mut *self.tx)
+        .await
+        .context("locking a subscription")?;
+        Ok(row.map(|r| subscription_from_row!(r)))
+    }
+
+    /// The keys of an order by position; with `lock`, their rows are locked (by id order).
+    pub async fn order_keys(
+        &mut self,
+        order_id: Uuid,
+        lock: bool,
+    ) -> anyhow::Result<Vec<OrderKeyRow>> {
+        if lock {
+            // Take the key locks in id order first, so that competing orders sharing keys
+            // queue instead of deadlocking.
+            sqlx::query!(
+                r#"SELECT k.id FROM product_keys k
+                   WHERE k.id IN (SELECT key_id FROM order_keys WHERE order_id = $1)
+                   ORDER BY k.id
+                   FOR UPDATE"#,
+                order_id
+            )
+            .fetch_all(&mut *self.tx)
+            .await
+            .context("locking an order's keys")?;
+        }
+        let rows = sqlx::query!(
+            r#"SELECT ok.position, k.id, k.tail, k.product_sku, p.name AS product_name, k.seats,
+                      k.term_count, k.term_unit, k.expires_on, k.batch, k.state, k.created_at,
+                      r.user_id AS "redeemed_user?", r.guild_id AS "redeemed_guild?",
+                      r.redeemed_at AS "redeemed_at?"
+               FROM order_keys ok
+               JOIN product_keys k ON k.id = ok.key_id
+               JOIN products p ON p.sku = k.product_sku
+               LEFT JOIN redemption_keys rk ON rk.key_id = k.id
+               LEFT JOIN redemptions r ON r.id = rk.redemption_id
+               WHERE ok.order_id = $1
+               ORDER BY ok.position"#,
+            order_id
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .context("reading an order's keys")?;
+        rows.into_iter()
+            .map(|r| {
+                let redeemed_by = match (r.redeemed_user, r.redeemed_guild, r.redeemed_at) {
+                    (Some(user), Some(guild), Some(at)) => Some(RedeemedBy {
+                        user: UserId(user as u64),
+                        guild: GuildId(guild as u64),
+                        at,
+                    }),
+                    _ => None,
+                };
+                Ok(OrderKeyRow {
+                    position: r.position,
+                    key: StoredKey {
+                        id: r.id,
+                        tail: tail_of(&r.tail)?,
+                        product_sku: r.product_sku,
+                        product_name: r.product_name,
+                        seats: i64::from(r.seats),
+                        term: term_of(r.term_count, &r.term_unit)?,
+                        expires_on: r.expires_on,
+                        batch: r.batch,
+                        state: state_of(&r.state)?,
+                        created_at: r.created_at,
+                    },
+                    redeemed_by,
+                })
+            })
+            .collect()
+    }
+
+    /// Appends keys to an order after its current last position.
+    pub async fn add_order_keys(&mut self, order_id: Uuid, key_ids: &[i64]) -> anyhow::Result<()> {
+        sqlx::query!(
+            r#"INSERT INTO order_keys (order_id, key_id, position)
+               SELECT $1, k.key_id,
+                      (SELECT coalesce(max(position), 0) FROM order_keys WHERE order_id = $1)
+                        + k.ord
+               FROM unnest($2::bigint[]) WITH ORDINALITY AS k(key_id, ord)"#,
+            order_id,
+            key_ids
+        )
+        .execute(&mut *self.tx)
+        .await
+        .context("adding keys to an order")?;
+        Ok(())
+    }
+
+    pub async fn close_order(
+        &mut self,
+        order_id: Uuid,
+        state: OrderState,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        sqlx::query!(
+            r#"UPDATE orders
+               SET state = $2, closed_at = $3, application_id = NULL, review_token = NULL
+               WHERE id = $1 AND state = 'open'"#,
+            order_id,
+            state.as_str(),
+            now
+        )
+        .execute(&mut *self.tx)
+        .await
+        .context("closing an order")?;
+        Ok(())
+    }
+
+    /// Applies a redemption: the subscription's new seats and end date, the keys marked
+    /// redeemed, the ledger entry and its keys, the order closed. Returns the ledger id.
+    pub async fn write_redemption(
+        &mut self,
+        w: &RedemptionWrite,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<i64> {
+        sqlx::query!(
+            r#"UPDATE subscriptions SET seats = $3, ends_on = $4, updated_at = $5
+               WHERE guild_id = $1 AND id = $2"#,
+            guild_param(w.guild),
+            w.subscription_id,
+            super::to_i32(w.seats_after, "seats")?,
+            w.ends_after,
+            now
+        )
+        .execute(&mut *self.tx)
+        .await
+        .context("updating the subscription")?;
+        let marked = sqlx::query!(
+            r#"UPDATE product_keys SET state = 'redeemed', redeemed_at = $2
+               WHERE id = ANY($1) AND state = 'available'"#,
+            &w.key_ids,
+            now
+        )
+        .execute(&mut *self.tx)
+        .await
+        .context("marking keys redeemed")?;
+        anyhow::ensure!(
+            marked.rows_affected() == w.key_ids.len() as u64,
+            "a key of the order was no longer available under lock"
+        );
+        let key_count = i16::try_from(w.key_ids.len()).context("too many keys")?;
+        let redemption_id = sqlx::query_scalar!(
+            r#"INSERT INTO redemptions (order_id, guild_id, user_id, subscription_id, kind,
+                   seats_before, seats_after, ends_before, ends_after, key_count, redeemed_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+               RETURNING id"#,
+            w.order_id,
+            guild_param(w.guild),
+            user_param(w.user),
+            w.subscription_id,
+            w.kind.as_str(),
+            super::to_i32(w.seats_before, "seats")?,
+            super::to_i32(w.seats_after, "seats")?,
+            w.ends_before,
+            w.ends_after,
+            key_count,
+            now
+        )
+        .fetch_one(&mut *self.tx)
+        .await
+        .context("writing the redemption")?;
+        sqlx::query!(
+            r#"INSERT INTO redemption_keys (redemption_id, key_id, seats, term_count, term_unit)
+               SELECT $1, k.id, k.seats, k.term_count, k.term_unit
+               FROM product_keys k WHERE k.id = ANY($2)"#,
+            redemption_id,
+            &w.key_ids
+        )
+        .execute(&mut *self.tx)
+        .await
+        .context("writing the redemption's keys")?;
+        sqlx::query!(
+            r#"UPDATE orders
+               SET state = 'redeemed', closed_at = $2, application_id = NULL, review_token = NULL
+               WHERE id = $1 AND state = 'open'"#,
+            w.order_id,
+            now
+        )
+        .execute(&mut *self.tx)
+        .await
+        .context("closing the order")?;
+        Ok(redemption_id)
+    }
+
+    /// Adds a notice to the outbox inside this transaction; a duplicate is ignored.
+    pub async fn enqueue_notice(&mut self, notice: &NewNotice) -> anyhow::Result<bool> {
+        super::notices::enqueue(&mut *self.tx, notice).await
+    }
+
+    /// The product a subscription is for (read inside the transaction).
+    pub async fn product_of(&mut self, sku: &str) -> anyhow::Result<Option<Product>> {
+        let row = sqlx::query!(
+            "SELECT sku, name, max_seats FROM products WHERE sku = $1",
+            sku
+        )
+        .fetch_optional(&mut *self.tx)
+        .await
+        .context("reading a product")?;
+        Ok(row.map(|r| Product {
+            sku: r.sku,
+            name: r.name,
+            max_seats: r.max_seats.map(i64::from),
+        }))
+    }
+}

@@ -1,0 +1,73 @@
+use anyhow::Context as _;
+
+use super::{guild_param, Store};
+use crate::domain::records::{GuildId, Redemption};
+
+#[derive(Debug, Clone, Copy)]
+pub struct RedemptionFilter {
+    pub guild: Option<GuildId>,
+    pub subscription_id: Option<i64>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+impl Store {
+    /// The ledger, newest first.
+    pub async fn list_redemptions(
+        &self,
+        filter: RedemptionFilter,
+    ) -> anyhow::Result<Vec<Redemption>> {
+        let rows = sqlx::query!(
+            r#"SELECT r.id, r.order_id, r.guild_id, r.user_id, r.subscription_id,
+                      s.name AS subscription_name, r.kind, r.seats_before, r.seats_after,
+                      r.ends_before, r.ends_after, r.key_count, r.redeemed_at
+               FROM redemptions r JOIN subscriptions s ON s.id = r.subscription_id
+               WHERE ($1::bigint IS NULL OR r.guild_id = $1)
+                 AND ($2::bigint IS NULL OR r.subscription_id = $2)
+               ORDER BY r.redeemed_at DESC, r.id DESC
+               LIMIT $3 OFFSET $4"#,
+            filter.guild.map(guild_param),
+            filter.subscription_id,
+            filter.limit,
+            filter.offset
+        )
+        .fetch_all(&self.pool)
+        .await
+        .context("listing redemptions")?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Redemption {
+                id: r.id,
+                order_id: r.order_id,
+                guild_id: r.guild_id as u64,
+                user_id: r.user_id as u64,
+                subscription_id: r.subscription_id,
+                subscription_name: r.subscription_name,
+                kind: r.kind,
+                seats_before: i64::from(r.seats_before),
+                seats_after: i64::from(r.seats_after),
+                ends_before: r.ends_before,
+                ends_after: r.ends_after,
+                key_count: i64::from(r.key_count),
+                redeemed_at: r.redeemed_at,
+            })
+            .collect())
+    }
+
+    pub async fn count_redemptions(
+        &self,
+        guild: GuildId,
+        subscription_id: Option<i64>,
+    ) -> anyhow::Result<i64> {
+        let n = sqlx::query_scalar!(
+            r#"SELECT count(*) AS "n!" FROM redemptions
+               WHERE guild_id = $1 AND ($2::bigint IS NULL OR subscription_id = $2)"#,
+            guild_param(guild),
+            subscription_id
+        )
+        .fetch_one(&self.pool)
+        .await
+        .context("counting redemptions")?;
+        Ok(n)
+    }
+}

@@ -1,0 +1,70 @@
+use anyhow::Context as _;
+
+use super::{guild_param, Store};
+use crate::domain::records::{GuildId, GuildSettings};
+
+impl Store {
+    /// A guild's settings; defaults when it has none yet.
+    pub async fn guild_settings(&self, guild: GuildId) -> anyhow::Result<GuildSettings> {
+        let row = sqlx::query!(
+            "SELECT notice_channel_id, manager_role_id, locale FROM guild_settings WHERE guild_id = $1",
+            guild_param(guild)
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .context("reading guild settings")?;
+        Ok(match row {
+            Some(r) => GuildSettings {
+                notice_channel: r.notice_channel_id.map(|c| c as u64),
+                manager_role: r.manager_role_id.map(|c| c as u64),
+                locale: r.locale,
+            },
+            None => GuildSettings {
+                notice_channel: None,
+                manager_role: None,
+                locale: "en-US".into(),
+            },
+        })
+    }
+
+    pub async fn set_notice_channel(&self, guild: GuildId, channel: u64) -> anyhow::Result<()> {
+        sqlx::query!(
+            r#"INSERT INTO guild_settings (guild_id, notice_channel_id) VALUES ($1, $2)
+               ON CONFLICT (guild_id) DO UPDATE SET notice_channel_id = $2, updated_at = now()"#,
+            guild_param(guild),
+            channel as i64
+        )
+        .execute(&self.pool)
+        .await
+        .context("setting the notice channel")?;
+        Ok(())
+    }
+
+    pub async fn set_manager_role(&self, guild: GuildId, role: Option<u64>) -> anyhow::Result<()> {
+        sqlx::query!(
+            r#"INSERT INTO guild_settings (guild_id, manager_role_id) VALUES ($1, $2)
+               ON CONFLICT (guild_id) DO UPDATE SET manager_role_id = $2, updated_at = now()"#,
+            guild_param(guild),
+            role.map(|r| r as i64)
+        )
+        .execute(&self.pool)
+        .await
+        .context("setting the manager role")?;
+        Ok(())
+    }
+
+    /// The locale notices are written in (the guild's preferred locale, from Discord).
+    pub async fn set_guild_locale(&self, guild: GuildId, locale: &str) -> anyhow::Result<()> {
+        sqlx::query!(
+            r#"INSERT INTO guild_settings (guild_id, locale) VALUES ($1, $2)
+               ON CONFLICT (guild_id) DO UPDATE SET locale = $2, updated_at = now()
+               WHERE guild_settings.locale IS DISTINCT FROM $2"#,
+            guild_param(guild),
+            locale
+        )
+        .execute(&self.pool)
+        .await
+        .context("setting the guild locale")?;
+        Ok(())
+    }
+}
