@@ -9,3 +9,4 @@ pub mod discord;
 pub mod domain;
 pub mod pg_cluster;
 pub mod store;
+pub mod telemetry;

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::{config::Settings, store::Store};
 
-pub use catalogue::{ImportError, KeyBatch};
+pub use catalogue::{normalise_sku, ImportError, KeyBatch};
 pub use error::{AppError, UserError};
 pub use lifecycle::lifecycle_tick;
 pub use notices::NoticeBody;

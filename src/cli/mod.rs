@@ -1,1 +1,173 @@
-//! cli
+//! The operator's command line: the same binary as the bot. Results go to stdout, logs to
+//! stderr; any error is one line on stderr and a non-zero exit.
+
+mod commands;
+mod database;
+mod table;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+
+use crate::domain::Term;
+
+pub use commands::execute;
+pub use database::{open_database, Database};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "licensebot",
+    version,
+    about = "Redeem prepaid product keys against subscriptions, from Discord"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the bot (the default).
+    Run(RunArgs),
+    /// Bring the database schema up to date.
+    Migrate,
+    /// Sellable plans (SKUs).
+    #[command(subcommand)]
+    Products(ProductsCommand),
+    /// Guilds' subscriptions.
+    #[command(subcommand)]
+    Subscriptions(SubscriptionsCommand),
+    /// Mint, import, list and revoke product keys.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// The redemption ledger.
+    #[command(subcommand)]
+    Redemptions(RedemptionsCommand),
+    /// Refused key attempts (the audit trail behind the lockout).
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Args, Default)]
+pub struct RunArgs {
+    /// Register the commands in this guild only (instant, for development) instead of globally.
+    #[arg(long, value_name = "ID")]
+    pub guild: Option<u64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProductsCommand {
+    /// Add a product.
+    Add {
+        #[arg(long)]
+        sku: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_name = "N")]
+        max_seats: Option<i64>,
+    },
+    /// List products.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SubscriptionsCommand {
+    /// Create a subscription for a guild.
+    Create {
+        #[arg(long, value_name = "ID")]
+        guild: u64,
+        #[arg(long, value_name = "SKU")]
+        product: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_name = "N")]
+        seats: i64,
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        ends: NaiveDate,
+    },
+    /// List a guild's subscriptions.
+    List {
+        #[arg(long, value_name = "ID")]
+        guild: u64,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Mint new keys; prints them, one per line, and nothing else.
+    Generate {
+        #[arg(long, value_name = "SKU")]
+        product: String,
+        #[arg(long, value_name = "N")]
+        seats: i64,
+        #[arg(long, value_name = "12m|30d", value_parser = parse_term)]
+        term: Term,
+        #[arg(long, value_name = "N")]
+        count: usize,
+        #[arg(long, value_name = "LABEL")]
+        batch: Option<String>,
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        expires: Option<NaiveDate>,
+    },
+    /// Import keys from a CSV file: key,product,seats,term[,expires][,batch].
+    Import {
+        #[arg(value_name = "FILE.csv")]
+        file: std::path::PathBuf,
+    },
+    /// List keys, masked.
+    List {
+        #[arg(long, value_name = "SKU")]
+        product: Option<String>,
+        #[arg(long, value_name = "LABEL")]
+        batch: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a batch or single keys (redeemed keys stay redeemed).
+    Revoke {
+        #[arg(
+            long,
+            value_name = "LABEL",
+            conflicts_with = "keys",
+            required_unless_present = "keys"
+        )]
+        batch: Option<String>,
+        #[arg(value_name = "KEY")]
+        keys: Vec<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RedemptionsCommand {
+    /// A guild's redemptions, newest first.
+    List {
+        #[arg(long, value_name = "ID")]
+        guild: u64,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Refused key attempts, newest first.
+    List {
+        #[arg(long, value_name = "ID")]
+        guild: Option<u64>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("{s:?} is not a YYYY-MM-DD date"))
+}
+
+fn parse_term(s: &str) -> Result<Term, String> {
+    s.parse::<Term>().map_err(|e| e.to_string())
+}

@@ -1,0 +1,67 @@
+//! Which database: `DATABASE_URL`, or the private cluster under the data directory.
+
+use anyhow::Context as _;
+
+use crate::{
+    config::Settings,
+    pg_cluster::{PrivateCluster, Startup},
+    store::Store,
+};
+
+/// An open database, and the private cluster behind it when this process started one.
+pub struct Database {
+    pub store: Store,
+    started: Option<PrivateCluster>,
+}
+
+impl Database {
+    /// Closes the connections. An operator command leaves the private cluster running for
+    /// the next command or the bot (stopping it could pull it from under a bot that started
+    /// meanwhile); the bot stops the cluster it started when it shuts down.
+    pub async fn close(self) {
+        self.store.pool().close().await;
+    }
+
+    /// Closes the connections and stops the private cluster if this process started it.
+    pub async fn shutdown(self) -> anyhow::Result<()> {
+        self.store.pool().close().await;
+        if let Some(cluster) = self.started {
+            cluster
+                .stop()
+                .await
+                .context("stopping the private PostgreSQL cluster")?;
+            tracing::info!("stopped the private PostgreSQL cluster");
+        }
+        Ok(())
+    }
+}
+
+/// Connects to `DATABASE_URL`, or starts (or reuses) the private cluster, and migrates.
+pub async fn open_database(settings: &Settings) -> anyhow::Result<Database> {
+    let url = std::env::var("DATABASE_URL")
+        .ok()
+        .filter(|u| !u.trim().is_empty());
+    let (url, started) = match url {
+        Some(url) => (url, None),
+        None => {
+            let dir = crate::pg_cluster::default_data_dir();
+            let cluster = PrivateCluster::start(&dir).await?;
+            let how = match cluster.startup() {
+                Startup::Created => "created and started",
+                Startup::Started => "started",
+                Startup::AlreadyRunning => "reusing the running",
+            };
+            tracing::info!(
+                data_dir = %dir.display(),
+                version = cluster.version(),
+                "no DATABASE_URL: {how} private PostgreSQL cluster in {}",
+                cluster.cluster_dir().display()
+            );
+            let started = (cluster.startup() != Startup::AlreadyRunning).then(|| cluster.clone());
+            (cluster.database_url(), started)
+        }
+    };
+    let store = Store::connect(&url, settings.database.max_connections).await?;
+    crate::store::migrate(store.pool()).await?;
+    Ok(Database { store, started })
+}

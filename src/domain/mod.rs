@@ -1,0 +1,23 @@
+//! The rules of licensebot in plain Rust: product keys, terms, lifecycle states and the
+//! add-licenses / extend arithmetic. No I/O, no serenity, no sqlx.
+
+pub mod input;
+pub mod key;
+pub mod lifecycle;
+pub mod records;
+pub mod refusal;
+pub mod rules;
+pub mod term;
+
+pub use input::{split_keys, KeyCandidate};
+pub use key::{KeyDigest, KeyFormatError, KeyTail, ProductKey, ALPHABET};
+pub use lifecycle::{LifecyclePeriods, LifecycleState};
+pub use refusal::{KeyRefusal, KeyRefusalCause, RuleError};
+pub use rules::{
+    plan_add_licenses, plan_extend, AddLicensesPlan, ExtendPlan, KeyLine, OrderKind, SeatDays,
+    SubscriptionFacts,
+};
+pub use term::{Term, TermError};
+
+/// Most keys one order may hold (PRODUCT.md, "too many keys").
+pub const MAX_KEYS_PER_ORDER: usize = 10;

@@ -1,0 +1,53 @@
+//! Every reason a key or an order is refused, as its own type, so each gets its own message.
+
+use super::{key::KeyFormatError, lifecycle::LifecycleState, rules::OrderKind};
+
+/// Why one key cannot join an order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyRefusalCause {
+    Format(KeyFormatError),
+    Unknown,
+    AlreadyRedeemed,
+    Revoked,
+    Expired,
+    OtherProduct {
+        key_product: String,
+        subscription_product: String,
+    },
+    RepeatedInOrder,
+}
+
+/// A refused key: what the user typed (masked) and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyRefusal {
+    /// Masked form of what was typed, e.g. `•••••-•••••-•••••-•••••-QRT7W`.
+    pub masked: String,
+    /// The last five characters, when the input had them (for "ending in QRT7W").
+    pub tail: Option<String>,
+    pub cause: KeyRefusalCause,
+}
+
+/// Why an order (as a whole) cannot be opened, grown or redeemed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RuleError {
+    #[error("the order has no keys")]
+    NoKeys,
+    #[error("an order holds at most {max} keys")]
+    TooManyKeys { max: usize },
+    #[error("a subscription that is {state:?} cannot be used for {kind:?}")]
+    WrongState {
+        state: LifecycleState,
+        kind: OrderKind,
+    },
+    #[error("{subscription} would have {would_have} licenses; {product} allows at most {max}")]
+    SeatCap {
+        subscription: String,
+        product: String,
+        would_have: i64,
+        max: i64,
+    },
+    #[error("these keys would extend the subscription by less than one day")]
+    LessThanOneDay,
+    #[error("the dates fall outside the calendar")]
+    OutOfRange,
+}

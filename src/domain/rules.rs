@@ -1,0 +1,560 @@
+//! The add-licenses and extend arithmetic of PRODUCT.md's "Rules".
+
+use chrono::{Days, NaiveDate};
+
+use super::{
+    lifecycle::{LifecyclePeriods, LifecycleState},
+    refusal::RuleError,
+    term::Term,
+    MAX_KEYS_PER_ORDER,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OrderKind {
+    AddLicenses,
+    Extend,
+}
+
+impl OrderKind {
+    /// `add-licenses` | `extend`, as stored and as in custom_ids.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderKind::AddLicenses => "add-licenses",
+            OrderKind::Extend => "extend",
+        }
+    }
+    pub fn parse(s: &str) -> Option<OrderKind> {
+        match s {
+            "add-licenses" => Some(OrderKind::AddLicenses),
+            "extend" => Some(OrderKind::Extend),
+            _ => None,
+        }
+    }
+}
+
+/// What the rules need to know of a subscription.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubscriptionFacts {
+    pub name: String,
+    pub product_name: String,
+    pub seats: i64,
+    pub ends_on: NaiveDate,
+    pub max_seats: Option<i64>,
+}
+
+/// What the rules need to know of a key in an order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyLine {
+    pub seats: i64,
+    pub term: Term,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddLicensesPlan {
+    pub seats_before: i64,
+    pub seats_after: i64,
+    pub ends_on: NaiveDate,
+    /// Some key's own term, counted from today, reaches past the end date: the review
+    /// says the licenses co-term and suggests /extend.
+    pub term_reaches_past_end: bool,
+}
+
+/// One key's contribution to an extension: seats × days of its term from the base date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeatDays {
+    pub seats: i64,
+    pub term: Term,
+    pub days: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExtendPlan {
+    pub ends_before: NaiveDate,
+    /// The date the extension counts from: the end date, or today when `disabled`.
+    pub base: NaiveDate,
+    pub base_is_today: bool,
+    pub parts: Vec<SeatDays>,
+    /// Σ seats × days.
+    pub seat_days: i64,
+    /// The subscription's seats (the divisor).
+    pub seats: i64,
+    /// floor(seat_days / seats).
+    pub days: i64,
+    pub ends_after: NaiveDate,
+}
+
+/// add-licenses: the subscription must be active; seats grow by Σ key seats, the end
+/// date stays; refused past the product's seat cap.
+pub fn plan_add_licenses(
+    sub: &SubscriptionFacts,
+    keys: &[KeyLine],
+    today: NaiveDate,
+    periods: LifecyclePeriods,
+) -> Result<AddLicensesPlan, RuleError> {
+    check_key_count(keys)?;
+    let state = LifecycleState::on(sub.ends_on, today, periods);
+    if state != LifecycleState::Active {
+        return Err(RuleError::WrongState {
+            state,
+            kind: OrderKind::AddLicenses,
+        });
+    }
+    let seats_after = keys
+        .iter()
+        .try_fold(sub.seats, |seats, key| seats.checked_add(key.seats))
+        .ok_or(RuleError::OutOfRange)?;
+    if let Some(max) = sub.max_seats {
+        if seats_after > max {
+            return Err(RuleError::SeatCap {
+                subscription: sub.name.clone(),
+                product: sub.product_name.clone(),
+                would_have: seats_after,
+                max,
+            });
+        }
+    }
+    let mut term_reaches_past_end = false;
+    for key in keys {
+        let key_ends = key.term.add_to(today).ok_or(RuleError::OutOfRange)?;
+        term_reaches_past_end |= key_ends > sub.ends_on;
+    }
+    Ok(AddLicensesPlan {
+        seats_before: sub.seats,
+        seats_after,
+        ends_on: sub.ends_on,
+        term_reaches_past_end,
+    })
+}
+
+/// extend: the subscription must be active, expired or disabled; seat-time is pooled:
+/// days = floor(Σ seats_k × days(term_k from base) / subscription seats).
+pub fn plan_extend(
+    sub: &SubscriptionFacts,
+    keys: &[KeyLine],
+    today: NaiveDate,
+    periods: LifecyclePeriods,
+) -> Result<ExtendPlan, RuleError> {
+    check_key_count(keys)?;
+    let state = LifecycleState::on(sub.ends_on, today, periods);
+    let base_is_today = match state {
+        LifecycleState::Active | LifecycleState::Expired => false,
+        LifecycleState::Disabled => true,
+        LifecycleState::Deleted => {
+            return Err(RuleError::WrongState {
+                state,
+                kind: OrderKind::Extend,
+            });
+        }
+    };
+    let base = if base_is_today { today } else { sub.ends_on };
+
+    let parts = keys
+        .iter()
+        .map(|key| {
+            let days = key.term.days_from(base).ok_or(RuleError::OutOfRange)?;
+            Ok(SeatDays {
+                seats: key.seats,
+                term: key.term,
+                days,
+            })
+        })
+        .collect::<Result<Vec<_>, RuleError>>()?;
+    let seat_days = parts
+        .iter()
+        .try_fold(0i64, |sum, part| {
+            sum.checked_add(part.seats.checked_mul(part.days)?)
+        })
+        .ok_or(RuleError::OutOfRange)?;
+
+    // A subscription always has seats; without any, seat-time cannot be shared out.
+    if sub.seats < 1 {
+        return Err(RuleError::OutOfRange);
+    }
+    // Floor division (both operands are positive for real keys and subscriptions).
+    let days = seat_days.div_euclid(sub.seats);
+    if days < 1 {
+        return Err(RuleError::LessThanOneDay);
+    }
+    let ends_after = u64::try_from(days)
+        .ok()
+        .and_then(|days| base.checked_add_days(Days::new(days)))
+        .ok_or(RuleError::OutOfRange)?;
+
+    Ok(ExtendPlan {
+        ends_before: sub.ends_on,
+        base,
+        base_is_today,
+        parts,
+        seat_days,
+        seats: sub.seats,
+        days,
+        ends_after,
+    })
+}
+
+/// An order holds between 1 and [`MAX_KEYS_PER_ORDER`] keys.
+fn check_key_count(keys: &[KeyLine]) -> Result<(), RuleError> {
+    if keys.is_empty() {
+        Err(RuleError::NoKeys)
+    } else if keys.len() > MAX_KEYS_PER_ORDER {
+        Err(RuleError::TooManyKeys {
+            max: MAX_KEYS_PER_ORDER,
+        })
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str) -> NaiveDate {
+        s.parse().expect("a valid test date")
+    }
+
+    fn sub(seats: i64, ends_on: &str) -> SubscriptionFacts {
+        SubscriptionFacts {
+            name: "Contoso".into(),
+            product_name: "Business Standard".into(),
+            seats,
+            ends_on: date(ends_on),
+            max_seats: None,
+        }
+    }
+
+    fn keys(count: usize, seats: i64, term: &str) -> Vec<KeyLine> {
+        let term = term.parse().expect("a valid test term");
+        vec![KeyLine { seats, term }; count]
+    }
+
+    fn periods() -> LifecyclePeriods {
+        LifecyclePeriods::default()
+    }
+
+    #[test]
+    fn extend_by_keys_that_cover_all_seats_with_one_term_adds_exactly_that_term() {
+        let sub = sub(50, "2026-01-31");
+        let plan = plan_extend(&sub, &keys(2, 25, "12m"), date("2026-01-10"), periods())
+            .expect("an active subscription extends");
+        assert_eq!(plan.ends_before, date("2026-01-31"));
+        assert_eq!(plan.base, date("2026-01-31"));
+        assert!(!plan.base_is_today);
+        assert_eq!(
+            plan.parts,
+            vec![
+                SeatDays {
+                    seats: 25,
+                    term: Term::Months(12),
+                    days: 365
+                };
+                2
+            ]
+        );
+        assert_eq!(plan.seat_days, 50 * 365);
+        assert_eq!(plan.seats, 50);
+        assert_eq!(plan.days, 365);
+        assert_eq!(plan.ends_after, date("2027-01-31"));
+    }
+
+    #[test]
+    fn extend_pools_seat_time_when_keys_do_not_cover_all_seats() {
+        let sub = sub(200, "2026-03-01");
+        let plan = plan_extend(&sub, &keys(1, 100, "12m"), date("2026-02-01"), periods())
+            .expect("an active subscription extends");
+        assert_eq!(
+            plan.parts,
+            vec![SeatDays {
+                seats: 100,
+                term: Term::Months(12),
+                days: 365
+            }]
+        );
+        assert_eq!(plan.seat_days, 36_500);
+        assert_eq!(plan.seats, 200);
+        // 36,500 / 200 = 182.5, rounded down.
+        assert_eq!(plan.days, 182);
+        assert_eq!(plan.ends_after, date("2026-08-30"));
+    }
+
+    #[test]
+    fn extend_pools_keys_with_different_terms() {
+        // 10 seats × 28 days (1m from 31 January 2027) + 5 seats × 30 days = 430 seat-days.
+        let sub = sub(10, "2027-01-31");
+        let mut lines = keys(1, 10, "1m");
+        lines.extend(keys(1, 5, "30d"));
+        let plan = plan_extend(&sub, &lines, date("2027-01-01"), periods()).expect("extends");
+        assert_eq!(plan.seat_days, 430);
+        assert_eq!(plan.days, 43);
+        assert_eq!(plan.ends_after, date("2027-03-15"));
+    }
+
+    #[test]
+    fn extend_from_31_january_by_one_month_covering_all_seats_ends_on_28_february() {
+        let sub = sub(10, "2027-01-31");
+        let plan =
+            plan_extend(&sub, &keys(1, 10, "1m"), date("2027-01-31"), periods()).expect("extends");
+        assert_eq!(plan.days, 28);
+        assert_eq!(plan.ends_after, date("2027-02-28"));
+    }
+
+    #[test]
+    fn extend_from_31_january_in_a_leap_year_ends_on_29_february() {
+        let sub = sub(10, "2028-01-31");
+        let plan =
+            plan_extend(&sub, &keys(2, 5, "1m"), date("2028-01-15"), periods()).expect("extends");
+        assert_eq!(plan.days, 29);
+        assert_eq!(plan.ends_after, date("2028-02-29"));
+    }
+
+    #[test]
+    fn extend_does_not_change_the_seats() {
+        let sub = sub(10, "2026-06-30");
+        let plan =
+            plan_extend(&sub, &keys(1, 20, "12m"), date("2026-06-01"), periods()).expect("extends");
+        assert_eq!(plan.seats, 10);
+        // More seats than the subscription has: the extra seat-time lengthens the extension.
+        assert_eq!(plan.days, 730);
+        assert_eq!(plan.ends_after, date("2028-06-29"));
+    }
+
+    #[test]
+    fn an_expired_subscription_extends_from_its_end_date() {
+        let sub = sub(10, "2026-01-31");
+        let today = date("2026-02-20");
+        assert_eq!(
+            LifecycleState::on(sub.ends_on, today, periods()),
+            LifecycleState::Expired
+        );
+        let plan = plan_extend(&sub, &keys(1, 10, "12m"), today, periods()).expect("extends");
+        assert_eq!(plan.base, date("2026-01-31"));
+        assert!(!plan.base_is_today);
+        assert_eq!(plan.ends_after, date("2027-01-31"));
+    }
+
+    #[test]
+    fn a_disabled_subscription_extends_from_today() {
+        let sub = sub(10, "2026-01-31");
+        let today = date("2026-04-15");
+        assert_eq!(
+            LifecycleState::on(sub.ends_on, today, periods()),
+            LifecycleState::Disabled
+        );
+        let plan = plan_extend(&sub, &keys(1, 10, "12m"), today, periods()).expect("extends");
+        assert_eq!(plan.ends_before, date("2026-01-31"));
+        assert_eq!(plan.base, today);
+        assert!(plan.base_is_today);
+        assert_eq!(plan.ends_after, date("2027-04-15"));
+    }
+
+    #[test]
+    fn a_deleted_subscription_refuses_both_kinds() {
+        let sub = sub(10, "2026-01-31");
+        let today = date("2026-06-01");
+        assert_eq!(
+            plan_extend(&sub, &keys(1, 10, "12m"), today, periods()),
+            Err(RuleError::WrongState {
+                state: LifecycleState::Deleted,
+                kind: OrderKind::Extend
+            })
+        );
+        assert_eq!(
+            plan_add_licenses(&sub, &keys(1, 10, "12m"), today, periods()),
+            Err(RuleError::WrongState {
+                state: LifecycleState::Deleted,
+                kind: OrderKind::AddLicenses
+            })
+        );
+    }
+
+    #[test]
+    fn an_expired_subscription_can_extend_but_not_add_licenses() {
+        let sub = sub(10, "2026-01-31");
+        let today = date("2026-02-01");
+        assert!(plan_extend(&sub, &keys(1, 10, "12m"), today, periods()).is_ok());
+        assert_eq!(
+            plan_add_licenses(&sub, &keys(1, 10, "12m"), today, periods()),
+            Err(RuleError::WrongState {
+                state: LifecycleState::Expired,
+                kind: OrderKind::AddLicenses
+            })
+        );
+    }
+
+    #[test]
+    fn a_disabled_subscription_cannot_add_licenses() {
+        let sub = sub(10, "2026-01-31");
+        assert_eq!(
+            plan_add_licenses(&sub, &keys(1, 10, "12m"), date("2026-05-31"), periods()),
+            Err(RuleError::WrongState {
+                state: LifecycleState::Disabled,
+                kind: OrderKind::AddLicenses
+            })
+        );
+    }
+
+    #[test]
+    fn extend_by_less_than_one_day_is_refused() {
+        let sub = sub(10, "2026-01-31");
+        assert_eq!(
+            plan_extend(&sub, &keys(1, 1, "1d"), date("2026-01-01"), periods()),
+            Err(RuleError::LessThanOneDay)
+        );
+        // 10 seat-days on 10 seats is exactly one day.
+        let plan = plan_extend(&sub, &keys(1, 10, "1d"), date("2026-01-01"), periods())
+            .expect("one day is enough");
+        assert_eq!(plan.ends_after, date("2026-02-01"));
+    }
+
+    #[test]
+    fn add_licenses_adds_the_seats_of_every_key_and_keeps_the_end_date() {
+        let sub = sub(10, "2027-01-31");
+        let mut lines = keys(2, 5, "12m");
+        lines.extend(keys(1, 3, "30d"));
+        // 12 months from 15 January 2026 end on 15 January 2027, within the subscription.
+        let plan =
+            plan_add_licenses(&sub, &lines, date("2026-01-15"), periods()).expect("adds licenses");
+        assert_eq!(plan.seats_before, 10);
+        assert_eq!(plan.seats_after, 23);
+        assert_eq!(plan.ends_on, date("2027-01-31"));
+        assert!(!plan.term_reaches_past_end);
+    }
+
+    #[test]
+    fn add_licenses_flags_a_key_whose_term_reaches_past_the_end_date() {
+        let sub = sub(10, "2027-01-31");
+        let today = date("2026-03-01");
+        let mut lines = keys(1, 5, "30d");
+        lines.extend(keys(1, 5, "12m")); // to 2027-03-01
+        let plan = plan_add_licenses(&sub, &lines, today, periods()).expect("adds licenses");
+        assert_eq!(plan.ends_on, date("2027-01-31"));
+        assert!(plan.term_reaches_past_end);
+        // Ending on the end date itself does not reach past it.
+        let plan =
+            plan_add_licenses(&sub, &keys(1, 5, "336d"), today, periods()).expect("adds licenses");
+        assert_eq!(Term::Days(336).add_to(today), Some(date("2027-01-31")));
+        assert!(!plan.term_reaches_past_end);
+    }
+
+    #[test]
+    fn add_licenses_on_the_end_date_itself_is_allowed() {
+        let sub = sub(10, "2026-01-31");
+        let plan = plan_add_licenses(&sub, &keys(1, 5, "1m"), date("2026-01-31"), periods())
+            .expect("the end date is still active");
+        assert_eq!(plan.seats_after, 15);
+        assert!(plan.term_reaches_past_end);
+    }
+
+    #[test]
+    fn add_licenses_over_the_seat_cap_is_refused_with_the_numbers() {
+        let sub = SubscriptionFacts {
+            max_seats: Some(300),
+            ..sub(250, "2027-01-31")
+        };
+        assert_eq!(
+            plan_add_licenses(&sub, &keys(2, 35, "12m"), date("2026-03-01"), periods()),
+            Err(RuleError::SeatCap {
+                subscription: "Contoso".into(),
+                product: "Business Standard".into(),
+                would_have: 320,
+                max: 300,
+            })
+        );
+        let err = plan_add_licenses(&sub, &keys(2, 35, "12m"), date("2026-03-01"), periods())
+            .expect_err("over the cap");
+        assert_eq!(
+            err.to_string(),
+            "Contoso would have 320 licenses; Business Standard allows at most 300"
+        );
+    }
+
+    #[test]
+    fn add_licenses_up_to_the_seat_cap_is_allowed() {
+        let sub = SubscriptionFacts {
+            max_seats: Some(300),
+            ..sub(250, "2027-01-31")
+        };
+        let plan = plan_add_licenses(&sub, &keys(2, 25, "12m"), date("2026-03-01"), periods())
+            .expect("exactly at the cap");
+        assert_eq!(plan.seats_after, 300);
+    }
+
+    #[test]
+    fn an_order_without_keys_is_refused() {
+        let sub = sub(10, "2027-01-31");
+        let today = date("2026-03-01");
+        assert_eq!(
+            plan_add_licenses(&sub, &[], today, periods()),
+            Err(RuleError::NoKeys)
+        );
+        assert_eq!(
+            plan_extend(&sub, &[], today, periods()),
+            Err(RuleError::NoKeys)
+        );
+    }
+
+    #[test]
+    fn an_order_of_more_than_ten_keys_is_refused() {
+        let sub = sub(10, "2027-01-31");
+        let today = date("2026-03-01");
+        let eleven = keys(11, 1, "12m");
+        let too_many = RuleError::TooManyKeys { max: 10 };
+        assert_eq!(
+            plan_add_licenses(&sub, &eleven, today, periods()),
+            Err(too_many.clone())
+        );
+        assert_eq!(plan_extend(&sub, &eleven, today, periods()), Err(too_many));
+        let ten = keys(10, 1, "12m");
+        assert!(plan_add_licenses(&sub, &ten, today, periods()).is_ok());
+        assert!(plan_extend(&sub, &ten, today, periods()).is_ok());
+    }
+
+    #[test]
+    fn overflowing_arithmetic_is_refused_as_out_of_range() {
+        let today = date("2026-03-01");
+        let huge = sub(i64::MAX, "2027-01-31");
+        assert_eq!(
+            plan_add_licenses(&huge, &keys(1, 1, "12m"), today, periods()),
+            Err(RuleError::OutOfRange)
+        );
+        let sub = sub(10, "2027-01-31");
+        assert_eq!(
+            plan_extend(&sub, &keys(2, i64::MAX / 2, "12m"), today, periods()),
+            Err(RuleError::OutOfRange)
+        );
+    }
+
+    #[test]
+    fn extend_past_the_end_of_the_calendar_is_refused_as_out_of_range() {
+        let near_end = NaiveDate::MAX - chrono::Duration::days(10);
+        let sub = SubscriptionFacts {
+            ends_on: near_end,
+            ..sub(10, "2027-01-31")
+        };
+        assert_eq!(
+            plan_extend(&sub, &keys(1, 10, "12m"), date("2026-03-01"), periods()),
+            Err(RuleError::OutOfRange)
+        );
+        assert_eq!(
+            plan_add_licenses(&sub, &keys(1, 10, "12m"), near_end, periods()),
+            Err(RuleError::OutOfRange)
+        );
+    }
+
+    #[test]
+    fn extend_of_a_subscription_without_seats_is_refused_instead_of_dividing_by_zero() {
+        let sub = sub(0, "2027-01-31");
+        assert_eq!(
+            plan_extend(&sub, &keys(1, 10, "12m"), date("2026-03-01"), periods()),
+            Err(RuleError::OutOfRange)
+        );
+    }
+
+    #[test]
+    fn order_kinds_have_stable_names() {
+        for kind in [OrderKind::AddLicenses, OrderKind::Extend] {
+            assert_eq!(OrderKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(OrderKind::parse("Extend"), None);
+    }
+}
