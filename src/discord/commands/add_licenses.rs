@@ -1,0 +1,17 @@
+//! `/add-licenses subscription:<autocomplete> keys:<text>` — opens an order of kind
+//! add-licenses and shows its review.
+
+use serenity::all::{CommandInteraction, CreateCommand};
+
+use super::{order, Bot};
+use crate::domain::OrderKind;
+
+pub const NAME: &str = "add-licenses";
+
+pub fn define() -> CreateCommand {
+    order::define("cmd-add-licenses-name", "cmd-add-licenses-desc")
+}
+
+pub async fn run(bot: &Bot, cmd: &CommandInteraction) {
+    order::run(bot, cmd, OrderKind::AddLicenses).await
+}

@@ -1,0 +1,165 @@
+//! The slash commands: one file each, and this one list that registers and routes them.
+
+mod add_licenses;
+mod extend;
+mod order;
+pub(crate) mod redemptions;
+mod settings;
+mod subscriptions;
+
+use serenity::all::{
+    CommandInteraction, CreateCommand, CreateCommandOption, InteractionContext, Permissions,
+};
+
+use super::{i18n::Lang, Bot};
+
+/// A slash command: its definition, and what it does.
+pub struct SlashCommand {
+    pub name: &'static str,
+    pub define: fn() -> CreateCommand,
+}
+
+/// Every command licensebot registers.
+pub const COMMANDS: &[SlashCommand] = &[
+    SlashCommand {
+        name: add_licenses::NAME,
+        define: add_licenses::define,
+    },
+    SlashCommand {
+        name: extend::NAME,
+        define: extend::define,
+    },
+    SlashCommand {
+        name: subscriptions::NAME,
+        define: subscriptions::define,
+    },
+    SlashCommand {
+        name: redemptions::NAME,
+        define: redemptions::define,
+    },
+    SlashCommand {
+        name: settings::NAME,
+        define: settings::define,
+    },
+];
+
+pub fn definitions() -> Vec<CreateCommand> {
+    COMMANDS.iter().map(|c| (c.define)()).collect()
+}
+
+/// Routes a slash command by its (default, English) name.
+pub async fn run(bot: &Bot, cmd: &CommandInteraction) {
+    match cmd.data.name.as_str() {
+        add_licenses::NAME => add_licenses::run(bot, cmd).await,
+        extend::NAME => extend::run(bot, cmd).await,
+        subscriptions::NAME => subscriptions::run(bot, cmd).await,
+        redemptions::NAME => redemptions::run(bot, cmd).await,
+        settings::NAME => settings::run(bot, cmd).await,
+        other => tracing::warn!(command = other, "unknown command"),
+    }
+}
+
+/// Routes an autocomplete request.
+pub async fn autocomplete(bot: &Bot, cmd: &CommandInteraction) {
+    match cmd.data.name.as_str() {
+        add_licenses::NAME | extend::NAME | redemptions::NAME => {
+            order::autocomplete(bot, cmd).await
+        }
+        other => tracing::debug!(command = other, "no autocomplete"),
+    }
+}
+
+/// A guild-only command for server managers, named and described in every language.
+fn command(name_id: &str, desc_id: &str) -> CreateCommand {
+    let mut c = CreateCommand::new(Lang::EnUs.t(name_id))
+        .description(Lang::EnUs.t(desc_id))
+        .default_member_permissions(Permissions::MANAGE_GUILD)
+        .contexts(vec![InteractionContext::Guild]);
+    for lang in Lang::ALL {
+        c = c
+            .name_localized(lang.code(), lang.t(name_id))
+            .description_localized(lang.code(), lang.t(desc_id));
+    }
+    c
+}
+
+/// An option named and described in every language.
+fn option(
+    kind: serenity::all::CommandOptionType,
+    name_id: &str,
+    desc_id: &str,
+) -> CreateCommandOption {
+    let mut o = CreateCommandOption::new(kind, Lang::EnUs.t(name_id), Lang::EnUs.t(desc_id));
+    for lang in Lang::ALL {
+        o = o
+            .name_localized(lang.code(), lang.t(name_id))
+            .description_localized(lang.code(), lang.t(desc_id));
+    }
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_definitions_fit_discord_rules_in_every_language() {
+        let defs = serde_json::to_value(definitions()).unwrap();
+        let mut checked = 0;
+        fn walk(v: &serde_json::Value, checked: &mut usize) {
+            if let Some(obj) = v.as_object() {
+                if let Some(name) = obj.get("name").and_then(|n| n.as_str()) {
+                    let ok = |n: &str| {
+                        (1..=32).contains(&n.chars().count())
+                            && n.chars().all(|c| {
+                                c.is_lowercase() || c.is_ascii_digit() || c == '-' || c == '_'
+                            })
+                    };
+                    assert!(ok(name), "bad name {name}");
+                    for (_, loc) in obj
+                        .get("name_localizations")
+                        .and_then(|l| l.as_object())
+                        .into_iter()
+                        .flatten()
+                    {
+                        assert!(ok(loc.as_str().unwrap()), "bad localised name {loc}");
+                    }
+                    let desc = obj
+                        .get("description")
+                        .and_then(|d| d.as_str())
+                        .unwrap_or("");
+                    assert!(
+                        (1..=100).contains(&desc.chars().count()),
+                        "bad description {desc}"
+                    );
+                    for (_, loc) in obj
+                        .get("description_localizations")
+                        .and_then(|l| l.as_object())
+                        .into_iter()
+                        .flatten()
+                    {
+                        assert!(
+                            (1..=100).contains(&loc.as_str().unwrap().chars().count()),
+                            "bad description {loc}"
+                        );
+                    }
+                    *checked += 1;
+                }
+                for (_, child) in obj {
+                    walk(child, checked);
+                }
+            } else if let Some(arr) = v.as_array() {
+                for child in arr {
+                    walk(child, checked);
+                }
+            }
+        }
+        walk(&defs, &mut checked);
+        assert!(checked >= 12, "checked only {checked}");
+        for def in defs.as_array().unwrap() {
+            assert_eq!(def["default_member_permissions"], "32", "{def}");
+            assert_eq!(def["contexts"], serde_json::json!([0]), "{def}");
+            assert!(def["name_localizations"]["nl"].is_string());
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! What /add-licenses and /extend share: the options, opening the order, autocomplete.
+
+use serenity::all::{
+    CommandInteraction, CommandOptionType, CreateAutocompleteResponse, CreateCommand,
+    CreateInteractionResponse, ResolvedValue,
+};
+
+use super::{command, option, Bot};
+use crate::{
+    app::{OpenOrder, SubscriptionRef},
+    discord::{
+        i18n::Lang,
+        render,
+        respond::{respond, Outcome, Target},
+    },
+    domain::{records::UserId, OrderKind},
+};
+
+pub const SUBSCRIPTION: &str = "subscription";
+pub const KEYS: &str = "keys";
+
+pub fn define(name_id: &str, desc_id: &str) -> CreateCommand {
+    command(name_id, desc_id)
+        .add_option(
+            option(
+                CommandOptionType::String,
+                "opt-subscription-name",
+                "opt-subscription-desc",
+            )
+            .required(true)
+            .set_autocomplete(true)
+            .max_length(100),
+        )
+        .add_option(
+            option(CommandOptionType::String, "opt-keys-name", "opt-keys-desc")
+                .required(true)
+                .max_length(1000),
+        )
+}
+
+/// The text of a string option, if given.
+pub fn string_option<'a>(cmd: &'a CommandInteraction, name: &str) -> Option<&'a str> {
+    cmd.data
+        .options()
+        .into_iter()
+        .find_map(|o| match (o.name == name, o.value) {
+            (true, ResolvedValue::String(s)) => Some(s),
+            (true, ResolvedValue::Autocomplete { value, .. }) => Some(value),
+            _ => None,
+        })
+}
+
+pub async fn run(bot: &Bot, cmd: &CommandInteraction, kind: OrderKind) {
+    let lang = Lang::from_discord(&cmd.locale);
+    let target = Target {
+        id: cmd.id,
+        token: &cmd.token,
+        is_component: false,
+    };
+    let work = async {
+        let guild = match bot.authorise(cmd.guild_id, cmd.member.as_deref()).await {
+            Ok(g) => g,
+            Err(e) => return Outcome::Message(bot.error_reply(lang, &e, None)),
+        };
+        let input = OpenOrder {
+            guild,
+            user: UserId(cmd.user.id.get()),
+            locale: lang.code().to_string(),
+            subscription: SubscriptionRef::from_option(
+                string_option(cmd, SUBSCRIPTION).unwrap_or(""),
+            ),
+            kind,
+            keys: string_option(cmd, KEYS).unwrap_or("").to_string(),
+        };
+        match bot.app.open_order(input).await {
+            Ok(review) => {
+                if let Err(e) = bot
+                    .app
+                    .store
+                    .set_review_message(review.order.id, cmd.application_id.get(), &cmd.token)
+                    .await
+                {
+                    tracing::warn!(error = %e, "could not remember the review message");
+                }
+                Outcome::Message(render::review(lang, &review))
+            }
+            Err(e) => Outcome::Message(bot.error_reply(lang, &e, None)),
+        }
+    };
+    respond(&bot.http, target, work).await
+}
+
+/// The subscription option: up to 25 of the guild's subscriptions whose name matches.
+pub async fn autocomplete(bot: &Bot, cmd: &CommandInteraction) {
+    let typed = cmd
+        .data
+        .autocomplete()
+        .map(|o| o.value.to_string())
+        .unwrap_or_default();
+    let mut response = CreateAutocompleteResponse::new();
+    if let Ok(guild) = bot.authorise(cmd.guild_id, cmd.member.as_deref()).await {
+        match bot
+            .app
+            .store
+            .search_subscriptions(guild, typed.trim(), 25)
+            .await
+        {
+            Ok(subs) => {
+                let lang = Lang::from_discord(&cmd.locale);
+                for sub in subs {
+                    let label = format!(
+                        "{} · {} · {}",
+                        sub.name,
+                        sub.product.name,
+                        lang.licenses(sub.seats)
+                    );
+                    let label: String = label.chars().take(100).collect();
+                    response = response.add_string_choice(label, sub.id.to_string());
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "autocomplete failed"),
+        }
+    }
+    let answer = CreateInteractionResponse::Autocomplete(response);
+    if let Err(e) = bot
+        .http
+        .create_interaction_response(cmd.id, &cmd.token, &answer, vec![])
+        .await
+    {
+        tracing::warn!(error = %e, "answering autocomplete failed");
+    }
+}

@@ -1,0 +1,157 @@
+//! `/redemptions [subscription]` — the ledger, newest first, paged with buttons.
+
+use serenity::all::{
+    ButtonStyle, CommandInteraction, CommandOptionType, CreateActionRow, CreateButton,
+    CreateCommand, CreateEmbed,
+};
+
+use super::{command, option, order::string_option, Bot};
+use crate::{
+    app::{AppError, SubscriptionRef},
+    discord::{
+        custom_id::CustomId,
+        i18n::{n, s, Lang},
+        render::{self, Reply},
+        respond::{respond, Outcome, Target},
+    },
+    domain::records::GuildId,
+    store::RedemptionFilter,
+};
+
+pub const NAME: &str = "redemptions";
+const PAGE_SIZE: i64 = 5;
+
+pub fn define() -> CreateCommand {
+    command("cmd-redemptions-name", "cmd-redemptions-desc").add_option(
+        option(
+            CommandOptionType::String,
+            "opt-subscription-name",
+            "opt-subscription-desc",
+        )
+        .required(false)
+        .set_autocomplete(true)
+        .max_length(100),
+    )
+}
+
+pub async fn run(bot: &Bot, cmd: &CommandInteraction) {
+    let lang = Lang::from_discord(&cmd.locale);
+    let target = Target {
+        id: cmd.id,
+        token: &cmd.token,
+        is_component: false,
+    };
+    let work = async {
+        let guild = match bot.authorise(cmd.guild_id, cmd.member.as_deref()).await {
+            Ok(g) => g,
+            Err(e) => return Outcome::Message(bot.error_reply(lang, &e, None)),
+        };
+        let subscription = match string_option(cmd, "subscription").filter(|v| !v.trim().is_empty())
+        {
+            None => None,
+            Some(value) => match bot
+                .app
+                .find_subscription(guild, &SubscriptionRef::from_option(value))
+                .await
+            {
+                Ok(sub) => Some(sub.id),
+                Err(e) => return Outcome::Message(bot.error_reply(lang, &e, None)),
+            },
+        };
+        match page(bot, lang, guild, subscription, 0).await {
+            Ok(reply) => Outcome::Message(reply),
+            Err(e) => Outcome::Message(bot.error_reply(lang, &e, None)),
+        }
+    };
+    respond(&bot.http, target, work).await
+}
+
+/// One page of the ledger (page 0 is the newest), with Newer/Older buttons.
+pub async fn page(
+    bot: &Bot,
+    lang: Lang,
+    guild: GuildId,
+    subscription: Option<i64>,
+    page: u32,
+) -> Result<Reply, AppError> {
+    let store = &bot.app.store;
+    let total = store.count_redemptions(guild, subscription).await?;
+    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let page = i64::from(page).min(pages - 1);
+    let rows = store
+        .list_redemptions(RedemptionFilter {
+            guild: Some(guild),
+            subscription_id: subscription,
+            limit: PAGE_SIZE,
+            offset: page * PAGE_SIZE,
+        })
+        .await?;
+    let title = match (subscription, rows.first()) {
+        (Some(_), Some(r)) => lang.ta(
+            "redemptions-title-for",
+            &[("subscription", s(&r.subscription_name))],
+        ),
+        _ => lang.t("redemptions-title"),
+    };
+    let lines: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            let common = [
+                ("at", n(r.redeemed_at.timestamp())),
+                ("user", s(r.user_id)),
+                ("subscription", s(&r.subscription_name)),
+                ("keys", s(lang.product_keys(r.key_count))),
+            ];
+            if r.kind == "extend" {
+                let mut args = common.to_vec();
+                args.extend([("before", s(r.ends_before)), ("after", s(r.ends_after))]);
+                lang.ta("redemptions-line-extend", &args)
+            } else {
+                let mut args = common.to_vec();
+                args.extend([("before", n(r.seats_before)), ("after", n(r.seats_after))]);
+                lang.ta("redemptions-line-add", &args)
+            }
+        })
+        .collect();
+    let description = if lines.is_empty() {
+        lang.t("redemptions-empty")
+    } else {
+        lines.join("\n")
+    };
+    let embed = CreateEmbed::new()
+        .title(title)
+        .colour(render::BLURPLE)
+        .description(description)
+        .footer(serenity::all::CreateEmbedFooter::new(lang.ta(
+            "redemptions-page",
+            &[("page", n(page + 1)), ("pages", n(pages))],
+        )));
+    let page = page as u32;
+    let buttons = CreateActionRow::Buttons(vec![
+        CreateButton::new(
+            CustomId::RedemptionsPage {
+                subscription,
+                page: page.saturating_sub(1),
+            }
+            .encode(),
+        )
+        .label(lang.t("button-newer"))
+        .style(ButtonStyle::Secondary)
+        .disabled(page == 0),
+        CreateButton::new(
+            CustomId::RedemptionsPage {
+                subscription,
+                page: page + 1,
+            }
+            .encode(),
+        )
+        .label(lang.t("button-older"))
+        .style(ButtonStyle::Secondary)
+        .disabled(i64::from(page) + 1 >= pages),
+    ]);
+    Ok(Reply {
+        content: None,
+        embeds: vec![embed],
+        components: vec![buttons],
+    })
+}

@@ -1,0 +1,126 @@
+//! `/settings notices channel:<channel>` — where notices go (checked by posting there);
+//! `/settings manager-role role:<role>` — a role whose members may use the bot.
+//! Both need Manage Server.
+
+use serenity::all::{
+    ChannelId, ChannelType, CommandInteraction, CommandOptionType, CreateCommand, CreateMessage,
+    ResolvedValue,
+};
+
+use super::{command, option, Bot};
+use crate::{
+    app::UserError,
+    discord::{
+        i18n::{s, Lang},
+        permissions::is_server_manager,
+        render::Reply,
+        respond::{respond, Outcome, Target},
+    },
+    domain::records::GuildId,
+};
+
+pub const NAME: &str = "settings";
+
+pub fn define() -> CreateCommand {
+    command("cmd-settings-name", "cmd-settings-desc")
+        .add_option(
+            option(
+                CommandOptionType::SubCommand,
+                "cmd-settings-notices-name",
+                "cmd-settings-notices-desc",
+            )
+            .add_sub_option(
+                option(
+                    CommandOptionType::Channel,
+                    "opt-channel-name",
+                    "opt-channel-desc",
+                )
+                .required(true)
+                .channel_types(vec![ChannelType::Text, ChannelType::News]),
+            ),
+        )
+        .add_option(
+            option(
+                CommandOptionType::SubCommand,
+                "cmd-settings-manager-role-name",
+                "cmd-settings-manager-role-desc",
+            )
+            .add_sub_option(
+                option(CommandOptionType::Role, "opt-role-name", "opt-role-desc").required(true),
+            ),
+        )
+}
+
+pub async fn run(bot: &Bot, cmd: &CommandInteraction) {
+    let lang = Lang::from_discord(&cmd.locale);
+    let target = Target {
+        id: cmd.id,
+        token: &cmd.token,
+        is_component: false,
+    };
+    let work = async {
+        let Some(guild) = cmd.guild_id.map(|g| GuildId(g.get())) else {
+            return Outcome::Message(bot.error_reply(lang, &UserError::NotInGuild.into(), None));
+        };
+        if !cmd.member.as_deref().is_some_and(is_server_manager) {
+            return Outcome::Message(Reply::text(lang.t("error-settings-not-allowed")));
+        }
+        let options = cmd.data.options();
+        let Some(sub) = options.first() else {
+            return Outcome::Message(Reply::text(lang.t("error-stale-button")));
+        };
+        let ResolvedValue::SubCommand(args) = &sub.value else {
+            return Outcome::Message(Reply::text(lang.t("error-stale-button")));
+        };
+        match (sub.name, args.first().map(|a| &a.value)) {
+            ("notices", Some(ResolvedValue::Channel(channel))) => {
+                Outcome::Message(set_notices(bot, lang, guild, channel.id).await)
+            }
+            ("manager-role", Some(ResolvedValue::Role(role))) => {
+                match bot
+                    .app
+                    .store
+                    .set_manager_role(guild, Some(role.id.get()))
+                    .await
+                {
+                    Ok(()) => Outcome::Message(Reply::text(
+                        lang.ta("settings-role-saved", &[("role", s(role.id))]),
+                    )),
+                    Err(e) => Outcome::Message(bot.error_reply(lang, &e.into(), None)),
+                }
+            }
+            _ => Outcome::Message(Reply::text(lang.t("error-stale-button"))),
+        }
+    };
+    respond(&bot.http, target, work).await
+}
+
+/// Saves the notice channel once a message could be posted there; otherwise says why not
+/// and changes nothing.
+async fn set_notices(bot: &Bot, lang: Lang, guild: GuildId, channel: ChannelId) -> Reply {
+    let guild_lang = match bot.app.store.guild_settings(guild).await {
+        Ok(settings) => Lang::from_discord(&settings.locale),
+        Err(e) => return bot.error_reply(lang, &e.into(), None),
+    };
+    let hello = CreateMessage::new().content(guild_lang.t("settings-notices-hello"));
+    if let Err(e) = channel.send_message(&bot.http, hello).await {
+        let reason = match &e {
+            serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(r)) => {
+                format!("{} {}", r.status_code.as_u16(), r.error.message)
+            }
+            other => other.to_string(),
+        };
+        tracing::warn!(guild = guild.0, channel = channel.get(), error = %reason, "notice channel refused");
+        return Reply::text(lang.ta(
+            "settings-notices-failed",
+            &[("channel", s(channel)), ("reason", s(reason))],
+        ));
+    }
+    match bot.app.store.set_notice_channel(guild, channel.get()).await {
+        Ok(()) => {
+            bot.outbox.notify_one();
+            Reply::text(lang.ta("settings-notices-saved", &[("channel", s(channel))]))
+        }
+        Err(e) => bot.error_reply(lang, &e.into(), None),
+    }
+}

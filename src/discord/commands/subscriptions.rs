@@ -1,0 +1,74 @@
+//! `/subscriptions` — the guild's subscriptions: name, product, seats, end date and state,
+//! as words and colour ("Your products").
+
+use serenity::all::{CommandInteraction, CreateCommand, CreateEmbed};
+
+use super::{command, Bot};
+use crate::{
+    discord::{
+        i18n::{s, Lang},
+        render::{self, Reply},
+        respond::{respond, Outcome, Target},
+    },
+    domain::LifecycleState,
+};
+
+pub const NAME: &str = "subscriptions";
+
+pub fn define() -> CreateCommand {
+    command("cmd-subscriptions-name", "cmd-subscriptions-desc")
+}
+
+pub async fn run(bot: &Bot, cmd: &CommandInteraction) {
+    let lang = Lang::from_discord(&cmd.locale);
+    let target = Target {
+        id: cmd.id,
+        token: &cmd.token,
+        is_component: false,
+    };
+    let work = async {
+        let guild = match bot.authorise(cmd.guild_id, cmd.member.as_deref()).await {
+            Ok(g) => g,
+            Err(e) => return Outcome::Message(bot.error_reply(lang, &e, None)),
+        };
+        match bot.app.store.list_subscriptions(guild).await {
+            Ok(subs) => {
+                let today = bot.app.clock.today();
+                let periods = bot.app.settings.periods();
+                let mut worst = LifecycleState::Active;
+                let mut embed = CreateEmbed::new().title(lang.t("subscriptions-title"));
+                if subs.is_empty() {
+                    embed = embed.description(lang.t("subscriptions-empty"));
+                }
+                for sub in subs.iter().take(25) {
+                    let state = LifecycleState::on(sub.ends_on, today, periods);
+                    worst = worst.max(state);
+                    embed = embed.field(
+                        &sub.name,
+                        lang.ta(
+                            "subscriptions-line",
+                            &[
+                                ("product", s(&sub.product.name)),
+                                ("licenses", s(lang.licenses(sub.seats))),
+                                ("ends_on", s(sub.ends_on)),
+                                ("state", s(render::state_badge(lang, state))),
+                            ],
+                        ),
+                        false,
+                    );
+                }
+                let embed = embed.colour(if subs.is_empty() {
+                    render::GREY
+                } else {
+                    render::state_colour(worst)
+                });
+                Outcome::Message(Reply {
+                    embeds: vec![embed],
+                    ..Reply::default()
+                })
+            }
+            Err(e) => Outcome::Message(bot.error_reply(lang, &e.into(), None)),
+        }
+    };
+    respond(&bot.http, target, work).await
+}

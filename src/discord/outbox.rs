@@ -1,0 +1,214 @@
+//! The notice dispatcher: delivers the outbox to each guild's notice channel. Every
+//! notice is sent with its own nonce and `enforce_nonce`, so a resend after a crash or a
+//! lost answer is deduplicated by Discord; 429s are obeyed; a channel that is gone or
+//! unwritable fails the notice (logged) instead of retrying forever.
+
+use std::{sync::Arc, time::Duration};
+
+use chrono::Utc;
+use serde::Deserialize;
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+use super::{i18n::Lang, render};
+use crate::{
+    app::{App, NoticeBody},
+    store::PendingNotice,
+};
+
+/// How long a claimed notice stays invisible to other dispatchers.
+const LEASE_SECONDS: i64 = 60;
+
+/// Speaks to Discord's REST API for channel messages directly, to read `retry_after`.
+#[derive(Clone)]
+pub struct NoticeSender {
+    client: reqwest::Client,
+    base: String,
+    authorization: String,
+}
+
+#[derive(Debug)]
+pub enum SendError {
+    /// Try again after this long.
+    RetryAfter(Duration),
+    /// Discord will never accept it (channel gone, no permission, bad request).
+    Permanent(String),
+    /// A network error or a 5xx.
+    Transient(String),
+}
+
+#[derive(Deserialize)]
+struct Created {
+    id: String,
+}
+
+#[derive(Deserialize)]
+struct RateLimited {
+    retry_after: f64,
+}
+
+impl NoticeSender {
+    pub fn new(api_base: Option<&str>, token: &str) -> anyhow::Result<NoticeSender> {
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .user_agent("DiscordBot (https://github.com/licensebot, 0.1) licensebot")
+            .build()?;
+        Ok(NoticeSender {
+            client,
+            base: api_base
+                .unwrap_or("https://discord.com")
+                .trim_end_matches('/')
+                .to_string(),
+            authorization: format!("Bot {token}"),
+        })
+    }
+
+    /// Posts `content` to `channel`; returns the message id.
+    pub async fn send(&self, channel: u64, content: &str, nonce: &str) -> Result<u64, SendError> {
+        let body = serde_json::json!({
+            "content": content,
+            "nonce": nonce,
+            "enforce_nonce": true,
+            "allowed_mentions": { "parse": [] },
+        });
+        let url = format!("{}/api/v10/channels/{channel}/messages", self.base);
+        let response = self
+            .client
+            .post(url)
+            .header("Authorization", &self.authorization)
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| SendError::Transient(e.without_url().to_string()))?;
+        let status = response.status();
+        if status.is_success() {
+            let created: Created = response
+                .json()
+                .await
+                .map_err(|e| SendError::Transient(e.to_string()))?;
+            return created
+                .id
+                .parse()
+                .map_err(|_| SendError::Transient("bad message id".into()));
+        }
+        if status.as_u16() == 429 {
+            let wait = response
+                .json::<RateLimited>()
+                .await
+                .map(|r| r.retry_after)
+                .unwrap_or(1.0);
+            return Err(SendError::RetryAfter(Duration::from_secs_f64(
+                wait.clamp(0.0, 3600.0),
+            )));
+        }
+        let text = response.text().await.unwrap_or_default();
+        let text: String = text.chars().take(200).collect();
+        if status.is_server_error() {
+            Err(SendError::Transient(format!("{status}: {text}")))
+        } else {
+            Err(SendError::Permanent(format!("{status}: {text}")))
+        }
+    }
+}
+
+/// Delivers due notices until `stop`; wakes early when `wake` is notified.
+pub async fn run(app: App, sender: NoticeSender, wake: Arc<Notify>, stop: CancellationToken) {
+    let poll = Duration::from_secs(app.settings.notices.poll_seconds.max(1));
+    loop {
+        let delivered = match deliver_due(&app, &sender).await {
+            Ok(n) => n,
+            Err(e) => {
+                tracing::warn!(error = %format!("{e:#}"), "notice delivery pass failed");
+                0
+            }
+        };
+        if delivered > 0 {
+            continue;
+        }
+        tokio::select! {
+            _ = stop.cancelled() => break,
+            _ = wake.notified() => {}
+            _ = tokio::time::sleep(poll) => {}
+        }
+    }
+}
+
+/// One pass: claims due notices and tries each once. Returns how many were handled.
+pub async fn deliver_due(app: &App, sender: &NoticeSender) -> anyhow::Result<usize> {
+    let now = Utc::now();
+    let batch = app
+        .store
+        .claim_due_notices(now, chrono::Duration::seconds(LEASE_SECONDS), 25)
+        .await?;
+    let n = batch.len();
+    for notice in batch {
+        deliver(app, sender, notice).await?;
+    }
+    Ok(n)
+}
+
+async fn deliver(app: &App, sender: &NoticeSender, notice: PendingNotice) -> anyhow::Result<()> {
+    let settings = app.store.guild_settings(notice.guild).await?;
+    let Some(channel) = settings.notice_channel else {
+        tracing::info!(
+            guild = notice.guild.0,
+            notice = notice.id,
+            "no notice channel set; notice dropped"
+        );
+        return app
+            .store
+            .give_up_notice(notice.id, "dropped", "no notice channel")
+            .await;
+    };
+    let Some(body) = NoticeBody::from_json(&notice.body) else {
+        return app
+            .store
+            .give_up_notice(notice.id, "failed", "unreadable notice body")
+            .await;
+    };
+    let text = render::notice(Lang::from_discord(&settings.locale), &body);
+    match sender.send(channel, &text, &notice.nonce).await {
+        Ok(message) => {
+            tracing::info!(guild = notice.guild.0, notice = notice.id, kind = %notice.kind, "notice delivered");
+            app.store
+                .mark_notice_sent(notice.id, channel, message, Utc::now())
+                .await
+        }
+        Err(SendError::RetryAfter(wait)) => {
+            tracing::info!(
+                notice = notice.id,
+                retry_after_ms = wait.as_millis() as u64,
+                "rate limited"
+            );
+            let at = Utc::now()
+                + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::seconds(1));
+            app.store
+                .retry_notice_at(notice.id, at, "rate limited")
+                .await
+        }
+        Err(SendError::Permanent(reason)) => {
+            tracing::error!(guild = notice.guild.0, channel, notice = notice.id, error = %reason,
+                "the notice channel refused a notice; giving up on it (check /settings notices)");
+            app.store.give_up_notice(notice.id, "failed", &reason).await
+        }
+        Err(SendError::Transient(reason)) => {
+            let s = &app.settings.notices;
+            if notice.attempts >= s.max_attempts as i32 {
+                tracing::error!(notice = notice.id, error = %reason, "giving up on a notice after {} attempts", notice.attempts);
+                return app.store.give_up_notice(notice.id, "failed", &reason).await;
+            }
+            let exp = s
+                .retry_base_seconds
+                .saturating_mul(1u64 << notice.attempts.clamp(0, 20));
+            let wait = exp.min(s.retry_max_seconds).max(1);
+            tracing::warn!(notice = notice.id, error = %reason, retry_in_s = wait, "notice delivery failed");
+            app.store
+                .retry_notice_at(
+                    notice.id,
+                    Utc::now() + chrono::Duration::seconds(wait as i64),
+                    &reason,
+                )
+                .await
+        }
+    }
+}

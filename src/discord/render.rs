@@ -1,0 +1,585 @@
+//! What licensebot shows: embeds, buttons and text, in the reader's language. Keys appear
+//! only masked, and only in ephemeral replies.
+
+use chrono::{DateTime, Utc};
+use serenity::all::{
+    ButtonStyle, Colour, CreateActionRow, CreateButton, CreateEmbed, CreateInputText, CreateModal,
+    InputTextStyle,
+};
+
+use super::{
+    custom_id::{CustomId, KEYS_INPUT},
+    i18n::{n, s, Lang},
+};
+use crate::{
+    app::{NoticeBody, Plan, Receipt, Review, UserError},
+    domain::{KeyFormatError, KeyRefusal, KeyRefusalCause, LifecycleState, OrderKind, RuleError},
+};
+
+pub const BLURPLE: Colour = Colour(0x5865F2);
+pub const GREEN: Colour = Colour(0x57F287);
+pub const YELLOW: Colour = Colour(0xFEE75C);
+pub const ORANGE: Colour = Colour(0xE67E22);
+pub const RED: Colour = Colour(0xED4245);
+pub const GREY: Colour = Colour(0x95A5A6);
+
+/// A reply: text, embeds and buttons, ephemeral unless said otherwise.
+#[derive(Debug, Clone, Default)]
+pub struct Reply {
+    pub content: Option<String>,
+    pub embeds: Vec<CreateEmbed>,
+    pub components: Vec<CreateActionRow>,
+}
+
+impl Reply {
+    pub fn text(text: impl Into<String>) -> Reply {
+        Reply {
+            content: Some(text.into()),
+            ..Reply::default()
+        }
+    }
+}
+
+fn unix(at: DateTime<Utc>) -> i64 {
+    at.timestamp()
+}
+
+pub fn state_colour(state: LifecycleState) -> Colour {
+    match state {
+        LifecycleState::Active => GREEN,
+        LifecycleState::Expired => YELLOW,
+        LifecycleState::Disabled => ORANGE,
+        LifecycleState::Deleted => RED,
+    }
+}
+
+pub fn state_badge(lang: Lang, state: LifecycleState) -> String {
+    let dot = match state {
+        LifecycleState::Active => "🟢",
+        LifecycleState::Expired => "🟡",
+        LifecycleState::Disabled => "🟠",
+        LifecycleState::Deleted => "🔴",
+    };
+    format!("{dot} {}", lang.state(state))
+}
+
+/// One line per refused key.
+pub fn refusal_line(lang: Lang, r: &KeyRefusal) -> String {
+    let tail = r.tail.clone().unwrap_or_default();
+    match &r.cause {
+        KeyRefusalCause::Format(KeyFormatError::Character { position, found }) => lang.ta(
+            "refusal-character",
+            &[
+                ("masked", s(&r.masked)),
+                ("position", n(*position as i64)),
+                ("found", s(printable(*found))),
+            ],
+        ),
+        KeyRefusalCause::Format(KeyFormatError::Length { found }) => lang.ta(
+            "refusal-length",
+            &[("masked", s(&r.masked)), ("found", n(*found as i64))],
+        ),
+        KeyRefusalCause::Unknown => lang.ta("refusal-unknown", &[("tail", s(tail))]),
+        KeyRefusalCause::AlreadyRedeemed => lang.ta("refusal-redeemed", &[("tail", s(tail))]),
+        KeyRefusalCause::Revoked => lang.ta("refusal-revoked", &[("tail", s(tail))]),
+        KeyRefusalCause::Expired => lang.ta("refusal-expired", &[("tail", s(tail))]),
+        KeyRefusalCause::OtherProduct {
+            key_product,
+            subscription_product,
+        } => lang.ta(
+            "refusal-other-product",
+            &[
+                ("tail", s(tail)),
+                ("key_product", s(key_product)),
+                ("subscription_product", s(subscription_product)),
+            ],
+        ),
+        KeyRefusalCause::RepeatedInOrder => {
+            lang.ta("refusal-repeated", &[("masked", s(&r.masked))])
+        }
+    }
+}
+
+/// A character as it may be shown inside quotes in a message.
+fn printable(c: char) -> String {
+    if c.is_control() || c == '`' || c == '\'' {
+        format!("U+{:04X}", c as u32)
+    } else {
+        c.to_string()
+    }
+}
+
+pub fn rule_error(lang: Lang, e: &RuleError, subscription: Option<&str>) -> String {
+    let sub = subscription.unwrap_or("");
+    match e {
+        RuleError::NoKeys => lang.t("error-no-keys"),
+        RuleError::TooManyKeys { max } => lang.ta(
+            "error-too-many-keys",
+            &[("max", n(*max as i64)), ("entered", n(*max as i64 + 1))],
+        ),
+        RuleError::WrongState {
+            state,
+            kind: OrderKind::AddLicenses,
+        } => lang.ta(
+            "error-wrong-state-add",
+            &[
+                ("subscription", s(sub)),
+                ("state", s(lang.state(*state).to_lowercase())),
+            ],
+        ),
+        RuleError::WrongState {
+            kind: OrderKind::Extend,
+            ..
+        } => lang.ta("error-wrong-state-extend", &[("subscription", s(sub))]),
+        RuleError::SeatCap {
+            subscription,
+            product,
+            would_have,
+            max,
+        } => lang.ta(
+            "error-seat-cap",
+            &[
+                ("subscription", s(subscription)),
+                ("product", s(product)),
+                ("would_have", n(*would_have)),
+                ("max", n(*max)),
+            ],
+        ),
+        RuleError::LessThanOneDay => lang.ta("error-less-than-a-day", &[("subscription", s(sub))]),
+        RuleError::OutOfRange => lang.t("error-out-of-range"),
+    }
+}
+
+/// What the admin is told when the app refuses; nothing was changed.
+pub fn user_error(lang: Lang, e: &UserError, subscription: Option<&str>) -> String {
+    match e {
+        UserError::NotInGuild => lang.t("error-not-in-guild"),
+        UserError::NotAllowed => lang.t("error-not-allowed"),
+        UserError::SubscriptionNotFound => lang.t("error-subscription-not-found"),
+        UserError::NoKeysEntered => lang.t("error-no-keys"),
+        UserError::TooManyKeys { max, entered } => lang.ta(
+            "error-too-many-keys",
+            &[("max", n(*max as i64)), ("entered", n(*entered as i64))],
+        ),
+        UserError::KeysRefused(refusals) => {
+            let mut lines: Vec<String> = Vec::new();
+            for r in refusals {
+                let line = refusal_line(lang, r);
+                if !lines.contains(&line) {
+                    lines.push(line);
+                }
+            }
+            if lines.is_empty() {
+                lines.push(
+                    lang.t("refusal-repeated")
+                        .replace("(``)", "")
+                        .trim()
+                        .to_string(),
+                );
+            }
+            lines.push(lang.t("refusal-nothing-changed"));
+            lines.join("\n")
+        }
+        UserError::Rule(rule) => rule_error(lang, rule, subscription),
+        UserError::LockedOut { until } => {
+            lang.ta("error-locked-out", &[("until", n(unix(*until)))])
+        }
+        UserError::OrderNotFound => lang.t("error-order-not-found"),
+        UserError::NotYourOrder => lang.t("error-not-your-order"),
+        UserError::OrderExpired => lang.t("error-order-expired"),
+        UserError::OrderCancelled => lang.t("error-order-cancelled"),
+        UserError::OrderRedeemed { by, at } => lang.ta(
+            "error-order-redeemed",
+            &[("user", s(by.0)), ("at", n(unix(*at)))],
+        ),
+        UserError::KeyTaken { tail, by, at, .. } => lang.ta(
+            "error-key-taken",
+            &[("tail", s(tail)), ("user", s(by.0)), ("at", n(unix(*at)))],
+        ),
+    }
+}
+
+pub fn internal_error(lang: Lang, error_id: &str) -> String {
+    lang.ta("error-internal", &[("id", s(error_id))])
+}
+
+fn subscription_field(review: &Review) -> String {
+    format!(
+        "{} ({})",
+        review.subscription.name, review.subscription.product.name
+    )
+}
+
+fn key_lines(lang: Lang, review: &Review) -> String {
+    review
+        .keys
+        .iter()
+        .map(|k| {
+            lang.ta(
+                "review-key-line",
+                &[
+                    ("masked", s(&k.masked)),
+                    ("licenses", s(lang.licenses(k.seats))),
+                    ("term", s(lang.term(k.term))),
+                ],
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Fields shared by the review and the receipt: before → after.
+fn change_fields(lang: Lang, review: &Review, mut embed: CreateEmbed) -> CreateEmbed {
+    embed = embed
+        .field(
+            lang.t("review-subscription"),
+            subscription_field(review),
+            false,
+        )
+        .field(lang.t("review-keys"), key_lines(lang, review), false);
+    match &review.plan {
+        Plan::AddLicenses(p) => embed
+            .field(
+                lang.t("review-licenses"),
+                lang.ta(
+                    "review-change",
+                    &[("before", n(p.seats_before)), ("after", n(p.seats_after))],
+                ),
+                true,
+            )
+            .field(
+                lang.t("review-end-date"),
+                lang.ta("review-unchanged", &[("value", s(p.ends_on))]),
+                true,
+            ),
+        Plan::Extend(p) => {
+            let parts = p
+                .parts
+                .iter()
+                .map(|part| {
+                    lang.ta(
+                        "review-seat-time-part",
+                        &[("seats", n(part.seats)), ("days", n(part.days))],
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" + ");
+            embed
+                .field(
+                    lang.t("review-licenses"),
+                    lang.ta("review-unchanged", &[("value", s(p.seats))]),
+                    true,
+                )
+                .field(
+                    lang.t("review-end-date"),
+                    lang.ta(
+                        "review-change",
+                        &[("before", s(p.ends_before)), ("after", s(p.ends_after))],
+                    ),
+                    true,
+                )
+                .field(
+                    lang.t("review-seat-time"),
+                    lang.ta(
+                        "review-seat-time-sum",
+                        &[
+                            ("parts", s(parts)),
+                            ("seat_days", n(p.seat_days)),
+                            ("seats", n(p.seats)),
+                            ("days", n(p.days)),
+                        ],
+                    ),
+                    false,
+                )
+        }
+    }
+}
+
+/// The review of an open order, with its three buttons.
+pub fn review(lang: Lang, review: &Review) -> Reply {
+    let title = match review.order.kind {
+        OrderKind::AddLicenses => lang.t("review-title-add"),
+        OrderKind::Extend => lang.t("review-title-extend"),
+    };
+    let mut notes: Vec<String> = review
+        .refusals
+        .iter()
+        .map(|r| refusal_line(lang, r))
+        .collect();
+    match &review.plan {
+        Plan::AddLicenses(p) if p.term_reaches_past_end => {
+            notes.push(format!(
+                "⚠️ {}",
+                lang.ta("review-coterm", &[("ends_on", s(p.ends_on))])
+            ));
+        }
+        Plan::Extend(p) if p.base_is_today => notes.push(format!(
+            "ℹ️ {}",
+            lang.ta(
+                "review-base-today",
+                &[
+                    ("subscription", s(&review.subscription.name)),
+                    ("today", s(p.base))
+                ]
+            )
+        )),
+        _ => {}
+    }
+    notes.push(lang.ta(
+        "review-expires",
+        &[("at", n(unix(review.order.expires_at)))],
+    ));
+    let embed = change_fields(
+        lang,
+        review,
+        CreateEmbed::new().title(title).colour(BLURPLE),
+    )
+    .description(notes.join("\n"));
+    let id = review.order.id;
+    let buttons = CreateActionRow::Buttons(vec![
+        CreateButton::new(CustomId::Redeem(id).encode())
+            .label(lang.t("button-redeem"))
+            .style(ButtonStyle::Success),
+        CreateButton::new(CustomId::AddKey(id).encode())
+            .label(lang.t("button-add-key"))
+            .style(ButtonStyle::Secondary)
+            .disabled(review.keys.len() >= crate::domain::MAX_KEYS_PER_ORDER),
+        CreateButton::new(CustomId::Cancel(id).encode())
+            .label(lang.t("button-cancel"))
+            .style(ButtonStyle::Danger),
+    ]);
+    Reply {
+        content: None,
+        embeds: vec![embed],
+        components: vec![buttons],
+    }
+}
+
+/// The review again, with refusals above it (nothing was added).
+pub fn review_with_problem(lang: Lang, r: &Review, problem: String) -> Reply {
+    let mut reply = review(lang, r);
+    reply.content = Some(problem);
+    reply
+}
+
+/// The receipt that replaces the review after Redeem: no buttons.
+pub fn receipt(lang: Lang, receipt: &Receipt) -> Reply {
+    let r = &receipt.review;
+    let body = lang.ta(
+        "receipt-body",
+        &[
+            ("keys", s(lang.product_keys(r.keys.len() as i64))),
+            ("subscription", s(&r.subscription.name)),
+        ],
+    );
+    let embed = change_fields(
+        lang,
+        r,
+        CreateEmbed::new()
+            .title(format!("✅ {}", lang.t("receipt-title")))
+            .colour(GREEN)
+            .description(body),
+    )
+    .timestamp(
+        serenity::model::Timestamp::from_unix_timestamp(receipt.redeemed_at.timestamp())
+            .unwrap_or_else(|_| serenity::model::Timestamp::now()),
+    );
+    Reply {
+        content: None,
+        embeds: vec![embed],
+        components: vec![],
+    }
+}
+
+/// A closed review: the reason, no buttons.
+pub fn closed(text: String) -> Reply {
+    Reply {
+        content: Some(text),
+        embeds: vec![],
+        components: vec![],
+    }
+}
+
+/// The *Add another product key* modal.
+pub fn keys_modal(lang: Lang, order: uuid::Uuid) -> CreateModal {
+    let input = CreateInputText::new(
+        InputTextStyle::Paragraph,
+        lang.t("modal-keys-label"),
+        KEYS_INPUT,
+    )
+    .placeholder(lang.t("modal-keys-placeholder"))
+    .min_length(1)
+    .max_length(1000)
+    .required(true);
+    CreateModal::new(CustomId::KeysModal(order).encode(), lang.t("modal-title"))
+        .components(vec![CreateActionRow::InputText(input)])
+}
+
+/// A notice for the team channel, in the guild's language.
+pub fn notice(lang: Lang, body: &NoticeBody) -> String {
+    match body {
+        NoticeBody::Redemption {
+            user,
+            subscription,
+            kind,
+            seats_before,
+            seats_after,
+            ends_before,
+            ends_after,
+            keys,
+        } => {
+            if kind == OrderKind::Extend.as_str() {
+                lang.ta(
+                    "notice-redemption-extend",
+                    &[
+                        ("user", s(user)),
+                        ("subscription", s(subscription)),
+                        ("before", s(ends_before)),
+                        ("after", s(ends_after)),
+                        ("keys", s(lang.product_keys(*keys))),
+                    ],
+                )
+            } else {
+                lang.ta(
+                    "notice-redemption-add",
+                    &[
+                        ("user", s(user)),
+                        ("added", s(lang.licenses(seats_after - seats_before))),
+                        ("subscription", s(subscription)),
+                        ("before", n(*seats_before)),
+                        ("after", n(*seats_after)),
+                        ("keys", s(lang.product_keys(*keys))),
+                    ],
+                )
+            }
+        }
+        NoticeBody::Reminder {
+            subscription,
+            ends_on,
+            days,
+        } => lang.ta(
+            "notice-reminder",
+            &[
+                ("subscription", s(subscription)),
+                ("ends_on", s(ends_on)),
+                ("days", n(*days)),
+            ],
+        ),
+        NoticeBody::StateChange {
+            subscription,
+            state,
+            ends_on,
+        } => lang.ta(
+            &format!("notice-state-{state}"),
+            &[("subscription", s(subscription)), ("ends_on", s(ends_on))],
+        ),
+        NoticeBody::Lockout { user, until } => lang.ta(
+            "notice-lockout",
+            &[("user", s(user)), ("until", n(unix(*until)))],
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn a_redemption_notice_names_who_what_and_how_many_keys_but_no_key() {
+        let body = NoticeBody::Redemption {
+            user: 42,
+            subscription: "Contoso".into(),
+            kind: "add-licenses".into(),
+            seats_before: 50,
+            seats_after: 75,
+            ends_before: NaiveDate::from_ymd_opt(2027, 1, 31).unwrap(),
+            ends_after: NaiveDate::from_ymd_opt(2027, 1, 31).unwrap(),
+            keys: 1,
+        };
+        assert_eq!(
+            notice(Lang::EnUs, &body),
+            "<@42> added 25 licenses to *Contoso*: 50 → 75 licenses (1 product key)."
+        );
+        assert_eq!(
+            notice(Lang::Nl, &body),
+            "<@42> heeft 25 licenties toegevoegd aan *Contoso*: 50 → 75 licenties (1 productcode)."
+        );
+    }
+
+    #[test]
+    fn every_refusal_cause_has_its_own_message() {
+        let causes = [
+            KeyRefusalCause::Format(KeyFormatError::Character {
+                position: 7,
+                found: '0',
+            }),
+            KeyRefusalCause::Format(KeyFormatError::Length { found: 24 }),
+            KeyRefusalCause::Unknown,
+            KeyRefusalCause::AlreadyRedeemed,
+            KeyRefusalCause::Revoked,
+            KeyRefusalCause::Expired,
+            KeyRefusalCause::OtherProduct {
+                key_product: "Business Premium".into(),
+                subscription_product: "Business Standard".into(),
+            },
+            KeyRefusalCause::RepeatedInOrder,
+        ];
+        for lang in Lang::ALL {
+            let lines: Vec<String> = causes
+                .iter()
+                .map(|cause| {
+                    refusal_line(
+                        lang,
+                        &KeyRefusal {
+                            masked: "•••••-•••••-•••••-•••••-QRT7W".into(),
+                            tail: Some("QRT7W".into()),
+                            cause: cause.clone(),
+                        },
+                    )
+                })
+                .collect();
+            let distinct: std::collections::HashSet<_> = lines.iter().collect();
+            assert_eq!(distinct.len(), lines.len(), "{lines:#?}");
+        }
+        let en = |cause| {
+            refusal_line(
+                Lang::EnUs,
+                &KeyRefusal {
+                    masked: "•••••-•0•••".into(),
+                    tail: Some("QRT7W".into()),
+                    cause,
+                },
+            )
+        };
+        assert_eq!(
+            en(KeyRefusalCause::Format(KeyFormatError::Character { position: 7, found: '0' })),
+            "`•••••-•0•••` isn't a valid product key: character 7 ('0') is never used in product keys."
+        );
+        assert_eq!(
+            en(KeyRefusalCause::Unknown),
+            "The product key ending in `QRT7W` isn't valid. Check it and try again."
+        );
+        assert_eq!(
+            en(KeyRefusalCause::OtherProduct {
+                key_product: "Business Premium".into(),
+                subscription_product: "Business Standard".into()
+            }),
+            "The product key ending in `QRT7W` is for *Business Premium*, not *Business Standard*."
+        );
+    }
+
+    #[test]
+    fn the_seat_cap_message_names_the_numbers() {
+        let e = RuleError::SeatCap {
+            subscription: "Contoso".into(),
+            product: "Business Standard".into(),
+            would_have: 320,
+            max: 300,
+        };
+        assert_eq!(
+            rule_error(Lang::EnUs, &e, None),
+            "This would give *Contoso* 320 licenses; *Business Standard* allows at most 300."
+        );
+    }
+}

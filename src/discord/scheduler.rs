@@ -1,0 +1,66 @@
+//! The periodic work: lifecycle notices, and closing expired orders (their review's buttons
+//! removed, also for orders opened before a restart, since the review's interaction token
+//! is kept with the order).
+
+use std::{sync::Arc, time::Duration};
+
+use serenity::all::{EditInteractionResponse, Http};
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+use super::i18n::Lang;
+use crate::app::{lifecycle_tick, App};
+
+pub async fn run(app: App, http: Arc<Http>, wake_outbox: Arc<Notify>, stop: CancellationToken) {
+    let tick = Duration::from_secs(app.settings.lifecycle.tick_seconds.max(1));
+    // Orders expire to the second: look at them more often than at lifecycles.
+    let order_tick = tick.min(Duration::from_secs(5));
+    let mut last_lifecycle: Option<tokio::time::Instant> = None;
+    loop {
+        if last_lifecycle.is_none_or(|t| t.elapsed() >= tick) {
+            match lifecycle_tick(&app).await {
+                Ok(0) => {}
+                Ok(n) => {
+                    tracing::info!(notices = n, "lifecycle notices enqueued");
+                    wake_outbox.notify_one();
+                }
+                Err(e) => tracing::warn!(error = %format!("{e:#}"), "lifecycle pass failed"),
+            }
+            last_lifecycle = Some(tokio::time::Instant::now());
+        }
+        expire_orders(&app, &http).await;
+        tokio::select! {
+            _ = stop.cancelled() => break,
+            _ = tokio::time::sleep(order_tick) => {}
+        }
+    }
+}
+
+/// Closes expired orders and updates their reviews.
+pub async fn expire_orders(app: &App, http: &Http) {
+    let expired = match app.expire_stale_orders().await {
+        Ok(expired) => expired,
+        Err(e) => {
+            tracing::warn!(error = %e, "expiring orders failed");
+            return;
+        }
+    };
+    for order in expired {
+        tracing::info!(order = %order.id, guild = order.guild.0, "order expired");
+        let Some(token) = order.review_token else {
+            continue;
+        };
+        let lang = Lang::from_discord(&order.locale);
+        let edit = EditInteractionResponse::new()
+            .content(lang.t("expired-review"))
+            .embeds(vec![])
+            .components(vec![]);
+        if let Err(e) = http
+            .edit_original_interaction_response(&token, &edit, vec![])
+            .await
+        {
+            // The token may have lapsed (15 minutes); the order is closed either way.
+            tracing::info!(order = %order.id, error = %e, "could not update an expired review");
+        }
+    }
+}
