@@ -99,11 +99,8 @@ pub enum ClusterError {
     )]
     SocketPathTooLong { socket: PathBuf, len: usize },
 
-    #[error(
-        "the data directory {path} is not valid UTF-8, which PostgreSQL's configuration \
-         cannot name: set LICENSEBOT_DATA_DIR to another directory"
-    )]
-    NonUtf8Path { path: PathBuf },
+    #[error("the data directory {path} {reason}: set LICENSEBOT_DATA_DIR to another directory")]
+    UnusablePath { path: PathBuf, reason: &'static str },
 
     #[error(
         "{cluster} exists but is not a PostgreSQL cluster (it has no PG_VERSION): move it \
@@ -288,11 +285,6 @@ fn start_blocking(data_dir: &Path, bindir: Option<&Path>) -> Result<PrivateClust
     let data_dir = prepare_data_dir(data_dir, run_as.as_ref())?;
     let cluster = data_dir.join("postgres");
     let socket_dir = cluster.join("run");
-    let socket = socket_dir.join(format!(".s.PGSQL.{PORT}"));
-    let len = socket.as_os_str().len();
-    if len > SOCKET_PATH_MAX {
-        return Err(ClusterError::SocketPathTooLong { socket, len });
-    }
 
     let mut pg = Pg {
         bindir: PathBuf::new(),
@@ -354,6 +346,22 @@ impl RunAs {
         })
     }
 
+    /// Whether this user may enter `dir` and every directory above it.
+    fn check_reaches(&self, dir: &Path, data_dir: &Path) -> Result<(), ClusterError> {
+        let mut dirs: Vec<&Path> = dir.ancestors().collect();
+        dirs.reverse();
+        for dir in dirs {
+            if !self.may_enter(dir)? {
+                return Err(ClusterError::DataDirUnreachable {
+                    data_dir: data_dir.to_path_buf(),
+                    user: self.name.clone(),
+                    blocked: dir.to_path_buf(),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// Whether this user may enter `dir` (ignoring ACLs; supplementary groups are dropped
     /// when the server is started, so only the primary group counts).
     fn may_enter(&self, dir: &Path) -> Result<bool, ClusterError> {
@@ -388,22 +396,33 @@ fn server_user() -> Result<Option<RunAs>, ClusterError> {
 /// Creates the data directory if needed and returns its canonical path, checking that the
 /// server user (when running as root) can reach it.
 fn prepare_data_dir(data_dir: &Path, run_as: Option<&RunAs>) -> Result<PathBuf, ClusterError> {
-    let existed = data_dir.is_dir();
-    fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o755)
-        .create(data_dir)
-        .map_err(io_err(format!(
-            "creating the data directory {}",
-            data_dir.display()
-        )))?;
-    let data_dir = fs::canonicalize(data_dir).map_err(io_err(format!(
+    let absolute = std::path::absolute(data_dir).map_err(io_err(format!(
         "resolving the data directory {}",
         data_dir.display()
     )))?;
-    if data_dir.to_str().is_none() {
-        return Err(ClusterError::NonUtf8Path { path: data_dir });
+    check_usable(&absolute)?;
+    if let Some(run_as) = run_as {
+        // Check what exists before creating anything, so a refused directory is not left.
+        if let Some(existing) = absolute.ancestors().find(|dir| dir.exists()) {
+            let existing = fs::canonicalize(existing)
+                .map_err(io_err(format!("resolving {}", existing.display())))?;
+            run_as.check_reaches(&existing, &absolute)?;
+        }
     }
+    let existed = absolute.is_dir();
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o755)
+        .create(&absolute)
+        .map_err(io_err(format!(
+            "creating the data directory {}",
+            absolute.display()
+        )))?;
+    let data_dir = fs::canonicalize(&absolute).map_err(io_err(format!(
+        "resolving the data directory {}",
+        absolute.display()
+    )))?;
+    check_usable(&data_dir)?;
     if let Some(run_as) = run_as {
         if !existed {
             // The umask may have taken the search bit the server user needs.
@@ -411,19 +430,34 @@ fn prepare_data_dir(data_dir: &Path, run_as: Option<&RunAs>) -> Result<PathBuf, 
                 format!("setting the mode of {}", data_dir.display()),
             ))?;
         }
-        let mut dirs: Vec<&Path> = data_dir.ancestors().collect();
-        dirs.reverse();
-        for dir in dirs {
-            if !run_as.may_enter(dir)? {
-                return Err(ClusterError::DataDirUnreachable {
-                    data_dir: data_dir.clone(),
-                    user: run_as.name.clone(),
-                    blocked: dir.to_path_buf(),
-                });
-            }
-        }
+        run_as.check_reaches(&data_dir, &data_dir)?;
     }
     Ok(data_dir)
+}
+
+/// Refuses data directories PostgreSQL cannot be told about: its configuration is UTF-8
+/// text, pg_ctl hands the paths to the server through `sh -c "..."`, and a Unix socket
+/// path must fit in `sun_path`.
+fn check_usable(path: &Path) -> Result<(), ClusterError> {
+    let socket = path
+        .join("postgres")
+        .join("run")
+        .join(format!(".s.PGSQL.{PORT}"));
+    let len = socket.as_os_str().len();
+    if len > SOCKET_PATH_MAX {
+        return Err(ClusterError::SocketPathTooLong { socket, len });
+    }
+    let reason = match path.to_str() {
+        None => "is not valid UTF-8",
+        Some(text) if text.contains(['"', '$', '`', '\\', '\n', '\r']) => {
+            "contains a character pg_ctl cannot pass to the server (\", $, `, \\ or a line break)"
+        }
+        Some(_) => return Ok(()),
+    };
+    Err(ClusterError::UnusablePath {
+        path: path.to_path_buf(),
+        reason,
+    })
 }
 
 /// Picks the server binaries: those asked for, or the first found; for an existing
@@ -786,8 +820,9 @@ impl Pg {
         let socket_dir = self
             .socket_dir
             .to_str()
-            .ok_or_else(|| ClusterError::NonUtf8Path {
+            .ok_or_else(|| ClusterError::UnusablePath {
                 path: self.socket_dir.clone(),
+                reason: "is not valid UTF-8",
             })?;
         let conf = format!(
             "# Written by licensebot on every start of its private cluster: edits are lost.\n\

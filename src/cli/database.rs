@@ -45,18 +45,8 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<Database> {
         Some(url) => (url, None),
         None => {
             let dir = crate::pg_cluster::default_data_dir();
+            // `PrivateCluster::start` says, in one log line, which cluster and how it found it.
             let cluster = PrivateCluster::start(&dir).await?;
-            let how = match cluster.startup() {
-                Startup::Created => "created and started",
-                Startup::Started => "started",
-                Startup::AlreadyRunning => "reusing the running",
-            };
-            tracing::info!(
-                data_dir = %dir.display(),
-                version = cluster.version(),
-                "no DATABASE_URL: {how} private PostgreSQL cluster in {}",
-                cluster.cluster_dir().display()
-            );
             let started = (cluster.startup() != Startup::AlreadyRunning).then(|| cluster.clone());
             (cluster.database_url(), started)
         }
