@@ -7,7 +7,10 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     // .env is optional; real environment variables win over it.
     let _ = dotenvy::dotenv();
-    let cli = licensebot::cli::Cli::parse();
+    let cli = match licensebot::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
     let settings = match licensebot::config::Settings::load() {
         Ok(settings) => settings,
         Err(e) => {
@@ -31,6 +34,24 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `--help` and `--version` print as clap prints them; a usage error is one line on stderr,
+/// like every other error (clap's own message runs to a usage block and a hint).
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        e.exit();
+    }
+    let rendered = e.to_string();
+    let reason = rendered.split("\n\n").next().unwrap_or_default();
+    eprintln!("{}", one_line(reason));
+    ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))
 }
 
 fn one_line(s: &str) -> String {

@@ -106,6 +106,7 @@ impl App {
             subscription_id: sub.id,
             kind: input.kind,
             locale: &input.locale,
+            created_at: now,
             expires_at,
         })
         .await?;
@@ -262,7 +263,9 @@ impl App {
         let mut refusals = Vec::new();
         for row in &keys {
             if let Some(cause) = self.key_cause(row, &sub, today) {
-                if let (KeyRefusalCause::AlreadyRedeemed, Some(by)) = (&cause, &row.redeemed_by) {
+                // Who redeemed it is told only within the same guild: nothing crosses guilds.
+                let same_guild = row.redeemed_by.as_ref().filter(|by| by.guild == guild);
+                if let (KeyRefusalCause::AlreadyRedeemed, Some(by)) = (&cause, same_guild) {
                     return Err(UserError::KeyTaken {
                         tail: row.key.tail.to_string(),
                         by: by.user,

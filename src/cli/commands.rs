@@ -142,7 +142,7 @@ async fn operate(app: &App, command: Command) -> anyhow::Result<()> {
             let reader = std::fs::File::open(&file)
                 .with_context(|| format!("opening {}", file.display()))?;
             let n = app.import_keys(reader).await?;
-            println!("imported {n} keys");
+            println!("imported {n} {}", if n == 1 { "key" } else { "keys" });
         }
         Command::Keys(KeysCommand::List {
             product,
@@ -202,7 +202,7 @@ async fn operate(app: &App, command: Command) -> anyhow::Result<()> {
         }
         Command::Keys(KeysCommand::Revoke { batch, keys }) => {
             let n = app.revoke_keys(batch.as_deref(), &keys).await?;
-            println!("revoked {n} keys");
+            println!("revoked {n} {}", if n == 1 { "key" } else { "keys" });
         }
         Command::Redemptions(RedemptionsCommand::List { guild, json }) => {
             let list = app

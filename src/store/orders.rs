@@ -82,6 +82,8 @@ pub struct NewOrder<'a> {
     pub subscription_id: i64,
     pub kind: OrderKind,
     pub locale: &'a str,
+    /// The application's clock, not the database's: `expires_at` is counted from it.
+    pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
 }
 
@@ -220,8 +222,9 @@ impl OrderTx {
 
     pub async fn insert_order(&mut self, new: &NewOrder<'_>) -> anyhow::Result<Order> {
         let r = sqlx::query!(
-            r#"INSERT INTO orders (id, guild_id, user_id, subscription_id, kind, locale, expires_at)
-               VALUES ($1, $2, $3, $4, $5, $6, $7)
+            r#"INSERT INTO orders (id, guild_id, user_id, subscription_id, kind, locale,
+                                   created_at, expires_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                RETURNING id, guild_id, user_id, subscription_id, kind, state, locale,
                          created_at, expires_at, closed_at"#,
             new.id,
@@ -230,6 +233,7 @@ impl OrderTx {
             new.subscription_id,
             new.kind.as_str(),
             new.locale,
+            new.created_at,
             new.expires_at
         )
         .fetch_one(&mut *self.tx)
