@@ -91,9 +91,11 @@ async fn add_key(
 fn closed_or_message(bot: &Bot, lang: Lang, order: Uuid, e: AppError) -> Outcome {
     let text = || bot.error_text(lang, &e, None);
     match e.user() {
-        Some(
-            UserError::OrderExpired | UserError::OrderCancelled | UserError::OrderRedeemed { .. },
-        ) => Outcome::Update(render::closed(text())),
+        Some(UserError::OrderExpired | UserError::OrderCancelled) => {
+            Outcome::Update(render::closed(text()))
+        }
+        // A second click on Redeem: the receipt the first click put there stays.
+        Some(UserError::OrderRedeemed { .. }) => Outcome::Message(Reply::text(text())),
         Some(UserError::KeyTaken { .. } | UserError::KeysRefused(_) | UserError::Rule(_)) => {
             // The order can no longer be redeemed as it is: only Cancel is left.
             let cancel =

@@ -21,8 +21,8 @@ use anyhow::Context as _;
 use secrecy::{ExposeSecret, SecretString};
 use serenity::{
     all::{
-        Client, Context, EventHandler, GatewayIntents, Guild, GuildId as DiscordGuildId, Http,
-        HttpBuilder, Interaction, InteractionId, Member, Ready,
+        ClientBuilder, Context, EventHandler, GatewayIntents, Guild, GuildId as DiscordGuildId,
+        Http, HttpBuilder, Interaction, InteractionId, Member, Ready,
     },
     async_trait,
 };
@@ -118,7 +118,7 @@ impl RecentInteractions {
 }
 
 struct Handler {
-    bot: Arc<Bot>,
+    bot: Arc<std::sync::OnceLock<Arc<Bot>>>,
     register_in_guild: Option<u64>,
     in_flight: TaskTracker,
     stopping: CancellationToken,
@@ -145,9 +145,9 @@ impl EventHandler for Handler {
     }
 
     async fn guild_create(&self, _ctx: Context, guild: Guild, _is_new: Option<bool>) {
+        let Some(bot) = self.bot.get() else { return };
         let lang = Lang::from_discord(&guild.preferred_locale);
-        if let Err(e) = self
-            .bot
+        if let Err(e) = bot
             .app
             .store
             .set_guild_locale(GuildId(guild.id.get()), lang.code())
@@ -162,7 +162,9 @@ impl EventHandler for Handler {
             // Shutting down: the interaction gets no answer from this process.
             return;
         }
-        let bot = self.bot.clone();
+        let Some(bot) = self.bot.get().cloned() else {
+            return;
+        };
         self.in_flight
             .track_future(async move {
                 if bot.seen_before(interaction.id()) {
@@ -200,28 +202,34 @@ pub fn http_client(token: &str, api_url: Option<&str>) -> Http {
 /// those in flight, flushes due notices and returns.
 pub async fn run_bot(options: BotOptions, shutdown: CancellationToken) -> anyhow::Result<()> {
     let token = options.token.expose_secret().to_string();
-    let http = Arc::new(http_client(&token, options.api_url.as_deref()));
     let outbox_wake = Arc::new(Notify::new());
+    // The bot's handlers need the client's own REST client (the one that learns the
+    // application id from READY), so the shared state is filled in once it exists.
+    let shared: Arc<std::sync::OnceLock<Arc<Bot>>> = Arc::new(std::sync::OnceLock::new());
+    let in_flight = TaskTracker::new();
+    let stopping = CancellationToken::new();
+    let handler = Handler {
+        bot: shared.clone(),
+        register_in_guild: options.register_in_guild,
+        in_flight: in_flight.clone(),
+        stopping: stopping.clone(),
+    };
+    // Built with our REST client, so that even the gateway URL comes through `api_url`.
+    let mut client = ClientBuilder::new_with_http(
+        http_client(&token, options.api_url.as_deref()),
+        GatewayIntents::GUILDS,
+    )
+    .event_handler(handler)
+    .await
+    .context("building the Discord client")?;
+    let http = client.http.clone();
     let bot = Arc::new(Bot {
         app: options.app.clone(),
         http: http.clone(),
         outbox: outbox_wake.clone(),
         recent: Mutex::new(RecentInteractions::default()),
     });
-    let in_flight = TaskTracker::new();
-    let stopping = CancellationToken::new();
-    let handler = Handler {
-        bot: bot.clone(),
-        register_in_guild: options.register_in_guild,
-        in_flight: in_flight.clone(),
-        stopping: stopping.clone(),
-    };
-    let mut client = Client::builder(&token, GatewayIntents::GUILDS)
-        .event_handler(handler)
-        .await
-        .context("building the Discord client")?;
-    // The same proxied REST client for the handlers' context as for everything else.
-    client.http = http.clone();
+    let _ = shared.set(bot);
     let shards = client.shard_manager.clone();
 
     let background = CancellationToken::new();

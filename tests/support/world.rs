@@ -1,0 +1,266 @@
+//! An end-to-end world: the fake Discord, a fresh database, and the real bot (the
+//! serenity client inside licensebot) running against both, in this process.
+
+use std::{sync::Arc, time::Duration};
+
+use chrono::{Days, NaiveDate, Utc};
+use fake_discord::{
+    serenity::all::{ChannelId, GuildId, Permissions, RoleId, UserId},
+    FakeDiscord, InteractionHandle, Response, StoredMessage,
+};
+use licensebot::{
+    app::{App, Clock, KeyBatch},
+    config::Settings,
+    discord::{run_bot, BotOptions},
+    domain::{records, Term},
+    store::Store,
+};
+use secrecy::SecretString;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use super::db::TestDb;
+
+pub const WAIT: Duration = Duration::from_secs(10);
+pub const SKU: &str = "BUSINESS-STANDARD";
+pub const OTHER_SKU: &str = "BUSINESS-PREMIUM";
+
+pub struct World {
+    pub fake: FakeDiscord,
+    pub db: TestDb,
+    pub app: App,
+    pub guild: GuildId,
+    pub admins: RoleId,
+    pub admin: UserId,
+    pub notices: ChannelId,
+    /// The subscription every test starts with: "Contoso", 50 seats, ending in 60 days.
+    pub subscription: i64,
+    bot: Option<(CancellationToken, JoinHandle<anyhow::Result<()>>)>,
+}
+
+pub fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
+impl World {
+    /// The default world, in English.
+    pub async fn new() -> World {
+        World::with(Settings::default(), "en-US").await
+    }
+
+    pub async fn with(settings: Settings, guild_locale: &str) -> World {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(
+                tracing_subscriber::EnvFilter::try_from_default_env()
+                    .unwrap_or_else(|_| "warn".into()),
+            )
+            .with_test_writer()
+            .try_init();
+        let fake = FakeDiscord::start().await.expect("fake Discord starts");
+        let db = TestDb::new().await;
+        let app = App {
+            store: Store::new(db.pool.clone()),
+            settings: Arc::new(settings),
+            clock: Clock::System,
+        };
+        let guild = fake.create_guild("Contoso Ltd", guild_locale);
+        let admins = fake.create_role(guild, "admins", Permissions::MANAGE_GUILD);
+        let admin = fake.add_member(guild, "ana", &[admins]);
+        let notices = fake.create_text_channel(guild, "licenses");
+        app.add_product(SKU, "Business Standard", Some(300))
+            .await
+            .unwrap();
+        app.add_product(OTHER_SKU, "Business Premium", None)
+            .await
+            .unwrap();
+        let sub = app
+            .create_subscription(
+                records::GuildId(guild.get()),
+                SKU,
+                "Contoso",
+                50,
+                today() + Days::new(60),
+            )
+            .await
+            .unwrap();
+        app.store
+            .set_notice_channel(records::GuildId(guild.get()), notices.get())
+            .await
+            .unwrap();
+        let mut world = World {
+            fake,
+            db,
+            app,
+            guild,
+            admins,
+            admin,
+            notices,
+            subscription: sub.id,
+            bot: None,
+        };
+        world.start_bot().await;
+        world
+    }
+
+    /// Starts the bot and waits until it is connected and its commands are registered.
+    pub async fn start_bot(&mut self) {
+        assert!(self.bot.is_none(), "the bot is already running");
+        let connections = self.fake.connection_count();
+        self.fake.clear_requests();
+        let stop = CancellationToken::new();
+        let options = BotOptions {
+            app: self.app.clone(),
+            token: SecretString::from(self.fake.token().to_string()),
+            api_url: Some(self.fake.api_url()),
+            register_in_guild: None,
+        };
+        let task = tokio::spawn(run_bot(options, stop.clone()));
+        self.bot = Some((stop, task));
+        self.fake
+            .wait_for_request("PUT", "/applications/*/commands", WAIT)
+            .await
+            .unwrap_or_else(|e| {
+                panic!(
+                    "commands registered: {e}; requests: {:?}; internal errors: {:?}",
+                    self.fake
+                        .requests()
+                        .iter()
+                        .map(|r| format!("{} {} {}", r.method, r.path, r.status))
+                        .collect::<Vec<_>>(),
+                    self.fake.internal_errors()
+                )
+            });
+        assert!(
+            self.fake.connection_count() > connections,
+            "the bot connected to the gateway"
+        );
+    }
+
+    /// Stops the bot the way SIGTERM does, and waits until it has.
+    pub async fn stop_bot(&mut self) {
+        let (stop, task) = self.bot.take().expect("the bot is running");
+        stop.cancel();
+        tokio::time::timeout(Duration::from_secs(20), task)
+            .await
+            .expect("the bot stops within 20 s")
+            .expect("the bot task did not panic")
+            .expect("the bot stopped cleanly");
+    }
+
+    pub fn guild_id(&self) -> records::GuildId {
+        records::GuildId(self.guild.get())
+    }
+
+    /// Mints keys for a product; returns them dashed.
+    pub async fn keys(&self, sku: &str, seats: i64, term: &str, count: usize) -> Vec<String> {
+        self.app
+            .generate_keys(&KeyBatch {
+                product_sku: sku.into(),
+                seats,
+                term: term.parse::<Term>().unwrap(),
+                count,
+                batch: Some("test".into()),
+                expires_on: None,
+            })
+            .await
+            .unwrap()
+            .iter()
+            .map(|k| k.to_string())
+            .collect()
+    }
+
+    /// `/add-licenses` or `/extend` as `user`, in `locale`; waits for the first answer.
+    pub async fn order(
+        &self,
+        user: UserId,
+        locale: &str,
+        command: &str,
+        subscription: &str,
+        keys: &str,
+    ) -> (InteractionHandle, StoredMessage) {
+        let run = self
+            .fake
+            .as_member(self.guild, user)
+            .locale(locale)
+            .command(command)
+            .option("subscription", subscription)
+            .option("keys", keys)
+            .send()
+            .await
+            .unwrap();
+        let message = answer(&run).await;
+        (run, message)
+    }
+
+    pub async fn seats(&self) -> i64 {
+        self.app
+            .store
+            .subscription(self.guild_id(), self.subscription)
+            .await
+            .unwrap()
+            .unwrap()
+            .seats
+    }
+
+    pub async fn ends_on(&self) -> NaiveDate {
+        self.app
+            .store
+            .subscription(self.guild_id(), self.subscription)
+            .await
+            .unwrap()
+            .unwrap()
+            .ends_on
+    }
+
+    pub async fn redemption_count(&self) -> i64 {
+        self.app
+            .store
+            .count_redemptions(self.guild_id(), None)
+            .await
+            .unwrap()
+    }
+
+    pub async fn order_count(&self) -> i64 {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM orders")
+            .fetch_one(&self.db.pool)
+            .await
+            .unwrap()
+    }
+
+    /// The notice channel's messages (the /settings greeting aside).
+    pub fn notices(&self) -> Vec<StoredMessage> {
+        self.fake.channel_messages(self.notices)
+    }
+
+    /// Waits until the notice channel holds `count` messages.
+    pub async fn wait_notices(&self, count: usize) -> Vec<StoredMessage> {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let now = self.notices();
+            if now.len() >= count || tokio::time::Instant::now() > deadline {
+                return now;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+/// The interaction's message once the bot has answered (after a deferral: once edited).
+pub async fn answer(run: &InteractionHandle) -> StoredMessage {
+    let response: Response = run.wait_response(WAIT).await.expect("the bot answered");
+    match response.message {
+        Some(m) if !m.is_loading() => m,
+        _ => run
+            .wait_original(WAIT, |m| !m.is_loading())
+            .await
+            .expect("the deferred answer arrived"),
+    }
+}
+
+impl Drop for World {
+    fn drop(&mut self) {
+        if let Some((stop, _)) = &self.bot {
+            stop.cancel();
+        }
+    }
+}
