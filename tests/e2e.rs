@@ -479,7 +479,6 @@ async fn an_expired_order_loses_its_buttons_even_across_a_restart() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs forged interactions in the fake Discord"]
 async fn a_click_on_someone_elses_order_or_a_forged_button_changes_nothing() {
     let world = World::new().await;
     let keys = world.keys(SKU, 3, "12m", 1).await;
@@ -491,7 +490,7 @@ async fn a_click_on_someone_elses_order_or_a_forged_button_changes_nothing() {
     let stolen = world
         .fake
         .as_member(world.guild, bea)
-        .click_custom_id(review.id, &redeem_id)
+        .forge_click(review.id, &redeem_id)
         .await
         .unwrap();
     let reply = stolen.wait_response(WAIT).await.unwrap();
@@ -505,6 +504,65 @@ async fn a_click_on_someone_elses_order_or_a_forged_button_changes_nothing() {
         reply.text()
     );
     assert_eq!(world.seats().await, 50);
+
+    // Forged custom_ids: an order that does not exist, and text we never made.
+    for forged in [
+        format!("order:{}:redeem", uuid::Uuid::new_v4()),
+        "order:../../admin:redeem".to_string(),
+        "x".repeat(100),
+    ] {
+        let click = world
+            .fake
+            .as_member(world.guild, world.admin)
+            .forge_click(review.id, &forged)
+            .await
+            .unwrap();
+        let text = answer(&click).await.text();
+        assert!(
+            text.contains("doesn't exist in this server") || text.contains("no longer valid"),
+            "{forged}: {text}"
+        );
+    }
+
+    // Another guild's admin replays this guild's order id on a message of their own guild.
+    let other = world.fake.create_guild("Fabrikam", "en-US");
+    let other_admins = world
+        .fake
+        .create_role(other, "admins", Permissions::MANAGE_GUILD);
+    let eve = world.fake.add_member(other, "eve", &[other_admins]);
+    world
+        .app
+        .create_subscription(
+            licensebot::domain::records::GuildId(other.get()),
+            SKU,
+            "Fabrikam",
+            5,
+            today() + Days::new(30),
+        )
+        .await
+        .unwrap();
+    let eve_keys = world.keys(SKU, 1, "12m", 1).await;
+    let eve_run = world
+        .fake
+        .as_member(other, eve)
+        .command("add-licenses")
+        .option("subscription", "Fabrikam")
+        .option("keys", eve_keys[0].as_str())
+        .send()
+        .await
+        .unwrap();
+    let eve_review = answer(&eve_run).await;
+    let replay = world
+        .fake
+        .as_member(other, eve)
+        .forge_click(eve_review.id, &redeem_id)
+        .await
+        .unwrap();
+    let text = answer(&replay).await.text();
+    assert!(text.contains("doesn't exist in this server"), "{text}");
+    assert_eq!(world.seats().await, 50, "nothing changed");
+    assert_eq!(world.redemption_count().await, 0);
+
     // The owner's review is untouched and still works.
     let receipt = answer(&run.click("Redeem").await.unwrap()).await;
     assert!(receipt.text().contains("Redeemed"));
@@ -603,13 +661,13 @@ async fn a_rate_limited_notice_is_retried_after_retry_after_and_delivered_once()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs forged interactions in the fake Discord"]
 async fn a_command_from_a_direct_message_is_refused() {
     let world = World::new().await;
     let run = world
         .fake
         .as_user(world.admin)
         .command("subscriptions")
+        .forged()
         .send()
         .await
         .unwrap();
