@@ -674,3 +674,183 @@ async fn a_command_from_a_direct_message_is_refused() {
     let text = answer(&run).await.text();
     assert!(text.contains("works in servers only"), "{text}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lifecycle_reminders_and_state_changes_reach_the_notice_channel_once() {
+    let mut settings = licensebot::config::Settings::default();
+    settings.lifecycle.tick_seconds = 1;
+    let mut world = World::with(settings, "en-US").await;
+    // A subscription ending in 10 days is past its 14-day reminder; one that ended
+    // yesterday has just expired.
+    world
+        .app
+        .create_subscription(
+            world.guild_id(),
+            SKU,
+            "Fabrikam",
+            10,
+            today() + Days::new(10),
+        )
+        .await
+        .unwrap();
+    world
+        .app
+        .create_subscription(
+            world.guild_id(),
+            SKU,
+            "Northwind",
+            10,
+            today() - Days::new(1),
+        )
+        .await
+        .unwrap();
+    let notices = world.wait_notices(2).await;
+    let texts: Vec<&str> = notices.iter().map(|m| m.content.as_str()).collect();
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("*Fabrikam* ends on") && t.contains("in 10 days")),
+        "{texts:?}"
+    );
+    assert!(
+        texts.iter().any(|t| t.contains("*Northwind* expired on")),
+        "{texts:?}"
+    );
+    // Neither repeats, also not after a restart.
+    world.stop_bot().await;
+    world.start_bot().await;
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let again: Vec<String> = world.notices().iter().map(|m| m.content.clone()).collect();
+    assert_eq!(again.len(), 2, "{again:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redemptions_are_listed_newest_first_and_paged_with_buttons() {
+    let world = World::new().await;
+    let keys = world.keys(SKU, 1, "12m", 7).await;
+    for key in &keys {
+        let (run, _) = world
+            .order(world.admin, "en-US", "add-licenses", "Contoso", key)
+            .await;
+        answer(&run.click("Redeem").await.unwrap()).await;
+    }
+    let list = world
+        .fake
+        .as_member(world.guild, world.admin)
+        .command("redemptions")
+        .send()
+        .await
+        .unwrap();
+    let first = answer(&list).await;
+    let text = first.text();
+    assert!(text.contains("Page 1 of 2"), "{text}");
+    assert!(text.contains("56 → 57 licenses"), "newest first: {text}");
+    assert!(
+        !text.contains("50 → 51 licenses"),
+        "the oldest is on page 2: {text}"
+    );
+    assert!(first.button("Newer").unwrap().disabled);
+    let older = list.click("Older").await.unwrap();
+    let second = answer(&older).await;
+    assert!(second.text().contains("Page 2 of 2"), "{}", second.text());
+    assert!(
+        second.text().contains("50 → 51 licenses"),
+        "{}",
+        second.text()
+    );
+    assert!(second.button("Older").unwrap().disabled);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_key_in_the_modal_keeps_the_order_as_it_was_and_says_why() {
+    let world = World::new().await;
+    let keys = world.keys(SKU, 2, "12m", 1).await;
+    let (run, _) = world
+        .order(world.admin, "en-US", "add-licenses", "Contoso", &keys[0])
+        .await;
+    let add = run.click("Add another product key").await.unwrap();
+    let modal = add.wait_response(WAIT).await.unwrap().modal.unwrap();
+    let submit = add
+        .submit_modal(&[(modal.inputs[0].label.as_str(), keys[0].as_str())])
+        .await
+        .unwrap();
+    let review = answer(&submit).await;
+    let text = review.text();
+    assert!(
+        text.contains("You have already entered this product key"),
+        "{text}"
+    );
+    assert!(text.contains("50 → 52"), "the order is as it was: {text}");
+    assert_eq!(
+        review.button_labels(),
+        ["Redeem", "Add another product key", "Cancel"]
+    );
+    let receipt = answer(&submit.click("Redeem").await.unwrap()).await;
+    assert!(receipt.text().contains("Redeemed"));
+    assert_eq!(world.seats().await, 52);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_redemption_is_deferred_within_three_seconds_then_completed() {
+    let world = World::new().await;
+    let keys = world.keys(SKU, 4, "12m", 1).await;
+    let (run, _) = world
+        .order(world.admin, "en-US", "add-licenses", "Contoso", &keys[0])
+        .await;
+    // Someone else holds the subscription's row for two seconds.
+    let mut blocker = world.db.pool.begin().await.unwrap();
+    sqlx::query("SELECT 1 FROM subscriptions WHERE id = $1 FOR UPDATE")
+        .bind(world.subscription)
+        .execute(&mut *blocker)
+        .await
+        .unwrap();
+    let click = run.click("Redeem").await.unwrap();
+    let ack = click
+        .wait_ack(Duration::from_secs(3))
+        .await
+        .expect("a first response within 3 s");
+    assert_eq!(ack.kind, fake_discord::CallbackKind::DeferredUpdateMessage);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    blocker.rollback().await.unwrap();
+    let receipt = click
+        .wait_original(WAIT, |m| m.text().contains("Redeemed"))
+        .await
+        .unwrap();
+    assert!(receipt.buttons().is_empty());
+    assert_eq!(world.seats().await, 54);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_notice_channel_deleted_later_fails_the_notice_once_instead_of_retrying_forever() {
+    let world = World::new().await;
+    world.fake.delete_channel(world.notices);
+    let keys = world.keys(SKU, 1, "12m", 1).await;
+    let (run, _) = world
+        .order(world.admin, "en-US", "add-licenses", "Contoso", &keys[0])
+        .await;
+    answer(&run.click("Redeem").await.unwrap()).await;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    let state = loop {
+        let notices = world
+            .app
+            .store
+            .list_notices(Some(world.guild_id()))
+            .await
+            .unwrap();
+        let state = notices
+            .iter()
+            .find(|n| n.kind == "redemption")
+            .map(|n| n.state.clone());
+        if state.as_deref() != Some("pending") || tokio::time::Instant::now() > deadline {
+            break state;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(state.as_deref(), Some("failed"));
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let posts = world
+        .fake
+        .requests_to("POST", &format!("/channels/{}/messages", world.notices));
+    assert_eq!(posts.len(), 1, "tried once, not retried: {posts:?}");
+    assert_eq!(world.seats().await, 51, "the redemption itself stands");
+}
