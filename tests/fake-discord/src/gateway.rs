@@ -1,5 +1,9 @@
 //! The gateway websocket: HELLO, IDENTIFY → READY + GUILD_CREATE, heartbeats and ACKs,
 //! RESUME with replay of missed dispatches, and dispatches checked against serenity's model.
+//!
+//! An IDENTIFY with `shard: [id, total]` and `total > 1` opens that shard's own session:
+//! it gets READY and GUILD_CREATE for the guilds with `(guild_id >> 22) % total == id`
+//! only, and only their later events; each shard may be on another connection (process).
 
 use std::sync::Arc;
 
@@ -9,7 +13,7 @@ use axum::response::Response;
 use serde_json::{json, Value};
 use tokio::sync::mpsc;
 
-use crate::state::{LiveConn, Session, WsOut};
+use crate::state::{LiveConn, Session, ShardSession, WsOut};
 use crate::Inner;
 
 /// Decode a dispatch the way serenity's shard does, and with the specific model type for
@@ -80,7 +84,9 @@ async fn connection(inner: Arc<Inner>, mut socket: WebSocket) {
                 let payload = match message {
                     Message::Text(t) => serde_json::from_str::<Value>(t.as_str()),
                     Message::Binary(b) => serde_json::from_slice::<Value>(&b),
-                    Message::Close(_) => break,
+                    // The next read sends the queued reply to the close frame and then ends
+                    // the loop; breaking here would drop the socket before the client hears it.
+                    Message::Close(_) => continue,
                     _ => continue,
                 };
                 let Ok(payload) = payload else {
@@ -123,6 +129,11 @@ async fn connection(inner: Arc<Inner>, mut socket: WebSocket) {
         if world.gateway.live.as_ref().map(|l| l.conn_id) == Some(conn_id) {
             world.gateway.live = None;
         }
+        for shard in world.gateway.shards.values_mut() {
+            if shard.live.as_ref().map(|l| l.conn_id) == Some(conn_id) {
+                shard.live = None;
+            }
+        }
     }
     inner.bump();
 }
@@ -161,6 +172,14 @@ fn handle_op(
             };
             world.gateway.identifies += 1;
             world.gateway.intents = intents;
+            let shard = d.get("shard").cloned().unwrap_or(json!([0, 1]));
+            let (shard_id, total) = (shard[0].as_u64().unwrap_or(0), shard[1].as_u64().unwrap_or(1));
+            if total > 1 {
+                if shard_id >= total {
+                    return Reply::Close(4010, "Invalid shard.");
+                }
+                return identify_shard(&mut world, conn_id, tx, shard_id as u32, total as u32);
+            }
             let session_id = format!("{:x}", world.ids.next());
             world.gateway.session = Some(Session {
                 id: session_id.clone(),
@@ -176,7 +195,6 @@ fn handle_op(
                 conn_id,
                 tx: tx.clone(),
             });
-            let shard = d.get("shard").cloned().unwrap_or(json!([0, 1]));
             let ready = world.ready_json(&session_id, shard);
             let mut dispatches = vec![("READY".to_string(), ready)];
             let guilds = world.bot_guilds();
@@ -200,6 +218,15 @@ fn handle_op(
             let d = &payload["d"];
             if !token_matches(&world.token, d["token"].as_str().unwrap_or_default()) {
                 return Reply::Close(4004, "Authentication failed.");
+            }
+            let shard_session = world
+                .gateway
+                .shards
+                .iter()
+                .find(|(_, s)| Some(s.session.id.as_str()) == d["session_id"].as_str())
+                .map(|(id, _)| *id);
+            if let Some(shard) = shard_session {
+                return resume_shard(&mut world, conn_id, tx, shard, d["seq"].as_u64().unwrap_or(0));
             }
             let session_ok = world
                 .gateway
@@ -233,4 +260,99 @@ fn handle_op(
         }
         _ => Reply::Close(4001, "Unknown opcode."),
     }
+}
+
+/// IDENTIFY of one shard of a sharded bot: a session of its own, and its guilds only.
+fn identify_shard(
+    world: &mut crate::state::World,
+    conn_id: u64,
+    tx: &mpsc::UnboundedSender<WsOut>,
+    shard: u32,
+    total: u32,
+) -> Reply {
+    if world.gateway.shards.values().any(|s| s.total != total) {
+        // Discord refuses a shard count that differs from the other connected shards'.
+        world.gateway.shards.retain(|_, s| s.total == total);
+    }
+    let session_id = format!("{:x}", world.ids.next());
+    if let Some(old) = world.gateway.shards.remove(&shard).and_then(|s| s.live) {
+        let _ = old
+            .tx
+            .send(WsOut::Close(4000, "Replaced by a new session".into()));
+    }
+    world.gateway.shards.insert(
+        shard,
+        ShardSession {
+            total,
+            session: Session {
+                id: session_id.clone(),
+                seq: 0,
+                history: vec![],
+            },
+            live: Some(LiveConn {
+                conn_id,
+                tx: tx.clone(),
+            }),
+            guilds: vec![],
+        },
+    );
+    let mine: Vec<u64> = world
+        .bot_guilds()
+        .into_iter()
+        .filter(|g| (g >> 22) % u64::from(total) == u64::from(shard))
+        .collect();
+    let mut ready = world.ready_json(&session_id, json!([shard, total]));
+    ready["guilds"] = json!(mine
+        .iter()
+        .map(|g| json!({"id": g.to_string(), "unavailable": true}))
+        .collect::<Vec<_>>());
+    let mut dispatches = vec![("READY".to_string(), ready)];
+    for guild in mine {
+        if let Some(g) = world.guild_create_json(guild) {
+            dispatches.push(("GUILD_CREATE".to_string(), g));
+        }
+    }
+    for (t, d) in dispatches {
+        let sent = crate::gateway::check_dispatch(&t, &d)
+            .and_then(|()| world.dispatch_to_shard(shard, &t, d));
+        if let Err(e) = sent {
+            world.internal_errors.push(e.clone());
+            tracing::error!("fake-discord: {e}");
+        }
+    }
+    Reply::None
+}
+
+/// RESUME of a shard's session: replay what it missed.
+fn resume_shard(
+    world: &mut crate::state::World,
+    conn_id: u64,
+    tx: &mpsc::UnboundedSender<WsOut>,
+    shard: u32,
+    client_seq: u64,
+) -> Reply {
+    let Some(slot) = world.gateway.shards.get_mut(&shard) else {
+        return Reply::Send(json!({"op": 9, "s": null, "t": null, "d": false}));
+    };
+    if client_seq > slot.session.seq {
+        return Reply::Send(json!({"op": 9, "s": null, "t": null, "d": false}));
+    }
+    if let Some(old) = slot.live.take() {
+        let _ = old.tx.send(WsOut::Close(4000, "Resumed elsewhere".into()));
+    }
+    for (seq, frame) in &slot.session.history {
+        if *seq > client_seq {
+            let _ = tx.send(WsOut::Text(frame.clone()));
+        }
+    }
+    slot.live = Some(LiveConn {
+        conn_id,
+        tx: tx.clone(),
+    });
+    world.gateway.resumes += 1;
+    let resumed = json!({"_trace": ["fake-discord"]});
+    if let Err(e) = world.dispatch_to_shard(shard, "RESUMED", resumed) {
+        world.internal_errors.push(e);
+    }
+    Reply::None
 }

@@ -1,0 +1,130 @@
+//! The walkthrough (`cargo run --example walkthrough`) runs, against a fresh test database,
+//! and its transcript shows every step of the admin's session, without a product key.
+
+#[path = "walkthrough/session.rs"]
+mod session;
+mod support;
+
+use chrono::{Months, NaiveDate};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_walkthrough_shows_every_step_of_the_session_and_no_product_key() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
+        .with_test_writer()
+        .try_init();
+    let db = support::db::TestDb::new().await;
+    let mut out = Vec::new();
+    let transcript = session::play(Some(db.url.clone()), &mut out)
+        .await
+        .expect("the walkthrough runs");
+    let text = &transcript.text;
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        *text,
+        "what was printed is the transcript"
+    );
+    assert!(transcript.problems.is_empty(), "{:?}", transcript.problems);
+    let has = |needle: &str| {
+        assert!(text.contains(needle), "missing {needle:?} in:\n{text}");
+    };
+    let keys = &transcript.minted_keys;
+    let masked = |key: &str| format!("•••••-•••••-•••••-•••••-{}", &key[key.len() - 5..]);
+
+    has("database: postgres://");
+    // The operator's set-up, keys masked.
+    has("$ licensebot keys generate");
+    for key in keys {
+        has(&format!("{}   # printed in full; masked here", masked(key)));
+    }
+    // /settings notices, and its greeting in the notice channel.
+    has("ana ▸ /settings notices channel:#licenses");
+    has("Notices will be posted in #licenses.");
+    has("── #licenses · Contoso Ltd");
+    has("licensebot will post redemption and subscription notices in this channel.");
+    // /subscriptions.
+    has("ana ▸ /subscriptions");
+    has("Your products");
+    has("Contoso: Business Standard · 50 licenses · ends");
+    // Autocomplete, then the mistyped key: refused, naming the position.
+    has("licensebot suggests “Contoso · Business Standard · 50 licenses”");
+    has(&format!(
+        "keys:•••••-•0•••-•••••-•••••-{}",
+        &keys[0][keys[0].len() - 5..]
+    ));
+    has("isn't a valid product key: character 7 ('0') is never used in product keys.");
+    has("Nothing was changed.");
+    // The review: masked key, before → after, the three buttons.
+    has("licensebot (only you can see this) ▸");
+    has("Review your order: add licenses");
+    has(&format!("`{}` · 10 licenses · 12 months", masked(&keys[0])));
+    has("Licenses: 50 → 60");
+    has("[Redeem] [Add another product key] [Cancel]");
+    // The modal, and the review with both keys.
+    has("ana clicks [Add another product key]");
+    has("licensebot opens a form “Add another product key”");
+    has("Product keys (several lines, required)");
+    has(&format!(
+        "ana types {} into",
+        masked(&keys[1]).to_lowercase()
+    ));
+    has("licensebot updates the message (only you can see this) ▸");
+    has(&format!("`{}` · 15 licenses · 12 months", masked(&keys[1])));
+    has("Licenses: 50 → 75");
+    // The receipt.
+    has("ana clicks [Redeem]");
+    has("✅ Redeemed");
+    has("2 product keys redeemed on *Contoso*.");
+    // /extend: the pooled seat-time arithmetic.
+    let ends: NaiveDate = text
+        .split_once("--ends ")
+        .and_then(|(_, rest)| rest.split_whitespace().next())
+        .and_then(|date| date.parse().ok())
+        .unwrap_or_else(|| panic!("the subscription's end date in:\n{text}"));
+    let days_in_term = (ends + Months::new(12) - ends).num_days();
+    let days = 25 * days_in_term / 75;
+    let after = ends + chrono::Days::new(days as u64);
+    has("Review your order: extend end date");
+    has(&format!(
+        "25 × {days_in_term} days = {} license-days ÷ 75 licenses = {days} days (rounded down)",
+        25 * days_in_term
+    ));
+    has(&format!("End date: {ends} → {after}"));
+    has("1 product key redeemed on *Contoso*.");
+    // /redemptions, newest first.
+    has("ana ▸ /redemptions");
+    has("Redemptions");
+    let extend_line = text
+        .find(&format!(
+            "@ana · *Contoso* · end date {ends} → {after} · 1 product key"
+        ))
+        .unwrap_or_else(|| panic!("the extension in the ledger:\n{text}"));
+    let add_line = text
+        .rfind("@ana · *Contoso* · 50 → 75 licenses · 2 product keys")
+        .unwrap_or_else(|| panic!("the added licenses in the ledger:\n{text}"));
+    assert!(extend_line < add_line, "newest first:\n{text}");
+    has("Page 1 of 1");
+    has("[Newer (disabled)] [Older (disabled)]");
+    // The notices, in the notice channel, as they arrived.
+    let notice_add = "@ana added 25 licenses to *Contoso*: 50 → 75 licenses (2 product keys).";
+    let notice_extend =
+        format!("@ana extended *Contoso*: end date {ends} → {after} (1 product key).");
+    has(notice_add);
+    has(&notice_extend);
+    let notices_header = text.matches("── #licenses · Contoso Ltd").count();
+    assert_eq!(notices_header, 3, "greeting, two redemptions:\n{text}");
+    // Readable: no Discord markup left, no key in full.
+    for markup in ["<@", "<#", "<t:"] {
+        assert!(!text.contains(markup), "{markup} left in:\n{text}");
+    }
+    for key in keys {
+        let lower = text.to_lowercase();
+        let compact = key.replace('-', "").to_lowercase();
+        assert!(
+            !lower.contains(&key.to_lowercase()) && !lower.contains(&compact),
+            "a full product key in the transcript"
+        );
+    }
+}
