@@ -19,6 +19,10 @@ pub struct Settings {
     pub notices: NoticeSettings,
     pub database: DatabaseSettings,
     pub log: LogSettings,
+    #[serde(default)]
+    pub discord: DiscordSettings,
+    #[serde(default)]
+    pub metrics: MetricsSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -47,11 +51,34 @@ pub struct NoticeSettings {
     pub retry_max_seconds: u64,
     pub max_attempts: u32,
     pub poll_seconds: u64,
+    /// How long a claimed notice stays invisible to the other replicas' dispatchers.
+    pub lease_seconds: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct DatabaseSettings {
     pub max_connections: u32,
+}
+
+/// How this process meets Discord; `licensebot run --http/--shards/--shard-ids` override it.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct DiscordSettings {
+    /// Set: take interactions as HTTP POSTs at this address instead of over the gateway.
+    #[serde(default)]
+    pub http_addr: Option<String>,
+    /// Gateway shards in all; 0: as many as Discord recommends.
+    #[serde(default)]
+    pub shards: u32,
+    /// The shards this process runs (`A..B`, `A..=B` or `A`); empty: all of them.
+    #[serde(default)]
+    pub shard_ids: String,
+}
+
+/// Where `/healthz` and `/metrics` are served; `licensebot run --metrics` overrides it.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct MetricsSettings {
+    #[serde(default)]
+    pub addr: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -131,6 +158,10 @@ impl Settings {
         ensure!(
             self.notices.max_attempts >= 1,
             "notices.max_attempts must be at least 1"
+        );
+        ensure!(
+            self.notices.lease_seconds >= 1,
+            "notices.lease_seconds must be at least 1"
         );
         Ok(())
     }

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod discord;
 pub mod domain;
+pub mod metrics;
 pub mod pg_cluster;
 pub mod store;
 pub mod telemetry;

@@ -16,7 +16,11 @@ use crate::domain::{
     records::{GuildId, KeyState, Order, OrderState, Subscription, UserId},
     split_keys, KeyDigest, KeyRefusal, KeyRefusalCause, OrderKind, ProductKey, MAX_KEYS_PER_ORDER,
 };
-use crate::store::{ExpiredOrder, NewNotice, NewOrder, OrderKeyRow, RedemptionWrite};
+use crate::store::{ExpiredOrder, NewNotice, NewOrder, OrderKeyRow, OrderTx, RedemptionWrite};
+
+/// How long a redemption whose COMMIT failed waits for the database to say whether it was
+/// applied: well within the 15 minutes its interaction can still be answered.
+const COMMIT_CHECK_FOR: std::time::Duration = std::time::Duration::from_secs(5 * 60);
 
 /// How the admin named the subscription: autocomplete's id, or its name typed by hand.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,11 +30,12 @@ pub enum SubscriptionRef {
 }
 
 impl SubscriptionRef {
-    /// Autocomplete sends the id as text; anything else is taken as a name.
+    /// Autocomplete sends the id as text; anything else is taken as a name. Only the id's
+    /// own spelling is an id, so a name such as `007` or `+5` typed by hand stays a name.
     pub fn from_option(value: &str) -> SubscriptionRef {
         let value = value.trim();
         match value.parse::<i64>() {
-            Ok(id) if id > 0 => SubscriptionRef::Id(id),
+            Ok(id) if id > 0 && id.to_string() == value => SubscriptionRef::Id(id),
             _ => SubscriptionRef::Name(value.to_string()),
         }
     }
@@ -84,8 +89,19 @@ impl App {
 
     /// `/add-licenses` and `/extend`: checks the keys and opens an order, or refuses and
     /// changes nothing.
-    #[instrument(skip_all, fields(guild = input.guild.0, user = input.user.0, kind = input.kind.as_str()))]
     pub async fn open_order(&self, input: OpenOrder) -> Result<Review, AppError> {
+        self.open_order_with_review(input, None).await
+    }
+
+    /// Like [`App::open_order`], remembering the interaction that shows the review (its
+    /// application id and token) with the order, in the same transaction, so that the
+    /// review can be updated when the order expires, from any process.
+    #[instrument(skip_all, fields(guild = input.guild.0, user = input.user.0, kind = input.kind.as_str()))]
+    pub async fn open_order_with_review(
+        &self,
+        input: OpenOrder,
+        review: Option<(u64, &str)>,
+    ) -> Result<Review, AppError> {
         let now = self.clock.now();
         self.ensure_not_locked_out(input.guild, input.user, now)
             .await?;
@@ -97,6 +113,12 @@ impl App {
             .await?;
 
         let mut tx = self.store.begin().await?;
+        // The subscription is locked first: inserting the order takes a key-share lock on
+        // its row (the foreign key), and two orders upgrading that lock later deadlock.
+        let sub = tx
+            .lock_subscription(input.guild, sub.id)
+            .await?
+            .ok_or(AppError::User(UserError::SubscriptionNotFound))?;
         let id = Uuid::new_v4();
         let expires_at = now + self.settings.order_lifetime();
         tx.insert_order(&NewOrder {
@@ -108,14 +130,11 @@ impl App {
             locale: &input.locale,
             created_at: now,
             expires_at,
+            review,
         })
         .await?;
         tx.add_order_keys(id, &accepted.ids).await?;
         // The rules are checked against the keys as stored, inside the transaction.
-        let sub = tx
-            .lock_subscription(input.guild, sub.id)
-            .await?
-            .ok_or(AppError::User(UserError::SubscriptionNotFound))?;
         let keys = tx.order_keys(id, false).await?;
         let plan = plan(
             input.kind,
@@ -156,15 +175,8 @@ impl App {
             .check_new_keys(guild, user, &sub, &existing, typed, now)
             .await?;
 
-        let mut tx = self.store.begin().await?;
-        let order = tx
-            .lock_order(guild, order_id)
-            .await?
-            .ok_or(AppError::User(UserError::OrderNotFound))?;
-        if order.state != OrderState::Open || order.expires_at <= now {
-            tx.rollback().await?;
-            return Err(self.closed_order_error(&order, now).await?.into());
-        }
+        let tx = self.store.begin().await?;
+        let (mut tx, order) = self.lock_open_order(tx, guild, user, order_id, now).await?;
         let sub = tx
             .lock_subscription(guild, order.subscription_id)
             .await?
@@ -235,23 +247,8 @@ impl App {
     ) -> Result<Receipt, AppError> {
         let now = self.clock.now();
         let today = now.date_naive();
-        let mut tx = self.store.begin().await?;
-        let order = tx
-            .lock_order(guild, order_id)
-            .await?
-            .ok_or(AppError::User(UserError::OrderNotFound))?;
-        if order.user != user {
-            return Err(UserError::NotYourOrder.into());
-        }
-        if order.state != OrderState::Open {
-            tx.rollback().await?;
-            return Err(self.closed_order_error(&order, now).await?.into());
-        }
-        if order.expires_at <= now {
-            tx.close_order(order_id, OrderState::Expired, now).await?;
-            tx.commit().await?;
-            return Err(UserError::OrderExpired.into());
-        }
+        let tx = self.store.begin().await?;
+        let (mut tx, order) = self.lock_open_order(tx, guild, user, order_id, now).await?;
         let sub = tx
             .lock_subscription(guild, order.subscription_id)
             .await?
@@ -325,7 +322,11 @@ impl App {
             body: body.to_json(),
         })
         .await?;
-        tx.commit().await?;
+        if let Err(error) = tx.commit().await {
+            // The COMMIT may have been applied although its answer was lost with the
+            // connection: "nothing was changed" could then be false. Ask the ledger first.
+            self.applied_after_all(redemption_id, error).await?;
+        }
         tracing::info!(
             redemption = redemption_id,
             keys = keys.len(),
@@ -343,6 +344,35 @@ impl App {
         })
     }
 
+    /// After the COMMIT of redemption `id` failed with `error`: `Ok` if it was applied all
+    /// the same, else `error` (nothing was changed), or `error` saying the outcome is unknown
+    /// if the database did not answer within [`COMMIT_CHECK_FOR`]. The admin, deferred
+    /// already, waits for the true answer meanwhile.
+    async fn applied_after_all(&self, id: i64, error: anyhow::Error) -> anyhow::Result<()> {
+        tracing::warn!(redemption = id, error = %format!("{error:#}"), "commit failed; asking whether it was applied");
+        let started = std::time::Instant::now();
+        let mut pause = std::time::Duration::from_millis(200);
+        loop {
+            match self.store.redemption_exists(id).await {
+                Ok(true) => {
+                    tracing::info!(redemption = id, "the failed commit was applied");
+                    return Ok(());
+                }
+                Ok(false) => return Err(error.context("the redemption was not applied")),
+                Err(e) if started.elapsed() < COMMIT_CHECK_FOR => {
+                    tracing::debug!(error = %e, "commit outcome not known yet");
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(std::time::Duration::from_secs(5));
+                }
+                Err(e) => {
+                    return Err(error.context(format!(
+                        "whether the redemption was applied is unknown ({e:#})"
+                    )))
+                }
+            }
+        }
+    }
+
     /// **Cancel**: closes an open order of this user; nothing else changes.
     #[instrument(skip_all, fields(guild = guild.0, user = user.0, order = %order_id))]
     pub async fn cancel(
@@ -352,23 +382,8 @@ impl App {
         order_id: Uuid,
     ) -> Result<Order, AppError> {
         let now = self.clock.now();
-        let mut tx = self.store.begin().await?;
-        let order = tx
-            .lock_order(guild, order_id)
-            .await?
-            .ok_or(AppError::User(UserError::OrderNotFound))?;
-        if order.user != user {
-            return Err(UserError::NotYourOrder.into());
-        }
-        if order.state != OrderState::Open {
-            tx.rollback().await?;
-            return Err(self.closed_order_error(&order, now).await?.into());
-        }
-        if order.expires_at <= now {
-            tx.close_order(order_id, OrderState::Expired, now).await?;
-            tx.commit().await?;
-            return Err(UserError::OrderExpired.into());
-        }
+        let tx = self.store.begin().await?;
+        let (mut tx, order) = self.lock_open_order(tx, guild, user, order_id, now).await?;
         tx.close_order(order_id, OrderState::Cancelled, now).await?;
         tx.commit().await?;
         Ok(Order {
@@ -381,6 +396,39 @@ impl App {
     /// Closes open orders past their expiry (each exactly once across processes).
     pub async fn expire_stale_orders(&self) -> Result<Vec<ExpiredOrder>, AppError> {
         Ok(self.store.expire_orders(self.clock.now()).await?)
+    }
+
+    /// Locks an order of this guild and user that is still open, in `tx`, and hands `tx`
+    /// back; otherwise says why not. An order found past its expiry is marked expired
+    /// (committed here), so it is not left open for anyone.
+    async fn lock_open_order(
+        &self,
+        mut tx: OrderTx,
+        guild: GuildId,
+        user: UserId,
+        order_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<(OrderTx, Order), AppError> {
+        let order = tx
+            .lock_order(guild, order_id)
+            .await?
+            .ok_or(AppError::User(UserError::OrderNotFound))?;
+        if order.user != user {
+            return Err(UserError::NotYourOrder.into());
+        }
+        if order.state != OrderState::Open {
+            // Give the connection back before `closed_order_error` takes another from the
+            // pool: a burst of second clicks, each holding one connection while waiting
+            // for a second, would otherwise drain the pool until the acquire timeout.
+            tx.rollback().await?;
+            return Err(self.closed_order_error(&order, now).await?.into());
+        }
+        if order.expires_at <= now {
+            tx.close_order(order_id, OrderState::Expired, now).await?;
+            tx.commit().await?;
+            return Err(UserError::OrderExpired.into());
+        }
+        Ok((tx, order))
     }
 
     async fn ensure_not_locked_out(
@@ -614,5 +662,74 @@ pub fn cause_name(cause: &KeyRefusalCause) -> &'static str {
         KeyRefusalCause::Expired => "expired",
         KeyRefusalCause::OtherProduct { .. } => "other-product",
         KeyRefusalCause::RepeatedInOrder => "repeated",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn an_option_value_is_an_id_only_in_the_ids_own_spelling() {
+        for (value, expected) in [
+            ("42", SubscriptionRef::Id(42)),
+            ("  42\n", SubscriptionRef::Id(42)),
+            ("9223372036854775807", SubscriptionRef::Id(i64::MAX)),
+            (
+                "9223372036854775808",
+                SubscriptionRef::Name("9223372036854775808".into()),
+            ),
+            (
+                "99999999999999999999999",
+                SubscriptionRef::Name("99999999999999999999999".into()),
+            ),
+            ("0", SubscriptionRef::Name("0".into())),
+            ("-7", SubscriptionRef::Name("-7".into())),
+            ("+7", SubscriptionRef::Name("+7".into())),
+            ("007", SubscriptionRef::Name("007".into())),
+            (
+                "1; DROP TABLE subscriptions; --",
+                SubscriptionRef::Name("1; DROP TABLE subscriptions; --".into()),
+            ),
+            (" Contoso ", SubscriptionRef::Name("Contoso".into())),
+            ("", SubscriptionRef::Name(String::new())),
+        ] {
+            assert_eq!(SubscriptionRef::from_option(value), expected, "{value:?}");
+        }
+    }
+
+    /// Property tests: `.ci/run` also runs them (`proptests::`) with many more cases.
+    mod proptests {
+        use super::*;
+
+        proptest! {
+            #[test]
+            fn any_option_value_is_an_id_in_its_own_spelling_or_else_the_trimmed_text(value in any::<String>()) {
+                match SubscriptionRef::from_option(&value) {
+                    SubscriptionRef::Id(id) => {
+                        prop_assert!(id > 0);
+                        prop_assert_eq!(id.to_string(), value.trim());
+                    }
+                    SubscriptionRef::Name(name) => {
+                        prop_assert_eq!(name.as_str(), value.trim());
+                        prop_assert!(name.parse::<i64>().map_or(true, |id| id <= 0 || id.to_string() != name));
+                    }
+                }
+            }
+
+            #[test]
+            fn every_id_autocomplete_offers_comes_back_as_that_id(id in 1..=i64::MAX, pad in "[ \t\n]{0,3}") {
+                prop_assert_eq!(SubscriptionRef::from_option(&format!("{pad}{id}{pad}")), SubscriptionRef::Id(id));
+            }
+
+            #[test]
+            fn numbers_that_are_no_id_are_names(n in prop_oneof![i64::MIN..=0, Just(i64::MIN)], zeros in "0{1,3}") {
+                let text = n.to_string();
+                prop_assert_eq!(SubscriptionRef::from_option(&text), SubscriptionRef::Name(text.clone()));
+                let padded = format!("{zeros}{}", n.unsigned_abs());
+                prop_assert_eq!(SubscriptionRef::from_option(&padded), SubscriptionRef::Name(padded.clone()));
+            }
+        }
     }
 }

@@ -17,7 +17,8 @@ use crate::{
 pub async fn execute(cli: Cli, settings: Settings) -> anyhow::Result<()> {
     let command = cli.command.unwrap_or(Command::Run(Default::default()));
     if let Command::Run(args) = command {
-        return crate::discord::run(settings, args.guild).await;
+        let layout = crate::discord::layout::Layout::resolve(&args.layout(), &settings)?;
+        return crate::discord::run(settings, args.guild, layout).await;
     }
     let db = super::open_database(&settings).await?;
     let app = App::new(db.store.clone(), settings);

@@ -5,9 +5,12 @@ mod commands;
 mod database;
 mod table;
 
+use std::net::SocketAddr;
+
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 
+use crate::discord::layout::{LayoutArgs, ShardIds};
 use crate::domain::Term;
 
 pub use commands::execute;
@@ -52,6 +55,31 @@ pub struct RunArgs {
     /// Register the commands in this guild only (instant, for development) instead of globally.
     #[arg(long, value_name = "ID")]
     pub guild: Option<u64>,
+    /// Take interactions as HTTP POSTs from Discord at this address instead of over the
+    /// gateway (needs DISCORD_PUBLIC_KEY) [config: discord.http_addr].
+    #[arg(long, value_name = "ADDR")]
+    pub http: Option<SocketAddr>,
+    /// Gateway shards in all (default: as many as Discord recommends) [config: discord.shards].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub shards: Option<u32>,
+    /// The shards this process runs: A..B (B excluded), A..=B or A (default: all)
+    /// [config: discord.shard_ids].
+    #[arg(long, value_name = "A..B")]
+    pub shard_ids: Option<ShardIds>,
+    /// Serve /healthz and /metrics at this address [config: metrics.addr].
+    #[arg(long, value_name = "ADDR")]
+    pub metrics: Option<SocketAddr>,
+}
+
+impl RunArgs {
+    pub fn layout(&self) -> LayoutArgs {
+        LayoutArgs {
+            http: self.http,
+            shards: self.shards,
+            shard_ids: self.shard_ids,
+            metrics: self.metrics,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

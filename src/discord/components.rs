@@ -12,7 +12,7 @@ use super::{
     custom_id::{CustomId, KEYS_INPUT},
     i18n::Lang,
     render::{self, Reply},
-    respond::{respond, Outcome, Target},
+    respond::{respond, Outcome, Target, Transport},
     Bot,
 };
 use crate::{
@@ -20,12 +20,13 @@ use crate::{
     domain::records::{GuildId, UserId},
 };
 
-pub async fn button(bot: &Bot, click: &ComponentInteraction) {
+pub async fn button(bot: &Bot, click: &ComponentInteraction, transport: &Transport) {
     let lang = Lang::from_discord(&click.locale);
     let target = Target {
         id: click.id,
         token: &click.token,
         is_component: true,
+        transport,
     };
     let user = UserId(click.user.id.get());
     let Some(id) = CustomId::parse(&click.data.custom_id) else {
@@ -45,6 +46,7 @@ pub async fn button(bot: &Bot, click: &ComponentInteraction) {
         match id {
             CustomId::Redeem(order) => match bot.app.redeem(guild, user, order).await {
                 Ok(receipt) => {
+                    bot.metrics.redemption(receipt.review.order.kind.as_str());
                     bot.outbox.notify_one();
                     Outcome::Update(render::receipt(lang, &receipt))
                 }
@@ -112,12 +114,13 @@ fn closed_or_message(bot: &Bot, lang: Lang, order: Uuid, e: AppError) -> Outcome
     }
 }
 
-pub async fn modal(bot: &Bot, submit: &ModalInteraction) {
+pub async fn modal(bot: &Bot, submit: &ModalInteraction, transport: &Transport) {
     let lang = Lang::from_discord(&submit.locale);
     let target = Target {
         id: submit.id,
         token: &submit.token,
         is_component: true,
+        transport,
     };
     let user = UserId(submit.user.id.get());
     let work = async {

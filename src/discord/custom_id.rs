@@ -119,16 +119,21 @@ mod tests {
         }
     }
 
-    proptest! {
-        #[test]
-        fn decoding_arbitrary_text_never_panics(raw in ".{0,200}") {
-            let _ = CustomId::parse(&raw);
-        }
+    /// Property tests: `.ci/run` also runs them (`proptests::`) with many more cases.
+    mod proptests {
+        use super::*;
 
-        #[test]
-        fn whatever_decodes_encodes_back_to_the_same_text(raw in "(order|redemptions):[0-9a-f-]{0,40}:[a-z0-9]{0,8}") {
-            if let Some(id) = CustomId::parse(&raw) {
-                prop_assert_eq!(id.encode(), raw);
+        proptest! {
+            #[test]
+            fn decoding_arbitrary_text_never_panics(raw in ".{0,200}") {
+                let _ = CustomId::parse(&raw);
+            }
+
+            #[test]
+            fn whatever_decodes_encodes_back_to_the_same_text(raw in "(order|redemptions):[0-9a-f-]{0,40}:[a-z0-9]{0,8}") {
+                if let Some(id) = CustomId::parse(&raw) {
+                    prop_assert_eq!(id.encode(), raw);
+                }
             }
         }
     }

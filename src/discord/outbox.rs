@@ -2,6 +2,10 @@
 //! notice is sent with its own nonce and `enforce_nonce`, so a resend after a crash or a
 //! lost answer is deduplicated by Discord; 429s are obeyed; a channel that is gone or
 //! unwritable fails the notice (logged) instead of retrying forever.
+//!
+//! Every replica runs a dispatcher on the same outbox: a claim (`FOR UPDATE SKIP LOCKED`
+//! plus a lease of `notices.lease_seconds`) keeps the others off a notice while it is sent,
+//! and a replica that dies mid-delivery leaves its claims to the others when the lease ends.
 
 use std::{sync::Arc, time::Duration};
 
@@ -13,11 +17,9 @@ use tokio_util::sync::CancellationToken;
 use super::{i18n::Lang, render};
 use crate::{
     app::{App, NoticeBody},
+    metrics::Metrics,
     store::PendingNotice,
 };
-
-/// How long a claimed notice stays invisible to other dispatchers.
-const LEASE_SECONDS: i64 = 60;
 
 /// Speaks to Discord's REST API for channel messages directly, to read `retry_after`.
 #[derive(Clone)]
@@ -25,6 +27,7 @@ pub struct NoticeSender {
     client: reqwest::Client,
     base: String,
     authorization: String,
+    metrics: Option<Metrics>,
 }
 
 #[derive(Debug)]
@@ -60,7 +63,20 @@ impl NoticeSender {
                 .trim_end_matches('/')
                 .to_string(),
             authorization: format!("Bot {token}"),
+            metrics: None,
         })
+    }
+
+    /// Counts each delivery attempt's result in `metrics`.
+    pub fn with_metrics(mut self, metrics: Metrics) -> NoticeSender {
+        self.metrics = Some(metrics);
+        self
+    }
+
+    fn count(&self, result: &'static str) {
+        if let Some(metrics) = &self.metrics {
+            metrics.notice(result);
+        }
     }
 
     /// Posts `content` to `channel`; returns the message id.
@@ -138,7 +154,11 @@ pub async fn deliver_due(app: &App, sender: &NoticeSender) -> anyhow::Result<usi
     let now = Utc::now();
     let batch = app
         .store
-        .claim_due_notices(now, chrono::Duration::seconds(LEASE_SECONDS), 25)
+        .claim_due_notices(
+            now,
+            chrono::Duration::seconds(app.settings.notices.lease_seconds as i64),
+            25,
+        )
         .await?;
     let n = batch.len();
     for notice in batch {
@@ -155,6 +175,7 @@ async fn deliver(app: &App, sender: &NoticeSender, notice: PendingNotice) -> any
             notice = notice.id,
             "no notice channel set; notice dropped"
         );
+        sender.count("dropped");
         return app
             .store
             .give_up_notice(notice.id, "dropped", "no notice channel")
@@ -167,7 +188,14 @@ async fn deliver(app: &App, sender: &NoticeSender, notice: PendingNotice) -> any
             .await;
     };
     let text = render::notice(Lang::from_discord(&settings.locale), &body);
-    match sender.send(channel, &text, &notice.nonce).await {
+    let result = sender.send(channel, &text, &notice.nonce).await;
+    sender.count(match &result {
+        Ok(_) => "sent",
+        Err(SendError::RetryAfter(_)) => "rate_limited",
+        Err(SendError::Permanent(_)) => "failed",
+        Err(SendError::Transient(_)) => "retry",
+    });
+    match result {
         Ok(message) => {
             tracing::info!(guild = notice.guild.0, notice = notice.id, kind = %notice.kind, "notice delivered");
             app.store

@@ -100,12 +100,14 @@ pub fn refusal_line(lang: Lang, r: &KeyRefusal) -> String {
     }
 }
 
-/// A character as it may be shown inside quotes in a message.
+/// A character as it may be shown inside quotes in a message: letters, digits and ASCII
+/// punctuation as they are; anything else by its code point, so that control, invisible
+/// and right-to-left override characters cannot garble or hide the message.
 fn printable(c: char) -> String {
-    if c.is_control() || c == '`' || c == '\'' {
-        format!("U+{:04X}", c as u32)
-    } else {
+    if (c.is_alphanumeric() || c.is_ascii_graphic()) && c != '`' && c != '\'' {
         c.to_string()
+    } else {
+        format!("U+{:04X}", c as u32)
     }
 }
 
@@ -567,6 +569,25 @@ mod tests {
             }),
             "The product key ending in `QRT7W` is for *Business Premium*, not *Business Standard*."
         );
+    }
+
+    #[test]
+    fn a_character_that_could_garble_a_message_is_shown_by_its_code_point() {
+        for (c, shown) in [
+            ('0', "0"),
+            ('é', "é"),
+            ('?', "?"),
+            ('`', "U+0060"),
+            ('\'', "U+0027"),
+            ('\u{0}', "U+0000"),
+            ('\u{1b}', "U+001B"),
+            ('\u{202E}', "U+202E"),
+            ('\u{2066}', "U+2066"),
+            ('\u{AD}', "U+00AD"),
+            ('🔑', "U+1F511"),
+        ] {
+            assert_eq!(printable(c), shown, "{c:?}");
+        }
     }
 
     #[test]

@@ -50,6 +50,13 @@ pub async fn expire_orders(app: &App, http: &Http) {
         let Some(token) = order.review_token else {
             continue;
         };
+        // The scheduler may run before READY told the REST client our application id
+        // (right after a restart); the order remembers it.
+        if http.application_id().is_none() {
+            if let Some(app) = order.application_id.filter(|a| *a != 0) {
+                http.set_application_id(serenity::all::ApplicationId::new(app));
+            }
+        }
         let lang = Lang::from_discord(&order.locale);
         let edit = EditInteractionResponse::new()
             .content(lang.t("expired-review"))

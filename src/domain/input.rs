@@ -372,17 +372,22 @@ mod tests {
         assert_eq!(candidate.masked(), "•••••-•••••-•••••-•••••-678??");
     }
 
-    proptest! {
-        #[test]
-        fn split_keys_never_panics_nor_shows_more_than_five_key_characters(input in any::<String>()) {
-            check_split(&input)?;
-        }
+    /// Property tests: `.ci/run` also runs them (`proptests::`) with many more cases.
+    mod proptests {
+        use super::*;
 
-        #[test]
-        fn split_keys_of_key_like_text_never_shows_more_than_five_key_characters(
-            input in "[BCDFGHJKMPQRTVWXY2346789bcdfgAEIOU015 ,;\n\u{2013}-]{0,200}"
-        ) {
-            check_split(&input)?;
+        proptest! {
+            #[test]
+            fn split_keys_never_panics_nor_shows_more_than_five_key_characters(input in any::<String>()) {
+                check_split(&input)?;
+            }
+
+            #[test]
+            fn split_keys_of_key_like_text_never_shows_more_than_five_key_characters(
+                input in "[BCDFGHJKMPQRTVWXY2346789bcdfgAEIOU015 ,;\n\u{2013}-]{0,200}"
+            ) {
+                check_split(&input)?;
+            }
         }
     }
 

@@ -458,32 +458,37 @@ mod tests {
         }
     }
 
-    proptest! {
-        #[test]
-        fn parse_never_panics_on_arbitrary_strings(input in any::<String>()) {
-            let _ = ProductKey::parse(&input);
-        }
+    /// Property tests: `.ci/run` also runs them (`proptests::`) with many more cases.
+    mod proptests {
+        use super::*;
 
-        #[test]
-        fn parse_never_panics_on_near_keys(input in "[BCDFGHJKMPQRTVWXY2346789bcdfgaeo015 \\-]{0,40}") {
-            match ProductKey::parse(&input) {
-                Ok(key) => prop_assert_eq!(key.compact().len(), KEY_LEN),
-                Err(KeyFormatError::Character { position, found }) => {
-                    prop_assert!(position >= 1);
-                    prop_assert!(!ALPHABET.contains(found.to_ascii_uppercase()));
-                }
-                Err(KeyFormatError::Length { found }) => prop_assert_ne!(found, KEY_LEN),
+        proptest! {
+            #[test]
+            fn parse_never_panics_on_arbitrary_strings(input in any::<String>()) {
+                let _ = ProductKey::parse(&input);
             }
-        }
 
-        #[test]
-        fn every_form_of_a_generated_key_parses_back_to_it(seed in any::<[u8; 32]>()) {
-            let key = ProductKey::generate(&mut StdRng::from_seed(seed));
-            prop_assert_eq!(ProductKey::parse(&key.to_string()), Ok(key.clone()));
-            prop_assert_eq!(ProductKey::parse(key.compact()), Ok(key.clone()));
-            prop_assert_eq!(ProductKey::parse(&key.to_string().to_lowercase()), Ok(key.clone()));
-            prop_assert_eq!(ProductKey::parse(&key.compact().to_lowercase()), Ok(key.clone()));
-            prop_assert_eq!(key.tail().masked(), key.masked());
+            #[test]
+            fn parse_never_panics_on_near_keys(input in "[BCDFGHJKMPQRTVWXY2346789bcdfgaeo015 \\-]{0,40}") {
+                match ProductKey::parse(&input) {
+                    Ok(key) => prop_assert_eq!(key.compact().len(), KEY_LEN),
+                    Err(KeyFormatError::Character { position, found }) => {
+                        prop_assert!(position >= 1);
+                        prop_assert!(!ALPHABET.contains(found.to_ascii_uppercase()));
+                    }
+                    Err(KeyFormatError::Length { found }) => prop_assert_ne!(found, KEY_LEN),
+                }
+            }
+
+            #[test]
+            fn every_form_of_a_generated_key_parses_back_to_it(seed in any::<[u8; 32]>()) {
+                let key = ProductKey::generate(&mut StdRng::from_seed(seed));
+                prop_assert_eq!(ProductKey::parse(&key.to_string()), Ok(key.clone()));
+                prop_assert_eq!(ProductKey::parse(key.compact()), Ok(key.clone()));
+                prop_assert_eq!(ProductKey::parse(&key.to_string().to_lowercase()), Ok(key.clone()));
+                prop_assert_eq!(ProductKey::parse(&key.compact().to_lowercase()), Ok(key.clone()));
+                prop_assert_eq!(key.tail().masked(), key.masked());
+            }
         }
     }
 }

@@ -33,18 +33,53 @@ pub struct KeyListing {
     pub redeemed_by: Option<RedeemedBy>,
 }
 
-pub(super) fn term_of(count: i32, unit: &str) -> anyhow::Result<Term> {
+pub(crate) fn term_of(count: i32, unit: &str) -> anyhow::Result<Term> {
     let count = u32::try_from(count).context("negative term in the database")?;
     let unit = unit.chars().next().unwrap_or('?');
     Term::from_parts(count, unit).context("bad term in the database")
 }
 
-pub(super) fn tail_of(tail: &str) -> anyhow::Result<KeyTail> {
+pub(crate) fn tail_of(tail: &str) -> anyhow::Result<KeyTail> {
     KeyTail::new(tail).context("bad key tail in the database")
 }
 
-pub(super) fn state_of(state: &str) -> anyhow::Result<KeyState> {
+pub(crate) fn state_of(state: &str) -> anyhow::Result<KeyState> {
     KeyState::parse(state).with_context(|| format!("bad key state {state:?} in the database"))
+}
+
+/// A product key row as the queries below select it (joined with its product).
+macro_rules! stored_key_from_row {
+    ($r:expr) => {
+        StoredKey {
+            id: $r.id,
+            tail: $crate::store::keys::tail_of(&$r.tail)?,
+            product_sku: $r.product_sku,
+            product_name: $r.product_name,
+            seats: i64::from($r.seats),
+            term: $crate::store::keys::term_of($r.term_count, &$r.term_unit)?,
+            expires_on: $r.expires_on,
+            batch: $r.batch,
+            state: $crate::store::keys::state_of(&$r.state)?,
+            created_at: $r.created_at,
+        }
+    };
+}
+pub(crate) use stored_key_from_row;
+
+/// Who redeemed a key, from the optional columns of a left join on the ledger.
+pub(super) fn redeemed_by(
+    user: Option<i64>,
+    guild: Option<i64>,
+    at: Option<DateTime<Utc>>,
+) -> Option<RedeemedBy> {
+    match (user, guild, at) {
+        (Some(user), Some(guild), Some(at)) => Some(RedeemedBy {
+            user: UserId(user as u64),
+            guild: GuildId(guild as u64),
+            at,
+        }),
+        _ => None,
+    }
 }
 
 impl Store {
@@ -102,21 +137,7 @@ impl Store {
                     .as_slice()
                     .try_into()
                     .context("bad digest in the database")?;
-                Ok((
-                    KeyDigest(digest),
-                    StoredKey {
-                        id: r.id,
-                        tail: tail_of(&r.tail)?,
-                        product_sku: r.product_sku,
-                        product_name: r.product_name,
-                        seats: i64::from(r.seats),
-                        term: term_of(r.term_count, &r.term_unit)?,
-                        expires_on: r.expires_on,
-                        batch: r.batch,
-                        state: state_of(&r.state)?,
-                        created_at: r.created_at,
-                    },
-                ))
+                Ok((KeyDigest(digest), stored_key_from_row!(r)))
             })
             .collect()
     }
@@ -161,27 +182,9 @@ impl Store {
         .context("listing product keys")?;
         rows.into_iter()
             .map(|r| {
-                let redeemed_by = match (r.redeemed_user, r.redeemed_guild, r.redeemed_at) {
-                    (Some(user), Some(guild), Some(at)) => Some(RedeemedBy {
-                        user: UserId(user as u64),
-                        guild: GuildId(guild as u64),
-                        at,
-                    }),
-                    _ => None,
-                };
+                let redeemed_by = redeemed_by(r.redeemed_user, r.redeemed_guild, r.redeemed_at);
                 Ok(KeyListing {
-                    key: StoredKey {
-                        id: r.id,
-                        tail: tail_of(&r.tail)?,
-                        product_sku: r.product_sku,
-                        product_name: r.product_name,
-                        seats: i64::from(r.seats),
-                        term: term_of(r.term_count, &r.term_unit)?,
-                        expires_on: r.expires_on,
-                        batch: r.batch,
-                        state: state_of(&r.state)?,
-                        created_at: r.created_at,
-                    },
+                    key: stored_key_from_row!(r),
                     redeemed_at: r.redeemed_at,
                     redeemed_by,
                 })

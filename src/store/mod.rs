@@ -3,7 +3,7 @@
 //! Every query that touches a tenant's rows takes the guild id, so nothing crosses guilds.
 
 mod audit;
-mod keys;
+pub(crate) mod keys;
 mod notices;
 mod orders;
 mod products;
@@ -17,7 +17,7 @@ use std::time::Duration;
 
 pub use audit::{AttemptRow, LockoutPolicy};
 pub use keys::{KeyFilter, KeyListing, NewKey};
-pub use notices::{NewNotice, NoticeRow, PendingNotice};
+pub use notices::{NewNotice, NoticeBacklog, NoticeRow, PendingNotice};
 pub use orders::{ClosedBy, ExpiredOrder, NewOrder, OrderKeyRow, OrderTx, RedemptionWrite};
 pub use redemptions::RedemptionFilter;
 pub use subscriptions::NewSubscription;

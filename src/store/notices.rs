@@ -31,6 +31,14 @@ pub struct PendingNotice {
     pub created_at: DateTime<Utc>,
 }
 
+/// The outbox at a glance, for `/metrics`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NoticeBacklog {
+    pub depth: i64,
+    /// 0 when nothing waits.
+    pub oldest_age_seconds: f64,
+}
+
 /// A notice as listed for tests and operators.
 #[derive(Debug, Clone)]
 pub struct NoticeRow {
@@ -195,6 +203,25 @@ impl Store {
                 body: r.body,
             })
             .collect())
+    }
+
+    /// How many notices wait for delivery, and how long the oldest has waited.
+    pub async fn notice_backlog(&self, now: DateTime<Utc>) -> anyhow::Result<NoticeBacklog> {
+        let row = sqlx::query!(
+            r#"SELECT count(*) AS "depth!", min(created_at) AS oldest
+               FROM notices WHERE state = 'pending'"#
+        )
+        .fetch_one(&self.pool)
+        .await
+        .context("measuring the notice backlog")?;
+        let oldest_age_seconds = row
+            .oldest
+            .map(|at| (now - at).num_milliseconds().max(0) as f64 / 1000.0)
+            .unwrap_or(0.0);
+        Ok(NoticeBacklog {
+            depth: row.depth,
+            oldest_age_seconds,
+        })
     }
 
     /// Notices still to be delivered.

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::{
     guild_param,
-    keys::{state_of, tail_of, term_of},
+    keys::{redeemed_by, stored_key_from_row},
     notices::NewNotice,
     subscriptions::subscription_from_row,
     user_param, Store,
@@ -85,6 +85,9 @@ pub struct NewOrder<'a> {
     /// The application's clock, not the database's: `expires_at` is counted from it.
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+    /// The interaction showing the review, kept so the review can be updated when the
+    /// order expires: (application id, interaction token).
+    pub review: Option<(u64, &'a str)>,
 }
 
 /// An open order that has passed its expiry, with what is needed to update its review.
@@ -139,27 +142,6 @@ impl Store {
             user: UserId(r.user_id as u64),
             at: r.redeemed_at,
         }))
-    }
-
-    /// Remembers the interaction that shows an order's review, so that the review can be
-    /// updated when the order expires, even from another process after a restart.
-    pub async fn set_review_message(
-        &self,
-        order_id: Uuid,
-        application_id: u64,
-        token: &str,
-    ) -> anyhow::Result<()> {
-        sqlx::query!(
-            r#"UPDATE orders SET application_id = $2, review_token = $3
-               WHERE id = $1 AND state = 'open'"#,
-            order_id,
-            application_id as i64,
-            token
-        )
-        .execute(&self.pool)
-        .await
-        .context("remembering an order's review message")?;
-        Ok(())
     }
 
     /// Closes every open order past its expiry and returns them (each exactly once, even
@@ -223,8 +205,8 @@ impl OrderTx {
     pub async fn insert_order(&mut self, new: &NewOrder<'_>) -> anyhow::Result<Order> {
         let r = sqlx::query!(
             r#"INSERT INTO orders (id, guild_id, user_id, subscription_id, kind, locale,
-                                   created_at, expires_at)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                                   created_at, expires_at, application_id, review_token)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
                RETURNING id, guild_id, user_id, subscription_id, kind, state, locale,
                          created_at, expires_at, closed_at"#,
             new.id,
@@ -234,7 +216,9 @@ impl OrderTx {
             new.kind.as_str(),
             new.locale,
             new.created_at,
-            new.expires_at
+            new.expires_at,
+            new.review.map(|(app, _)| app as i64),
+            new.review.map(|(_, token)| token)
         )
         .fetch_one(&mut *self.tx)
         .await
@@ -318,28 +302,10 @@ impl OrderTx {
         .context("reading an order's keys")?;
         rows.into_iter()
             .map(|r| {
-                let redeemed_by = match (r.redeemed_user, r.redeemed_guild, r.redeemed_at) {
-                    (Some(user), Some(guild), Some(at)) => Some(RedeemedBy {
-                        user: UserId(user as u64),
-                        guild: GuildId(guild as u64),
-                        at,
-                    }),
-                    _ => None,
-                };
+                let redeemed_by = redeemed_by(r.redeemed_user, r.redeemed_guild, r.redeemed_at);
                 Ok(OrderKeyRow {
                     position: r.position,
-                    key: StoredKey {
-                        id: r.id,
-                        tail: tail_of(&r.tail)?,
-                        product_sku: r.product_sku,
-                        product_name: r.product_name,
-                        seats: i64::from(r.seats),
-                        term: term_of(r.term_count, &r.term_unit)?,
-                        expires_on: r.expires_on,
-                        batch: r.batch,
-                        state: state_of(&r.state)?,
-                        created_at: r.created_at,
-                    },
+                    key: stored_key_from_row!(r),
                     redeemed_by,
                 })
             })

@@ -70,4 +70,16 @@ impl Store {
         .context("counting redemptions")?;
         Ok(n)
     }
+
+    /// Whether this redemption was committed (after a COMMIT whose answer was lost).
+    pub async fn redemption_exists(&self, id: i64) -> anyhow::Result<bool> {
+        let found = sqlx::query_scalar!(
+            r#"SELECT EXISTS (SELECT 1 FROM redemptions WHERE id = $1) AS "found!""#,
+            id
+        )
+        .fetch_one(&self.pool)
+        .await
+        .context("looking for a redemption")?;
+        Ok(found)
+    }
 }

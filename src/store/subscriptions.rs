@@ -120,6 +120,10 @@ impl Store {
         guild: GuildId,
         name: &str,
     ) -> anyhow::Result<Option<Subscription>> {
+        if name.contains('\0') {
+            // PostgreSQL text cannot hold NUL: no name has one, and the query would fail.
+            return Ok(None);
+        }
         let row = sqlx::query!(
             r#"SELECT s.id, s.guild_id, s.product_sku, s.name, s.seats, s.ends_on,
                       p.name AS product_name, p.max_seats
@@ -141,6 +145,10 @@ impl Store {
         typed: &str,
         limit: i64,
     ) -> anyhow::Result<Vec<Subscription>> {
+        if typed.contains('\0') {
+            // PostgreSQL text cannot hold NUL: no name has one, and the query would fail.
+            return Ok(Vec::new());
+        }
         let rows = sqlx::query!(
             r#"SELECT s.id, s.guild_id, s.product_sku, s.name, s.seats, s.ends_on,
                       p.name AS product_name, p.max_seats

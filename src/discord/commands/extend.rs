@@ -4,7 +4,7 @@
 use serenity::all::{CommandInteraction, CreateCommand};
 
 use super::{order, Bot};
-use crate::domain::OrderKind;
+use crate::{discord::respond::Transport, domain::OrderKind};
 
 pub const NAME: &str = "extend";
 
@@ -12,6 +12,6 @@ pub fn define() -> CreateCommand {
     order::define("cmd-extend-name", "cmd-extend-desc")
 }
 
-pub async fn run(bot: &Bot, cmd: &CommandInteraction) {
-    order::run(bot, cmd, OrderKind::Extend).await
+pub async fn run(bot: &Bot, cmd: &CommandInteraction, transport: &Transport) {
+    order::run(bot, cmd, OrderKind::Extend, transport).await
 }

@@ -11,7 +11,7 @@ use serenity::all::{
     CommandInteraction, CreateCommand, CreateCommandOption, InteractionContext, Permissions,
 };
 
-use super::{i18n::Lang, Bot};
+use super::{i18n::Lang, respond::Transport, Bot};
 
 /// A slash command: its definition, and what it does.
 pub struct SlashCommand {
@@ -48,22 +48,22 @@ pub fn definitions() -> Vec<CreateCommand> {
 }
 
 /// Routes a slash command by its (default, English) name.
-pub async fn run(bot: &Bot, cmd: &CommandInteraction) {
+pub async fn run(bot: &Bot, cmd: &CommandInteraction, transport: &Transport) {
     match cmd.data.name.as_str() {
-        add_licenses::NAME => add_licenses::run(bot, cmd).await,
-        extend::NAME => extend::run(bot, cmd).await,
-        subscriptions::NAME => subscriptions::run(bot, cmd).await,
-        redemptions::NAME => redemptions::run(bot, cmd).await,
-        settings::NAME => settings::run(bot, cmd).await,
+        add_licenses::NAME => add_licenses::run(bot, cmd, transport).await,
+        extend::NAME => extend::run(bot, cmd, transport).await,
+        subscriptions::NAME => subscriptions::run(bot, cmd, transport).await,
+        redemptions::NAME => redemptions::run(bot, cmd, transport).await,
+        settings::NAME => settings::run(bot, cmd, transport).await,
         other => tracing::warn!(command = other, "unknown command"),
     }
 }
 
 /// Routes an autocomplete request.
-pub async fn autocomplete(bot: &Bot, cmd: &CommandInteraction) {
+pub async fn autocomplete(bot: &Bot, cmd: &CommandInteraction, transport: &Transport) {
     match cmd.data.name.as_str() {
         add_licenses::NAME | extend::NAME | redemptions::NAME => {
-            order::autocomplete(bot, cmd).await
+            order::autocomplete(bot, cmd, transport).await
         }
         other => tracing::debug!(command = other, "no autocomplete"),
     }

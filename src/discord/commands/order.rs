@@ -11,7 +11,7 @@ use crate::{
     discord::{
         i18n::Lang,
         render,
-        respond::{respond, Outcome, Target},
+        respond::{answer, respond, Outcome, Target, Transport, DEFER_AFTER},
     },
     domain::{records::UserId, OrderKind},
 };
@@ -50,12 +50,13 @@ pub fn string_option<'a>(cmd: &'a CommandInteraction, name: &str) -> Option<&'a 
         })
 }
 
-pub async fn run(bot: &Bot, cmd: &CommandInteraction, kind: OrderKind) {
+pub async fn run(bot: &Bot, cmd: &CommandInteraction, kind: OrderKind, transport: &Transport) {
     let lang = Lang::from_discord(&cmd.locale);
     let target = Target {
         id: cmd.id,
         token: &cmd.token,
         is_component: false,
+        transport,
     };
     let work = async {
         let guild = match bot.authorise(cmd.guild_id, cmd.member.as_deref()).await {
@@ -72,18 +73,9 @@ pub async fn run(bot: &Bot, cmd: &CommandInteraction, kind: OrderKind) {
             kind,
             keys: string_option(cmd, KEYS).unwrap_or("").to_string(),
         };
-        match bot.app.open_order(input).await {
-            Ok(review) => {
-                if let Err(e) = bot
-                    .app
-                    .store
-                    .set_review_message(review.order.id, cmd.application_id.get(), &cmd.token)
-                    .await
-                {
-                    tracing::warn!(error = %e, "could not remember the review message");
-                }
-                Outcome::Message(render::review(lang, &review))
-            }
+        let review = Some((cmd.application_id.get(), cmd.token.as_str()));
+        match bot.app.open_order_with_review(input, review).await {
+            Ok(review) => Outcome::Message(render::review(lang, &review)),
             Err(e) => Outcome::Message(bot.error_reply(lang, &e, None)),
         }
     };
@@ -91,42 +83,57 @@ pub async fn run(bot: &Bot, cmd: &CommandInteraction, kind: OrderKind) {
 }
 
 /// The subscription option: up to 25 of the guild's subscriptions whose name matches.
-pub async fn autocomplete(bot: &Bot, cmd: &CommandInteraction) {
+pub async fn autocomplete(bot: &Bot, cmd: &CommandInteraction, transport: &Transport) {
     let typed = cmd
         .data
         .autocomplete()
         .map(|o| o.value.to_string())
         .unwrap_or_default();
-    let mut response = CreateAutocompleteResponse::new();
-    if let Ok(guild) = bot.authorise(cmd.guild_id, cmd.member.as_deref()).await {
-        match bot
-            .app
-            .store
-            .search_subscriptions(guild, typed.trim(), 25)
-            .await
-        {
-            Ok(subs) => {
-                let lang = Lang::from_discord(&cmd.locale);
-                for sub in subs {
-                    let label = format!(
-                        "{} · {} · {}",
-                        sub.name,
-                        sub.product.name,
-                        lang.licenses(sub.seats)
-                    );
-                    let label: String = label.chars().take(100).collect();
-                    response = response.add_string_choice(label, sub.id.to_string());
+    let lookup = async {
+        let mut response = CreateAutocompleteResponse::new();
+        if let Ok(guild) = bot.authorise(cmd.guild_id, cmd.member.as_deref()).await {
+            match bot
+                .app
+                .store
+                .search_subscriptions(guild, typed.trim(), 25)
+                .await
+            {
+                Ok(subs) => {
+                    let lang = Lang::from_discord(&cmd.locale);
+                    for sub in subs {
+                        let label = format!(
+                            "{} · {} · {}",
+                            sub.name,
+                            sub.product.name,
+                            lang.licenses(sub.seats)
+                        );
+                        let label: String = label.chars().take(100).collect();
+                        response = response.add_string_choice(label, sub.id.to_string());
+                    }
                 }
+                Err(e) => tracing::warn!(error = %e, "autocomplete failed"),
             }
-            Err(e) => tracing::warn!(error = %e, "autocomplete failed"),
         }
-    }
-    let answer = CreateInteractionResponse::Autocomplete(response);
-    if let Err(e) = bot
-        .http
-        .create_interaction_response(cmd.id, &cmd.token, &answer, vec![])
+        response
+    };
+    // Autocomplete cannot be deferred: when the database is slow or away (the pool waits
+    // up to 3 s for a connection), answer in time with no choices rather than too late.
+    let response = tokio::time::timeout(DEFER_AFTER, lookup)
         .await
-    {
-        tracing::warn!(error = %e, "answering autocomplete failed");
-    }
+        .unwrap_or_else(|_| {
+            tracing::warn!("autocomplete: no subscriptions in time; answering with none");
+            CreateAutocompleteResponse::new()
+        });
+    let target = Target {
+        id: cmd.id,
+        token: &cmd.token,
+        is_component: false,
+        transport,
+    };
+    answer(
+        &bot.http,
+        target,
+        CreateInteractionResponse::Autocomplete(response),
+    )
+    .await
 }

@@ -12,7 +12,7 @@ use crate::{
         custom_id::CustomId,
         i18n::{n, s, Lang},
         render::{self, Reply},
-        respond::{respond, Outcome, Target},
+        respond::{respond, Outcome, Target, Transport},
     },
     domain::records::GuildId,
     store::RedemptionFilter,
@@ -34,12 +34,13 @@ pub fn define() -> CreateCommand {
     )
 }
 
-pub async fn run(bot: &Bot, cmd: &CommandInteraction) {
+pub async fn run(bot: &Bot, cmd: &CommandInteraction, transport: &Transport) {
     let lang = Lang::from_discord(&cmd.locale);
     let target = Target {
         id: cmd.id,
         token: &cmd.token,
         is_component: false,
+        transport,
     };
     let work = async {
         let guild = match bot.authorise(cmd.guild_id, cmd.member.as_deref()).await {

@@ -14,7 +14,7 @@ use crate::{
         i18n::{s, Lang},
         permissions::is_server_manager,
         render::Reply,
-        respond::{respond, Outcome, Target},
+        respond::{respond, Outcome, Target, Transport},
     },
     domain::records::GuildId,
 };
@@ -51,12 +51,13 @@ pub fn define() -> CreateCommand {
         )
 }
 
-pub async fn run(bot: &Bot, cmd: &CommandInteraction) {
+pub async fn run(bot: &Bot, cmd: &CommandInteraction, transport: &Transport) {
     let lang = Lang::from_discord(&cmd.locale);
     let target = Target {
         id: cmd.id,
         token: &cmd.token,
         is_component: false,
+        transport,
     };
     let work = async {
         let Some(guild) = cmd.guild_id.map(|g| GuildId(g.get())) else {

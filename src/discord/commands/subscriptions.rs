@@ -8,7 +8,7 @@ use crate::{
     discord::{
         i18n::{s, Lang},
         render::{self, Reply},
-        respond::{respond, Outcome, Target},
+        respond::{respond, Outcome, Target, Transport},
     },
     domain::LifecycleState,
 };
@@ -19,12 +19,13 @@ pub fn define() -> CreateCommand {
     command("cmd-subscriptions-name", "cmd-subscriptions-desc")
 }
 
-pub async fn run(bot: &Bot, cmd: &CommandInteraction) {
+pub async fn run(bot: &Bot, cmd: &CommandInteraction, transport: &Transport) {
     let lang = Lang::from_discord(&cmd.locale);
     let target = Target {
         id: cmd.id,
         token: &cmd.token,
         is_component: false,
+        transport,
     };
     let work = async {
         let guild = match bot.authorise(cmd.guild_id, cmd.member.as_deref()).await {

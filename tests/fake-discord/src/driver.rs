@@ -10,6 +10,7 @@ use serde_json::{json, Map, Value};
 use serenity::model::id::{ChannelId, InteractionId, MessageId};
 use serenity::model::permissions::Permissions;
 
+use crate::http_delivery::{Delivery, Signing};
 use crate::model::{Refusal, Response, StoredMessage};
 use crate::state::{modal_of, ActorSpec, InteractionRec, World};
 use crate::validate::is_discord_locale;
@@ -37,6 +38,20 @@ impl Actor {
     /// The channel the user acts in (default: the guild's `#general`).
     pub fn in_channel(mut self, channel: ChannelId) -> Self {
         self.spec.channel_id = Some(channel.get());
+        self
+    }
+
+    /// In HTTP interactions mode: deliver what this actor does to endpoint `index` (see
+    /// [`crate::FakeDiscord::set_interaction_endpoints`]) instead of the next one in turn.
+    pub fn via_endpoint(mut self, index: usize) -> Self {
+        self.spec.delivery.endpoint = Some(index);
+        self
+    }
+
+    /// In HTTP interactions mode: sign what this actor does this way (a bad signature, an
+    /// old timestamp) instead of as Discord does.
+    pub fn signed(mut self, signing: Signing) -> Self {
+        self.spec.delivery.signing = signing;
         self
     }
 
@@ -170,6 +185,26 @@ impl Actor {
         opened_by: &InteractionHandle,
         fields: &[(&str, &str)],
     ) -> anyhow::Result<InteractionHandle> {
+        self.submit_modal_as(opened_by, fields, false).await
+    }
+
+    /// Like [`Self::submit_modal`], but as a forged client would: the text inputs'
+    /// `required`, `min_length` and `max_length` are not enforced (Discord's own cap of
+    /// 4,000 characters per input is, as Discord would refuse more).
+    pub async fn forge_modal_submit(
+        &self,
+        opened_by: &InteractionHandle,
+        fields: &[(&str, &str)],
+    ) -> anyhow::Result<InteractionHandle> {
+        self.submit_modal_as(opened_by, fields, true).await
+    }
+
+    async fn submit_modal_as(
+        &self,
+        opened_by: &InteractionHandle,
+        fields: &[(&str, &str)],
+        forged: bool,
+    ) -> anyhow::Result<InteractionHandle> {
         wait_for_session(&self.inner).await?;
         let mut world = self.inner.lock();
         let rec = world
@@ -213,11 +248,16 @@ impl Actor {
                 .unwrap_or_default();
             let n = value.chars().count() as u64;
             ensure!(
-                !(input.required && value.is_empty()),
+                n <= 4000,
+                "{:?}: Discord takes at most 4000 characters in a text input",
+                input.label
+            );
+            ensure!(
+                forged || !(input.required && value.is_empty()),
                 "the modal's input {:?} is required",
                 input.label
             );
-            if !value.is_empty() {
+            if !forged && !value.is_empty() {
                 if let Some(min) = input.min_length {
                     ensure!(
                         n >= min,
@@ -236,6 +276,7 @@ impl Actor {
         let trigger = rec.metadata.clone();
         let spec = ActorSpec {
             locale: self.spec.locale.clone(),
+            delivery: self.spec.delivery,
             ..rec.actor.clone()
         };
         ensure!(
@@ -379,7 +420,9 @@ impl CommandBuilder {
 
     /// Send the command although Discord's client would not: skip the checks of
     /// `default_member_permissions`, `contexts` and `dm_permission` (e.g. to test the bot's
-    /// own run-time checks against a forged or stale client). Options are still checked.
+    /// own run-time checks against a forged or stale client), and string options' registered
+    /// `min_length`/`max_length`. Options are otherwise still checked, and strings still stop
+    /// at Discord's own limit of 6,000 characters.
     pub fn forged(mut self) -> Self {
         self.forged = true;
         self
@@ -509,7 +552,7 @@ impl CommandBuilder {
             }
             let def = find_def(name)?;
             let kind = def["type"].as_u64().unwrap_or(0);
-            let value = option_value(world, spec, &def, value, &mut resolved)
+            let value = option_value(world, spec, &def, value, self.forged, &mut resolved)
                 .with_context(|| format!("option {name:?} of /{}", self.path.join(" ")))?;
             leaf.push(json!({"name": name, "type": kind, "value": value}));
         }
@@ -606,6 +649,7 @@ fn option_value(
     spec: &ActorSpec,
     def: &Value,
     value: &Value,
+    forged: bool,
     resolved: &mut Resolved,
 ) -> anyhow::Result<Value> {
     let kind = def["type"].as_u64().unwrap_or(0);
@@ -615,10 +659,11 @@ fn option_value(
                 .as_str()
                 .ok_or_else(|| anyhow!("a string option needs a string, not {value}"))?;
             let n = s.chars().count() as u64;
-            if let Some(min) = def["min_length"].as_u64() {
+            // A forged client ignores the bot's own limits, but not Discord's.
+            if let Some(min) = def["min_length"].as_u64().filter(|_| !forged) {
                 ensure!(n >= min, "at least {min} characters");
             }
-            if let Some(max) = def["max_length"].as_u64() {
+            if let Some(max) = def["max_length"].as_u64().filter(|_| !forged) {
                 ensure!(n <= max, "at most {max} characters");
             }
             ensure!(n <= 6000, "at most 6000 characters");
@@ -734,7 +779,10 @@ fn resolve_role(world: &World, spec: &ActorSpec, id: u64, resolved: &mut Resolve
 
 async fn wait_for_session(inner: &Inner) -> anyhow::Result<()> {
     inner
-        .wait_for(SESSION_WAIT, |w| w.gateway.session.as_ref().map(|_| ()))
+        .wait_for(SESSION_WAIT, |w| {
+            (w.gateway.session.is_some() || !w.gateway.shards.is_empty() || w.http.enabled())
+                .then_some(())
+        })
         .await
         .ok_or_else(|| {
             anyhow!("the bot never identified on the gateway (no session after {SESSION_WAIT:?})")
@@ -894,9 +942,15 @@ pub(crate) fn create_interaction(
         5 => metadata["triggering_interaction_metadata"] = trigger_metadata.unwrap_or(Value::Null),
         _ => {}
     }
-    world
-        .dispatch("INTERACTION_CREATE", payload.clone())
-        .map_err(|e| anyhow!("fake-discord refused to dispatch its own interaction: {e}"))?;
+    let over_http = world.http.enabled();
+    if over_http {
+        crate::gateway::check_dispatch("INTERACTION_CREATE", &payload)
+            .map_err(|e| anyhow!("fake-discord refused to deliver its own interaction: {e}"))?;
+    } else {
+        world
+            .dispatch("INTERACTION_CREATE", payload.clone())
+            .map_err(|e| anyhow!("fake-discord refused to dispatch its own interaction: {e}"))?;
+    }
     world.tokens.insert(token.clone(), id);
     world.interactions.insert(
         id,
@@ -921,6 +975,9 @@ pub(crate) fn create_interaction(
             modal_submitted: false,
         },
     );
+    if over_http {
+        crate::http_delivery::spawn(inner.clone(), id, spec.delivery);
+    }
     Ok(InteractionHandle {
         inner: inner.clone(),
         id,
@@ -1089,6 +1146,44 @@ impl InteractionHandle {
             .unwrap_or_default()
     }
 
+    /// In HTTP interactions mode: the POSTs of this interaction so far, oldest first.
+    pub fn deliveries(&self) -> Vec<Delivery> {
+        self.inner
+            .lock()
+            .http
+            .deliveries
+            .iter()
+            .filter(|d| d.interaction_id == self.id)
+            .cloned()
+            .collect()
+    }
+
+    /// In HTTP interactions mode: wait until the endpoint replied to (the latest POST of)
+    /// this interaction, whatever the status.
+    pub async fn wait_delivery(&self, timeout: Duration) -> anyhow::Result<Delivery> {
+        let id = self.id;
+        let seen = self
+            .inner
+            .lock()
+            .interactions
+            .get(&id)
+            .map_or(0, |r| r.deliveries) as usize;
+        self.inner
+            .wait_for(timeout, |w| {
+                let mine: Vec<&Delivery> = w
+                    .http
+                    .deliveries
+                    .iter()
+                    .filter(|d| d.interaction_id == id)
+                    .collect();
+                (mine.len() >= seen)
+                    .then(|| mine.last().map(|d| (*d).clone()))
+                    .flatten()
+            })
+            .await
+            .ok_or_else(|| self.timeout_error("an HTTP delivery", timeout))
+    }
+
     /// Make the interaction `by` older: after 3 s the initial response is refused (10062),
     /// after 15 min every use of the token (401 50027). No sleeping needed.
     pub fn age(&self, by: Duration) {
@@ -1106,9 +1201,13 @@ impl InteractionHandle {
             .get(&self.id)
             .map(|r| r.payload.clone())
             .ok_or_else(|| anyhow!("unknown interaction"))?;
-        world
-            .dispatch("INTERACTION_CREATE", payload)
-            .map_err(|e| anyhow!(e))?;
+        if world.http.enabled() {
+            crate::http_delivery::spawn(self.inner.clone(), self.id, self.actor.delivery);
+        } else {
+            world
+                .dispatch("INTERACTION_CREATE", payload)
+                .map_err(|e| anyhow!(e))?;
+        }
         if let Some(rec) = world.interactions.get_mut(&self.id) {
             rec.deliveries += 1;
         }
@@ -1129,6 +1228,14 @@ impl InteractionHandle {
     /// Submit the modal the bot opened in answer to this interaction, as the same user.
     pub async fn submit_modal(&self, fields: &[(&str, &str)]) -> anyhow::Result<InteractionHandle> {
         self.actor().submit_modal(self, fields).await
+    }
+
+    /// [`Actor::forge_modal_submit`] as the same user: the inputs' own limits not enforced.
+    pub async fn forge_modal_submit(
+        &self,
+        fields: &[(&str, &str)],
+    ) -> anyhow::Result<InteractionHandle> {
+        self.actor().forge_modal_submit(self, fields).await
     }
 
     fn timeout_error(&self, what: &str, timeout: Duration) -> anyhow::Error {

@@ -173,7 +173,10 @@ fn handle_op(
             world.gateway.identifies += 1;
             world.gateway.intents = intents;
             let shard = d.get("shard").cloned().unwrap_or(json!([0, 1]));
-            let (shard_id, total) = (shard[0].as_u64().unwrap_or(0), shard[1].as_u64().unwrap_or(1));
+            let (shard_id, total) = (
+                shard[0].as_u64().unwrap_or(0),
+                shard[1].as_u64().unwrap_or(1),
+            );
             if total > 1 {
                 if shard_id >= total {
                     return Reply::Close(4010, "Invalid shard.");
@@ -226,7 +229,13 @@ fn handle_op(
                 .find(|(_, s)| Some(s.session.id.as_str()) == d["session_id"].as_str())
                 .map(|(id, _)| *id);
             if let Some(shard) = shard_session {
-                return resume_shard(&mut world, conn_id, tx, shard, d["seq"].as_u64().unwrap_or(0));
+                return resume_shard(
+                    &mut world,
+                    conn_id,
+                    tx,
+                    shard,
+                    d["seq"].as_u64().unwrap_or(0),
+                );
             }
             let session_ok = world
                 .gateway

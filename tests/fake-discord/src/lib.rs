@@ -84,18 +84,22 @@
 //! - Acting: [`FakeDiscord::as_member`] / [`FakeDiscord::as_user`] → [`Actor`]
 //!   (`.locale`, `.in_channel`, `.command(..)` → [`CommandBuilder`] (`.option`, `.focused`,
 //!   `.ignoring_command_permissions`, `.forged`, `.send`), `.click`, `.click_custom_id`,
-//!   `.forge_click`, `.select`, `.submit_modal`) → [`InteractionHandle`] (`wait_ack`, `wait_response`, `response`,
+//!   `.forge_click`, `.select`, `.submit_modal`, `.forge_modal_submit`) → [`InteractionHandle`] (`wait_ack`, `wait_response`, `response`,
 //!   `original_message`, `wait_original`, `followups`, `wait_followups`, `refusals`, `age`,
 //!   `redeliver`, `click`, `submit_modal`, `payload`).
 //! - Reading: `message`, `channel_messages`, `all_messages`, `wait_for_message`, `requests`,
 //!   `requests_to`, `wait_for_request`, `registered_commands`, `wait_for_commands`.
-//! - Failures and time: `fail_next`, `fail_times`, `set_response_deadline`,
+//! - Failures and time: `fail_next`, `fail_times`, `set_latency`, `set_response_deadline`,
 //!   `set_token_lifetime`,
 //!   [`InteractionHandle::age`].
 //! - Gateway: `wait_for_identify`, `wait_ready`, `wait_for_resumes`, `identify_count`,
 //!   `resume_count`, `heartbeat_count`, `connection_count`, `intents`, `is_connected`,
 //!   `last_sequence`, `drop_connection`, `close_connection`, `invalidate_session`,
-//!   `request_reconnect`, `dispatch`, `send_ping`.
+//!   `request_reconnect`, `dispatch`, `send_ping`; sharded bots: `wait_for_shards`,
+//!   `connected_shards`, `shard_guilds`.
+//! - HTTP interactions: `set_interaction_endpoints`, `public_key`, `deliveries`;
+//!   [`Actor::via_endpoint`], [`Actor::signed`] ([`Signing`]: a bad signature, a stale or
+//!   future timestamp, none); [`InteractionHandle::deliveries`], `wait_delivery`.
 //!
 //! # What it implements
 //! - REST: `GET /gateway`, `/gateway/bot`, `/users/@me`, `/users/{id}`,
@@ -113,7 +117,15 @@
 //!   (guilds unavailable) + one GUILD_CREATE per guild, heartbeats → ACK, RESUME → replay of
 //!   missed dispatches by sequence + RESUMED (op 9 if the session is unknown), sequence
 //!   numbers; GUILD_CREATE/CHANNEL_CREATE/CHANNEL_DELETE/GUILD_ROLE_CREATE/GUILD_DELETE for
-//!   world changes after READY (GUILDS intent).
+//!   world changes after READY (GUILDS intent). Sharding: an IDENTIFY with
+//!   `shard: [id, total]`, total > 1, gets a session of its own (any number at once, on any
+//!   connections) and only the guilds with `(guild_id >> 22) % total == id`, and their
+//!   events; events of no guild (DM interactions) go to shard 0.
+//! - HTTP interactions ([`FakeDiscord::set_interaction_endpoints`]): each interaction is
+//!   POSTed to an endpoint instead of dispatched, signed with the application's Ed25519 key
+//!   ([`FakeDiscord::public_key`]) as Discord signs it (`X-Signature-Ed25519` over
+//!   `X-Signature-Timestamp` + body); a 200 reply's JSON is the initial response, checked
+//!   like the REST callback (refusals recorded on the interaction); PING gets the same.
 //! - Refusals, with Discord's status and code:
 //!   - a second initial response: 400 40060; an initial response later than 3 s: 404 10062;
 //!     any use of a token older than 15 min: 401 50027;
@@ -141,14 +153,17 @@
 //! (serenity 0.12.5 cannot decode their submit), attachment options, user/message context
 //! menu commands, threads, reactions, zlib compression (serenity accepts plain text frames),
 //! MESSAGE_CREATE dispatches of the bot's own messages, rate limit buckets (only injected
-//! 429s). A PING interaction ([`FakeDiscord::send_ping`]) is sent over the gateway although
-//! Discord only sends PINGs to HTTP interaction endpoints.
+//! 429s), multipart (file) replies to HTTP deliveries. In gateway mode a PING interaction
+//! ([`FakeDiscord::send_ping`]) is sent over the gateway although Discord only sends PINGs
+//! to HTTP interaction endpoints.
 
 mod driver;
 mod error;
 mod gateway;
+mod http_delivery;
 mod ids;
 mod model;
+mod observe;
 mod rest;
 mod state;
 mod validate;
@@ -165,6 +180,8 @@ use tokio::sync::watch;
 
 pub use driver::{Actor, CommandBuilder, InteractionHandle};
 pub use error::DiscordError;
+pub use http_delivery::{Delivery, Signing};
+pub use observe::{FirstResponse, Observed};
 pub use model::{
     Button, CallbackKind, Choice, Failure, Modal, RecordedRequest, Refusal, Response,
     StoredAttachment, StoredMessage, TextInput,
@@ -177,6 +194,8 @@ use state::{ActorSpec, FailureRule, Overwrite, Settings, World, WsOut};
 pub(crate) struct Inner {
     world: Mutex<World>,
     changed: watch::Sender<u64>,
+    /// The tap of [`FakeDiscord::observe`], if someone listens.
+    observer: Mutex<Option<tokio::sync::mpsc::UnboundedSender<Observed>>>,
 }
 
 impl Inner {
@@ -286,6 +305,7 @@ impl FakeDiscordBuilder {
         let inner = Arc::new(Inner {
             world: Mutex::new(world),
             changed,
+            observer: Mutex::new(None),
         });
         let app = axum::Router::new()
             .route("/gateway", axum::routing::get(gateway::upgrade))
@@ -328,9 +348,16 @@ pub struct FakeDiscord {
 
 impl Drop for FakeDiscord {
     fn drop(&mut self) {
-        if let Some(live) = self.inner.lock().gateway.live.take() {
+        let mut world = self.inner.lock();
+        if let Some(live) = world.gateway.live.take() {
             let _ = live.tx.send(WsOut::Abort);
         }
+        for shard in world.gateway.shards.values_mut() {
+            if let Some(live) = shard.live.take() {
+                let _ = live.tx.send(WsOut::Abort);
+            }
+        }
+        drop(world);
         self.server.abort();
     }
 }
@@ -579,6 +606,7 @@ impl FakeDiscord {
                 user_id: user.get(),
                 locale: "en-US".into(),
                 channel_id: None,
+                delivery: Default::default(),
             },
         }
     }
@@ -592,16 +620,19 @@ impl FakeDiscord {
                 user_id: user.get(),
                 locale: "en-US".into(),
                 channel_id: None,
+                delivery: Default::default(),
             },
         }
     }
 
     /// Dispatch a PING interaction (type 1), which the bot answers with PONG (callback 1).
-    /// Discord itself only sends PINGs to HTTP interaction endpoints, never on the gateway.
+    /// Discord itself only sends PINGs to HTTP interaction endpoints, never on the gateway;
+    /// in HTTP mode ([`Self::set_interaction_endpoints`]) it is POSTed like Discord does when
+    /// the endpoint URL is saved in the developer portal.
     pub async fn send_ping(&self) -> anyhow::Result<InteractionHandle> {
         self.inner
             .wait_for(Duration::from_secs(10), |w| {
-                w.gateway.session.as_ref().map(|_| ())
+                (w.gateway.session.is_some() || w.http.enabled()).then_some(())
             })
             .await
             .ok_or_else(|| anyhow!("the bot never identified on the gateway"))?;
@@ -612,6 +643,7 @@ impl FakeDiscord {
             user_id: user,
             locale: "en-US".into(),
             channel_id: None,
+            delivery: Default::default(),
         };
         let new = driver::NewInteraction {
             kind: 1,
@@ -733,6 +765,19 @@ impl FakeDiscord {
         self.world(|w| w.requests.clear());
     }
 
+    /// Every REST request answered from now on, as it is answered, with when it arrived and,
+    /// for an interaction's initial response, how long after the dispatch it came (see
+    /// [`Observed`]). For load generators; a later call replaces the earlier receiver.
+    pub fn observe(&self) -> tokio::sync::mpsc::UnboundedReceiver<Observed> {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        *self
+            .inner
+            .observer
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(tx);
+        rx
+    }
+
     /// The commands the bot registered (as Discord stores them): `None` global, `Some`
     /// for a guild.
     pub fn registered_commands(&self, guild: Option<GuildId>) -> Vec<Value> {
@@ -781,6 +826,20 @@ impl FakeDiscord {
         });
     }
 
+    /// Answer requests matching `method` (`"*"`: any) and `pattern` (see
+    /// [`Self::requests_to`]) only after `delay`, as a slow Discord would; `Duration::ZERO`
+    /// removes the rule.
+    pub fn set_latency(&self, method: &str, pattern: &str, delay: Duration) {
+        let method = (method != "*").then(|| method.to_string());
+        self.world(|w| {
+            w.latencies
+                .retain(|(m, p, _)| !(m == &method && p == pattern));
+            if !delay.is_zero() {
+                w.latencies.push((method, pattern.to_string(), delay));
+            }
+        });
+    }
+
     /// Change how long after an interaction its initial response is accepted.
     pub fn set_response_deadline(&self, deadline: Duration) {
         self.world(|w| w.settings.response_deadline = deadline);
@@ -796,7 +855,77 @@ impl FakeDiscord {
         self.inner.lock().internal_errors.clone()
     }
 
+    // ---- HTTP interactions ---------------------------------------------------------------
+
+    /// Deliver interactions by POSTing them, signed, to these URLs (the "Interactions
+    /// Endpoint URL" of several bot processes behind a load balancer, or one), in turn
+    /// unless an actor picks one ([`Actor::via_endpoint`]); the HTTP reply is the initial
+    /// response. An empty list goes back to dispatching them over the gateway.
+    pub fn set_interaction_endpoints<S: Into<String>>(&self, urls: impl IntoIterator<Item = S>) {
+        let urls: Vec<String> = urls.into_iter().map(Into::into).collect();
+        self.world(|w| {
+            w.http.endpoints = urls;
+            w.http.next = 0;
+        });
+    }
+
+    /// The application's Ed25519 public key in hex (`DISCORD_PUBLIC_KEY`), which every
+    /// delivery is signed with (a fixed test key).
+    pub fn public_key(&self) -> String {
+        self.inner.lock().http.public_key_hex()
+    }
+
+    /// Every HTTP delivery so far, oldest first, with the endpoint's status and reply.
+    pub fn deliveries(&self) -> Vec<Delivery> {
+        self.inner.lock().http.deliveries.clone()
+    }
+
     // ---- gateway ------------------------------------------------------------------------
+
+    /// Wait until `count` shards of a sharded bot (IDENTIFY with `shard: [id, total]`,
+    /// total > 1) hold a live session.
+    pub async fn wait_for_shards(&self, count: usize, timeout: Duration) -> anyhow::Result<()> {
+        self.inner
+            .wait_for(timeout, |w| {
+                let live = w
+                    .gateway
+                    .shards
+                    .values()
+                    .filter(|s| s.live.is_some())
+                    .count();
+                (live >= count).then_some(())
+            })
+            .await
+            .ok_or_else(|| {
+                anyhow!(
+                    "{count} shards were not connected within {timeout:?}; connected: {:?}",
+                    self.connected_shards()
+                )
+            })
+    }
+
+    /// The shards with a live session now: `(id, total)`.
+    pub fn connected_shards(&self) -> Vec<(u32, u32)> {
+        self.inner
+            .lock()
+            .gateway
+            .shards
+            .iter()
+            .filter(|(_, s)| s.live.is_some())
+            .map(|(id, s)| (*id, s.total))
+            .collect()
+    }
+
+    /// The guilds shard `shard`'s session was sent GUILD_CREATE for.
+    pub fn shard_guilds(&self, shard: u32) -> Vec<GuildId> {
+        self.inner
+            .lock()
+            .gateway
+            .shards
+            .get(&shard)
+            .map(|s| s.guilds.iter().map(|g| GuildId::new(*g)).collect())
+            .unwrap_or_default()
+    }
 
     /// Wait until the bot sent IDENTIFY (at least once).
     pub async fn wait_for_identify(&self, timeout: Duration) -> anyhow::Result<()> {

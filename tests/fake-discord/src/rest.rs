@@ -83,9 +83,26 @@ pub(crate) async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    let arrived = std::time::Instant::now();
+    let delay = inner.lock().latency_for(method.as_str(), uri.path());
+    if let Some(delay) = delay {
+        tokio::time::sleep(delay).await;
+    }
     let reply = {
         let mut world = inner.lock();
-        process(&mut world, method.as_str(), &uri, &headers, &body)
+        let reply = process(&mut world, method.as_str(), &uri, &headers, &body);
+        let observer = inner.observer.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(tap) = observer.as_ref() {
+            let seen = crate::observe::observed(
+                &world,
+                method.as_str(),
+                uri.path(),
+                reply.status(),
+                arrived,
+            );
+            let _ = tap.send(seen);
+        }
+        reply
     };
     inner.bump();
     reply.into_response()
@@ -552,7 +569,7 @@ fn message_type_for(interaction_kind: u64) -> u64 {
     }
 }
 
-fn callback(
+pub(crate) fn callback(
     world: &mut World,
     id: &str,
     token: &str,

@@ -112,6 +112,8 @@ pub(crate) struct ActorSpec {
     pub(crate) user_id: u64,
     pub(crate) locale: String,
     pub(crate) channel_id: Option<u64>,
+    /// In HTTP interactions mode: which endpoint, and how it is signed.
+    pub(crate) delivery: crate::http_delivery::DeliveryOptions,
 }
 
 pub(crate) struct InteractionRec {
@@ -170,10 +172,23 @@ pub(crate) struct LiveConn {
     pub(crate) tx: UnboundedSender<WsOut>,
 }
 
+/// The session of one shard of a sharded bot (IDENTIFY with `shard: [id, total]`, total > 1).
+pub(crate) struct ShardSession {
+    pub(crate) total: u32,
+    pub(crate) session: Session,
+    pub(crate) live: Option<LiveConn>,
+    /// The guilds this shard was sent GUILD_CREATE for.
+    pub(crate) guilds: Vec<u64>,
+}
+
 #[derive(Default)]
 pub(crate) struct GatewayState {
+    /// The session of an unsharded bot (or of shard 0 of 1).
     pub(crate) session: Option<Session>,
     pub(crate) live: Option<LiveConn>,
+    /// Sessions of a sharded bot, by shard id; a guild's events go to shard
+    /// `(guild_id >> 22) % total`, events of no guild (DMs) to shard 0.
+    pub(crate) shards: BTreeMap<u32, ShardSession>,
     pub(crate) next_conn: u64,
     pub(crate) connections: u32,
     pub(crate) identifies: u32,
@@ -192,6 +207,8 @@ pub(crate) struct UploadedFile {
 }
 
 pub(crate) struct World {
+    /// HTTP interactions: where and how interactions are POSTed instead of dispatched.
+    pub(crate) http: crate::http_delivery::HttpDelivery,
     pub(crate) app_id: u64,
     pub(crate) bot_id: u64,
     pub(crate) token: String,
@@ -210,6 +227,8 @@ pub(crate) struct World {
     pub(crate) command_ids: HashMap<(Option<u64>, u64, String), u64>,
     pub(crate) requests: Vec<RecordedRequest>,
     pub(crate) failures: Vec<FailureRule>,
+    /// Slow answers: (method or any, path pattern below `/api/v10`, delay).
+    pub(crate) latencies: Vec<(Option<String>, String, Duration)>,
     pub(crate) gateway: GatewayState,
     pub(crate) internal_errors: Vec<String>,
 }
@@ -252,6 +271,7 @@ impl World {
         let app_id = ids.next();
         let token = format!("fake.{app_id}.{:x}", ids.next());
         let mut world = World {
+            http: crate::http_delivery::HttpDelivery::default(),
             app_id,
             bot_id: app_id,
             token,
@@ -269,6 +289,7 @@ impl World {
             command_ids: HashMap::new(),
             requests: Vec::new(),
             failures: Vec::new(),
+            latencies: Vec::new(),
             gateway: GatewayState::default(),
             internal_errors: Vec::new(),
         };
@@ -893,6 +914,10 @@ impl World {
     /// The payload is first decoded with serenity's own model.
     pub(crate) fn dispatch(&mut self, t: &str, d: Value) -> Result<u64, String> {
         crate::gateway::check_dispatch(t, &d)?;
+        if self.gateway.session.is_none() && !self.gateway.shards.is_empty() {
+            let shard = self.shard_for(t, &d);
+            return self.dispatch_to_shard(shard, t, d);
+        }
         let session =
             self.gateway.session.as_mut().ok_or_else(|| {
                 "the bot has no gateway session (it never sent IDENTIFY)".to_string()
@@ -907,10 +932,68 @@ impl World {
         Ok(seq)
     }
 
+    /// The guild a dispatch is about, if any.
+    fn guild_of(t: &str, d: &Value) -> Option<u64> {
+        let id = match t {
+            "GUILD_CREATE" | "GUILD_UPDATE" | "GUILD_DELETE" => &d["id"],
+            _ => &d["guild_id"],
+        };
+        id.as_str().and_then(|s| s.parse().ok())
+    }
+
+    /// The shard a dispatch goes to: its guild's, `(guild_id >> 22) % total`, or 0.
+    pub(crate) fn shard_for(&self, t: &str, d: &Value) -> u32 {
+        let total = self
+            .gateway
+            .shards
+            .values()
+            .next()
+            .map(|s| s.total)
+            .unwrap_or(1)
+            .max(1);
+        Self::guild_of(t, d)
+            .map(|g| ((g >> 22) % u64::from(total)) as u32)
+            .unwrap_or(0)
+    }
+
+    /// Send a (checked) dispatch on one shard's session.
+    pub(crate) fn dispatch_to_shard(
+        &mut self,
+        shard: u32,
+        t: &str,
+        d: Value,
+    ) -> Result<u64, String> {
+        let guild = Self::guild_of(t, &d);
+        let slot = self
+            .gateway
+            .shards
+            .get_mut(&shard)
+            .ok_or_else(|| format!("shard {shard} of the bot has no gateway session"))?;
+        slot.session.seq += 1;
+        let seq = slot.session.seq;
+        let frame = json!({"op": 0, "s": seq, "t": t, "d": d}).to_string();
+        slot.session.history.push((seq, frame.clone()));
+        if t == "GUILD_CREATE" {
+            slot.guilds.extend(guild);
+        }
+        if let Some(live) = &slot.live {
+            let _ = live.tx.send(WsOut::Text(frame));
+        }
+        Ok(seq)
+    }
+
+    /// Whether some session would receive this dispatch.
+    fn has_session_for(&self, t: &str, d: &Value) -> bool {
+        if self.gateway.session.is_some() {
+            return true;
+        }
+        !self.gateway.shards.is_empty() && self.gateway.shards.contains_key(&self.shard_for(t, d))
+    }
+
     /// A guild-level event caused by a world change: sent only to a session that asked for
     /// the GUILDS intent; nothing to do before the bot identified (READY will carry it).
     pub(crate) fn dispatch_world_event(&mut self, t: &str, d: Value) {
-        if self.gateway.session.is_none() || self.gateway.intents & INTENT_GUILDS == 0 {
+        if !self.has_session_for(t, &d) || self.gateway.intents & INTENT_GUILDS == 0 {
             return;
         }
         if let Err(error) = self.dispatch(t, d) {
@@ -1357,6 +1440,18 @@ impl World {
     }
 
     // ---- failure injection -------------------------------------------------------------
+
+    /// How long to hold a request before answering it, if it matches a latency rule.
+    pub(crate) fn latency_for(&self, method: &str, full_path: &str) -> Option<Duration> {
+        let path = full_path.strip_prefix("/api/v10")?;
+        self.latencies
+            .iter()
+            .find(|(m, pattern, _)| {
+                m.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method))
+                    && path_matches(pattern, path)
+            })
+            .map(|(_, _, delay)| *delay)
+    }
 
     pub(crate) fn take_failure(&mut self, method: &str, path: &str) -> Option<Failure> {
         let index = self.failures.iter().position(|rule| {

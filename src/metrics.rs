@@ -1,0 +1,306 @@
+//! The bot's metrics, served in Prometheus' text format at `/metrics`: interactions by
+//! command and outcome, how fast the first response went out, redemptions, refusals, the
+//! notice outbox, and the database pool. One [`Metrics`] per process, cheap to clone; the
+//! outbox and pool gauges are read when scraped, so every replica reports the shared outbox.
+
+use std::sync::{atomic::AtomicU64, Arc};
+
+use prometheus_client::{
+    encoding::{EncodeLabelSet, EncodeLabelValue},
+    metrics::{counter::Counter, family::Family, gauge::Gauge, histogram::Histogram},
+    registry::Registry,
+};
+
+use crate::store::Store;
+
+/// What an interaction came to, worst first: an internal error beats a refusal.
+#[derive(Clone, Copy, Debug, Hash, PartialEq, Eq, PartialOrd, Ord, EncodeLabelValue)]
+#[allow(non_camel_case_types)]
+pub enum Outcome {
+    /// Done as asked.
+    ok,
+    /// The admin was told why not (a `UserError`).
+    refused,
+    /// Something went wrong on our side (logged with an error id).
+    error,
+    /// The first response never reached Discord.
+    unanswered,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct InteractionLabels {
+    /// `command`, `autocomplete`, `button`, `modal`, `ping`.
+    kind: &'static str,
+    /// The command's name, or what the button or modal does.
+    name: &'static str,
+    outcome: Outcome,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct FirstResponseLabels {
+    /// `gateway` (REST callback) or `http` (the reply to Discord's POST).
+    transport: &'static str,
+    /// `message`, `update`, `deferred`, `modal`, `autocomplete`, `pong`.
+    response: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct KindLabel {
+    kind: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ReasonLabel {
+    reason: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ResultLabel {
+    result: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct StateLabel {
+    state: &'static str,
+}
+
+type Latency = Family<FirstResponseLabels, Histogram, fn() -> Histogram>;
+
+/// Discord allows 3 s for the first response; the deferral goes out after 1.2 s.
+fn latency_histogram() -> Histogram {
+    Histogram::new([
+        0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0,
+    ])
+}
+
+struct Inner {
+    registry: Registry,
+    interactions: Family<InteractionLabels, Counter>,
+    first_response: Latency,
+    redemptions: Family<KindLabel, Counter>,
+    refusals: Family<ReasonLabel, Counter>,
+    endpoint_refused: Family<ReasonLabel, Counter>,
+    notices: Family<ResultLabel, Counter>,
+    outbox_depth: Gauge,
+    outbox_oldest: Gauge<f64, AtomicU64>,
+    pool_connections: Family<StateLabel, Gauge>,
+    pool_max: Gauge,
+}
+
+#[derive(Clone)]
+pub struct Metrics {
+    inner: Arc<Inner>,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics::new()
+    }
+}
+
+impl std::fmt::Debug for Metrics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Metrics")
+    }
+}
+
+impl Metrics {
+    pub fn new() -> Metrics {
+        let mut registry = Registry::with_prefix("licensebot");
+        let interactions = Family::<InteractionLabels, Counter>::default();
+        registry.register(
+            "interactions",
+            "Interactions handled, by kind, command and outcome",
+            interactions.clone(),
+        );
+        let first_response: Latency = Family::new_with_constructor(latency_histogram);
+        registry.register(
+            "first_response_seconds",
+            "Time from receiving an interaction to handing Discord its first response",
+            first_response.clone(),
+        );
+        let redemptions = Family::<KindLabel, Counter>::default();
+        registry.register(
+            "redemptions",
+            "Orders redeemed, by kind",
+            redemptions.clone(),
+        );
+        let refusals = Family::<ReasonLabel, Counter>::default();
+        registry.register(
+            "refusals",
+            "Attempts refused with a message to the admin, by reason",
+            refusals.clone(),
+        );
+        let endpoint_refused = Family::<ReasonLabel, Counter>::default();
+        registry.register(
+            "http_interactions_refused",
+            "HTTP interaction deliveries refused (401 or 400), by reason",
+            endpoint_refused.clone(),
+        );
+        let notices = Family::<ResultLabel, Counter>::default();
+        registry.register(
+            "notices",
+            "Notice delivery attempts by this process, by result",
+            notices.clone(),
+        );
+        let outbox_depth = Gauge::default();
+        registry.register(
+            "outbox_depth",
+            "Notices waiting to be delivered (all replicas)",
+            outbox_depth.clone(),
+        );
+        let outbox_oldest = Gauge::<f64, AtomicU64>::default();
+        registry.register(
+            "outbox_oldest_age_seconds",
+            "Age of the oldest notice waiting to be delivered; 0 when none waits",
+            outbox_oldest.clone(),
+        );
+        let pool_connections = Family::<StateLabel, Gauge>::default();
+        registry.register(
+            "db_pool_connections",
+            "Database pool connections of this process, by state (in_use, idle)",
+            pool_connections.clone(),
+        );
+        let pool_max = Gauge::default();
+        registry.register(
+            "db_pool_max_connections",
+            "The database pool's size limit",
+            pool_max.clone(),
+        );
+        Metrics {
+            inner: Arc::new(Inner {
+                registry,
+                interactions,
+                first_response,
+                redemptions,
+                refusals,
+                endpoint_refused,
+                notices,
+                outbox_depth,
+                outbox_oldest,
+                pool_connections,
+                pool_max,
+            }),
+        }
+    }
+
+    pub fn interaction(&self, kind: &'static str, name: &'static str, outcome: Outcome) {
+        self.inner
+            .interactions
+            .get_or_create(&InteractionLabels {
+                kind,
+                name,
+                outcome,
+            })
+            .inc();
+    }
+
+    pub fn first_response(&self, transport: &'static str, response: &'static str, seconds: f64) {
+        self.inner
+            .first_response
+            .get_or_create(&FirstResponseLabels {
+                transport,
+                response,
+            })
+            .observe(seconds);
+    }
+
+    pub fn redemption(&self, kind: &'static str) {
+        self.inner
+            .redemptions
+            .get_or_create(&KindLabel { kind })
+            .inc();
+    }
+
+    pub fn refusal(&self, reason: &'static str) {
+        self.inner
+            .refusals
+            .get_or_create(&ReasonLabel { reason })
+            .inc();
+    }
+
+    pub fn endpoint_refused(&self, reason: &'static str) {
+        self.inner
+            .endpoint_refused
+            .get_or_create(&ReasonLabel { reason })
+            .inc();
+    }
+
+    /// `sent`, `retry`, `failed` or `dropped`.
+    pub fn notice(&self, result: &'static str) {
+        self.inner
+            .notices
+            .get_or_create(&ResultLabel { result })
+            .inc();
+    }
+
+    /// Reads the gauges that live in the database and the pool, then renders everything.
+    pub async fn scrape(&self, store: &Store) -> String {
+        match store.notice_backlog(chrono::Utc::now()).await {
+            Ok(backlog) => {
+                self.inner.outbox_depth.set(backlog.depth);
+                self.inner.outbox_oldest.set(backlog.oldest_age_seconds);
+            }
+            Err(e) => tracing::warn!(error = %format!("{e:#}"), "reading the outbox for /metrics"),
+        }
+        let pool = store.pool();
+        let open = i64::from(pool.size());
+        let idle = i64::try_from(pool.num_idle()).unwrap_or(i64::MAX);
+        let gauge = |state| {
+            self.inner
+                .pool_connections
+                .get_or_create(&StateLabel { state })
+        };
+        gauge("in_use").set((open - idle).max(0));
+        gauge("idle").set(idle);
+        self.inner
+            .pool_max
+            .set(i64::from(pool.options().get_max_connections()));
+        self.render()
+    }
+
+    /// The text exposition of everything registered.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        if let Err(e) = prometheus_client::encoding::text::encode(&mut out, &self.inner.registry) {
+            tracing::warn!(error = %e, "encoding metrics");
+        }
+        out
+    }
+}
+
+/// The content type of [`Metrics::render`]'s output (OpenMetrics text, which Prometheus reads).
+pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counters_and_histograms_show_up_in_the_text_format() {
+        let m = Metrics::new();
+        m.interaction("command", "add-licenses", Outcome::ok);
+        m.interaction("command", "add-licenses", Outcome::ok);
+        m.interaction("button", "redeem", Outcome::refused);
+        m.first_response("http", "message", 0.02);
+        m.redemption("add-licenses");
+        let text = m.render();
+        assert!(
+            text.contains(
+                r#"licensebot_interactions_total{kind="command",name="add-licenses",outcome="ok"} 2"#
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                r#"licensebot_first_response_seconds_count{transport="http",response="message"} 1"#
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#"licensebot_redemptions_total{kind="add-licenses"} 1"#),
+            "{text}"
+        );
+        assert!(text.ends_with("# EOF\n"), "{text}");
+    }
+}

@@ -1,0 +1,495 @@
+//! Keys and the bot token are secrets, end to end: with tracing at TRACE for every target,
+//! a representative session through the fake Discord leaves no product key in any log line
+//! or span, in any request the bot made, or in any column of the database; and the bot
+//! token in no log line.
+//!
+//! What the bot logs passes `licensebot::telemetry::may_log`, as in `telemetry::init`:
+//! at TRACE, serenity and tungstenite record Discord's gateway payloads as they came (the
+//! keys admins type included), and that guard is what keeps them out of the bot's logs.
+//! The capture without it is kept too, to check the bot token even there.
+//!
+//! This binary installs its own capturing subscriber (before `World` tries to install one),
+//! so it holds this one test only.
+
+mod support;
+
+use std::fmt::Write as _;
+use std::sync::{Arc, Mutex};
+
+use fake_discord::{serenity::all::UserId, InteractionHandle, StoredMessage};
+use licensebot::domain::ProductKey;
+use support::world::{answer, World, SKU, WAIT};
+use tracing::{
+    field::{Field, Visit},
+    span, Event, Metadata, Subscriber,
+};
+use tracing_subscriber::{
+    filter::filter_fn, layer::Context, prelude::*, registry::LookupSpan, Layer,
+};
+
+/// One captured event, span or span update: where it comes from, and all of its text.
+#[derive(Debug, Clone)]
+struct Captured {
+    /// Source file (for `log` records: the one `tracing-log` reports), else the target.
+    origin: String,
+    text: String,
+}
+
+/// Everything every target emits, at every level, into a shared buffer.
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Vec<Captured>>>);
+
+#[derive(Default)]
+struct Fields {
+    text: String,
+    log_file: Option<String>,
+}
+
+impl Visit for Fields {
+    fn record_str(&mut self, field: &Field, value: &str) {
+        if field.name() == "log.file" {
+            self.log_file = Some(value.to_string());
+        }
+        let _ = write!(self.text, " {}={}", field.name(), value);
+    }
+
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        let _ = write!(self.text, " {}={:?}", field.name(), value);
+    }
+}
+
+impl Capture {
+    fn push(&self, metadata: &Metadata<'_>, kind: &str, fields: Fields) {
+        let origin = fields
+            .log_file
+            .or_else(|| metadata.file().map(str::to_string))
+            .unwrap_or_else(|| metadata.target().to_string());
+        let text = format!(
+            "{kind} {} {} {}:{}",
+            metadata.level(),
+            metadata.target(),
+            metadata.name(),
+            fields.text
+        );
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(Captured { origin, text });
+    }
+
+    fn lines(&self) -> Vec<Captured> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+}
+
+impl<S> Layer<S> for Capture
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+{
+    fn on_new_span(&self, attrs: &span::Attributes<'_>, _id: &span::Id, _ctx: Context<'_, S>) {
+        let mut fields = Fields::default();
+        attrs.record(&mut fields);
+        self.push(attrs.metadata(), "span", fields);
+    }
+
+    fn on_record(&self, id: &span::Id, values: &span::Record<'_>, ctx: Context<'_, S>) {
+        let mut fields = Fields::default();
+        values.record(&mut fields);
+        if let Some(span) = ctx.span(id) {
+            self.push(span.metadata(), "span-record", fields);
+        }
+    }
+
+    fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
+        let mut fields = Fields::default();
+        event.record(&mut fields);
+        self.push(event.metadata(), "event", fields);
+    }
+}
+
+/// What the fake Discord (in this process) logs is the fake's, not the bot's: its own
+/// crate, and its server stack (axum, and the websocket library version it uses).
+fn from_the_fake(origin: &str) -> bool {
+    [
+        "fake-discord",
+        "fake_discord",
+        "/axum-",
+        "axum::",
+        "tungstenite-0.29",
+        "tokio-tungstenite-0.29",
+    ]
+    .iter()
+    .any(|part| origin.contains(part))
+}
+
+/// The text that must appear nowhere, lower case: each key whole (compact, dashed, in
+/// groups of five) and its first twenty characters, which are never shown.
+fn needles(key: &str) -> Vec<String> {
+    let compact: String = key
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    assert_eq!(compact.len(), 25, "{key}");
+    let groups = |s: &str, sep: &str| {
+        s.as_bytes()
+            .chunks(5)
+            .map(|g| String::from_utf8_lossy(g).into_owned())
+            .collect::<Vec<_>>()
+            .join(sep)
+    };
+    let head = &compact[..20];
+    vec![
+        compact.clone(),
+        groups(&compact, "-"),
+        groups(&compact, " "),
+        head.to_string(),
+        groups(head, "-"),
+        groups(head, " "),
+    ]
+}
+
+/// The needles found in `haystack` (compared in lower case).
+fn found_in(haystack: &str, needles: &[String]) -> Vec<String> {
+    let haystack = haystack.to_lowercase();
+    needles
+        .iter()
+        .filter(|n| haystack.contains(n.as_str()))
+        .cloned()
+        .collect()
+}
+
+fn masked(key: &str) -> String {
+    format!("•••••-•••••-•••••-•••••-{}", &key[key.len() - 5..])
+}
+
+/// Where any needle occurs in any column of any table: (table.column, needle). Every column
+/// is read as text; bytea also as its raw bytes, in case a key was stored as bytes.
+async fn search_database(pool: &sqlx::PgPool, needles: &[String]) -> Vec<(String, String)> {
+    let columns: Vec<(String, String, String, String)> = sqlx::query_as(
+        r#"SELECT c.table_schema::text, c.table_name::text, c.column_name::text, c.data_type::text
+           FROM information_schema.columns c
+           JOIN information_schema.tables t
+             ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+           WHERE c.table_schema NOT IN ('pg_catalog', 'information_schema')
+             AND t.table_type = 'BASE TABLE'
+           ORDER BY 1, 2, 3"#,
+    )
+    .fetch_all(pool)
+    .await
+    .expect("listing columns");
+    assert!(columns.len() > 40, "too few columns: {columns:?}");
+    let patterns: Vec<String> = needles.iter().map(|n| format!("%{n}%")).collect();
+    let mut found = Vec::new();
+    for (schema, table, column, data_type) in &columns {
+        let mut texts = vec![format!(r#""{column}"::text"#)];
+        if data_type == "bytea" {
+            texts.push(format!(r#"encode("{column}", 'escape')"#));
+        }
+        for text in texts {
+            let sql = format!(
+                r#"SELECT p FROM "{schema}"."{table}", unnest($1::text[]) AS p
+                   WHERE lower({text}) LIKE p"#
+            );
+            let hits: Vec<String> = sqlx::query_scalar(&sql)
+                .bind(&patterns)
+                .fetch_all(pool)
+                .await
+                .unwrap_or_else(|e| panic!("{sql}: {e}"));
+            for hit in hits {
+                found.push((
+                    format!("{table}.{column}"),
+                    hit.trim_matches('%').to_string(),
+                ));
+            }
+        }
+    }
+    found
+}
+
+async fn command(
+    world: &World,
+    user: UserId,
+    name: &str,
+    options: &[(&str, &str)],
+) -> (InteractionHandle, StoredMessage) {
+    let mut builder = world.fake.as_member(world.guild, user).command(name);
+    for (option, value) in options {
+        builder = builder.option(option, *value);
+    }
+    let run = builder.send().await.unwrap();
+    let reply = answer(&run).await;
+    (run, reply)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_key_reaches_a_log_line_a_request_or_a_column_and_no_token_a_log_line() {
+    let logged = Capture::default();
+    let raw = Capture::default();
+    tracing_subscriber::registry()
+        .with(
+            logged
+                .clone()
+                .with_filter(filter_fn(licensebot::telemetry::may_log)),
+        )
+        .with(raw.clone())
+        .try_init()
+        .expect("this test binary installs the only subscriber");
+    let world = World::new().await;
+    assert!(
+        tracing::enabled!(target: "serenity", tracing::Level::TRACE),
+        "tracing is at TRACE for every target"
+    );
+    // The search finds a key logged by mistake.
+    let canary = ProductKey::generate(&mut rand::rngs::OsRng);
+    tracing::trace!(target: "licensebot::canary", key = %canary.to_string().to_lowercase(), "canary");
+    let canary_needles = needles(&canary.to_string());
+    let mut typed: Vec<String> = Vec::new();
+
+    // Mint keys (as the operator's `keys generate` does).
+    let keys = world.keys(SKU, 5, "12m", 7).await;
+    typed.extend(keys.iter().cloned());
+
+    // /add-licenses with three keys: dashed, undashed and in lower case.
+    let first = format!(
+        "{}\n{}, {}",
+        keys[0],
+        keys[1].replace('-', ""),
+        keys[2].to_lowercase()
+    );
+    let (run, review) = command(
+        &world,
+        world.admin,
+        "add-licenses",
+        &[("subscription", "Contoso"), ("keys", first.as_str())],
+    )
+    .await;
+    assert_eq!(review.button_labels()[0], "Redeem", "{}", review.text());
+    // The modal: two more keys (one in groups of five), and a mistyped one, refused.
+    let mut mistyped: Vec<char> = keys[4].chars().collect();
+    mistyped[7] = '0';
+    let mistyped: String = mistyped.into_iter().collect();
+    typed.push(mistyped.clone());
+    let add = run.click("Add another product key").await.unwrap();
+    let modal = add
+        .wait_response(WAIT)
+        .await
+        .unwrap()
+        .modal
+        .expect("a modal");
+    let label = modal.inputs[0].label.clone();
+    let submit = add
+        .submit_modal(&[(label.as_str(), mistyped.as_str())])
+        .await
+        .unwrap();
+    let refused = answer(&submit).await;
+    assert!(
+        refused.text().contains("is never used in product keys"),
+        "{}",
+        refused.text()
+    );
+    let more = format!("{} {}", keys[3].replace('-', " "), keys[4].to_lowercase());
+    let add = submit.click("Add another product key").await.unwrap();
+    add.wait_response(WAIT).await.unwrap();
+    let submit = add
+        .submit_modal(&[(label.as_str(), more.as_str())])
+        .await
+        .unwrap();
+    let review = answer(&submit).await;
+    let text = review.text();
+    for key in &keys[..5] {
+        assert!(text.contains(&masked(key)), "masked in the review: {text}");
+    }
+    // Autocomplete, then redeem.
+    world
+        .fake
+        .as_member(world.guild, world.admin)
+        .command("extend")
+        .focused("subscription", "Cont")
+        .send()
+        .await
+        .unwrap()
+        .wait_response(WAIT)
+        .await
+        .unwrap();
+    let receipt = answer(&submit.click("Redeem").await.unwrap()).await;
+    assert!(receipt.text().contains("Redeemed"), "{}", receipt.text());
+
+    // /extend with a compact lower-case key, redeemed.
+    let compact_lower = keys[5].replace('-', "").to_lowercase();
+    let (run, review) = command(
+        &world,
+        world.admin,
+        "extend",
+        &[
+            ("subscription", world.subscription.to_string().as_str()),
+            ("keys", compact_lower.as_str()),
+        ],
+    )
+    .await;
+    assert!(
+        review.text().contains(&masked(&keys[5])),
+        "{}",
+        review.text()
+    );
+    let receipt = answer(&run.click("Redeem").await.unwrap()).await;
+    assert!(receipt.text().contains("Redeemed"), "{}", receipt.text());
+
+    // A key typed again after it was redeemed, and the ledger.
+    let (_, reply) = command(
+        &world,
+        world.admin,
+        "add-licenses",
+        &[("subscription", "Contoso"), ("keys", keys[0].as_str())],
+    )
+    .await;
+    assert!(
+        reply.text().contains("has already been used"),
+        "{}",
+        reply.text()
+    );
+    let (_, ledger) = command(&world, world.admin, "redemptions", &[]).await;
+    assert!(ledger.text().contains("Contoso"), "{}", ledger.text());
+
+    // Guessing: five unknown keys lock Bea out; her sixth, a real key, is refused.
+    let bea = world.fake.add_member(world.guild, "bea", &[world.admins]);
+    for _ in 0..5 {
+        let guess = ProductKey::generate(&mut rand::rngs::OsRng).to_string();
+        typed.push(guess.clone());
+        let (_, reply) = command(
+            &world,
+            bea,
+            "add-licenses",
+            &[("subscription", "Contoso"), ("keys", guess.as_str())],
+        )
+        .await;
+        assert!(reply.text().contains("isn't valid"), "{}", reply.text());
+    }
+    let (_, reply) = command(
+        &world,
+        bea,
+        "add-licenses",
+        &[("subscription", "Contoso"), ("keys", keys[6].as_str())],
+    )
+    .await;
+    assert!(
+        reply.text().contains("Too many product keys were refused"),
+        "{}",
+        reply.text()
+    );
+    let notices = world.wait_notices(3).await;
+    assert_eq!(notices.len(), 3, "two redemptions and a lockout");
+
+    let needles: Vec<String> = typed.iter().flat_map(|k| needles(k)).collect();
+    let token = world.fake.token().to_string();
+
+    // 1. Every log line and span of the bot's.
+    let lines = logged.lines();
+    let bot_lines: Vec<&Captured> = lines
+        .iter()
+        .filter(|c| !from_the_fake(&c.origin) && !c.text.contains("licensebot::canary"))
+        .collect();
+    let canaries: Vec<&Captured> = lines
+        .iter()
+        .filter(|c| !found_in(&c.text, &canary_needles).is_empty())
+        .collect();
+    assert_eq!(
+        canaries.len(),
+        1,
+        "the search finds a logged key: {canaries:?}"
+    );
+    assert!(
+        bot_lines.len() > 100,
+        "the capture works: only {} lines",
+        bot_lines.len()
+    );
+    assert!(
+        bot_lines
+            .iter()
+            .any(|c| c.text.contains("order redeemed") && c.origin.contains("src/app/orders.rs")),
+        "the bot's own lines are captured"
+    );
+    let mut leaks: Vec<String> = Vec::new();
+    for line in &bot_lines {
+        let found = found_in(&line.text, &needles);
+        if !found.is_empty() {
+            leaks.push(format!(
+                "{found:?} in {} :: {:.600}",
+                line.origin, line.text
+            ));
+        }
+        if line.text.contains(&token) {
+            leaks.push(format!(
+                "the bot token in {} :: {:.600}",
+                line.origin, line.text
+            ));
+        }
+    }
+    assert!(
+        leaks.is_empty(),
+        "{} secret(s) in log lines:\n{}",
+        leaks.len(),
+        leaks.join("\n")
+    );
+    // Without the guard, keys come through the dependencies' payload dumps only (checked
+    // above: the guard drops them); the bot token not even there.
+    let raw_lines = raw.lines();
+    let dumps = raw_lines
+        .iter()
+        .filter(|c| !from_the_fake(&c.origin) && !found_in(&c.text, &needles).is_empty())
+        .count();
+    eprintln!(
+        "{} captured lines, {} of them logged; {dumps} payload dumps dropped by may_log",
+        raw_lines.len(),
+        lines.len()
+    );
+    for line in raw_lines.iter().filter(|c| !from_the_fake(&c.origin)) {
+        assert!(
+            !line.text.contains(&token),
+            "the bot token in {} :: {:.600}",
+            line.origin,
+            line.text
+        );
+    }
+
+    // 2. Every request the bot made, and what it was answered.
+    let requests = world.fake.requests();
+    assert!(!requests.is_empty());
+    let mut masked_reviews = 0;
+    for request in &requests {
+        let text = format!(
+            "{} {} {:?} {} {}",
+            request.method,
+            request.path,
+            request.query,
+            request
+                .body
+                .as_ref()
+                .map(|b| b.to_string())
+                .unwrap_or_default(),
+            request
+                .response
+                .as_ref()
+                .map(|r| r.to_string())
+                .unwrap_or_default()
+        );
+        let found = found_in(&text, &needles);
+        assert!(
+            found.is_empty(),
+            "{found:?} in {} {}: {text:.2000}",
+            request.method,
+            request.path
+        );
+        if text.contains("Review your order") && text.contains(&masked(&keys[0])) {
+            masked_reviews += 1;
+        }
+    }
+    assert!(
+        masked_reviews > 0,
+        "the reviews were seen, with keys masked"
+    );
+
+    // 3. Every column of every table.
+    let found = search_database(&world.db.pool, &needles).await;
+    assert!(found.is_empty(), "keys in the database: {found:?}");
+}
