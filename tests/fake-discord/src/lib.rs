@@ -181,11 +181,11 @@ use tokio::sync::watch;
 pub use driver::{Actor, CommandBuilder, InteractionHandle};
 pub use error::DiscordError;
 pub use http_delivery::{Delivery, Signing};
-pub use observe::{FirstResponse, Observed};
 pub use model::{
     Button, CallbackKind, Choice, Failure, Modal, RecordedRequest, Refusal, Response,
     StoredAttachment, StoredMessage, TextInput,
 };
+pub use observe::{FirstResponse, Observed};
 /// The serenity this crate checks payloads with (the bot's version).
 pub use serenity;
 
