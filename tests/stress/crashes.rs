@@ -1,0 +1,308 @@
+//! Crashes: `licensebot run`, a real separate process, is killed with SIGKILL at a random
+//! moment of a redemption burst, again and again, and restarted each time; admins whose
+//! click got no answer click again later, as people do after "interaction failed".
+//!
+//! Promises checked after the last restart: the ledger adds up (as in the races); every
+//! committed redemption has exactly one notice message in its channel — none lost, none
+//! doubled — including a notice whose send went out but was never marked sent (the crash
+//! window the outbox lease and Discord's nonce dedupe exist for, replayed on purpose); no
+//! order is left open past its expiry once the scheduler ran; every answer that was given
+//! matches the ledger; the restarted bot serves again; and it stops cleanly on SIGTERM.
+
+use std::{
+    sync::{atomic::Ordering, Arc},
+    time::{Duration, Instant},
+};
+
+use fake_discord::FakeDiscord;
+use licensebot::{
+    app::{App, Clock},
+    store::Store,
+};
+use rand::{rngs::StdRng, Rng, SeedableRng};
+use tokio_util::sync::CancellationToken;
+
+use crate::harness::{
+    bot_settings, check_answers, check_database, check_notices, collect_answers, mint,
+    open_and_redeem, pending_notices, populate, settle_notices, stale_orders, start_admins, Act,
+    Allow, ChildBot, Facts, Floor, Report, Size, Told,
+};
+use crate::support::db::TestDb;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub size: Size,
+    pub kills: u32,
+    pub seed: u64,
+    /// A kill lands this long after the burst starts, uniformly at random.
+    pub burst: std::ops::Range<Duration>,
+    pub order_lifetime_seconds: u64,
+    /// `notices.lease_seconds`: how long a killed process's claimed notices wait.
+    pub lease_seconds: u64,
+    pub response_deadline: Duration,
+}
+
+impl Config {
+    /// 50 kills.
+    pub fn full(seed: u64) -> Config {
+        Config {
+            size: Size {
+                guilds: 4,
+                admins_per_guild: 5,
+                keys: 20_000,
+            },
+            kills: 50,
+            seed,
+            burst: Duration::from_millis(100)..Duration::from_millis(2500),
+            order_lifetime_seconds: 20,
+            lease_seconds: 60,
+            response_deadline: Duration::from_secs(3),
+        }
+    }
+
+    /// 5 kills; a 15 s notice lease instead of the default 60 s, so that the test is over
+    /// sooner; a relaxed response deadline (timing decides nothing in a test).
+    pub fn test(seed: u64) -> Config {
+        Config {
+            size: Size {
+                guilds: 2,
+                admins_per_guild: 4,
+                keys: 1000,
+            },
+            kills: 5,
+            seed,
+            burst: Duration::from_millis(100)..Duration::from_millis(2000),
+            order_lifetime_seconds: 10,
+            lease_seconds: 15,
+            response_deadline: Duration::from_secs(60),
+        }
+    }
+}
+
+pub async fn run(config: Config) -> Report {
+    let mut report = Report::new("crashes: SIGKILL during redemption bursts");
+    let size = config.size;
+    report.figure(
+        "world",
+        format!(
+            "{} keys, {} admins across {} guilds, {} kills, notice lease {} s, seed {}",
+            size.keys,
+            size.guilds * size.admins_per_guild,
+            size.guilds,
+            config.kills,
+            config.lease_seconds,
+            config.seed
+        ),
+    );
+    let fake = Arc::new(
+        FakeDiscord::builder()
+            .response_deadline(config.response_deadline)
+            .start()
+            .await
+            .expect("the fake Discord starts"),
+    );
+    let db = TestDb::new().await;
+    let settings = bot_settings();
+    let app = App {
+        store: Store::new(db.pool.clone()),
+        settings: Arc::new(settings),
+        clock: Clock::System,
+    };
+    let (tenants, pools) = populate(&fake, &app, size, config.seed).await;
+    // A key nobody else has, for the check that the last bot serves again.
+    let probe_keys = mint(&app, 1, "probe").await;
+    let workdir = tempfile::tempdir().expect("a working directory for the bot");
+    let log = workdir.path().join("licensebot.log");
+    let env = [
+        (
+            "LICENSEBOT_ORDERS__LIFETIME_SECONDS",
+            config.order_lifetime_seconds.to_string(),
+        ),
+        ("LICENSEBOT_LIFECYCLE__TICK_SECONDS", "1".to_string()),
+        ("LICENSEBOT_LOCKOUT__THRESHOLD", "1000000".to_string()),
+        ("LICENSEBOT_NOTICES__POLL_SECONDS", "1".to_string()),
+        (
+            "LICENSEBOT_NOTICES__LEASE_SECONDS",
+            config.lease_seconds.to_string(),
+        ),
+    ];
+    let start_bot = || ChildBot::start(&fake, &db.url, workdir.path(), &log, &env);
+
+    let mut floor = Floor::new(fake.clone(), tenants, pools, None);
+    floor.pause = Some(Duration::from_millis(50)..Duration::from_millis(300));
+    let floor = Arc::new(floor);
+    let mut rng = StdRng::seed_from_u64(config.seed);
+    let started = Instant::now();
+    let mut kill_points = Vec::new();
+    for round in 0..config.kills {
+        floor.epoch.store(round, Ordering::SeqCst);
+        let mut bot = start_bot().await;
+        let (stop, abandon) = (CancellationToken::new(), CancellationToken::new());
+        let admins = start_admins(&floor, config.seed + u64::from(round), &stop, &abandon);
+        let at = rng.gen_range(config.burst.clone());
+        tokio::time::sleep(at).await;
+        bot.kill().await;
+        kill_points.push(at);
+        stop.cancel();
+        // Whatever the dead process sent before it died has reached the fake by now;
+        // nothing else will come.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        abandon.cancel();
+        for admin in admins {
+            admin.await.expect("an admin task panicked");
+        }
+    }
+    let burst_time = started.elapsed();
+    floor.epoch.store(config.kills, Ordering::SeqCst);
+    let bot = start_bot().await;
+
+    // The last bot serves: one more burst, stopped normally (every answer awaited), and a
+    // probe order on a key of its own.
+    let (stop, abandon) = (CancellationToken::new(), CancellationToken::new());
+    let admins = start_admins(&floor, config.seed + 999, &stop, &abandon);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    stop.cancel();
+    for admin in admins {
+        admin.await.expect("an admin task panicked");
+    }
+    let admin = floor.tenants[0].admins[0];
+    let probe = open_and_redeem(&floor, 0, admin, probe_keys).await;
+    report.check(probe == Told::Receipt, || {
+        format!("after the last restart, a fresh order was answered {probe:?}")
+    });
+
+    // No order left open (the last one expires `lifetime` after it opened; the scheduler
+    // closes it within a tick or two), and every notice delivered (those a killed process
+    // had claimed come back when their lease runs out).
+    let settling = Instant::now();
+    let lifetime = Duration::from_secs(config.order_lifetime_seconds);
+    let deadline = settling + Duration::from_secs(180);
+    let (mut stale, mut pending) = (i64::MAX, i64::MAX);
+    while Instant::now() < deadline {
+        stale = stale_orders(&db.pool).await;
+        pending = pending_notices(&db.pool).await;
+        if settling.elapsed() > lifetime + Duration::from_secs(3) && stale == 0 && pending == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    report.check(stale == 0, || {
+        format!("{stale} order(s) still open past their expiry")
+    });
+    report.check(pending == 0, || {
+        format!("{pending} notice(s) still pending 180 s after the last restart")
+    });
+    report.figure("orders open past their expiry at the end", stale);
+    report.figure(
+        "settled (orders expired, outbox empty) after",
+        format!("{:.1} s", settling.elapsed().as_secs_f64()),
+    );
+    let reclaimed: i64 = sqlx::query_scalar("SELECT count(*) FROM notices WHERE attempts > 1")
+        .fetch_one(&db.pool)
+        .await
+        .expect("counting notices claimed more than once");
+    let posts = fake.requests_to("POST", "/channels/*/messages").len();
+    let messages: usize = floor
+        .tenants
+        .iter()
+        .map(|t| fake.channel_messages(t.notices).len())
+        .sum();
+    report.figure(
+        "notices claimed again after a killed process's lease ran out",
+        reclaimed,
+    );
+    report.figure(
+        "of those, sent twice and deduplicated by the nonce",
+        posts.saturating_sub(messages),
+    );
+
+    // The crash window itself, replayed: notices Discord accepted but that were never
+    // marked sent (the process died in between) must be sent again with the same nonce,
+    // and Discord must keep only the first message.
+    let replayed: Vec<i64> = sqlx::query_scalar(
+        "UPDATE notices SET state = 'pending', next_attempt_at = now(), sent_at = NULL,
+                channel_id = NULL, message_id = NULL
+         WHERE id IN (SELECT id FROM notices WHERE state = 'sent' ORDER BY sent_at DESC LIMIT 3)
+         RETURNING id",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .expect("replaying the crash window");
+    let delivered = settle_notices(&db.pool, Duration::from_secs(30)).await;
+    report.check(delivered, || "replayed notices not delivered again".into());
+    report.figure(
+        "then replayed on purpose: sent notices made pending again, as if killed between send and mark",
+        replayed.len(),
+    );
+
+    let answers = collect_answers(&fake, &floor.journal);
+    let facts = Facts::read(&db.pool).await;
+    let clicks = answers
+        .iter()
+        .filter(|a| matches!(a.sent.act, Act::Redeem { .. }))
+        .count();
+    let lost = answers
+        .iter()
+        .filter(|a| matches!(a.told, Told::Nothing | Told::OnlyDeferred))
+        .count();
+    let max_kill = kill_points.iter().max().copied().unwrap_or_default();
+    report.figure(
+        "bursts",
+        format!(
+            "{} kills in {:.1} s, each {}–{} ms into its burst",
+            config.kills,
+            burst_time.as_secs_f64(),
+            kill_points
+                .iter()
+                .min()
+                .copied()
+                .unwrap_or_default()
+                .as_millis(),
+            max_kill.as_millis()
+        ),
+    );
+    report.figure(
+        "interactions",
+        format!(
+            "{} ({clicks} Redeem clicks); {lost} unanswered because their process was killed",
+            answers.len()
+        ),
+    );
+    check_answers(
+        &answers,
+        &facts,
+        Allow {
+            lost_answers: true,
+            internal_errors: false,
+        },
+        &mut report,
+    );
+    // Only the killed processes may leave interactions unanswered.
+    let last = config.kills;
+    let unanswered_by_last = answers
+        .iter()
+        .filter(|a| a.sent.epoch == last && matches!(a.told, Told::Nothing | Told::OnlyDeferred))
+        .count();
+    report.check(unanswered_by_last == 0, || {
+        format!("{unanswered_by_last} interaction(s) unanswered by the bot that was not killed")
+    });
+    check_database(&db.pool, &floor.tenants, &facts, &mut report).await;
+    check_notices(&fake, &db.pool, &floor.tenants, &facts, &mut report).await;
+
+    match bot.terminate(Duration::from_secs(30)).await {
+        Ok(status) => report.check(status.success(), || {
+            format!("licensebot exited with {status} on SIGTERM")
+        }),
+        Err(e) => report.violation(e),
+    }
+    if !report.violations.is_empty() {
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        let panics = text.lines().filter(|l| l.contains("panicked")).count();
+        report.figure("panics in the bot's log", panics);
+        // Keep the log for a look.
+        let kept = std::env::temp_dir().join(format!("licensebot-crashes-{}.log", config.seed));
+        let _ = std::fs::copy(&log, &kept);
+        report.figure("bot log kept at", kept.display());
+    }
+    report
+}
