@@ -673,9 +673,10 @@ async fn three_processes_drain_one_outbox_each_notice_once_even_when_one_is_kill
         reclaimed > 0,
         "the killed process's claims were taken over after the lease"
     );
-    // Only what the killed process had claimed can have been sent twice, and Discord
-    // dropped the second copy by its nonce.
-    assert!(resent <= 25, "{resent} notices were POSTed twice");
+    // Only what the killed process had claimed in its last pass (at most one batch of 100,
+    // src/discord/outbox.rs) can have been sent twice, and Discord dropped the second copy
+    // by its nonce: the channel check above holds each exactly once.
+    assert!(resent <= 100, "{resent} notices were POSTed twice");
     println!(
         "killed B after {killed_at} messages; {reclaimed} notices reclaimed after the lease, \
          {resent} of them POSTed a second time (deduplicated by nonce)"

@@ -13,7 +13,7 @@ use super::{
     App,
 };
 use crate::domain::{
-    records::{GuildId, KeyState, Order, OrderState, Subscription, UserId},
+    records::{GuildId, KeyState, Order, OrderState, StoredKey, Subscription, UserId},
     split_keys, KeyDigest, KeyRefusal, KeyRefusalCause, OrderKind, ProductKey, MAX_KEYS_PER_ORDER,
 };
 use crate::store::{ExpiredOrder, NewNotice, NewOrder, OrderKeyRow, OrderTx, RedemptionWrite};
@@ -65,6 +65,75 @@ struct AcceptedKeys {
     ids: Vec<i64>,
 }
 
+/// What was typed, parsed: the well-formed keys to look up, and the refusals so far
+/// (malformed, or repeated within the entry).
+struct TypedKeys {
+    valid: Vec<ProductKey>,
+    refusals: Vec<KeyRefusal>,
+}
+
+impl TypedKeys {
+    /// Parses `typed` for an order that already holds `existing`; nothing entered or too
+    /// many keys stop here.
+    fn parse(existing: &[OrderKeyRow], typed: &str) -> Result<TypedKeys, AppError> {
+        let candidates = split_keys(typed);
+        if candidates.is_empty() {
+            return Err(UserError::NoKeysEntered.into());
+        }
+        if existing.len() + candidates.len() > MAX_KEYS_PER_ORDER {
+            return Err(UserError::TooManyKeys {
+                max: MAX_KEYS_PER_ORDER,
+                entered: existing.len() + candidates.len(),
+            }
+            .into());
+        }
+        let mut refusals: Vec<KeyRefusal> = Vec::new();
+        let mut valid: Vec<ProductKey> = Vec::new();
+        let mut seen: HashSet<KeyDigest> = HashSet::new();
+        for candidate in &candidates {
+            match &candidate.parsed {
+                Err(e) => refusals.push(KeyRefusal {
+                    masked: candidate.masked(),
+                    tail: None,
+                    cause: KeyRefusalCause::Format(e.clone()),
+                }),
+                Ok(key) => {
+                    if !seen.insert(key.digest()) {
+                        refusals.push(KeyRefusal {
+                            masked: key.masked(),
+                            tail: Some(key.tail().to_string()),
+                            cause: KeyRefusalCause::RepeatedInOrder,
+                        });
+                    } else {
+                        valid.push(key.clone());
+                    }
+                }
+            }
+        }
+        Ok(TypedKeys { valid, refusals })
+    }
+
+    fn digests(&self) -> Vec<KeyDigest> {
+        self.valid.iter().map(|k| k.digest()).collect()
+    }
+}
+
+/// Locks the subscription the admin named, in `tx`: autocomplete's id, or a name typed by
+/// hand (a subscription may be named like a number).
+async fn lock_subscription(
+    tx: &mut OrderTx,
+    guild: GuildId,
+    reference: &SubscriptionRef,
+) -> anyhow::Result<Option<Subscription>> {
+    match reference {
+        SubscriptionRef::Id(id) => match tx.lock_subscription(guild, *id).await? {
+            Some(sub) => Ok(Some(sub)),
+            None => tx.lock_subscription_by_name(guild, &id.to_string()).await,
+        },
+        SubscriptionRef::Name(name) => tx.lock_subscription_by_name(guild, name).await,
+    }
+}
+
 impl App {
     /// Resolves a subscription of this guild; another guild's id finds nothing.
     pub async fn find_subscription(
@@ -103,39 +172,53 @@ impl App {
         review: Option<(u64, &str)>,
     ) -> Result<Review, AppError> {
         let now = self.clock.now();
-        self.ensure_not_locked_out(input.guild, input.user, now)
-            .await?;
-        let sub = self
-            .find_subscription(input.guild, &input.subscription)
-            .await?;
-        let accepted = self
-            .check_new_keys(input.guild, input.user, &sub, &[], &input.keys, now)
-            .await?;
-
+        // One transaction, one connection: every check reads what the insert will rely on.
         let mut tx = self.store.begin().await?;
+        if let Some(until) = tx.locked_until(input.guild, input.user, now).await? {
+            tx.rollback().await?;
+            return Err(UserError::LockedOut { until }.into());
+        }
         // The subscription is locked first: inserting the order takes a key-share lock on
         // its row (the foreign key), and two orders upgrading that lock later deadlock.
-        let sub = tx
-            .lock_subscription(input.guild, sub.id)
-            .await?
-            .ok_or(AppError::User(UserError::SubscriptionNotFound))?;
-        let id = Uuid::new_v4();
-        let expires_at = now + self.settings.order_lifetime();
-        tx.insert_order(&NewOrder {
-            id,
-            guild: input.guild,
-            user: input.user,
-            subscription_id: sub.id,
-            kind: input.kind,
-            locale: &input.locale,
-            created_at: now,
-            expires_at,
-            review,
-        })
-        .await?;
-        tx.add_order_keys(id, &accepted.ids).await?;
+        let Some(sub) = lock_subscription(&mut tx, input.guild, &input.subscription).await? else {
+            tx.rollback().await?;
+            return Err(UserError::SubscriptionNotFound.into());
+        };
+        let typed = match TypedKeys::parse(&[], &input.keys) {
+            Ok(typed) => typed,
+            Err(e) => {
+                tx.rollback().await?;
+                return Err(e);
+            }
+        };
+        let stored = tx.keys_by_digest(&typed.digests()).await?;
+        let accepted = match self.judge_keys(typed, &sub, &[], &stored, now) {
+            Ok(accepted) => accepted,
+            Err(refusals) => {
+                // The connection goes back before the refusals take one to be recorded.
+                tx.rollback().await?;
+                return Err(self
+                    .refuse_keys(input.guild, input.user, refusals, now)
+                    .await?);
+            }
+        };
+        let (order, keys) = tx
+            .insert_order_with_keys(
+                &NewOrder {
+                    id: Uuid::new_v4(),
+                    guild: input.guild,
+                    user: input.user,
+                    subscription_id: sub.id,
+                    kind: input.kind,
+                    locale: &input.locale,
+                    created_at: now,
+                    expires_at: now + self.settings.order_lifetime(),
+                    review,
+                },
+                &accepted.ids,
+            )
+            .await?;
         // The rules are checked against the keys as stored, inside the transaction.
-        let keys = tx.order_keys(id, false).await?;
         let plan = plan(
             input.kind,
             &sub,
@@ -143,12 +226,8 @@ impl App {
             now.date_naive(),
             self.settings.periods(),
         )?;
-        let order = tx
-            .lock_order(input.guild, id)
-            .await?
-            .ok_or_else(|| anyhow::anyhow!("the order just inserted is gone"))?;
         tx.commit().await?;
-        tracing::info!(order = %id, keys = keys.len(), "order opened");
+        tracing::info!(order = %order.id, keys = keys.len(), "order opened");
         Ok(self.review_of(order, sub, &keys, plan, Vec::new()))
     }
 
@@ -522,46 +601,31 @@ impl App {
         typed: &str,
         now: DateTime<Utc>,
     ) -> Result<AcceptedKeys, AppError> {
-        let candidates = split_keys(typed);
-        if candidates.is_empty() {
-            return Err(UserError::NoKeysEntered.into());
+        let typed = TypedKeys::parse(existing, typed)?;
+        let stored = self.store.keys_by_digest(&typed.digests()).await?;
+        match self.judge_keys(typed, sub, existing, &stored, now) {
+            Ok(accepted) => Ok(accepted),
+            Err(refusals) => Err(self.refuse_keys(guild, user, refusals, now).await?),
         }
-        if existing.len() + candidates.len() > MAX_KEYS_PER_ORDER {
-            return Err(UserError::TooManyKeys {
-                max: MAX_KEYS_PER_ORDER,
-                entered: existing.len() + candidates.len(),
-            }
-            .into());
-        }
+    }
+
+    /// The typed keys checked against the keys as stored: all accepted, or the refusals.
+    fn judge_keys(
+        &self,
+        typed: TypedKeys,
+        sub: &Subscription,
+        existing: &[OrderKeyRow],
+        stored: &[(KeyDigest, StoredKey)],
+        now: DateTime<Utc>,
+    ) -> Result<AcceptedKeys, Vec<KeyRefusal>> {
         let today = now.date_naive();
         let existing_ids: HashSet<i64> = existing.iter().map(|k| k.key.id).collect();
-        let mut refusals: Vec<KeyRefusal> = Vec::new();
-        let mut valid: Vec<(usize, ProductKey)> = Vec::new();
-        let mut seen: HashSet<KeyDigest> = HashSet::new();
-        for (index, candidate) in candidates.iter().enumerate() {
-            match &candidate.parsed {
-                Err(e) => refusals.push(KeyRefusal {
-                    masked: candidate.masked(),
-                    tail: None,
-                    cause: KeyRefusalCause::Format(e.clone()),
-                }),
-                Ok(key) => {
-                    if !seen.insert(key.digest()) {
-                        refusals.push(KeyRefusal {
-                            masked: key.masked(),
-                            tail: Some(key.tail().to_string()),
-                            cause: KeyRefusalCause::RepeatedInOrder,
-                        });
-                    } else {
-                        valid.push((index, key.clone()));
-                    }
-                }
-            }
-        }
-        let digests: Vec<KeyDigest> = valid.iter().map(|(_, k)| k.digest()).collect();
-        let stored = self.store.keys_by_digest(&digests).await?;
+        let TypedKeys {
+            mut refusals,
+            valid,
+        } = typed;
         let mut ids = Vec::new();
-        for (_, key) in &valid {
+        for key in &valid {
             let digest = key.digest();
             let refusal = |cause| KeyRefusal {
                 masked: key.masked(),
@@ -586,46 +650,53 @@ impl App {
                 None => ids.push(found.id),
             }
         }
-        if !refusals.is_empty() {
-            // Repeats within one entry are slips, not guesses: they don't count.
-            let counted: Vec<(Option<String>, &str)> = refusals
-                .iter()
-                .filter(|r| r.cause != KeyRefusalCause::RepeatedInOrder)
-                .map(|r| (r.tail.clone(), cause_name(&r.cause)))
-                .collect();
-            if !counted.is_empty() {
-                let started = self
-                    .store
-                    .record_refusals(
-                        guild,
-                        user,
-                        &counted,
-                        now,
-                        self.settings.lockout_policy(),
-                        |until| NewNotice {
-                            guild,
-                            dedupe_key: format!(
-                                "lockout:{}:{}:{}",
-                                guild.0,
-                                user.0,
-                                until.timestamp()
-                            ),
-                            kind: "lockout",
-                            body: NoticeBody::Lockout {
-                                user: user.0,
-                                until,
-                            }
-                            .to_json(),
-                        },
-                    )
-                    .await?;
-                if let Some(until) = started {
-                    tracing::warn!(until = %until, "user locked out of key entry");
-                }
-            }
-            return Err(UserError::KeysRefused(refusals).into());
+        if refusals.is_empty() {
+            Ok(AcceptedKeys { ids })
+        } else {
+            Err(refusals)
         }
-        Ok(AcceptedKeys { ids })
+    }
+
+    /// Records refused keys for the audit trail and the lockout (repeats within one entry
+    /// are slips, not guesses: they don't count), and says why they were refused.
+    async fn refuse_keys(
+        &self,
+        guild: GuildId,
+        user: UserId,
+        refusals: Vec<KeyRefusal>,
+        now: DateTime<Utc>,
+    ) -> Result<AppError, AppError> {
+        let counted: Vec<(Option<String>, &str)> = refusals
+            .iter()
+            .filter(|r| r.cause != KeyRefusalCause::RepeatedInOrder)
+            .map(|r| (r.tail.clone(), cause_name(&r.cause)))
+            .collect();
+        if !counted.is_empty() {
+            let started = self
+                .store
+                .record_refusals(
+                    guild,
+                    user,
+                    &counted,
+                    now,
+                    self.settings.lockout_policy(),
+                    |until| NewNotice {
+                        guild,
+                        dedupe_key: format!("lockout:{}:{}:{}", guild.0, user.0, until.timestamp()),
+                        kind: "lockout",
+                        body: NoticeBody::Lockout {
+                            user: user.0,
+                            until,
+                        }
+                        .to_json(),
+                    },
+                )
+                .await?;
+            if let Some(until) = started {
+                tracing::warn!(until = %until, "user locked out of key entry");
+            }
+        }
+        Ok(UserError::KeysRefused(refusals).into())
     }
 
     fn review_of(

@@ -29,6 +29,28 @@ pub struct LockoutPolicy {
     pub duration: chrono::Duration,
 }
 
+/// Until when this user is locked out of key entry in this guild, if they are now.
+pub(super) async fn lockout_end<'c, E>(
+    executor: E,
+    guild: GuildId,
+    user: UserId,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<DateTime<Utc>>>
+where
+    E: sqlx::PgExecutor<'c>,
+{
+    let until = sqlx::query_scalar!(
+        "SELECT locked_until FROM lockouts WHERE guild_id = $1 AND user_id = $2 AND locked_until > $3",
+        guild_param(guild),
+        user_param(user),
+        now
+    )
+    .fetch_optional(executor)
+    .await
+    .context("reading a lockout")?;
+    Ok(until)
+}
+
 impl Store {
     /// Until when this user is locked out of key entry in this guild, if they are now.
     pub async fn locked_until(
@@ -37,16 +59,7 @@ impl Store {
         user: UserId,
         now: DateTime<Utc>,
     ) -> anyhow::Result<Option<DateTime<Utc>>> {
-        let until = sqlx::query_scalar!(
-            "SELECT locked_until FROM lockouts WHERE guild_id = $1 AND user_id = $2 AND locked_until > $3",
-            guild_param(guild),
-            user_param(user),
-            now
-        )
-        .fetch_optional(&self.pool)
-        .await
-        .context("reading a lockout")?;
-        Ok(until)
+        lockout_end(&self.pool, guild, user, now).await
     }
 
     /// Records refused attempts and, when they reach the threshold within the window,

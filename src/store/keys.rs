@@ -82,6 +82,37 @@ pub(super) fn redeemed_by(
     }
 }
 
+/// The stored keys with these digests (any order; unknown digests are simply absent).
+pub(super) async fn by_digest<'c, E>(
+    executor: E,
+    digests: &[KeyDigest],
+) -> anyhow::Result<Vec<(KeyDigest, StoredKey)>>
+where
+    E: sqlx::PgExecutor<'c>,
+{
+    let raw: Vec<Vec<u8>> = digests.iter().map(|d| d.0.to_vec()).collect();
+    let rows = sqlx::query!(
+        r#"SELECT k.id, k.digest, k.tail, k.product_sku, p.name AS product_name, k.seats,
+                  k.term_count, k.term_unit, k.expires_on, k.batch, k.state, k.created_at
+           FROM product_keys k JOIN products p ON p.sku = k.product_sku
+           WHERE k.digest = ANY($1)"#,
+        &raw
+    )
+    .fetch_all(executor)
+    .await
+    .context("looking up product keys")?;
+    rows.into_iter()
+        .map(|r| {
+            let digest: [u8; 32] = r
+                .digest
+                .as_slice()
+                .try_into()
+                .context("bad digest in the database")?;
+            Ok((KeyDigest(digest), stored_key_from_row!(r)))
+        })
+        .collect()
+}
+
 impl Store {
     /// Stores keys in one transaction: all or none. Returns how many were stored;
     /// `Err` names the first digest that already exists (the same key twice).
@@ -119,27 +150,7 @@ impl Store {
         &self,
         digests: &[KeyDigest],
     ) -> anyhow::Result<Vec<(KeyDigest, StoredKey)>> {
-        let raw: Vec<Vec<u8>> = digests.iter().map(|d| d.0.to_vec()).collect();
-        let rows = sqlx::query!(
-            r#"SELECT k.id, k.digest, k.tail, k.product_sku, p.name AS product_name, k.seats,
-                      k.term_count, k.term_unit, k.expires_on, k.batch, k.state, k.created_at
-               FROM product_keys k JOIN products p ON p.sku = k.product_sku
-               WHERE k.digest = ANY($1)"#,
-            &raw
-        )
-        .fetch_all(&self.pool)
-        .await
-        .context("looking up product keys")?;
-        rows.into_iter()
-            .map(|r| {
-                let digest: [u8; 32] = r
-                    .digest
-                    .as_slice()
-                    .try_into()
-                    .context("bad digest in the database")?;
-                Ok((KeyDigest(digest), stored_key_from_row!(r)))
-            })
-            .collect()
+        by_digest(&self.pool, digests).await
     }
 
     /// Who redeemed this key and when, if anyone did.

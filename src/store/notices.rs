@@ -147,6 +147,32 @@ impl Store {
         Ok(())
     }
 
+    /// Marks notices sent, in one statement: `(notice id, channel id, message id)`.
+    pub async fn mark_notices_sent(
+        &self,
+        sent: &[(i64, u64, u64)],
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        let ids: Vec<i64> = sent.iter().map(|s| s.0).collect();
+        let channels: Vec<i64> = sent.iter().map(|s| s.1 as i64).collect();
+        let messages: Vec<i64> = sent.iter().map(|s| s.2 as i64).collect();
+        sqlx::query!(
+            r#"UPDATE notices n SET state = 'sent', channel_id = s.channel_id,
+                   message_id = s.message_id, sent_at = $4, last_error = NULL
+               FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[])
+                    AS s(id, channel_id, message_id)
+               WHERE n.id = s.id"#,
+            &ids,
+            &channels,
+            &messages,
+            now
+        )
+        .execute(&self.pool)
+        .await
+        .context("marking notices sent")?;
+        Ok(())
+    }
+
     /// Tries again at `next_at`.
     pub async fn retry_notice_at(
         &self,

@@ -4,7 +4,7 @@
 //! by ascending id. Two transactions can then never wait on each other in a cycle.
 
 use anyhow::Context as _;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, SubsecRound as _, Utc};
 use sqlx::{Postgres, Transaction};
 use uuid::Uuid;
 
@@ -17,7 +17,7 @@ use super::{
 };
 use crate::domain::{
     records::{GuildId, Order, OrderState, Product, RedeemedBy, StoredKey, Subscription, UserId},
-    OrderKind,
+    KeyDigest, OrderKind,
 };
 
 /// A key of an order, as it stands now, with who redeemed it if someone did.
@@ -240,6 +240,119 @@ impl OrderTx {
         .await
         .context("locking an order")?;
         row.map(|r| order_from_row!(r)).transpose()
+    }
+
+    /// Until when this user is locked out of key entry in this guild, if they are now.
+    pub async fn locked_until(
+        &mut self,
+        guild: GuildId,
+        user: UserId,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Option<DateTime<Utc>>> {
+        super::audit::lockout_end(&mut *self.tx, guild, user, now).await
+    }
+
+    /// The stored keys with these digests (any order; unknown digests are simply absent).
+    pub async fn keys_by_digest(
+        &mut self,
+        digests: &[KeyDigest],
+    ) -> anyhow::Result<Vec<(KeyDigest, StoredKey)>> {
+        super::keys::by_digest(&mut *self.tx, digests).await
+    }
+
+    /// Opens an order with its keys, in one statement, and returns it with its keys as
+    /// stored (by position).
+    pub async fn insert_order_with_keys(
+        &mut self,
+        new: &NewOrder<'_>,
+        key_ids: &[i64],
+    ) -> anyhow::Result<(Order, Vec<OrderKeyRow>)> {
+        let rows = sqlx::query!(
+            r#"WITH o AS (
+                   INSERT INTO orders (id, guild_id, user_id, subscription_id, kind, locale,
+                                       created_at, expires_at, application_id, review_token)
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                   RETURNING id),
+               ok AS (
+                   INSERT INTO order_keys (order_id, key_id, position)
+                   SELECT o.id, k.key_id, k.ord::smallint
+                   FROM o, unnest($11::bigint[]) WITH ORDINALITY AS k(key_id, ord)
+                   RETURNING key_id, position)
+               SELECT ok.position, k.id, k.tail, k.product_sku, p.name AS product_name, k.seats,
+                      k.term_count, k.term_unit, k.expires_on, k.batch, k.state, k.created_at,
+                      r.user_id AS "redeemed_user?", r.guild_id AS "redeemed_guild?",
+                      r.redeemed_at AS "redeemed_at?"
+               FROM ok
+               JOIN product_keys k ON k.id = ok.key_id
+               JOIN products p ON p.sku = k.product_sku
+               LEFT JOIN redemption_keys rk ON rk.key_id = k.id
+               LEFT JOIN redemptions r ON r.id = rk.redemption_id
+               ORDER BY ok.position"#,
+            new.id,
+            guild_param(new.guild),
+            user_param(new.user),
+            new.subscription_id,
+            new.kind.as_str(),
+            new.locale,
+            new.created_at,
+            new.expires_at,
+            new.review.map(|(app, _)| app as i64),
+            new.review.map(|(_, token)| token),
+            key_ids
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .context("inserting an order")?;
+        let keys = rows
+            .into_iter()
+            .map(|r| {
+                let redeemed_by = redeemed_by(r.redeemed_user, r.redeemed_guild, r.redeemed_at);
+                Ok(OrderKeyRow {
+                    position: r.position,
+                    key: stored_key_from_row!(r),
+                    redeemed_by,
+                })
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        // The row as stored: timestamps keep microseconds.
+        let order = Order {
+            id: new.id,
+            guild: new.guild,
+            user: new.user,
+            subscription_id: new.subscription_id,
+            kind: new.kind,
+            state: OrderState::Open,
+            locale: new.locale.to_string(),
+            created_at: new.created_at.trunc_subsecs(6),
+            expires_at: new.expires_at.trunc_subsecs(6),
+            closed_at: None,
+        };
+        Ok((order, keys))
+    }
+
+    /// Locks a guild's subscription row by its name (case-insensitively).
+    pub async fn lock_subscription_by_name(
+        &mut self,
+        guild: GuildId,
+        name: &str,
+    ) -> anyhow::Result<Option<Subscription>> {
+        if name.contains('\0') {
+            // PostgreSQL text cannot hold NUL: no name has one, and the query would fail.
+            return Ok(None);
+        }
+        let row = sqlx::query!(
+            r#"SELECT s.id, s.guild_id, s.product_sku, s.name, s.seats, s.ends_on,
+                      p.name AS product_name, p.max_seats
+               FROM subscriptions s JOIN products p ON p.sku = s.product_sku
+               WHERE s.guild_id = $1 AND lower(s.name) = lower($2)
+               FOR UPDATE OF s"#,
+            guild_param(guild),
+            name
+        )
+        .fetch_optional(&mut *self.tx)
+        .await
+        .context("locking a subscription by name")?;
+        Ok(row.map(|r| subscription_from_row!(r)))
     }
 
     /// Locks a guild's subscription row.

@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use anyhow::Context as _;
 
 use super::{guild_param, Store};
@@ -25,6 +27,35 @@ impl Store {
                 locale: "en-US".into(),
             },
         })
+    }
+
+    /// The settings of these guilds, by guild; a guild without settings is absent.
+    pub async fn guild_settings_of(
+        &self,
+        guilds: &[GuildId],
+    ) -> anyhow::Result<HashMap<GuildId, GuildSettings>> {
+        let ids: Vec<i64> = guilds.iter().map(|g| guild_param(*g)).collect();
+        let rows = sqlx::query!(
+            r#"SELECT guild_id, notice_channel_id, manager_role_id, locale
+               FROM guild_settings WHERE guild_id = ANY($1)"#,
+            &ids
+        )
+        .fetch_all(&self.pool)
+        .await
+        .context("reading guild settings")?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                (
+                    GuildId(r.guild_id as u64),
+                    GuildSettings {
+                        notice_channel: r.notice_channel_id.map(|c| c as u64),
+                        manager_role: r.manager_role_id.map(|c| c as u64),
+                        locale: r.locale,
+                    },
+                )
+            })
+            .collect())
     }
 
     pub async fn set_notice_channel(&self, guild: GuildId, channel: u64) -> anyhow::Result<()> {

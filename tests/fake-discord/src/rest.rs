@@ -843,12 +843,16 @@ fn channel_messages(
             if let (Some(nonce), Some(true)) = (nonce, body["enforce_nonce"].as_bool()) {
                 let window = world.settings.nonce_window;
                 let bot = world.bot_id;
-                let existing = world.messages.values().find(|m| {
-                    m.author_id == bot
-                        && !m.deleted
-                        && m.json.get("nonce") == Some(nonce)
-                        && m.created.elapsed() <= window
-                });
+                let existing = world
+                    .nonces
+                    .get(&nonce.to_string())
+                    .and_then(|id| world.messages.get(id))
+                    .filter(|m| {
+                        m.author_id == bot
+                            && !m.deleted
+                            && m.json.get("nonce") == Some(nonce)
+                            && m.created.elapsed() <= window
+                    });
                 if let Some(existing) = existing {
                     return ok(existing.json.clone());
                 }

@@ -231,6 +231,9 @@ pub(crate) struct World {
     pub(crate) latencies: Vec<(Option<String>, String, Duration)>,
     pub(crate) gateway: GatewayState,
     pub(crate) internal_errors: Vec<String>,
+    /// The newest message created with each nonce (its JSON text), so that `enforce_nonce`
+    /// finds a duplicate without reading every message.
+    pub(crate) nonces: HashMap<String, u64>,
 }
 
 fn id_str(id: u64) -> Value {
@@ -292,6 +295,7 @@ impl World {
             latencies: Vec::new(),
             gateway: GatewayState::default(),
             internal_errors: Vec::new(),
+            nonces: HashMap::new(),
         };
         world.users.insert(
             app_id,
@@ -1212,6 +1216,7 @@ impl World {
         });
         if let Some(nonce) = body.get("nonce").filter(|n| !n.is_null()) {
             json["nonce"] = nonce.clone();
+            self.nonces.insert(nonce.to_string(), id);
         }
         let mut visible_to = None;
         if let Some(iid) = interaction {

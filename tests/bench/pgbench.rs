@@ -1,0 +1,166 @@
+//! The ceiling: licensebot's redemption transaction replayed by `pgbench -f` against the
+//! same server — the statements of `App::redeem` (src/app/orders.rs) as
+//! `OrderTx::{lock_order, lock_subscription, order_keys(lock), write_redemption,
+//! enqueue_notice}` send them (src/store/orders.rs, src/store/notices.rs), in the same
+//! order, taking the same row locks (order, subscription, keys by id), prepared as sqlx
+//! prepares them. Each transaction redeems an open order of one key that
+//! [`super::seed::pgbench_orders`] queued; taking it from the queue is one indexed read
+//! before the transaction.
+
+use std::{
+    path::{Path, PathBuf},
+    process::Stdio,
+    time::Duration,
+};
+
+use anyhow::{bail, Context as _};
+
+/// The transaction, statement for statement. Keep it in step with the bot's SQL.
+pub const SCRIPT: &str = r#"SELECT order_id, guild_id, user_id, sub_id FROM bench_pgbench_queue
+ WHERE n = (SELECT nextval('bench_pgbench_seq')) \gset q_
+BEGIN;
+SELECT id, guild_id, user_id, subscription_id, kind, state, locale,
+       created_at, expires_at, closed_at
+  FROM orders WHERE guild_id = :q_guild_id AND id = :q_order_id
+  FOR UPDATE;
+SELECT s.id, s.guild_id, s.product_sku, s.name, s.seats, s.ends_on,
+       p.name AS product_name, p.max_seats
+  FROM subscriptions s JOIN products p ON p.sku = s.product_sku
+  WHERE s.guild_id = :q_guild_id AND s.id = :q_sub_id
+  FOR UPDATE OF s \gset s_
+SELECT k.id FROM product_keys k
+  WHERE k.id IN (SELECT key_id FROM order_keys WHERE order_id = :q_order_id)
+  ORDER BY k.id
+  FOR UPDATE \gset k_
+SELECT ok.position, k.id, k.tail, k.product_sku, p.name AS product_name, k.seats,
+       k.term_count, k.term_unit, k.expires_on, k.batch, k.state, k.created_at,
+       r.user_id AS "redeemed_user?", r.guild_id AS "redeemed_guild?",
+       r.redeemed_at AS "redeemed_at?"
+  FROM order_keys ok
+  JOIN product_keys k ON k.id = ok.key_id
+  JOIN products p ON p.sku = k.product_sku
+  LEFT JOIN redemption_keys rk ON rk.key_id = k.id
+  LEFT JOIN redemptions r ON r.id = rk.redemption_id
+  WHERE ok.order_id = :q_order_id
+  ORDER BY ok.position;
+\set seats_after :s_seats + 1
+UPDATE subscriptions SET seats = :seats_after, ends_on = :s_ends_on, updated_at = now()
+  WHERE guild_id = :q_guild_id AND id = :q_sub_id;
+UPDATE product_keys SET state = 'redeemed', redeemed_at = now()
+  WHERE id = ANY(ARRAY[:k_id]::bigint[]) AND state = 'available';
+INSERT INTO redemptions (order_id, guild_id, user_id, subscription_id, kind,
+       seats_before, seats_after, ends_before, ends_after, key_count, redeemed_at)
+  VALUES (:q_order_id, :q_guild_id, :q_user_id, :q_sub_id, 'add-licenses',
+       :s_seats, :seats_after, :s_ends_on, :s_ends_on, 1, now())
+  RETURNING id \gset r_
+INSERT INTO redemption_keys (redemption_id, key_id, seats, term_count, term_unit)
+  SELECT :r_id, k.id, k.seats, k.term_count, k.term_unit
+  FROM product_keys k WHERE k.id = ANY(ARRAY[:k_id]::bigint[]);
+UPDATE orders
+  SET state = 'redeemed', closed_at = now(), application_id = NULL, review_token = NULL
+  WHERE id = :q_order_id AND state = 'open';
+INSERT INTO notices (guild_id, dedupe_key, kind, body, nonce)
+  VALUES (:q_guild_id, 'redemption:' || :r_id, 'redemption',
+          '{"type":"redemption","user":123456789012345678,"subscription":"Contoso","kind":"add-licenses","seats_before":10,"seats_after":11,"ends_before":"2027-12-31","ends_after":"2027-12-31","keys":1}',
+          'pgbench' || :r_id)
+  ON CONFLICT (dedupe_key) DO NOTHING;
+COMMIT;
+"#;
+
+/// One pgbench run.
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub clients: u32,
+    pub transactions: u64,
+    pub failed: u64,
+    /// Transactions per second, without the initial connection time.
+    pub tps: f64,
+    pub latency_ms: Option<f64>,
+}
+
+/// Where pgbench is: on the PATH, or with the server binaries.
+pub fn find() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("PATH") {
+        for dir in std::env::split_paths(&path) {
+            let candidate = dir.join("pgbench");
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+        }
+    }
+    let mut found: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path().join("bin/pgbench"))
+        .filter(|p| p.is_file())
+        .collect();
+    found.sort();
+    found.pop()
+}
+
+/// Runs the script with `clients` connections, `per_client` transactions each, within
+/// `limit` (then killed).
+pub async fn run(
+    pgbench: &Path,
+    database_url: &str,
+    script: &Path,
+    clients: u32,
+    per_client: u64,
+    limit: Duration,
+) -> anyhow::Result<Run> {
+    let mut command = tokio::process::Command::new(pgbench);
+    command
+        .args(["-n", "-M", "prepared", "-j", "2"])
+        .arg("-c")
+        .arg(clients.to_string())
+        .arg("-t")
+        .arg(per_client.to_string())
+        .arg("-f")
+        .arg(script)
+        .arg(database_url)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    let child = command.spawn().context("starting pgbench")?;
+    let output = match tokio::time::timeout(limit, child.wait_with_output()).await {
+        Ok(output) => output.context("running pgbench")?,
+        Err(_) => bail!("pgbench did not finish within {limit:?}"),
+    };
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let number = |prefix: &str| -> Option<f64> {
+        stdout.lines().find_map(|l| {
+            l.trim()
+                .strip_prefix(prefix)?
+                .split_whitespace()
+                .next()?
+                .split('/')
+                .next()?
+                .parse()
+                .ok()
+        })
+    };
+    let Some(tps) = number("tps = ") else {
+        bail!(
+            "pgbench printed no tps (exit {:?}): {}{}",
+            output.status.code(),
+            stdout.trim(),
+            stderr.lines().take(5).collect::<Vec<_>>().join(" | ")
+        );
+    };
+    if !output.status.success() {
+        bail!(
+            "pgbench failed (exit {:?}): {}",
+            output.status.code(),
+            stderr.lines().take(5).collect::<Vec<_>>().join(" | ")
+        );
+    }
+    Ok(Run {
+        clients,
+        transactions: number("number of transactions actually processed: ").unwrap_or(0.0) as u64,
+        failed: number("number of failed transactions: ").unwrap_or(0.0) as u64,
+        tps,
+        latency_ms: number("latency average = "),
+    })
+}
