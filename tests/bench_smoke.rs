@@ -21,6 +21,7 @@ async fn the_benchmark_runs_every_part_once_and_reports_figures() {
         bot_env: vec![],
         database_url: db.url.clone(),
         pgbench: pgbench.clone(),
+        pgbench_script: harness::pgbench::SCRIPT.to_string(),
         workdir: workdir.path().to_path_buf(),
     };
     let plan = Plan::smoke();

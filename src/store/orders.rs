@@ -462,80 +462,65 @@ impl OrderTx {
         Ok(())
     }
 
-    /// Applies a redemption: the subscription's new seats and end date, the keys marked
-    /// redeemed, the ledger entry and its keys, the order closed. Returns the ledger id.
+    /// Applies a redemption, in one statement: the subscription's new seats and end date,
+    /// the keys marked redeemed, the ledger entry and its keys, the order closed. Returns the
+    /// ledger id.
     pub async fn write_redemption(
         &mut self,
         w: &RedemptionWrite,
         now: DateTime<Utc>,
     ) -> anyhow::Result<i64> {
-        sqlx::query!(
-            r#"UPDATE subscriptions SET seats = $3, ends_on = $4, updated_at = $5
-               WHERE guild_id = $1 AND id = $2"#,
+        let key_count = i16::try_from(w.key_ids.len()).context("too many keys")?;
+        let written = sqlx::query!(
+            r#"WITH subscription AS (
+                   UPDATE subscriptions SET seats = $3, ends_on = $4, updated_at = $5
+                   WHERE guild_id = $1 AND id = $2),
+               marked AS (
+                   UPDATE product_keys SET state = 'redeemed', redeemed_at = $5
+                   WHERE id = ANY($6) AND state = 'available'
+                   RETURNING id, seats, term_count, term_unit),
+               redemption AS (
+                   INSERT INTO redemptions (order_id, guild_id, user_id, subscription_id, kind,
+                       seats_before, seats_after, ends_before, ends_after, key_count,
+                       redeemed_at)
+                   VALUES ($7, $1, $8, $2, $9, $10, $3, $11, $4, $12, $5)
+                   RETURNING id),
+               ledger_keys AS (
+                   INSERT INTO redemption_keys (redemption_id, key_id, seats, term_count,
+                                                term_unit)
+                   SELECT redemption.id, marked.id, marked.seats, marked.term_count,
+                          marked.term_unit
+                   FROM redemption, marked),
+               closed AS (
+                   UPDATE orders
+                   SET state = 'redeemed', closed_at = $5, application_id = NULL,
+                       review_token = NULL
+                   WHERE id = $7 AND state = 'open')
+               SELECT redemption.id AS "id!", (SELECT count(*) FROM marked) AS "marked!"
+               FROM redemption"#,
             guild_param(w.guild),
             w.subscription_id,
             super::to_i32(w.seats_after, "seats")?,
             w.ends_after,
-            now
-        )
-        .execute(&mut *self.tx)
-        .await
-        .context("updating the subscription")?;
-        let marked = sqlx::query!(
-            r#"UPDATE product_keys SET state = 'redeemed', redeemed_at = $2
-               WHERE id = ANY($1) AND state = 'available'"#,
+            now,
             &w.key_ids,
-            now
-        )
-        .execute(&mut *self.tx)
-        .await
-        .context("marking keys redeemed")?;
-        anyhow::ensure!(
-            marked.rows_affected() == w.key_ids.len() as u64,
-            "a key of the order was no longer available under lock"
-        );
-        let key_count = i16::try_from(w.key_ids.len()).context("too many keys")?;
-        let redemption_id = sqlx::query_scalar!(
-            r#"INSERT INTO redemptions (order_id, guild_id, user_id, subscription_id, kind,
-                   seats_before, seats_after, ends_before, ends_after, key_count, redeemed_at)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-               RETURNING id"#,
             w.order_id,
-            guild_param(w.guild),
             user_param(w.user),
-            w.subscription_id,
             w.kind.as_str(),
             super::to_i32(w.seats_before, "seats")?,
-            super::to_i32(w.seats_after, "seats")?,
             w.ends_before,
-            w.ends_after,
-            key_count,
-            now
+            key_count
         )
         .fetch_one(&mut *self.tx)
         .await
         .context("writing the redemption")?;
-        sqlx::query!(
-            r#"INSERT INTO redemption_keys (redemption_id, key_id, seats, term_count, term_unit)
-               SELECT $1, k.id, k.seats, k.term_count, k.term_unit
-               FROM product_keys k WHERE k.id = ANY($2)"#,
-            redemption_id,
-            &w.key_ids
-        )
-        .execute(&mut *self.tx)
-        .await
-        .context("writing the redemption's keys")?;
-        sqlx::query!(
-            r#"UPDATE orders
-               SET state = 'redeemed', closed_at = $2, application_id = NULL, review_token = NULL
-               WHERE id = $1 AND state = 'open'"#,
-            w.order_id,
-            now
-        )
-        .execute(&mut *self.tx)
-        .await
-        .context("closing the order")?;
-        Ok(redemption_id)
+        // The keys are locked: none can have gone since. If one did, the caller's error
+        // rolls the whole statement back.
+        anyhow::ensure!(
+            written.marked == w.key_ids.len() as i64,
+            "a key of the order was no longer available under lock"
+        );
+        Ok(written.id)
     }
 
     /// Adds a notice to the outbox inside this transaction; a duplicate is ignored.

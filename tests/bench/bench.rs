@@ -16,7 +16,9 @@
 //! the trivial-bot run), `--server URL`, `--bot-env NAME=VALUE` (more environment for the
 //! bot, repeatable), `--bot FILE` (another build of licensebot), `--compare FILE` (measure
 //! that build too, phase by phase in turn with this one, and print both side by side: the
-//! way to tell what a change gained on a noisy machine), `--no-build`, `--out FILE`.
+//! way to tell what a change gained on a noisy machine), `--compare-pgbench FILE` (the
+//! redemption transaction of that build, when its SQL differs), `--compare-env NAME=VALUE`
+//! (more environment for that build only), `--no-build`, `--out FILE`.
 
 // The program and its smoke test use different parts of the harness.
 #[allow(dead_code)]
@@ -39,6 +41,8 @@ struct Args {
     bot_env: Vec<(String, String)>,
     bot: Option<PathBuf>,
     compare: Option<PathBuf>,
+    compare_pgbench: Option<PathBuf>,
+    compare_env: Vec<(String, String)>,
     out: Option<PathBuf>,
 }
 
@@ -53,6 +57,8 @@ fn parse_args() -> anyhow::Result<Args> {
         bot_env: Vec::new(),
         bot: None,
         compare: None,
+        compare_pgbench: None,
+        compare_env: Vec::new(),
         out: None,
     };
     let mut it = std::env::args().skip(1);
@@ -65,9 +71,20 @@ fn parse_args() -> anyhow::Result<Args> {
             "--server" => args.server = it.next().context("--server needs a URL")?,
             "--out" => args.out = Some(it.next().context("--out needs a file")?.into()),
             "--compare" => args.compare = Some(it.next().context("--compare needs a file")?.into()),
+            "--compare-pgbench" => {
+                args.compare_pgbench =
+                    Some(it.next().context("--compare-pgbench needs a file")?.into())
+            }
             "--bot" => {
                 args.bot = Some(it.next().context("--bot needs a file")?.into());
                 args.build = false;
+            }
+            "--compare-env" => {
+                let pair = it.next().context("--compare-env needs NAME=VALUE")?;
+                let (name, value) = pair
+                    .split_once('=')
+                    .context("--compare-env needs NAME=VALUE")?;
+                args.compare_env.push((name.to_string(), value.to_string()));
             }
             "--bot-env" => {
                 let pair = it.next().context("--bot-env needs NAME=VALUE")?;
@@ -136,20 +153,34 @@ async fn bench(args: Args) -> anyhow::Result<()> {
         .tempdir()?;
     let mut subjects = Vec::new();
     if let Some(other) = &args.compare {
-        subjects.push(("before", other.clone()));
+        let script = match &args.compare_pgbench {
+            Some(file) => std::fs::read_to_string(file)
+                .with_context(|| format!("reading {}", file.display()))?,
+            None => harness::pgbench::SCRIPT.to_string(),
+        };
+        let mut env = args.bot_env.clone();
+        env.extend(args.compare_env.iter().cloned());
+        subjects.push(("before", other.clone(), script, env));
     }
-    subjects.push((if args.compare.is_some() { "after" } else { "" }, bot));
+    let name = if args.compare.is_some() { "after" } else { "" };
+    subjects.push((
+        name,
+        bot,
+        harness::pgbench::SCRIPT.to_string(),
+        args.bot_env.clone(),
+    ));
     let mut databases = Vec::new();
     let mut envs = Vec::new();
-    for (i, (name, bot)) in subjects.into_iter().enumerate() {
+    for (i, (name, bot, pgbench_script, bot_env)) in subjects.into_iter().enumerate() {
         let database = BenchDatabase::create(&args.server, i).await?;
         progress.say(format!("database {} on {}", database.name, args.server));
         envs.push(Env {
             name: (!name.is_empty()).then(|| name.to_string()),
             bot,
-            bot_env: args.bot_env.clone(),
+            bot_env,
             database_url: database.url(),
             pgbench: pgbench.clone(),
+            pgbench_script,
             workdir: workdir.path().to_path_buf(),
         });
         databases.push(database);

@@ -151,6 +151,9 @@ pub struct Env {
     /// An empty database of the benchmark's own.
     pub database_url: String,
     pub pgbench: Option<PathBuf>,
+    /// The transaction pgbench replays: this build's redemption ([`pgbench::SCRIPT`] for
+    /// the build in the work tree).
+    pub pgbench_script: String,
     /// A directory of the benchmark's own (the bot's working directory, logs, the script).
     pub workdir: PathBuf,
 }
@@ -284,6 +287,13 @@ pub async fn run_each(
                     (0..subjects.len()).rev().collect()
                 };
                 for i in order {
+                    // No phase pays for work left over from another (e.g. notices still
+                    // being delivered), its own subject's or the other's.
+                    for s in &subjects {
+                        if !s.settle().await {
+                            progress.say(format!("{}still busy after 60 s", s.tag));
+                        }
+                    }
                     subjects[i].phase(plan, phase, progress).await?;
                 }
             }
@@ -397,6 +407,24 @@ impl<'a> Subject<'a> {
         })
     }
 
+    /// Waits until the bot has nothing left to do: no notice waiting to be delivered, and
+    /// no CPU used for a second (at most 60 s).
+    async fn settle(&self) -> bool {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(60) {
+            let pending: i64 =
+                sqlx::query_scalar("SELECT count(*) FROM notices WHERE state = 'pending'")
+                    .fetch_one(&self.pool)
+                    .await
+                    .unwrap_or(0);
+            if pending == 0 && self.bot.wait_idle(Duration::from_secs(3)).await {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        false
+    }
+
     fn target(&self, plan: &Plan) -> Target<'_> {
         Target {
             fake: &self.fake,
@@ -448,11 +476,15 @@ impl<'a> Subject<'a> {
         phase: Phase,
         progress: &Progress,
     ) -> anyhow::Result<()> {
-        // What autovacuum would have done meanwhile (see `Autovacuum`).
-        sqlx::query("VACUUM ANALYZE")
-            .execute(&self.pool)
+        // Autovacuum's due work (see `Autovacuum`), and the dirty pages of the phase before
+        // written out, so that no phase pays for another's vacuum or checkpoint.
+        Autovacuum::pass(&self.pool)
             .await
             .context("vacuuming between phases")?;
+        sqlx::query("CHECKPOINT")
+            .execute(&self.pool)
+            .await
+            .context("checkpointing between phases")?;
         let tag = self.tag.clone();
         let label = self.scale().label.clone();
         let say = |m: String| progress.say(format!("{tag}{m}"));
@@ -471,9 +503,7 @@ impl<'a> Subject<'a> {
                 .await?;
                 say(summary(&run));
                 self.scale().rates.push(run);
-                if plan.rates.last() == Some(&rate) {
-                    self.note_memory("after the rates");
-                }
+                self.note_memory(&format!("after {rate:.0}/s"));
             }
             Phase::EndToEnd => {
                 say(format!(
@@ -562,6 +592,32 @@ enum KeySource<'a> {
     Dummy,
 }
 
+/// Waits until the bot has nothing left to do from a try before (see `Subject::settle`).
+async fn settle(source: KeySource<'_>, target: &Target<'_>) {
+    let Some(pid) = target.bot_pid else { return };
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(60) {
+        let pending: i64 = match source {
+            KeySource::Mint(pool) => {
+                sqlx::query_scalar("SELECT count(*) FROM notices WHERE state = 'pending'")
+                    .fetch_one(pool)
+                    .await
+                    .unwrap_or(0)
+            }
+            KeySource::Dummy => 0,
+        };
+        let before = process::cpu(pid);
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let busy = match (before, process::cpu(pid)) {
+            (Some(a), Some(b)) => b.saturating_sub(a) > Duration::from_millis(10),
+            _ => false,
+        };
+        if pending == 0 && !busy {
+            return;
+        }
+    }
+}
+
 /// Gets the keys an open-loop run at `rate` needs, and runs it.
 async fn rate_run(
     source: KeySource<'_>,
@@ -632,6 +688,7 @@ async fn max_rate(
         sender_bound: false,
     };
     while start.elapsed() < search.budget && found.tried.len() < 8 {
+        settle(source, target).await;
         let run = rate_run(source, target, rate, search.seconds, say).await?;
         let ok = run.kept(plan.p99_limit);
         found.sender_bound = !ok && run.achieved_rate < 0.9 * run.target_rate;
@@ -672,8 +729,13 @@ async fn ceiling(
     let total: u64 = plan.pgbench.iter().map(|(_, n)| n).sum();
     say(format!("pgbench: queueing {total} open orders"));
     seed::pgbench_orders(pool, target.tenants, total as usize).await?;
-    let script = env.workdir.join("redeem.pgbench.sql");
-    std::fs::write(&script, pgbench::SCRIPT).context("writing the pgbench script")?;
+    let script = env.workdir.join(format!(
+        "redeem{}.pgbench.sql",
+        env.name
+            .as_deref()
+            .map_or(String::new(), |n| format!("-{n}"))
+    ));
+    std::fs::write(&script, &env.pgbench_script).context("writing the pgbench script")?;
     let mut runs = Vec::new();
     for &(clients, transactions) in &plan.pgbench {
         let per_client = (transactions / u64::from(clients)).max(1);
@@ -759,11 +821,12 @@ pub async fn baseline(
     })
 }
 
-/// Statistics kept fresh, as autovacuum would keep them: the PostgreSQL this was written
-/// on runs with `autovacuum = off`, and a table's cached query plans are only replanned
-/// when its statistics change — a plan made while `orders` held ten rows (a sequential
-/// scan) would otherwise stay for the whole run as the table grows to tens of thousands.
-/// Every 10 s, `ANALYZE`; between phases, `VACUUM ANALYZE` (see `Subject::phase`).
+/// Autovacuum, emulated: the PostgreSQL this was written on runs with `autovacuum = off`,
+/// and a cached query plan is only replanned when its table's statistics change — a plan
+/// made while `orders` held ten rows (a sequential scan) would otherwise stay for the whole
+/// run as the table grows to tens of thousands. Every 15 s, like autovacuum with its
+/// default thresholds: `ANALYZE` a table once more than 50 + 10 % of its rows changed,
+/// `VACUUM` it once more than 50 + 20 % are dead.
 struct Autovacuum {
     stop: tokio_util::sync::CancellationToken,
     task: tokio::task::JoinHandle<()>,
@@ -777,12 +840,35 @@ impl Autovacuum {
             loop {
                 tokio::select! {
                     _ = token.cancelled() => return,
-                    _ = tokio::time::sleep(Duration::from_secs(10)) => {}
+                    _ = tokio::time::sleep(Duration::from_secs(15)) => {}
                 }
-                let _ = sqlx::query("ANALYZE").execute(&pool).await;
+                let _ = Autovacuum::pass(&pool).await;
             }
         });
         Autovacuum { stop, task }
+    }
+
+    /// One pass over the tables, as autovacuum's launcher would make it.
+    async fn pass(pool: &PgPool) -> anyhow::Result<()> {
+        let tables: Vec<(String, i64, i64, i64)> = sqlx::query_as(
+            "SELECT relname::text, n_live_tup, n_dead_tup, n_mod_since_analyze
+             FROM pg_stat_user_tables",
+        )
+        .fetch_all(pool)
+        .await?;
+        for (table, live, dead, changed) in tables {
+            if dead as f64 > 50.0 + 0.2 * live as f64 {
+                sqlx::query(&format!(r#"VACUUM "{table}""#))
+                    .execute(pool)
+                    .await?;
+            }
+            if changed as f64 > 50.0 + 0.1 * live as f64 {
+                sqlx::query(&format!(r#"ANALYZE "{table}""#))
+                    .execute(pool)
+                    .await?;
+            }
+        }
+        Ok(())
     }
 
     async fn stop(self) {

@@ -3,7 +3,8 @@
 //! `OrderTx::{lock_order, lock_subscription, order_keys(lock), write_redemption,
 //! enqueue_notice}` send them (src/store/orders.rs, src/store/notices.rs), in the same
 //! order, taking the same row locks (order, subscription, keys by id), prepared as sqlx
-//! prepares them. Each transaction redeems an open order of one key that
+//! prepares them. (sqlx also pings a connection when the pool hands it out; pgbench does
+//! not: that round trip is licensebot's own.) Each transaction redeems an open order of one key that
 //! [`super::seed::pgbench_orders`] queued; taking it from the queue is one indexed read
 //! before the transaction.
 
@@ -44,21 +45,29 @@ SELECT ok.position, k.id, k.tail, k.product_sku, p.name AS product_name, k.seats
   WHERE ok.order_id = :q_order_id
   ORDER BY ok.position;
 \set seats_after :s_seats + 1
-UPDATE subscriptions SET seats = :seats_after, ends_on = :s_ends_on, updated_at = now()
-  WHERE guild_id = :q_guild_id AND id = :q_sub_id;
-UPDATE product_keys SET state = 'redeemed', redeemed_at = now()
-  WHERE id = ANY(ARRAY[:k_id]::bigint[]) AND state = 'available';
-INSERT INTO redemptions (order_id, guild_id, user_id, subscription_id, kind,
-       seats_before, seats_after, ends_before, ends_after, key_count, redeemed_at)
-  VALUES (:q_order_id, :q_guild_id, :q_user_id, :q_sub_id, 'add-licenses',
-       :s_seats, :seats_after, :s_ends_on, :s_ends_on, 1, now())
-  RETURNING id \gset r_
-INSERT INTO redemption_keys (redemption_id, key_id, seats, term_count, term_unit)
-  SELECT :r_id, k.id, k.seats, k.term_count, k.term_unit
-  FROM product_keys k WHERE k.id = ANY(ARRAY[:k_id]::bigint[]);
-UPDATE orders
-  SET state = 'redeemed', closed_at = now(), application_id = NULL, review_token = NULL
-  WHERE id = :q_order_id AND state = 'open';
+WITH subscription AS (
+       UPDATE subscriptions SET seats = :seats_after, ends_on = :s_ends_on, updated_at = now()
+       WHERE guild_id = :q_guild_id AND id = :q_sub_id),
+     marked AS (
+       UPDATE product_keys SET state = 'redeemed', redeemed_at = now()
+       WHERE id = ANY(ARRAY[:k_id]::bigint[]) AND state = 'available'
+       RETURNING id, seats, term_count, term_unit),
+     redemption AS (
+       INSERT INTO redemptions (order_id, guild_id, user_id, subscription_id, kind,
+           seats_before, seats_after, ends_before, ends_after, key_count, redeemed_at)
+       VALUES (:q_order_id, :q_guild_id, :q_user_id, :q_sub_id, 'add-licenses',
+           :s_seats, :seats_after, :s_ends_on, :s_ends_on, 1, now())
+       RETURNING id),
+     ledger_keys AS (
+       INSERT INTO redemption_keys (redemption_id, key_id, seats, term_count, term_unit)
+       SELECT redemption.id, marked.id, marked.seats, marked.term_count, marked.term_unit
+       FROM redemption, marked),
+     closed AS (
+       UPDATE orders
+       SET state = 'redeemed', closed_at = now(), application_id = NULL, review_token = NULL
+       WHERE id = :q_order_id AND state = 'open')
+SELECT redemption.id AS id, (SELECT count(*) FROM marked) AS marked
+  FROM redemption \gset r_
 INSERT INTO notices (guild_id, dedupe_key, kind, body, nonce)
   VALUES (:q_guild_id, 'redemption:' || :r_id, 'redemption',
           '{"type":"redemption","user":123456789012345678,"subscription":"Contoso","kind":"add-licenses","seats_before":10,"seats_after":11,"ends_before":"2027-12-31","ends_after":"2027-12-31","keys":1}',
