@@ -39,6 +39,9 @@ pub struct Store {
     pool: PgPool,
 }
 
+/// How long a pooled connection may sit idle before it is pinged again when handed out.
+const IDLE_BEFORE_PING: Duration = Duration::from_secs(1);
+
 impl Store {
     pub fn new(pool: PgPool) -> Store {
         Store { pool }
@@ -50,6 +53,19 @@ impl Store {
         let pool = PgPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(Duration::from_secs(3))
+            // sqlx pings every connection when it takes it back, and by default again when
+            // it hands it out: a round trip before every transaction. A connection back
+            // from work a moment ago was just pinged; only one that sat idle for a while
+            // (the server may have restarted meanwhile) is pinged again.
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for >= IDLE_BEFORE_PING {
+                        sqlx::Connection::ping(conn).await?;
+                    }
+                    Ok(true)
+                })
+            })
             .connect(url)
             .await
             .context("connecting to PostgreSQL")?;
