@@ -371,6 +371,16 @@ impl App {
             Plan::AddLicenses(p) => (p.seats_after, p.ends_on),
             Plan::Extend(p) => (sub.seats, p.ends_after),
         };
+        let body = NoticeBody::Redemption {
+            user: user.0,
+            subscription: sub.name.clone(),
+            kind: order.kind.as_str().to_string(),
+            seats_before: sub.seats,
+            seats_after,
+            ends_before: sub.ends_on,
+            ends_after,
+            keys: keys.len() as i64,
+        };
         let write = RedemptionWrite {
             order_id,
             guild,
@@ -382,25 +392,9 @@ impl App {
             ends_before: sub.ends_on,
             ends_after,
             key_ids: keys.iter().map(|k| k.key.id).collect(),
+            notice: body.to_json(),
         };
         let redemption_id = tx.write_redemption(&write, now).await?;
-        let body = NoticeBody::Redemption {
-            user: user.0,
-            subscription: sub.name.clone(),
-            kind: order.kind.as_str().to_string(),
-            seats_before: sub.seats,
-            seats_after,
-            ends_before: sub.ends_on,
-            ends_after,
-            keys: keys.len() as i64,
-        };
-        tx.enqueue_notice(&NewNotice {
-            guild,
-            dedupe_key: format!("redemption:{redemption_id}"),
-            kind: "redemption",
-            body: body.to_json(),
-        })
-        .await?;
         if let Err(error) = tx.commit().await {
             // The COMMIT may have been applied although its answer was lost with the
             // connection: "nothing was changed" could then be false. Ask the ledger first.

@@ -52,17 +52,21 @@ pub struct NoticeRow {
     pub body: serde_json::Value,
 }
 
-pub(super) async fn enqueue<'c, E>(executor: E, notice: &NewNotice) -> anyhow::Result<bool>
-where
-    E: sqlx::PgExecutor<'c>,
-{
-    // Discord accepts nonces of at most 25 characters.
-    let nonce: String = uuid::Uuid::new_v4()
+/// A notice's Discord message nonce: random, at most 25 characters as Discord accepts.
+pub(super) fn new_nonce() -> String {
+    uuid::Uuid::new_v4()
         .simple()
         .to_string()
         .chars()
         .take(25)
-        .collect();
+        .collect()
+}
+
+pub(super) async fn enqueue<'c, E>(executor: E, notice: &NewNotice) -> anyhow::Result<bool>
+where
+    E: sqlx::PgExecutor<'c>,
+{
+    let nonce = new_nonce();
     let done = sqlx::query!(
         r#"INSERT INTO notices (guild_id, dedupe_key, kind, body, nonce)
            VALUES ($1, $2, $3, $4, $5)

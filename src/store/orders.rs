@@ -41,6 +41,9 @@ pub struct RedemptionWrite {
     pub ends_before: NaiveDate,
     pub ends_after: NaiveDate,
     pub key_ids: Vec<i64>,
+    /// The redemption notice's body; it is enqueued with the dedupe key
+    /// `redemption:<ledger id>`.
+    pub notice: serde_json::Value,
 }
 
 /// Who closed an order, for "already redeemed by @ana at 14:02".
@@ -463,8 +466,8 @@ impl OrderTx {
     }
 
     /// Applies a redemption, in one statement: the subscription's new seats and end date,
-    /// the keys marked redeemed, the ledger entry and its keys, the order closed. Returns the
-    /// ledger id.
+    /// the keys marked redeemed, the ledger entry and its keys, the order closed, and the
+    /// redemption's notice enqueued. Returns the ledger id.
     pub async fn write_redemption(
         &mut self,
         w: &RedemptionWrite,
@@ -495,7 +498,12 @@ impl OrderTx {
                    UPDATE orders
                    SET state = 'redeemed', closed_at = $5, application_id = NULL,
                        review_token = NULL
-                   WHERE id = $7 AND state = 'open')
+                   WHERE id = $7 AND state = 'open'),
+               notice AS (
+                   INSERT INTO notices (guild_id, dedupe_key, kind, body, nonce)
+                   SELECT $1, 'redemption:' || redemption.id, 'redemption', $13, $14
+                   FROM redemption
+                   ON CONFLICT (dedupe_key) DO NOTHING)
                SELECT redemption.id AS "id!", (SELECT count(*) FROM marked) AS "marked!"
                FROM redemption"#,
             guild_param(w.guild),
@@ -509,7 +517,9 @@ impl OrderTx {
             w.kind.as_str(),
             super::to_i32(w.seats_before, "seats")?,
             w.ends_before,
-            key_count
+            key_count,
+            w.notice,
+            super::notices::new_nonce()
         )
         .fetch_one(&mut *self.tx)
         .await

@@ -1,10 +1,10 @@
 //! The ceiling: licensebot's redemption transaction replayed by `pgbench -f` against the
 //! same server — the statements of `App::redeem` (src/app/orders.rs) as
-//! `OrderTx::{lock_order, lock_subscription, order_keys(lock), write_redemption,
-//! enqueue_notice}` send them (src/store/orders.rs, src/store/notices.rs), in the same
-//! order, taking the same row locks (order, subscription, keys by id), prepared as sqlx
-//! prepares them. (sqlx also pings a connection when the pool hands it out; pgbench does
-//! not: that round trip is licensebot's own.) Each transaction redeems an open order of one key that
+//! `OrderTx::{lock_order, lock_subscription, order_keys(lock), write_redemption}` send
+//! them (src/store/orders.rs), in the same order, taking the same row locks (order,
+//! subscription, keys by id), prepared as sqlx prepares them. (sqlx also pings a connection
+//! when the pool takes it back; pgbench does not: that round trip is licensebot's own.)
+//! Each transaction redeems an open order of one key that
 //! [`super::seed::pgbench_orders`] queued; taking it from the queue is one indexed read
 //! before the transaction.
 
@@ -65,14 +65,16 @@ WITH subscription AS (
      closed AS (
        UPDATE orders
        SET state = 'redeemed', closed_at = now(), application_id = NULL, review_token = NULL
-       WHERE id = :q_order_id AND state = 'open')
+       WHERE id = :q_order_id AND state = 'open'),
+     notice AS (
+       INSERT INTO notices (guild_id, dedupe_key, kind, body, nonce)
+       SELECT :q_guild_id, 'redemption:' || redemption.id, 'redemption',
+          '{"type":"redemption","user":123456789012345678,"subscription":"Contoso","kind":"add-licenses","seats_before":10,"seats_after":11,"ends_before":"2027-12-31","ends_after":"2027-12-31","keys":1}',
+          'pgbench' || redemption.id
+       FROM redemption
+       ON CONFLICT (dedupe_key) DO NOTHING)
 SELECT redemption.id AS id, (SELECT count(*) FROM marked) AS marked
   FROM redemption \gset r_
-INSERT INTO notices (guild_id, dedupe_key, kind, body, nonce)
-  VALUES (:q_guild_id, 'redemption:' || :r_id, 'redemption',
-          '{"type":"redemption","user":123456789012345678,"subscription":"Contoso","kind":"add-licenses","seats_before":10,"seats_after":11,"ends_before":"2027-12-31","ends_after":"2027-12-31","keys":1}',
-          'pgbench' || :r_id)
-  ON CONFLICT (dedupe_key) DO NOTHING;
 COMMIT;
 "#;
 
