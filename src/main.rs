@@ -4,6 +4,10 @@
 use clap::Parser as _;
 use std::process::ExitCode;
 
+#[cfg(all(unix, not(target_env = "musl")))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> ExitCode {
     // .env is optional; real environment variables win over it.
     let _ = dotenvy::dotenv();
