@@ -1350,6 +1350,64 @@ async fn lifecycle_tick_enqueues_each_reminder_and_state_change_once() {
 }
 
 #[tokio::test]
+async fn lifecycle_tick_reads_only_subscriptions_near_a_milestone_page_by_page() {
+    let fx = Fx::new("2027-01-01T06:00:00Z").await;
+    // 1,201 due (more than two of the pass's pages), among 2,402 that are not: a year
+    // away, or deleted long ago.
+    sqlx::query(
+        "INSERT INTO subscriptions (guild_id, product_sku, name, seats, ends_on)
+         SELECT $1, $2, 'Team ' || g, 10,
+                CASE g % 3 WHEN 0 THEN DATE '2027-01-11'
+                           WHEN 1 THEN DATE '2028-01-01'
+                           ELSE DATE '2020-01-01' END
+         FROM generate_series(1, 3603) AS g",
+    )
+    .bind(GUILD.0 as i64)
+    .bind(STANDARD)
+    .execute(&fx.db.pool)
+    .await
+    .unwrap();
+    // The edges of the window, with the default periods (30 + 90 days, then a week).
+    let last_reminder = fx
+        .subscription(GUILD, "Edge 30 days", STANDARD, 10, "2027-01-31")
+        .await;
+    fx.subscription(GUILD, "Edge 31 days", STANDARD, 10, "2027-02-01")
+        .await;
+    let last_deleted = fx
+        .subscription(GUILD, "Edge 127 days ago", STANDARD, 10, "2026-08-27")
+        .await;
+    fx.subscription(GUILD, "Edge 128 days ago", STANDARD, 10, "2026-08-26")
+        .await;
+
+    assert_eq!(lifecycle_tick(&fx.app).await.unwrap(), 1203);
+    assert_eq!(lifecycle_tick(&fx.app).await.unwrap(), 0, "nothing twice");
+    let keys: Vec<String> = fx
+        .app
+        .store
+        .list_notices(Some(GUILD))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|n| n.dedupe_key)
+        .collect();
+    assert_eq!(keys.len(), 1203);
+    assert_eq!(
+        keys.iter()
+            .filter(|k| k.ends_with(":2027-01-11:reminder:14"))
+            .count(),
+        1201
+    );
+    assert!(keys.contains(&format!(
+        "lifecycle:{}:2027-01-31:reminder:30",
+        last_reminder.id
+    )));
+    assert!(keys.contains(&format!(
+        "lifecycle:{}:2026-08-27:state:deleted",
+        last_deleted.id
+    )));
+}
+
+#[tokio::test]
 async fn lifecycle_notices_are_enqueued_once_by_two_processes_ticking_together() {
     let fx = Fx::new("2027-01-01T06:00:00Z").await;
     for i in 0..20 {

@@ -52,32 +52,53 @@ pub fn due_notice(
 pub async fn lifecycle_tick(app: &App) -> anyhow::Result<usize> {
     let today = app.clock.today();
     let periods = app.settings.periods();
+    let reminder_days = &app.settings.lifecycle.reminder_days;
+    // Only subscriptions that can have a notice due today: those within the longest
+    // reminder of their end, and those ended until a week after their deletion (a
+    // subscription deleted long ago has said all it had to say). A guild's thousands of
+    // subscriptions far from their end are never read, and the walk goes by pages so
+    // that memory stays bounded however many there are.
+    let latest = reminder_days.iter().copied().max().unwrap_or(0);
+    let to = today
+        .checked_add_days(chrono::Days::new(u64::from(latest)))
+        .unwrap_or(NaiveDate::MAX);
+    let horizon = u64::from(periods.expired_days) + u64::from(periods.disabled_days) + 7;
+    let from = today
+        .checked_sub_days(chrono::Days::new(horizon))
+        .unwrap_or(NaiveDate::MIN)
+        // PostgreSQL's dates start in 4713 BC; chrono's go further back.
+        .max(NaiveDate::from_ymd_opt(1, 1, 1).unwrap_or(NaiveDate::MIN));
     let mut enqueued = 0;
-    for sub in app.store.all_subscriptions().await? {
-        // A subscription deleted long ago has said all it had to say.
-        if LifecycleState::on(sub.ends_on, today, periods) == LifecycleState::Deleted
-            && today
-                > sub.ends_on
-                    + chrono::Days::new(u64::from(periods.expired_days + periods.disabled_days) + 7)
-        {
-            continue;
-        }
-        if let Some((dedupe_key, body)) =
-            due_notice(&sub, today, periods, &app.settings.lifecycle.reminder_days)
-        {
-            let notice = NewNotice {
-                guild: sub.guild,
-                dedupe_key,
-                kind: "lifecycle",
-                body: body.to_json(),
-            };
-            if app.store.enqueue_notice(&notice).await? {
-                enqueued += 1;
-            }
+    let mut after_id = 0;
+    loop {
+        let page = app
+            .store
+            .subscriptions_ending_between(from, to, after_id, LIFECYCLE_PAGE)
+            .await?;
+        let Some(last) = page.last() else { break };
+        after_id = last.id;
+        let notices: Vec<NewNotice> = page
+            .iter()
+            .filter_map(|sub| {
+                let (dedupe_key, body) = due_notice(sub, today, periods, reminder_days)?;
+                Some(NewNotice {
+                    guild: sub.guild,
+                    dedupe_key,
+                    kind: "lifecycle",
+                    body: body.to_json(),
+                })
+            })
+            .collect();
+        enqueued += app.store.enqueue_notices(&notices).await? as usize;
+        if page.len() < LIFECYCLE_PAGE as usize {
+            break;
         }
     }
     Ok(enqueued)
 }
+
+/// Subscriptions read per query by the lifecycle pass.
+const LIFECYCLE_PAGE: i64 = 500;
 
 #[cfg(test)]
 mod tests {

@@ -88,6 +88,34 @@ impl Store {
         enqueue(&self.pool, notice).await
     }
 
+    /// Adds notices to the outbox in one statement; duplicates are ignored. Returns how
+    /// many were new.
+    pub async fn enqueue_notices(&self, notices: &[NewNotice]) -> anyhow::Result<u64> {
+        if notices.is_empty() {
+            return Ok(0);
+        }
+        let guilds: Vec<i64> = notices.iter().map(|n| guild_param(n.guild)).collect();
+        let keys: Vec<String> = notices.iter().map(|n| n.dedupe_key.clone()).collect();
+        let kinds: Vec<String> = notices.iter().map(|n| n.kind.to_string()).collect();
+        let bodies: Vec<serde_json::Value> = notices.iter().map(|n| n.body.clone()).collect();
+        let nonces: Vec<String> = notices.iter().map(|_| new_nonce()).collect();
+        let done = sqlx::query!(
+            r#"INSERT INTO notices (guild_id, dedupe_key, kind, body, nonce)
+               SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::jsonb[],
+                                    $5::text[])
+               ON CONFLICT (dedupe_key) DO NOTHING"#,
+            &guilds,
+            &keys,
+            &kinds,
+            &bodies,
+            &nonces
+        )
+        .execute(&self.pool)
+        .await
+        .context("enqueueing notices")?;
+        Ok(done.rows_affected())
+    }
+
     /// Claims up to `limit` due notices for `lease`; each is seen by one dispatcher at a time.
     pub async fn claim_due_notices(
         &self,

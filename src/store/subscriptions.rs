@@ -77,7 +77,7 @@ impl Store {
             .collect())
     }
 
-    /// Every subscription of every guild, for the lifecycle scheduler.
+    /// Every subscription of every guild, for tests and operators.
     pub async fn all_subscriptions(&self) -> anyhow::Result<Vec<Subscription>> {
         let rows = sqlx::query!(
             r#"SELECT s.id, s.guild_id, s.product_sku, s.name, s.seats, s.ends_on,
@@ -88,6 +88,36 @@ impl Store {
         .fetch_all(&self.pool)
         .await
         .context("listing all subscriptions")?;
+        Ok(rows
+            .into_iter()
+            .map(|r| subscription_from_row!(r))
+            .collect())
+    }
+
+    /// A page of the subscriptions of every guild that end between `from` and `to`
+    /// (inclusive), by id after `after_id`: the lifecycle scheduler's walk.
+    pub async fn subscriptions_ending_between(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        after_id: i64,
+        limit: i64,
+    ) -> anyhow::Result<Vec<Subscription>> {
+        let rows = sqlx::query!(
+            r#"SELECT s.id, s.guild_id, s.product_sku, s.name, s.seats, s.ends_on,
+                      p.name AS product_name, p.max_seats
+               FROM subscriptions s JOIN products p ON p.sku = s.product_sku
+               WHERE s.ends_on BETWEEN $1 AND $2 AND s.id > $3
+               ORDER BY s.id
+               LIMIT $4"#,
+            from,
+            to,
+            after_id,
+            limit
+        )
+        .fetch_all(&self.pool)
+        .await
+        .context("listing subscriptions by end date")?;
         Ok(rows
             .into_iter()
             .map(|r| subscription_from_row!(r))
