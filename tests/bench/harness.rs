@@ -407,22 +407,9 @@ impl<'a> Subject<'a> {
         })
     }
 
-    /// Waits until the bot has nothing left to do: no notice waiting to be delivered, and
-    /// no CPU used for a second (at most 60 s).
+    /// Waits until the bot has nothing left to do (see [`settle`]).
     async fn settle(&self) -> bool {
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(60) {
-            let pending: i64 =
-                sqlx::query_scalar("SELECT count(*) FROM notices WHERE state = 'pending'")
-                    .fetch_one(&self.pool)
-                    .await
-                    .unwrap_or(0);
-            if pending == 0 && self.bot.wait_idle(Duration::from_secs(3)).await {
-                return true;
-            }
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-        false
+        settle(Some(&self.pool), self.bot.pid()).await
     }
 
     fn target(&self, plan: &Plan) -> Target<'_> {
@@ -592,19 +579,20 @@ enum KeySource<'a> {
     Dummy,
 }
 
-/// Waits until the bot has nothing left to do from a try before (see `Subject::settle`).
-async fn settle(source: KeySource<'_>, target: &Target<'_>) {
-    let Some(pid) = target.bot_pid else { return };
+/// Waits until the bot `pid` has nothing left to do: no notice waiting to be delivered in
+/// `pool` (when it has one), and no CPU used for a second. `false` if it was still busy
+/// after 60 s.
+async fn settle(pool: Option<&PgPool>, pid: u32) -> bool {
     let start = Instant::now();
     while start.elapsed() < Duration::from_secs(60) {
-        let pending: i64 = match source {
-            KeySource::Mint(pool) => {
+        let pending: i64 = match pool {
+            Some(pool) => {
                 sqlx::query_scalar("SELECT count(*) FROM notices WHERE state = 'pending'")
                     .fetch_one(pool)
                     .await
                     .unwrap_or(0)
             }
-            KeySource::Dummy => 0,
+            None => 0,
         };
         let before = process::cpu(pid);
         tokio::time::sleep(Duration::from_secs(1)).await;
@@ -613,9 +601,10 @@ async fn settle(source: KeySource<'_>, target: &Target<'_>) {
             _ => false,
         };
         if pending == 0 && !busy {
-            return;
+            return true;
         }
     }
+    false
 }
 
 /// Gets the keys an open-loop run at `rate` needs, and runs it.
@@ -688,7 +677,13 @@ async fn max_rate(
         sender_bound: false,
     };
     while start.elapsed() < search.budget && found.tried.len() < 8 {
-        settle(source, target).await;
+        if let Some(pid) = target.bot_pid {
+            let pool = match source {
+                KeySource::Mint(pool) => Some(pool),
+                KeySource::Dummy => None,
+            };
+            settle(pool, pid).await;
+        }
         let run = rate_run(source, target, rate, search.seconds, say).await?;
         let ok = run.kept(plan.p99_limit);
         found.sender_bound = !ok && run.achieved_rate < 0.9 * run.target_rate;
