@@ -77,23 +77,6 @@ impl Store {
             .collect())
     }
 
-    /// Every subscription of every guild, for tests and operators.
-    pub async fn all_subscriptions(&self) -> anyhow::Result<Vec<Subscription>> {
-        let rows = sqlx::query!(
-            r#"SELECT s.id, s.guild_id, s.product_sku, s.name, s.seats, s.ends_on,
-                      p.name AS product_name, p.max_seats
-               FROM subscriptions s JOIN products p ON p.sku = s.product_sku
-               ORDER BY s.id"#
-        )
-        .fetch_all(&self.pool)
-        .await
-        .context("listing all subscriptions")?;
-        Ok(rows
-            .into_iter()
-            .map(|r| subscription_from_row!(r))
-            .collect())
-    }
-
     /// A page of the subscriptions of every guild that end between `from` and `to`
     /// (inclusive), by id after `after_id`: the lifecycle scheduler's walk.
     pub async fn subscriptions_ending_between(
