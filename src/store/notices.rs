@@ -84,10 +84,6 @@ where
 }
 
 impl Store {
-    pub async fn enqueue_notice(&self, notice: &NewNotice) -> anyhow::Result<bool> {
-        enqueue(&self.pool, notice).await
-    }
-
     /// Adds notices to the outbox in one statement; duplicates are ignored. Returns how
     /// many were new.
     pub async fn enqueue_notices(&self, notices: &[NewNotice]) -> anyhow::Result<u64> {

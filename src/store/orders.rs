@@ -11,7 +11,6 @@ use uuid::Uuid;
 use super::{
     guild_param,
     keys::{redeemed_by, stored_key_from_row},
-    notices::NewNotice,
     subscriptions::subscription_from_row,
     user_param, Store,
 };
@@ -531,11 +530,6 @@ impl OrderTx {
             "a key of the order was no longer available under lock"
         );
         Ok(written.id)
-    }
-
-    /// Adds a notice to the outbox inside this transaction; a duplicate is ignored.
-    pub async fn enqueue_notice(&mut self, notice: &NewNotice) -> anyhow::Result<bool> {
-        super::notices::enqueue(&mut *self.tx, notice).await
     }
 
     /// The product a subscription is for (read inside the transaction).
