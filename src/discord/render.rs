@@ -172,12 +172,9 @@ pub fn user_error(lang: Lang, e: &UserError, subscription: Option<&str>) -> Stri
                 }
             }
             if lines.is_empty() {
-                lines.push(
-                    lang.t("refusal-repeated")
-                        .replace("(``)", "")
-                        .trim()
-                        .to_string(),
-                );
+                // The key was added by another click at the same moment: which one is not
+                // known here, so the message names none.
+                lines.push(lang.t("refusal-repeated-unnamed"));
             }
             lines.push(lang.t("refusal-nothing-changed"));
             lines.join("\n")
@@ -507,6 +504,24 @@ mod tests {
             notice(Lang::Nl, &body),
             "<@42> heeft 25 licenties toegevoegd aan *Contoso*: 50 → 75 licenties (1 productcode)."
         );
+    }
+
+    #[test]
+    fn a_key_added_twice_at_once_is_refused_in_words_without_a_placeholder() {
+        // Two clicks adding the same key at once: the loser's refusal names no key.
+        let refused = UserError::KeysRefused(vec![]);
+        for lang in Lang::ALL {
+            let text = user_error(lang, &refused, None);
+            assert!(
+                !text.contains('{') && !text.contains('$'),
+                "{lang:?}: {text}"
+            );
+            assert!(!text.contains("``"), "{lang:?}: {text}");
+        }
+        assert!(user_error(Lang::EnUs, &refused, None)
+            .starts_with("You have already entered this product key."));
+        assert!(user_error(Lang::Nl, &refused, None)
+            .starts_with("U hebt deze productcode al ingevoerd."));
     }
 
     #[test]

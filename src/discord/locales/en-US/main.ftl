@@ -58,6 +58,7 @@ refusal-revoked = The product key ending in `{ $tail }` has been revoked.
 refusal-expired = The product key ending in `{ $tail }` has expired.
 refusal-other-product = The product key ending in `{ $tail }` is for *{ $key_product }*, not *{ $subscription_product }*.
 refusal-repeated = You have already entered this product key (`{ $masked }`).
+refusal-repeated-unnamed = You have already entered this product key.
 refusal-nothing-changed = Nothing was changed.
 
 ## Refused orders

@@ -58,6 +58,7 @@ refusal-revoked = De productcode die eindigt op `{ $tail }` is ingetrokken.
 refusal-expired = De productcode die eindigt op `{ $tail }` is verlopen.
 refusal-other-product = De productcode die eindigt op `{ $tail }` is voor *{ $key_product }*, niet voor *{ $subscription_product }*.
 refusal-repeated = U hebt deze productcode al ingevoerd (`{ $masked }`).
+refusal-repeated-unnamed = U hebt deze productcode al ingevoerd.
 refusal-nothing-changed = Er is niets gewijzigd.
 
 ## Geweigerde orders
