@@ -1,8 +1,10 @@
 //! licensebot: redeem prepaid product keys against subscriptions from Discord.
 //!
-//! Dependencies point one way: `domain` ← `store` ← `app` ← {`discord`, `cli`}.
+//! Dependencies point one way: `domain` ← `store` ← `app` ← {`discord`, `cli`}; `boot`, the
+//! composition root, wires them together. docs/ARCHITECTURE.md has the map.
 
 pub mod app;
+pub mod boot;
 pub mod cli;
 pub mod config;
 pub mod discord;

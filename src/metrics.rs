@@ -11,7 +11,7 @@ use prometheus_client::{
     registry::Registry,
 };
 
-use crate::store::Store;
+use crate::app::DatabaseGauges;
 
 /// What an interaction came to, worst first: an internal error beats a refusal.
 #[derive(Clone, Copy, Debug, Hash, PartialEq, Eq, PartialOrd, Ord, EncodeLabelValue)]
@@ -234,28 +234,20 @@ impl Metrics {
             .inc();
     }
 
-    /// Reads the gauges that live in the database and the pool, then renders everything.
-    pub async fn scrape(&self, store: &Store) -> String {
-        match store.notice_backlog(chrono::Utc::now()).await {
-            Ok(backlog) => {
-                self.inner.outbox_depth.set(backlog.depth);
-                self.inner.outbox_oldest.set(backlog.oldest_age_seconds);
-            }
-            Err(e) => tracing::warn!(error = %format!("{e:#}"), "reading the outbox for /metrics"),
+    /// Sets the gauges that live in the database and the pool, then renders everything.
+    pub fn scrape(&self, database: DatabaseGauges) -> String {
+        if let Some(backlog) = database.backlog {
+            self.inner.outbox_depth.set(backlog.depth);
+            self.inner.outbox_oldest.set(backlog.oldest_age_seconds);
         }
-        let pool = store.pool();
-        let open = i64::from(pool.size());
-        let idle = i64::try_from(pool.num_idle()).unwrap_or(i64::MAX);
         let gauge = |state| {
             self.inner
                 .pool_connections
                 .get_or_create(&StateLabel { state })
         };
-        gauge("in_use").set((open - idle).max(0));
-        gauge("idle").set(idle);
-        self.inner
-            .pool_max
-            .set(i64::from(pool.options().get_max_connections()));
+        gauge("in_use").set((database.connections_open - database.connections_idle).max(0));
+        gauge("idle").set(database.connections_idle);
+        self.inner.pool_max.set(database.connections_max);
         self.render()
     }
 

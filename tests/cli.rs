@@ -318,11 +318,11 @@ async fn the_operator_manages_products_subscriptions_keys_and_reads_the_ledger()
 
     // A guild admin redeems two of the printed keys (through the engine, as the bot would).
     let admin = UserId(830_000_000_000_000_001);
-    let app = App {
-        store: Store::new(db.pool.clone()),
-        settings: Arc::new(Settings::default()),
-        clock: Clock::System,
-    };
+    let app = App::assemble(
+        Store::new(db.pool.clone()),
+        Arc::new(Settings::default()),
+        Clock::System,
+    );
     let review = app
         .open_order(OpenOrder {
             guild: GuildId(GUILD),

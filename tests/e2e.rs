@@ -628,12 +628,7 @@ async fn an_unwritable_notice_channel_is_reported_at_settings_time() {
         .unwrap();
     let text = answer(&set).await.text();
     assert!(text.contains("I can't post in"), "{text}");
-    let settings = world
-        .app
-        .store
-        .guild_settings(world.guild_id())
-        .await
-        .unwrap();
+    let settings = world.app.guild_settings(world.guild_id()).await.unwrap();
     assert_eq!(
         settings.notice_channel,
         Some(world.notices.get()),
@@ -832,8 +827,7 @@ async fn a_notice_channel_deleted_later_fails_the_notice_once_instead_of_retryin
     let deadline = tokio::time::Instant::now() + WAIT;
     let state = loop {
         let notices = world
-            .app
-            .store
+            .store()
             .list_notices(Some(world.guild_id()))
             .await
             .unwrap();

@@ -44,6 +44,11 @@ struct Fx {
 }
 
 impl Fx {
+    /// The store under the app, for reading what it wrote.
+    fn store(&self) -> Store {
+        Store::new(self.db.pool.clone())
+    }
+
     async fn new(now: &str) -> Fx {
         let db = TestDb::new().await;
         let app = app_on(&db, Clock::fixed(at(now)));
@@ -100,8 +105,7 @@ impl Fx {
     }
 
     async fn subscription_now(&self, sub: &Subscription) -> Subscription {
-        self.app
-            .store
+        self.store()
             .subscription(sub.guild, sub.id)
             .await
             .expect("reading a subscription")
@@ -129,11 +133,11 @@ impl Fx {
 }
 
 fn app_on(db: &TestDb, clock: Clock) -> App {
-    App {
-        store: Store::new(db.pool.clone()),
-        settings: Arc::new(Settings::default()),
+    App::assemble(
+        Store::new(db.pool.clone()),
+        Arc::new(Settings::default()),
         clock,
-    }
+    )
 }
 
 fn order_input(
@@ -311,8 +315,7 @@ async fn redeeming_an_add_licenses_order_adds_seats_and_writes_the_ledger_and_a_
     assert_eq!(order_state(&fx.db.pool, review.order.id).await, "redeemed");
 
     let ledger = fx
-        .app
-        .store
+        .store()
         .list_redemptions(RedemptionFilter {
             guild: Some(GUILD),
             subscription_id: None,
@@ -346,8 +349,7 @@ async fn redeeming_an_add_licenses_order_adds_seats_and_writes_the_ledger_and_a_
     assert_eq!(linked, 1, "the key is linked to the redemption");
 
     let notices = fx
-        .app
-        .store
+        .store()
         .list_notices(Some(GUILD))
         .await
         .expect("listing notices");
@@ -433,12 +435,7 @@ async fn extend_with_keys_that_cover_every_seat_adds_exactly_their_term() {
     for key in &keys {
         assert_eq!(key_state(&fx.db.pool, key).await, "redeemed");
     }
-    let notices = fx
-        .app
-        .store
-        .list_notices(Some(GUILD))
-        .await
-        .expect("notices");
+    let notices = fx.store().list_notices(Some(GUILD)).await.expect("notices");
     assert_eq!(notices.len(), 1);
     assert_eq!(
         NoticeBody::from_json(&notices[0].body),
@@ -856,7 +853,7 @@ async fn five_refused_keys_within_fifteen_minutes_lock_the_user_out_once_across_
             .filter(|n| n.kind == "lockout")
             .collect::<Vec<_>>()
     };
-    let notices = lockout_notices(fx.app.store.list_notices(Some(GUILD)).await.unwrap());
+    let notices = lockout_notices(fx.store().list_notices(Some(GUILD)).await.unwrap());
     assert_eq!(notices.len(), 1, "the team channel is told once");
     assert_eq!(
         NoticeBody::from_json(&notices[0].body),
@@ -889,11 +886,12 @@ async fn five_refused_keys_within_fifteen_minutes_lock_the_user_out_once_across_
 
     // A restart: a new App on a new pool, same time. Still locked out.
     let pool = sqlx::PgPool::connect(&fx.db.url).await.expect("a new pool");
-    let restarted = App {
-        store: Store::new(pool),
-        settings: Arc::new(Settings::default()),
-        clock: Clock::fixed(fx.app.clock.now() + Duration::minutes(14)),
-    };
+    let restarted_store = Store::new(pool.clone());
+    let restarted = App::assemble(
+        Store::new(pool),
+        Arc::new(Settings::default()),
+        Clock::fixed(fx.app.clock.now() + Duration::minutes(14)),
+    );
     assert_eq!(
         user_error(
             restarted
@@ -922,7 +920,7 @@ async fn five_refused_keys_within_fifteen_minutes_lock_the_user_out_once_across_
         ))
         .await
         .expect("unlocked after 15 minutes");
-    let notices = lockout_notices(restarted.store.list_notices(None).await.unwrap());
+    let notices = lockout_notices(restarted_store.list_notices(None).await.unwrap());
     assert_eq!(notices.len(), 1, "{notices:?}");
 }
 
@@ -1097,7 +1095,7 @@ async fn a_cancelled_order_changes_nothing_and_cannot_be_redeemed() {
         UserError::OrderCancelled
     );
     assert_eq!(fx.snapshot().await, before);
-    assert_eq!(fx.app.store.list_notices(None).await.unwrap().len(), 0);
+    assert_eq!(fx.store().list_notices(None).await.unwrap().len(), 0);
 }
 
 #[tokio::test]
@@ -1304,7 +1302,7 @@ async fn lifecycle_tick_enqueues_each_reminder_and_state_change_once() {
         set_today(day);
         assert_eq!(tick().await, 1, "{day}: {milestone} is due");
         assert_eq!(tick().await, 0, "{day}: {milestone} again");
-        let notices = fx.app.store.list_notices(Some(GUILD)).await.unwrap();
+        let notices = fx.store().list_notices(Some(GUILD)).await.unwrap();
         let last = notices.last().expect("a notice");
         assert_eq!(last.kind, "lifecycle");
         assert_eq!(
@@ -1317,8 +1315,7 @@ async fn lifecycle_tick_enqueues_each_reminder_and_state_change_once() {
     assert_eq!(tick().await, 0);
 
     let bodies: Vec<NoticeBody> = fx
-        .app
-        .store
+        .store()
         .list_notices(Some(GUILD))
         .await
         .unwrap()
@@ -1382,8 +1379,7 @@ async fn lifecycle_tick_reads_only_subscriptions_near_a_milestone_page_by_page()
     assert_eq!(lifecycle_tick(&fx.app).await.unwrap(), 1203);
     assert_eq!(lifecycle_tick(&fx.app).await.unwrap(), 0, "nothing twice");
     let keys: Vec<String> = fx
-        .app
-        .store
+        .store()
         .list_notices(Some(GUILD))
         .await
         .unwrap()

@@ -443,7 +443,6 @@ async fn a_member_without_manage_server_is_refused_everywhere_even_by_a_forged_c
     let cy = world.fake.add_member(world.guild, "cy", &[managers]);
     world
         .app
-        .store
         .set_manager_role(world.guild_id(), Some(managers.get()))
         .await
         .unwrap();

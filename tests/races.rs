@@ -42,11 +42,11 @@ async fn racing_app() -> (TestDb, App) {
         .connect(&db.url)
         .await
         .expect("a pool of 20 connections");
-    let app = App {
-        store: Store::new(pool),
-        settings: Arc::new(Settings::default()),
-        clock: Clock::fixed(at(NOW)),
-    };
+    let app = App::assemble(
+        Store::new(pool),
+        Arc::new(Settings::default()),
+        Clock::fixed(at(NOW)),
+    );
     app.add_product(SKU, "Business Premium", None)
         .await
         .expect("adding a product");
@@ -110,24 +110,22 @@ async fn race(app: &App, racers: Vec<(GuildId, UserId, Uuid)>) -> Vec<Result<Rec
 }
 
 async fn seats(app: &App, sub: &Subscription) -> i64 {
-    app.store
-        .subscription(sub.guild, sub.id)
+    app.find_subscription(sub.guild, &SubscriptionRef::Id(sub.id))
         .await
         .expect("reading a subscription")
-        .expect("the subscription exists")
         .seats
 }
 
-async fn count(app: &App, sql: &str) -> i64 {
+async fn count(db: &TestDb, sql: &str) -> i64 {
     sqlx::query_scalar(sql)
-        .fetch_one(app.store.pool())
+        .fetch_one(&db.pool)
         .await
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sixty_four_admins_racing_for_one_key_redeem_it_exactly_once() {
-    let (_db, app) = racing_app().await;
+    let (db, app) = racing_app().await;
     let key = mint(&app, 1).await.remove(0);
     let mut subs = Vec::new();
     let mut racers = Vec::new();
@@ -165,11 +163,11 @@ async fn sixty_four_admins_racing_for_one_key_redeem_it_exactly_once() {
         let expected = if i == winner { 15 } else { 10 };
         assert_eq!(seats(&app, sub).await, expected, "subscription {i}");
     }
-    assert_eq!(count(&app, "SELECT count(*) FROM redemptions").await, 1);
-    assert_eq!(count(&app, "SELECT count(*) FROM redemption_keys").await, 1);
+    assert_eq!(count(&db, "SELECT count(*) FROM redemptions").await, 1);
+    assert_eq!(count(&db, "SELECT count(*) FROM redemption_keys").await, 1);
     assert_eq!(
         count(
-            &app,
+            &db,
             "SELECT count(*) FROM notices WHERE kind = 'redemption'"
         )
         .await,
@@ -177,21 +175,21 @@ async fn sixty_four_admins_racing_for_one_key_redeem_it_exactly_once() {
     );
     assert_eq!(
         count(
-            &app,
+            &db,
             "SELECT count(*) FROM product_keys WHERE state = 'redeemed'"
         )
         .await,
         1
     );
     assert_eq!(
-        count(&app, "SELECT count(*) FROM orders WHERE state = 'redeemed'").await,
+        count(&db, "SELECT count(*) FROM orders WHERE state = 'redeemed'").await,
         1
     );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sixteen_clicks_on_one_order_at_once_apply_it_once_and_name_the_redeemer() {
-    let (_db, app) = racing_app().await;
+    let (db, app) = racing_app().await;
     let sub = subscription(&app, GUILD, "Contoso").await;
     let keys = mint(&app, 2).await;
     let ana = admin(1);
@@ -210,14 +208,14 @@ async fn sixteen_clicks_on_one_order_at_once_apply_it_once_and_name_the_redeemer
         }
     }
     assert_eq!(seats(&app, &sub).await, 20, "10 + 2 × 5, once");
-    assert_eq!(count(&app, "SELECT count(*) FROM redemptions").await, 1);
-    assert_eq!(count(&app, "SELECT count(*) FROM redemption_keys").await, 2);
-    assert_eq!(count(&app, "SELECT count(*) FROM notices").await, 1);
+    assert_eq!(count(&db, "SELECT count(*) FROM redemptions").await, 1);
+    assert_eq!(count(&db, "SELECT count(*) FROM redemption_keys").await, 2);
+    assert_eq!(count(&db, "SELECT count(*) FROM notices").await, 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn orders_sharing_keys_in_opposite_orders_never_deadlock_and_one_wins_each_round() {
-    let (_db, app) = racing_app().await;
+    let (db, app) = racing_app().await;
     // Four admins in four guilds: only the key rows are shared. Two enter the keys in one
     // order, two in the reverse order; ten keys each, to widen the window for a deadlock.
     let racers: Vec<(UserId, Subscription)> = {
@@ -287,12 +285,9 @@ async fn orders_sharing_keys_in_opposite_orders_never_deadlock_and_one_wins_each
         4 * 10 + rounds * 10 * 5,
         "each round added ten keys of 5 seats, once (wins: {wins:?})"
     );
+    assert_eq!(count(&db, "SELECT count(*) FROM redemptions").await, rounds);
     assert_eq!(
-        count(&app, "SELECT count(*) FROM redemptions").await,
-        rounds
-    );
-    assert_eq!(
-        count(&app, "SELECT count(*) FROM redemption_keys").await,
+        count(&db, "SELECT count(*) FROM redemption_keys").await,
         10 * rounds
     );
 }

@@ -181,14 +181,19 @@ struct Setup {
 }
 
 impl Setup {
+    /// The store under the app, for reading what the bots wrote.
+    fn store(&self) -> Store {
+        Store::new(self.db.pool.clone())
+    }
+
     async fn new() -> Setup {
         let fake = FakeDiscord::start().await.expect("the fake Discord starts");
         let db = TestDb::new().await;
-        let app = App {
-            store: Store::new(db.pool.clone()),
-            settings: std::sync::Arc::new(Settings::default()),
-            clock: Clock::System,
-        };
+        let app = App::assemble(
+            Store::new(db.pool.clone()),
+            std::sync::Arc::new(Settings::default()),
+            Clock::System,
+        );
         let guild = fake.create_guild("Contoso Ltd", "en-US");
         let admins = fake.create_role(guild, "admins", Permissions::MANAGE_GUILD);
         let admin = fake.add_member(guild, "ana", &[admins]);
@@ -206,8 +211,7 @@ impl Setup {
             )
             .await
             .unwrap();
-        app.store
-            .set_notice_channel(records::GuildId(guild.get()), notices.get())
+        app.set_notice_channel(records::GuildId(guild.get()), notices.get())
             .await
             .unwrap();
         Setup {
@@ -239,8 +243,7 @@ impl Setup {
     }
 
     async fn seats(&self) -> i64 {
-        self.app
-            .store
+        self.store()
             .subscription(records::GuildId(self.guild.get()), self.subscription)
             .await
             .unwrap()

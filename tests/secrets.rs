@@ -124,11 +124,11 @@ async fn search_everywhere(pool: &sqlx::PgPool, needles: &[String]) -> Vec<(Stri
 async fn no_column_of_any_table_holds_a_key_after_minting_importing_redeeming_and_refusing() {
     let db = TestDb::new().await;
     let pool = &db.pool;
-    let app = App {
-        store: Store::new(pool.clone()),
-        settings: Arc::new(Settings::default()),
-        clock: Clock::fixed("2026-01-10T09:00:00Z".parse::<DateTime<Utc>>().unwrap()),
-    };
+    let app = App::assemble(
+        Store::new(pool.clone()),
+        Arc::new(Settings::default()),
+        Clock::fixed("2026-01-10T09:00:00Z".parse::<DateTime<Utc>>().unwrap()),
+    );
 
     // The search itself finds a key wherever it is: text, raw bytes, JSON.
     let canary = new_key();

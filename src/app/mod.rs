@@ -3,10 +3,14 @@
 
 mod catalogue;
 mod error;
+mod health;
 mod lifecycle;
+mod listing;
 mod notices;
 mod orders;
+mod outbox;
 mod review;
+mod settings;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use std::sync::{Arc, Mutex};
@@ -15,15 +19,22 @@ use crate::{config::Settings, store::Store};
 
 pub use catalogue::{normalise_sku, ImportError, KeyBatch};
 pub use error::{AppError, UserError};
+pub use health::DatabaseGauges;
 pub use lifecycle::lifecycle_tick;
+pub use listing::RedemptionPage;
 pub use notices::NoticeBody;
 pub use orders::{OpenOrder, Receipt, SubscriptionRef};
+pub use outbox::{NextAttempt, SentNotice};
 pub use review::{Plan, Review, ReviewKey};
+pub use settings::Caller;
+// The store's row types that the use cases hand out.
+pub use crate::store::{AttemptRow, KeyFilter, KeyListing, PendingNotice};
 
-/// What every use case needs: the database, the settings and the time.
+/// What every use case needs: the database, the settings and the time. The store is
+/// private: the Discord layer and the CLI reach the database only through use cases.
 #[derive(Clone)]
 pub struct App {
-    pub store: Store,
+    store: Store,
     pub settings: Arc<Settings>,
     pub clock: Clock,
 }
@@ -34,6 +45,15 @@ impl App {
             store,
             settings: Arc::new(settings),
             clock: Clock::System,
+        }
+    }
+
+    /// An app from its parts: settings shared with other apps, and a clock (a test's).
+    pub fn assemble(store: Store, settings: Arc<Settings>, clock: Clock) -> App {
+        App {
+            store,
+            settings,
+            clock,
         }
     }
 }

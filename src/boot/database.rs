@@ -10,11 +10,16 @@ use crate::{
 
 /// An open database, and the private cluster behind it when this process started one.
 pub struct Database {
-    pub store: Store,
+    store: Store,
     started: Option<PrivateCluster>,
 }
 
 impl Database {
+    /// The store on it, to build the app with.
+    pub fn store(&self) -> Store {
+        self.store.clone()
+    }
+
     /// Closes the connections. An operator command leaves the private cluster running for
     /// the next command or the bot (stopping it could pull it from under a bot that started
     /// meanwhile); the bot stops the cluster it started when it shuts down.

@@ -2,7 +2,6 @@
 //! stderr; any error is one line on stderr and a non-zero exit.
 
 mod commands;
-mod database;
 mod table;
 
 use std::net::SocketAddr;
@@ -10,11 +9,10 @@ use std::net::SocketAddr;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 
-use crate::discord::layout::{LayoutArgs, ShardIds};
+use crate::boot::{LayoutArgs, ShardIds};
 use crate::domain::Term;
 
 pub use commands::execute;
-pub use database::{open_database, Database};
 
 #[derive(Debug, Parser)]
 #[command(

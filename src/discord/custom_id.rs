@@ -55,6 +55,17 @@ impl CustomId {
         parts.next().is_none().then_some(id)
     }
 
+    /// What the button or modal does, as a metrics label.
+    pub fn label(self) -> &'static str {
+        match self {
+            CustomId::Redeem(_) => "redeem",
+            CustomId::AddKey(_) => "add-key",
+            CustomId::Cancel(_) => "cancel",
+            CustomId::KeysModal(_) => "keys",
+            CustomId::RedemptionsPage { .. } => "redemptions-page",
+        }
+    }
+
     pub fn encode(self) -> String {
         match self {
             CustomId::Redeem(id) => format!("order:{id}:redeem"),

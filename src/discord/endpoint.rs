@@ -179,8 +179,7 @@ impl Endpoint {
         if let Err(e) = self
             .bot
             .app
-            .store
-            .set_guild_locale(GuildId(guild.get()), code)
+            .record_guild_locale(GuildId(guild.get()), code)
             .await
         {
             self.locales

@@ -24,7 +24,7 @@ use serenity::all::{ConnectionStage, ShardManager};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-use crate::{metrics::Metrics, store::Store};
+use crate::{app::App, metrics::Metrics};
 
 /// Where interactions come in, to say whether they can.
 #[derive(Clone)]
@@ -71,7 +71,7 @@ impl Frontend {
 
 #[derive(Clone)]
 struct Ops {
-    store: Store,
+    app: App,
     metrics: Metrics,
     frontend: Frontend,
 }
@@ -79,7 +79,7 @@ struct Ops {
 /// Serves until `stop`.
 pub(crate) async fn serve(
     listener: TcpListener,
-    store: Store,
+    app: App,
     metrics: Metrics,
     frontend: Frontend,
     stop: CancellationToken,
@@ -88,7 +88,7 @@ pub(crate) async fn serve(
         .route("/healthz", get(healthz))
         .route("/metrics", get(scrape))
         .with_state(Ops {
-            store,
+            app,
             metrics,
             frontend,
         });
@@ -101,7 +101,8 @@ pub(crate) async fn serve(
 }
 
 async fn healthz(State(ops): State<Ops>) -> Response {
-    let database = match tokio::time::timeout(Duration::from_secs(2), ops.store.ping()).await {
+    let database = match tokio::time::timeout(Duration::from_secs(2), ops.app.ping_database()).await
+    {
         Ok(Ok(())) => Ok(()),
         Ok(Err(e)) => Err(format!("{e:#}")),
         Err(_) => Err("no answer within 2 s".to_string()),
@@ -122,6 +123,6 @@ async fn healthz(State(ops): State<Ops>) -> Response {
 }
 
 async fn scrape(State(ops): State<Ops>) -> Response {
-    let text = ops.metrics.scrape(&ops.store).await;
+    let text = ops.metrics.scrape(ops.app.database_gauges().await);
     ([(header::CONTENT_TYPE, crate::metrics::CONTENT_TYPE)], text).into_response()
 }

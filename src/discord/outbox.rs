@@ -9,7 +9,6 @@
 
 use std::{collections::BTreeMap, sync::Arc, time::Duration};
 
-use chrono::Utc;
 use serde::Deserialize;
 use tokio::{
     sync::{Notify, Semaphore},
@@ -19,10 +18,9 @@ use tokio_util::sync::CancellationToken;
 
 use super::{i18n::Lang, render};
 use crate::{
-    app::{App, NoticeBody},
+    app::{App, NextAttempt, NoticeBody, PendingNotice, SentNotice},
     domain::records::{GuildId, GuildSettings},
     metrics::Metrics,
-    store::PendingNotice,
 };
 
 /// Speaks to Discord's REST API for channel messages directly, to read `retry_after`.
@@ -159,22 +157,11 @@ const BATCH: i64 = 100;
 /// the order they were written.
 const PARALLEL_GUILDS: usize = 16;
 
-/// A notice Discord accepted: (notice id, channel id, message id).
-type Sent = (i64, u64, u64);
-
 /// One pass: claims due notices and tries each once — each guild's in order, several guilds
 /// at once — then marks those Discord accepted in one statement. Returns how many were
 /// handled.
 pub async fn deliver_due(app: &App, sender: &NoticeSender) -> anyhow::Result<usize> {
-    let now = Utc::now();
-    let batch = app
-        .store
-        .claim_due_notices(
-            now,
-            chrono::Duration::seconds(app.settings.notices.lease_seconds as i64),
-            BATCH,
-        )
-        .await?;
+    let batch = app.claim_due_notices(BATCH).await?;
     let n = batch.len();
     if n == 0 {
         return Ok(0);
@@ -184,7 +171,7 @@ pub async fn deliver_due(app: &App, sender: &NoticeSender) -> anyhow::Result<usi
         queues.entry(notice.guild).or_default().push(notice);
     }
     let guilds: Vec<GuildId> = queues.keys().copied().collect();
-    let settings = app.store.guild_settings_of(&guilds).await?;
+    let settings = app.notice_settings(&guilds).await?;
     let slots = Arc::new(Semaphore::new(PARALLEL_GUILDS));
     let mut tasks = JoinSet::new();
     for (guild, notices) in queues {
@@ -192,15 +179,7 @@ pub async fn deliver_due(app: &App, sender: &NoticeSender) -> anyhow::Result<usi
         let settings = settings.get(&guild).cloned();
         tasks.spawn(async move {
             let _slot = slots.acquire_owned().await;
-            let mut sent = Vec::new();
-            for notice in notices {
-                match deliver(&app, &sender, settings.as_ref(), notice).await {
-                    Ok(Some(accepted)) => sent.push(accepted),
-                    Ok(None) => {}
-                    Err(e) => return (sent, Err(e)),
-                }
-            }
-            (sent, Ok(()))
+            deliver_in_order(&app, &sender, settings.as_ref(), notices).await
         });
     }
     let mut sent = Vec::new();
@@ -220,13 +199,30 @@ pub async fn deliver_due(app: &App, sender: &NoticeSender) -> anyhow::Result<usi
     }
     // Sent but not yet marked if this fails: sent again after the lease, with the same
     // nonce, which Discord drops.
-    if !sent.is_empty() {
-        app.store.mark_notices_sent(&sent, Utc::now()).await?;
-    }
+    app.notices_sent(&sent).await?;
     match failure {
         Some(e) => Err(e),
         None => Ok(n),
     }
+}
+
+/// One guild's notices, one after the other in the order they were written; stops at the
+/// first database error. Returns those Discord accepted.
+async fn deliver_in_order(
+    app: &App,
+    sender: &NoticeSender,
+    settings: Option<&GuildSettings>,
+    notices: Vec<PendingNotice>,
+) -> (Vec<SentNotice>, anyhow::Result<()>) {
+    let mut sent = Vec::new();
+    for notice in notices {
+        match deliver(app, sender, settings, notice).await {
+            Ok(Some(accepted)) => sent.push(accepted),
+            Ok(None) => {}
+            Err(e) => return (sent, Err(e)),
+        }
+    }
+    (sent, Ok(()))
 }
 
 /// Tries one notice once. `Some` when Discord accepted it (to be marked sent by the caller);
@@ -236,7 +232,7 @@ async fn deliver(
     sender: &NoticeSender,
     settings: Option<&GuildSettings>,
     notice: PendingNotice,
-) -> anyhow::Result<Option<Sent>> {
+) -> anyhow::Result<Option<SentNotice>> {
     let Some((channel, locale)) =
         settings.and_then(|s| Some((s.notice_channel?, s.locale.as_str())))
     else {
@@ -246,14 +242,11 @@ async fn deliver(
             "no notice channel set; notice dropped"
         );
         sender.count("dropped");
-        app.store
-            .give_up_notice(notice.id, "dropped", "no notice channel")
-            .await?;
+        app.notice_dropped(notice.id, "no notice channel").await?;
         return Ok(None);
     };
     let Some(body) = NoticeBody::from_json(&notice.body) else {
-        app.store
-            .give_up_notice(notice.id, "failed", "unreadable notice body")
+        app.notice_failed(notice.id, "unreadable notice body")
             .await?;
         return Ok(None);
     };
@@ -276,40 +269,22 @@ async fn deliver(
                 retry_after_ms = wait.as_millis() as u64,
                 "rate limited"
             );
-            let at = Utc::now()
-                + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::seconds(1));
-            app.store
-                .retry_notice_at(notice.id, at, "rate limited")
-                .await?;
+            app.notice_rate_limited(notice.id, wait).await?;
         }
         Err(SendError::Permanent(reason)) => {
             tracing::error!(guild = notice.guild.0, channel, notice = notice.id, error = %reason,
                 "the notice channel refused a notice; giving up on it (check /settings notices)");
-            app.store
-                .give_up_notice(notice.id, "failed", &reason)
-                .await?;
+            app.notice_failed(notice.id, &reason).await?;
         }
         Err(SendError::Transient(reason)) => {
-            let s = &app.settings.notices;
-            if notice.attempts >= s.max_attempts as i32 {
-                tracing::error!(notice = notice.id, error = %reason, "giving up on a notice after {} attempts", notice.attempts);
-                app.store
-                    .give_up_notice(notice.id, "failed", &reason)
-                    .await?;
-                return Ok(None);
+            match app.notice_delivery_failed(&notice, &reason).await? {
+                NextAttempt::GaveUp => {
+                    tracing::error!(notice = notice.id, error = %reason, "giving up on a notice after {} attempts", notice.attempts)
+                }
+                NextAttempt::RetryIn(wait) => {
+                    tracing::warn!(notice = notice.id, error = %reason, retry_in_s = wait.as_secs(), "notice delivery failed")
+                }
             }
-            let exp = s
-                .retry_base_seconds
-                .saturating_mul(1u64 << notice.attempts.clamp(0, 20));
-            let wait = exp.min(s.retry_max_seconds).max(1);
-            tracing::warn!(notice = notice.id, error = %reason, retry_in_s = wait, "notice delivery failed");
-            app.store
-                .retry_notice_at(
-                    notice.id,
-                    Utc::now() + chrono::Duration::seconds(wait as i64),
-                    &reason,
-                )
-                .await?;
         }
     }
     Ok(None)

@@ -1,30 +1,25 @@
 //! The run-time permission check: commands are registered for Manage Server, but server
-//! admins can override that, so every interaction is checked again here.
+//! admins can override that, so every interaction is checked again (the rule itself is
+//! `App::may_use`).
 
 use serenity::all::{Member, Permissions};
 
 use crate::{
-    app::{App, UserError},
+    app::{App, AppError, Caller, UserError},
     domain::records::GuildId,
 };
 
 /// Manage Server (or Administrator), or the guild's manager role.
-pub async fn may_use(
-    app: &App,
-    guild: GuildId,
-    member: Option<&Member>,
-) -> Result<(), crate::app::AppError> {
+pub async fn may_use(app: &App, guild: GuildId, member: Option<&Member>) -> Result<(), AppError> {
     let Some(member) = member else {
         return Err(UserError::NotInGuild.into());
     };
-    if is_server_manager(member) {
-        return Ok(());
-    }
-    let settings = app.store.guild_settings(guild).await?;
-    match settings.manager_role {
-        Some(role) if member.roles.iter().any(|r| r.get() == role) => Ok(()),
-        _ => Err(UserError::NotAllowed.into()),
-    }
+    let roles: Vec<u64> = member.roles.iter().map(|r| r.get()).collect();
+    let caller = Caller {
+        manages_server: is_server_manager(member),
+        roles: &roles,
+    };
+    app.may_use(guild, caller).await
 }
 
 /// Manage Server or Administrator, as Discord computed them for this interaction.

@@ -103,11 +103,11 @@ pub async fn run(config: Config) -> Report {
     );
     let db = TestDb::new().await;
     let settings = bot_settings();
-    let app = App {
-        store: Store::new(db.pool.clone()),
-        settings: Arc::new(settings),
-        clock: Clock::System,
-    };
+    let app = App::assemble(
+        Store::new(db.pool.clone()),
+        Arc::new(settings),
+        Clock::System,
+    );
     let (tenants, pools) = populate(&fake, &app, size, config.seed).await;
     // A key nobody else has, for the check that the last bot serves again.
     let probe_keys = mint(&app, 1, "probe").await;

@@ -28,7 +28,7 @@ use fake_discord::{
 };
 use licensebot::{
     app::{App, KeyBatch},
-    discord::{run_bot, BotOptions},
+    boot::{run_bot, BotOptions},
     domain::{records, Term},
 };
 use rand::{rngs::StdRng, seq::SliceRandom, Rng, SeedableRng};
@@ -176,8 +176,7 @@ pub async fn populate(
                 name: name.to_string(),
             });
         }
-        app.store
-            .set_notice_channel(gid, notices.get())
+        app.set_notice_channel(gid, notices.get())
             .await
             .expect("setting the notice channel");
         tenants.push(Tenant {

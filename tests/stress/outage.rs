@@ -137,11 +137,11 @@ pub async fn run(config: Config) -> Report {
             .expect("the fake Discord starts"),
     );
     let settings = bot_settings();
-    let app = App {
-        store: Store::new(pool.clone()),
-        settings: Arc::new(settings.clone()),
-        clock: Clock::System,
-    };
+    let app = App::assemble(
+        Store::new(pool.clone()),
+        Arc::new(settings.clone()),
+        Clock::System,
+    );
     let (tenants, pools) = populate(&fake, &app, size, config.seed).await;
 
     let socket = cluster.socket_dir().join(".s.PGSQL.5432");
@@ -158,11 +158,7 @@ pub async fn run(config: Config) -> Report {
         .expect("the bot's pool");
     let bot = InProcessBot::start(
         &fake,
-        App {
-            store: bot_store,
-            settings: Arc::new(settings),
-            clock: Clock::System,
-        },
+        App::assemble(bot_store, Arc::new(settings), Clock::System),
     )
     .await;
 
@@ -314,11 +310,11 @@ pub async fn lost_commit(seed: u64) -> Report {
     );
     let db = TestDb::new().await;
     let settings = bot_settings();
-    let app = App {
-        store: Store::new(db.pool.clone()),
-        settings: Arc::new(settings.clone()),
-        clock: Clock::System,
-    };
+    let app = App::assemble(
+        Store::new(db.pool.clone()),
+        Arc::new(settings.clone()),
+        Clock::System,
+    );
     let size = Size {
         guilds: 1,
         admins_per_guild: 1,
@@ -334,11 +330,7 @@ pub async fn lost_commit(seed: u64) -> Report {
         .expect("the bot's pool through the forwarder");
     let bot = InProcessBot::start(
         &fake,
-        App {
-            store: bot_store,
-            settings: Arc::new(settings),
-            clock: Clock::System,
-        },
+        App::assemble(bot_store, Arc::new(settings), Clock::System),
     )
     .await;
     let keys = mint(&app, 2, "lost-commit").await;

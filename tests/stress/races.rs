@@ -89,11 +89,11 @@ pub async fn run(config: Config) -> Report {
     );
     let db = TestDb::new().await;
     let settings = bot_settings();
-    let app = App {
-        store: Store::new(db.pool.clone()),
-        settings: Arc::new(settings.clone()),
-        clock: Clock::System,
-    };
+    let app = App::assemble(
+        Store::new(db.pool.clone()),
+        Arc::new(settings.clone()),
+        Clock::System,
+    );
     let (tenants, pools) = populate(&fake, &app, size, config.seed).await;
     // The bot gets a pool of its own, as `licensebot run` makes it.
     let bot_store = Store::connect(&db.url, settings.database.max_connections)
@@ -101,11 +101,7 @@ pub async fn run(config: Config) -> Report {
         .expect("the bot's pool");
     let bot = InProcessBot::start(
         &fake,
-        App {
-            store: bot_store,
-            settings: Arc::new(settings),
-            clock: Clock::System,
-        },
+        App::assemble(bot_store, Arc::new(settings), Clock::System),
     )
     .await;
 

@@ -10,8 +10,8 @@ use fake_discord::{
 };
 use licensebot::{
     app::{App, Clock, KeyBatch},
+    boot::{run_bot, BotOptions},
     config::Settings,
-    discord::{run_bot, BotOptions},
     domain::{records, Term},
     store::Store,
 };
@@ -43,6 +43,11 @@ pub fn today() -> NaiveDate {
 }
 
 impl World {
+    /// The store under the app, for reading what the bot wrote.
+    pub fn store(&self) -> Store {
+        Store::new(self.db.pool.clone())
+    }
+
     /// The default world, in English.
     pub async fn new() -> World {
         World::with(Settings::default(), "en-US").await
@@ -58,11 +63,11 @@ impl World {
             .try_init();
         let fake = FakeDiscord::start().await.expect("fake Discord starts");
         let db = TestDb::new().await;
-        let app = App {
-            store: Store::new(db.pool.clone()),
-            settings: Arc::new(settings),
-            clock: Clock::System,
-        };
+        let app = App::assemble(
+            Store::new(db.pool.clone()),
+            Arc::new(settings),
+            Clock::System,
+        );
         let guild = fake.create_guild("Contoso Ltd", guild_locale);
         let admins = fake.create_role(guild, "admins", Permissions::MANAGE_GUILD);
         let admin = fake.add_member(guild, "ana", &[admins]);
@@ -83,8 +88,7 @@ impl World {
             )
             .await
             .unwrap();
-        app.store
-            .set_notice_channel(records::GuildId(guild.get()), notices.get())
+        app.set_notice_channel(records::GuildId(guild.get()), notices.get())
             .await
             .unwrap();
         let mut world = World {
@@ -193,8 +197,7 @@ impl World {
     }
 
     pub async fn seats(&self) -> i64 {
-        self.app
-            .store
+        self.store()
             .subscription(self.guild_id(), self.subscription)
             .await
             .unwrap()
@@ -203,8 +206,7 @@ impl World {
     }
 
     pub async fn ends_on(&self) -> NaiveDate {
-        self.app
-            .store
+        self.store()
             .subscription(self.guild_id(), self.subscription)
             .await
             .unwrap()
@@ -213,8 +215,7 @@ impl World {
     }
 
     pub async fn redemption_count(&self) -> i64 {
-        self.app
-            .store
+        self.store()
             .count_redemptions(self.guild_id(), None)
             .await
             .unwrap()

@@ -22,8 +22,8 @@ use fake_discord::{
 };
 use licensebot::{
     app::{App, Clock, KeyBatch},
+    boot::{run_bot, BotOptions},
     config::Settings,
-    discord::{run_bot, BotOptions},
     domain::{records, Term, ALPHABET},
     pg_cluster::{PrivateCluster, Startup},
     store::Store,
@@ -75,11 +75,7 @@ pub async fn play(db_url: Option<String>, out: &mut impl Write) -> anyhow::Resul
     let settings = Settings::default();
     let mut chat = Chat::new(out);
     let store = open_database(db_url, &settings, &mut chat).await?;
-    let app = App {
-        store: store.clone(),
-        settings: Arc::new(settings),
-        clock: Clock::System,
-    };
+    let app = App::assemble(store.clone(), Arc::new(settings), Clock::System);
     let fake = FakeDiscord::start()
         .await
         .context("starting the fake Discord")?;
@@ -201,7 +197,12 @@ async fn set_up<W: Write>(
     let add_product = format!(
         "$ licensebot products add --sku {SKU} --name \"{PRODUCT}\" --max-seats {MAX_SEATS}"
     );
-    match app.store.product(SKU).await? {
+    match app
+        .list_products()
+        .await?
+        .into_iter()
+        .find(|p| p.sku == SKU)
+    {
         Some(_) => chat.line(&format!("{add_product}   # already there: reused"))?,
         None => {
             chat.line(&add_product)?;

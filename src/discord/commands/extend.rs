@@ -3,10 +3,17 @@
 
 use serenity::all::{CommandInteraction, CreateCommand};
 
-use super::{order, Bot};
+use super::{handler, order, Bot, SlashCommand};
 use crate::{discord::respond::Transport, domain::OrderKind};
 
-pub const NAME: &str = "extend";
+const NAME: &str = "extend";
+
+pub const COMMAND: SlashCommand = SlashCommand {
+    name: NAME,
+    define,
+    run: handler!(run),
+    autocomplete: Some(handler!(order::autocomplete)),
+};
 
 pub fn define() -> CreateCommand {
     order::define("cmd-extend-name", "cmd-extend-desc")

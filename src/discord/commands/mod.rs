@@ -1,4 +1,6 @@
-//! The slash commands: one file each, and this one list that registers and routes them.
+//! The slash commands: one file each, and the one list below that registers, routes and
+//! autocompletes them. Adding a command is a new file with its `COMMAND`, plus one line in
+//! [`COMMANDS`].
 
 mod add_licenses;
 mod extend;
@@ -7,65 +9,76 @@ pub(crate) mod redemptions;
 mod settings;
 mod subscriptions;
 
+use std::{future::Future, pin::Pin};
+
 use serenity::all::{
     CommandInteraction, CreateCommand, CreateCommandOption, InteractionContext, Permissions,
 };
 
 use super::{i18n::Lang, respond::Transport, Bot};
 
-/// A slash command: its definition, and what it does.
+/// What a handler returns: the work of answering one interaction.
+pub type Handled<'a> = Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
+
+/// Runs a command, or answers its autocomplete.
+pub type Handler = for<'a> fn(&'a Bot, &'a CommandInteraction, &'a Transport) -> Handled<'a>;
+
+/// A slash command: its name, definition, handler and autocomplete.
 pub struct SlashCommand {
+    /// The default (English) name, as Discord sends it back whatever the user's language.
     pub name: &'static str,
     pub define: fn() -> CreateCommand,
+    pub run: Handler,
+    /// Answers autocomplete requests for its options, if it has any.
+    pub autocomplete: Option<Handler>,
 }
+
+/// Makes an `async fn(&Bot, &CommandInteraction, &Transport)` a [`Handler`].
+macro_rules! handler {
+    ($f:path) => {{
+        fn boxed<'a>(
+            bot: &'a $crate::discord::Bot,
+            cmd: &'a serenity::all::CommandInteraction,
+            transport: &'a $crate::discord::respond::Transport,
+        ) -> $crate::discord::commands::Handled<'a> {
+            Box::pin($f(bot, cmd, transport))
+        }
+        boxed as $crate::discord::commands::Handler
+    }};
+}
+pub(crate) use handler;
 
 /// Every command licensebot registers.
 pub const COMMANDS: &[SlashCommand] = &[
-    SlashCommand {
-        name: add_licenses::NAME,
-        define: add_licenses::define,
-    },
-    SlashCommand {
-        name: extend::NAME,
-        define: extend::define,
-    },
-    SlashCommand {
-        name: subscriptions::NAME,
-        define: subscriptions::define,
-    },
-    SlashCommand {
-        name: redemptions::NAME,
-        define: redemptions::define,
-    },
-    SlashCommand {
-        name: settings::NAME,
-        define: settings::define,
-    },
+    add_licenses::COMMAND,
+    extend::COMMAND,
+    subscriptions::COMMAND,
+    redemptions::COMMAND,
+    settings::COMMAND,
 ];
 
 pub fn definitions() -> Vec<CreateCommand> {
     COMMANDS.iter().map(|c| (c.define)()).collect()
 }
 
+/// The command Discord names (by its default name).
+pub fn find(name: &str) -> Option<&'static SlashCommand> {
+    COMMANDS.iter().find(|c| c.name == name)
+}
+
 /// Routes a slash command by its (default, English) name.
 pub async fn run(bot: &Bot, cmd: &CommandInteraction, transport: &Transport) {
-    match cmd.data.name.as_str() {
-        add_licenses::NAME => add_licenses::run(bot, cmd, transport).await,
-        extend::NAME => extend::run(bot, cmd, transport).await,
-        subscriptions::NAME => subscriptions::run(bot, cmd, transport).await,
-        redemptions::NAME => redemptions::run(bot, cmd, transport).await,
-        settings::NAME => settings::run(bot, cmd, transport).await,
-        other => tracing::warn!(command = other, "unknown command"),
+    match find(&cmd.data.name) {
+        Some(command) => (command.run)(bot, cmd, transport).await,
+        None => tracing::warn!(command = %cmd.data.name, "unknown command"),
     }
 }
 
 /// Routes an autocomplete request.
 pub async fn autocomplete(bot: &Bot, cmd: &CommandInteraction, transport: &Transport) {
-    match cmd.data.name.as_str() {
-        add_licenses::NAME | extend::NAME | redemptions::NAME => {
-            order::autocomplete(bot, cmd, transport).await
-        }
-        other => tracing::debug!(command = other, "no autocomplete"),
+    match find(&cmd.data.name).and_then(|c| c.autocomplete) {
+        Some(autocomplete) => autocomplete(bot, cmd, transport).await,
+        None => tracing::debug!(command = %cmd.data.name, "no autocomplete"),
     }
 }
 

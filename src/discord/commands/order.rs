@@ -92,12 +92,7 @@ pub async fn autocomplete(bot: &Bot, cmd: &CommandInteraction, transport: &Trans
     let lookup = async {
         let mut response = CreateAutocompleteResponse::new();
         if let Ok(guild) = bot.authorise(cmd.guild_id, cmd.member.as_deref()).await {
-            match bot
-                .app
-                .store
-                .search_subscriptions(guild, typed.trim(), 25)
-                .await
-            {
+            match bot.app.search_subscriptions(guild, &typed, 25).await {
                 Ok(subs) => {
                     let lang = Lang::from_discord(&cmd.locale);
                     for sub in subs {

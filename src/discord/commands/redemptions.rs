@@ -5,20 +5,26 @@ use serenity::all::{
     CreateCommand, CreateEmbed,
 };
 
-use super::{command, option, order::string_option, Bot};
+use super::{command, handler, option, order, order::string_option, Bot, SlashCommand};
 use crate::{
-    app::{AppError, SubscriptionRef},
+    app::{AppError, RedemptionPage, SubscriptionRef},
     discord::{
         custom_id::CustomId,
         i18n::{n, s, Lang},
         render::{self, Reply},
         respond::{respond, Outcome, Target, Transport},
     },
-    domain::records::GuildId,
-    store::RedemptionFilter,
+    domain::records::{GuildId, Redemption},
 };
 
-pub const NAME: &str = "redemptions";
+const NAME: &str = "redemptions";
+
+pub const COMMAND: SlashCommand = SlashCommand {
+    name: NAME,
+    define,
+    run: handler!(run),
+    autocomplete: Some(handler!(order::autocomplete)),
+};
 const PAGE_SIZE: i64 = 5;
 
 pub fn define() -> CreateCommand {
@@ -75,45 +81,18 @@ pub async fn page(
     subscription: Option<i64>,
     page: u32,
 ) -> Result<Reply, AppError> {
-    let store = &bot.app.store;
-    let total = store.count_redemptions(guild, subscription).await?;
-    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
-    let page = i64::from(page).min(pages - 1);
-    let rows = store
-        .list_redemptions(RedemptionFilter {
-            guild: Some(guild),
-            subscription_id: subscription,
-            limit: PAGE_SIZE,
-            offset: page * PAGE_SIZE,
-        })
+    let ledger = bot
+        .app
+        .redemptions_page(guild, subscription, page, PAGE_SIZE)
         .await?;
-    let title = match (subscription, rows.first()) {
+    let title = match (subscription, ledger.rows.first()) {
         (Some(_), Some(r)) => lang.ta(
             "redemptions-title-for",
             &[("subscription", s(&r.subscription_name))],
         ),
         _ => lang.t("redemptions-title"),
     };
-    let lines: Vec<String> = rows
-        .iter()
-        .map(|r| {
-            let common = [
-                ("at", n(r.redeemed_at.timestamp())),
-                ("user", s(r.user_id)),
-                ("subscription", s(&r.subscription_name)),
-                ("keys", s(lang.product_keys(r.key_count))),
-            ];
-            if r.kind == "extend" {
-                let mut args = common.to_vec();
-                args.extend([("before", s(r.ends_before)), ("after", s(r.ends_after))]);
-                lang.ta("redemptions-line-extend", &args)
-            } else {
-                let mut args = common.to_vec();
-                args.extend([("before", n(r.seats_before)), ("after", n(r.seats_after))]);
-                lang.ta("redemptions-line-add", &args)
-            }
-        })
-        .collect();
+    let lines: Vec<String> = ledger.rows.iter().map(|r| line(lang, r)).collect();
     let description = if lines.is_empty() {
         lang.t("redemptions-empty")
     } else {
@@ -125,10 +104,37 @@ pub async fn page(
         .description(description)
         .footer(serenity::all::CreateEmbedFooter::new(lang.ta(
             "redemptions-page",
-            &[("page", n(page + 1)), ("pages", n(pages))],
+            &[("page", n(ledger.page + 1)), ("pages", n(ledger.pages))],
         )));
-    let page = page as u32;
-    let buttons = CreateActionRow::Buttons(vec![
+    Ok(Reply {
+        content: None,
+        embeds: vec![embed],
+        components: vec![buttons(lang, subscription, &ledger)],
+    })
+}
+
+/// One redemption: when, who, which subscription, before → after, how many keys.
+fn line(lang: Lang, r: &Redemption) -> String {
+    let common = [
+        ("at", n(r.redeemed_at.timestamp())),
+        ("user", s(r.user_id)),
+        ("subscription", s(&r.subscription_name)),
+        ("keys", s(lang.product_keys(r.key_count))),
+    ];
+    let mut args = common.to_vec();
+    if r.kind == "extend" {
+        args.extend([("before", s(r.ends_before)), ("after", s(r.ends_after))]);
+        lang.ta("redemptions-line-extend", &args)
+    } else {
+        args.extend([("before", n(r.seats_before)), ("after", n(r.seats_after))]);
+        lang.ta("redemptions-line-add", &args)
+    }
+}
+
+/// Newer and Older, each disabled at its end of the ledger.
+fn buttons(lang: Lang, subscription: Option<i64>, ledger: &RedemptionPage) -> CreateActionRow {
+    let page = ledger.page as u32;
+    CreateActionRow::Buttons(vec![
         CreateButton::new(
             CustomId::RedemptionsPage {
                 subscription,
@@ -148,11 +154,6 @@ pub async fn page(
         )
         .label(lang.t("button-older"))
         .style(ButtonStyle::Secondary)
-        .disabled(i64::from(page) + 1 >= pages),
-    ]);
-    Ok(Reply {
-        content: None,
-        embeds: vec![embed],
-        components: vec![buttons],
-    })
+        .disabled(ledger.page + 1 >= ledger.pages),
+    ])
 }

@@ -7,7 +7,7 @@ use serenity::all::{
     ResolvedValue,
 };
 
-use super::{command, option, Bot};
+use super::{command, handler, option, Bot, SlashCommand};
 use crate::{
     app::UserError,
     discord::{
@@ -19,7 +19,14 @@ use crate::{
     domain::records::GuildId,
 };
 
-pub const NAME: &str = "settings";
+const NAME: &str = "settings";
+
+pub const COMMAND: SlashCommand = SlashCommand {
+    name: NAME,
+    define,
+    run: handler!(run),
+    autocomplete: None,
+};
 
 pub fn define() -> CreateCommand {
     command("cmd-settings-name", "cmd-settings-desc")
@@ -78,16 +85,11 @@ pub async fn run(bot: &Bot, cmd: &CommandInteraction, transport: &Transport) {
                 Outcome::Message(set_notices(bot, lang, guild, channel.id).await)
             }
             ("manager-role", Some(ResolvedValue::Role(role))) => {
-                match bot
-                    .app
-                    .store
-                    .set_manager_role(guild, Some(role.id.get()))
-                    .await
-                {
+                match bot.app.set_manager_role(guild, Some(role.id.get())).await {
                     Ok(()) => Outcome::Message(Reply::text(
                         lang.ta("settings-role-saved", &[("role", s(role.id))]),
                     )),
-                    Err(e) => Outcome::Message(bot.error_reply(lang, &e.into(), None)),
+                    Err(e) => Outcome::Message(bot.error_reply(lang, &e, None)),
                 }
             }
             _ => Outcome::Message(Reply::text(lang.t("error-stale-button"))),
@@ -99,9 +101,9 @@ pub async fn run(bot: &Bot, cmd: &CommandInteraction, transport: &Transport) {
 /// Saves the notice channel once a message could be posted there; otherwise says why not
 /// and changes nothing.
 async fn set_notices(bot: &Bot, lang: Lang, guild: GuildId, channel: ChannelId) -> Reply {
-    let guild_lang = match bot.app.store.guild_settings(guild).await {
+    let guild_lang = match bot.app.guild_settings(guild).await {
         Ok(settings) => Lang::from_discord(&settings.locale),
-        Err(e) => return bot.error_reply(lang, &e.into(), None),
+        Err(e) => return bot.error_reply(lang, &e, None),
     };
     let hello = CreateMessage::new().content(guild_lang.t("settings-notices-hello"));
     if let Err(e) = channel.send_message(&bot.http, hello).await {
@@ -117,11 +119,11 @@ async fn set_notices(bot: &Bot, lang: Lang, guild: GuildId, channel: ChannelId) 
             &[("channel", s(channel)), ("reason", s(reason))],
         ));
     }
-    match bot.app.store.set_notice_channel(guild, channel.get()).await {
+    match bot.app.set_notice_channel(guild, channel.get()).await {
         Ok(()) => {
             bot.outbox.notify_one();
             Reply::text(lang.ta("settings-notices-saved", &[("channel", s(channel))]))
         }
-        Err(e) => bot.error_reply(lang, &e.into(), None),
+        Err(e) => bot.error_reply(lang, &e, None),
     }
 }

@@ -3,17 +3,24 @@
 
 use serenity::all::{CommandInteraction, CreateCommand, CreateEmbed};
 
-use super::{command, Bot};
+use super::{command, handler, Bot, SlashCommand};
 use crate::{
     discord::{
         i18n::{s, Lang},
         render::{self, Reply},
         respond::{respond, Outcome, Target, Transport},
     },
-    domain::LifecycleState,
+    domain::{records::SubscriptionStatus, LifecycleState},
 };
 
-pub const NAME: &str = "subscriptions";
+const NAME: &str = "subscriptions";
+
+pub const COMMAND: SlashCommand = SlashCommand {
+    name: NAME,
+    define,
+    run: handler!(run),
+    autocomplete: None,
+};
 
 pub fn define() -> CreateCommand {
     command("cmd-subscriptions-name", "cmd-subscriptions-desc")
@@ -32,17 +39,19 @@ pub async fn run(bot: &Bot, cmd: &CommandInteraction, transport: &Transport) {
             Ok(g) => g,
             Err(e) => return Outcome::Message(bot.error_reply(lang, &e, None)),
         };
-        match bot.app.store.list_subscriptions(guild).await {
+        match bot.app.list_subscriptions(guild).await {
             Ok(subs) => {
-                let today = bot.app.clock.today();
-                let periods = bot.app.settings.periods();
                 let mut worst = LifecycleState::Active;
                 let mut embed = CreateEmbed::new().title(lang.t("subscriptions-title"));
                 if subs.is_empty() {
                     embed = embed.description(lang.t("subscriptions-empty"));
                 }
-                for sub in subs.iter().take(25) {
-                    let state = LifecycleState::on(sub.ends_on, today, periods);
+                for SubscriptionStatus {
+                    subscription: sub,
+                    state,
+                } in subs.iter().take(25)
+                {
+                    let state = *state;
                     worst = worst.max(state);
                     embed = embed.field(
                         &sub.name,
@@ -68,7 +77,7 @@ pub async fn run(bot: &Bot, cmd: &CommandInteraction, transport: &Transport) {
                     ..Reply::default()
                 })
             }
-            Err(e) => Outcome::Message(bot.error_reply(lang, &e.into(), None)),
+            Err(e) => Outcome::Message(bot.error_reply(lang, &e, None)),
         }
     };
     respond(&bot.http, target, work).await

@@ -1,0 +1,40 @@
+//! What `/healthz` and `/metrics` read from the database.
+
+use super::App;
+use crate::store::NoticeBacklog;
+
+/// The database's side of `/metrics`.
+#[derive(Debug, Clone, Copy)]
+pub struct DatabaseGauges {
+    /// `None` when the outbox could not be read.
+    pub backlog: Option<NoticeBacklog>,
+    pub connections_open: i64,
+    pub connections_idle: i64,
+    pub connections_max: i64,
+}
+
+impl App {
+    /// Whether the database answers.
+    pub async fn ping_database(&self) -> anyhow::Result<()> {
+        self.store.ping().await
+    }
+
+    pub async fn database_gauges(&self) -> DatabaseGauges {
+        // The outbox's `created_at` is the database's time, so the age is measured on the
+        // wall clock, not the app's (which a test may have set).
+        let backlog = match self.store.notice_backlog(chrono::Utc::now()).await {
+            Ok(backlog) => Some(backlog),
+            Err(e) => {
+                tracing::warn!(error = %format!("{e:#}"), "reading the outbox for /metrics");
+                None
+            }
+        };
+        let pool = self.store.pool();
+        DatabaseGauges {
+            backlog,
+            connections_open: i64::from(pool.size()),
+            connections_idle: i64::try_from(pool.num_idle()).unwrap_or(i64::MAX),
+            connections_max: i64::from(pool.options().get_max_connections()),
+        }
+    }
+}

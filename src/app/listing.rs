@@ -1,0 +1,100 @@
+//! What the commands and the CLI list: products, subscriptions, the ledger, the audit.
+
+use super::{App, AppError};
+use crate::{
+    domain::{
+        records::{GuildId, Product, Redemption, Subscription, SubscriptionStatus},
+        LifecycleState,
+    },
+    store::{AttemptRow, RedemptionFilter},
+};
+
+/// One page of a guild's ledger, newest first.
+#[derive(Debug, Clone)]
+pub struct RedemptionPage {
+    pub rows: Vec<Redemption>,
+    /// 0 is the newest page; past the last page, the last page.
+    pub page: i64,
+    /// At least 1.
+    pub pages: i64,
+}
+
+impl App {
+    pub async fn list_products(&self) -> anyhow::Result<Vec<Product>> {
+        self.store.list_products().await
+    }
+
+    /// A guild's subscriptions with their state today.
+    pub async fn list_subscriptions(
+        &self,
+        guild: GuildId,
+    ) -> Result<Vec<SubscriptionStatus>, AppError> {
+        let today = self.clock.today();
+        let periods = self.settings.periods();
+        Ok(self
+            .store
+            .list_subscriptions(guild)
+            .await?
+            .into_iter()
+            .map(|subscription| SubscriptionStatus {
+                state: LifecycleState::on(subscription.ends_on, today, periods),
+                subscription,
+            })
+            .collect())
+    }
+
+    /// Autocomplete: up to `limit` of the guild's subscriptions whose name contains `typed`,
+    /// prefix matches first.
+    pub async fn search_subscriptions(
+        &self,
+        guild: GuildId,
+        typed: &str,
+        limit: i64,
+    ) -> Result<Vec<Subscription>, AppError> {
+        Ok(self
+            .store
+            .search_subscriptions(guild, typed.trim(), limit)
+            .await?)
+    }
+
+    /// Page `page` (0 is the newest) of a guild's ledger, `size` redemptions a page, of one
+    /// subscription or all.
+    pub async fn redemptions_page(
+        &self,
+        guild: GuildId,
+        subscription: Option<i64>,
+        page: u32,
+        size: i64,
+    ) -> Result<RedemptionPage, AppError> {
+        let total = self.store.count_redemptions(guild, subscription).await?;
+        let pages = ((total + size - 1) / size).max(1);
+        let page = i64::from(page).min(pages - 1);
+        let rows = self
+            .store
+            .list_redemptions(RedemptionFilter {
+                guild: Some(guild),
+                subscription_id: subscription,
+                limit: size,
+                offset: page * size,
+            })
+            .await?;
+        Ok(RedemptionPage { rows, page, pages })
+    }
+
+    /// A guild's whole ledger, newest first.
+    pub async fn list_redemptions(&self, guild: GuildId) -> anyhow::Result<Vec<Redemption>> {
+        self.store
+            .list_redemptions(RedemptionFilter {
+                guild: Some(guild),
+                subscription_id: None,
+                limit: i64::MAX,
+                offset: 0,
+            })
+            .await
+    }
+
+    /// Refused key attempts, newest first, of one guild or all.
+    pub async fn list_attempts(&self, guild: Option<GuildId>) -> anyhow::Result<Vec<AttemptRow>> {
+        self.store.list_attempts(guild).await
+    }
+}

@@ -1,0 +1,124 @@
+//! Gateway mode: interactions arrive over Discord's websocket, through serenity's client.
+
+use std::sync::{Arc, OnceLock};
+
+use anyhow::Context as _;
+use secrecy::ExposeSecret;
+use serenity::{
+    all::{ClientBuilder, Context, EventHandler, GatewayIntents, Guild, Interaction, Ready},
+    async_trait,
+};
+use tokio_util::sync::CancellationToken;
+
+use super::{
+    http_client, i18n::Lang, layout::Layout, layout::Shards, ops, register_commands,
+    respond::Transport, route, workers::InFlight, workers::Running, Bot, BotOptions,
+};
+use crate::domain::records::GuildId;
+
+struct Handler {
+    bot: Arc<OnceLock<Arc<Bot>>>,
+    register_in_guild: Option<u64>,
+    in_flight: InFlight,
+}
+
+#[async_trait]
+impl EventHandler for Handler {
+    async fn ready(&self, ctx: Context, ready: Ready) {
+        tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(),
+            shard = ?ready.shard.map(|s| (s.id.0, s.total)), "connected to Discord");
+        // Commands belong to the application, not to a shard: shard 0 registers them.
+        if ready.shard.is_some_and(|s| s.id.0 != 0) {
+            return;
+        }
+        register_commands(&ctx.http, self.register_in_guild).await;
+    }
+
+    async fn guild_create(&self, _ctx: Context, guild: Guild, _is_new: Option<bool>) {
+        let Some(bot) = self.bot.get() else { return };
+        let lang = Lang::from_discord(&guild.preferred_locale);
+        if let Err(e) = bot
+            .app
+            .record_guild_locale(GuildId(guild.id.get()), lang.code())
+            .await
+        {
+            tracing::warn!(guild = guild.id.get(), error = %e, "could not record the guild's locale");
+        }
+    }
+
+    async fn interaction_create(&self, _ctx: Context, interaction: Interaction) {
+        if self.in_flight.stopping.is_cancelled() {
+            // Shutting down: the interaction gets no answer from this process.
+            return;
+        }
+        let Some(bot) = self.bot.get().cloned() else {
+            return;
+        };
+        let transport = Transport::gateway(bot.metrics.clone());
+        self.in_flight
+            .tasks
+            .track_future(async move { route(&bot, &interaction, &transport).await })
+            .await
+    }
+}
+
+/// Runs the bot on the gateway until `shutdown` is cancelled, with the shards `layout`
+/// gives (as many as Discord recommends by default).
+pub async fn run_gateway(
+    options: BotOptions,
+    layout: Layout,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    // The bot's handlers need the client's own REST client (the one that learns the
+    // application id from READY), so the shared state is filled in once it exists.
+    let shared: Arc<OnceLock<Arc<Bot>>> = Arc::new(OnceLock::new());
+    let in_flight = InFlight::default();
+    let handler = Handler {
+        bot: shared.clone(),
+        register_in_guild: options.register_in_guild,
+        in_flight: in_flight.clone(),
+    };
+    // Built with our REST client, so that even the gateway URL comes through `api_url`.
+    let mut client = ClientBuilder::new_with_http(
+        http_client(options.token.expose_secret(), options.api_url.as_deref()),
+        GatewayIntents::GUILDS,
+    )
+    .event_handler(handler)
+    .await
+    .context("building the Discord client")?;
+    let http = client.http.clone();
+    let shards = client.shard_manager.clone();
+    let (first, last, total) = shard_range(&layout, &http).await;
+    tracing::info!(shards = %format!("{first}..={last}"), total, "starting the gateway");
+    let frontend = ops::Frontend::Gateway {
+        shards: shards.clone(),
+        expected: last - first + 1,
+    };
+    let running = Running::start(&options, http, in_flight, frontend, layout.metrics).await?;
+    let _ = shared.set(running.bot.clone());
+
+    // serenity's shard range includes its end: `first..last` runs shards first to last.
+    let result = tokio::select! {
+        r = client.start_shard_range(first..last, total) => r.context("the Discord gateway connection failed"),
+        _ = shutdown.cancelled() => Ok(()),
+    };
+    running.in_flight.stopping.cancel();
+    shards.shutdown_all().await;
+    running.stop().await;
+    result
+}
+
+/// The shards this process runs, first and last included, and the total.
+async fn shard_range(layout: &Layout, http: &serenity::all::Http) -> (u32, u32, u32) {
+    match layout.shards {
+        Shards::Range { total, first, last } => (first, last, total),
+        Shards::Auto => match http.get_bot_gateway().await {
+            Ok(gateway) if gateway.shards > 0 => (0, gateway.shards - 1, gateway.shards),
+            Ok(_) => (0, 0, 1),
+            Err(e) => {
+                tracing::warn!(error = %e, "could not ask Discord how many shards to run; running one");
+                (0, 0, 1)
+            }
+        },
+    }
+}
