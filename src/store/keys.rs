@@ -153,24 +153,6 @@ impl Store {
         by_digest(&self.pool, digests).await
     }
 
-    /// Who redeemed this key and when, if anyone did.
-    pub async fn key_redeemed_by(&self, key_id: i64) -> anyhow::Result<Option<RedeemedBy>> {
-        let row = sqlx::query!(
-            r#"SELECT r.user_id, r.guild_id, r.redeemed_at
-               FROM redemption_keys rk JOIN redemptions r ON r.id = rk.redemption_id
-               WHERE rk.key_id = $1"#,
-            key_id
-        )
-        .fetch_optional(&self.pool)
-        .await
-        .context("reading who redeemed a key")?;
-        Ok(row.map(|r| RedeemedBy {
-            user: UserId(r.user_id as u64),
-            guild: GuildId(r.guild_id as u64),
-            at: r.redeemed_at,
-        }))
-    }
-
     /// Keys for the operator's listing, newest first; masked by construction.
     pub async fn list_keys(&self, filter: &KeyFilter) -> anyhow::Result<Vec<KeyListing>> {
         let rows = sqlx::query!(

@@ -153,28 +153,6 @@ impl Store {
         Ok(notices)
     }
 
-    pub async fn mark_notice_sent(
-        &self,
-        id: i64,
-        channel_id: u64,
-        message_id: u64,
-        now: DateTime<Utc>,
-    ) -> anyhow::Result<()> {
-        sqlx::query!(
-            r#"UPDATE notices SET state = 'sent', channel_id = $2, message_id = $3, sent_at = $4,
-                   last_error = NULL
-               WHERE id = $1"#,
-            id,
-            channel_id as i64,
-            message_id as i64,
-            now
-        )
-        .execute(&self.pool)
-        .await
-        .context("marking a notice sent")?;
-        Ok(())
-    }
-
     /// Marks notices sent, in one statement: `(notice id, channel id, message id)`.
     pub async fn mark_notices_sent(
         &self,
@@ -276,15 +254,5 @@ impl Store {
             depth: row.depth,
             oldest_age_seconds,
         })
-    }
-
-    /// Notices still to be delivered.
-    pub async fn pending_notice_count(&self) -> anyhow::Result<i64> {
-        let n =
-            sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM notices WHERE state = 'pending'"#)
-                .fetch_one(&self.pool)
-                .await
-                .context("counting pending notices")?;
-        Ok(n)
     }
 }

@@ -176,18 +176,6 @@ impl Store {
             })
             .collect())
     }
-
-    /// Open orders past their expiry, for checks (no order should be stuck).
-    pub async fn count_stale_orders(&self, now: DateTime<Utc>) -> anyhow::Result<i64> {
-        let n = sqlx::query_scalar!(
-            r#"SELECT count(*) AS "n!" FROM orders WHERE state = 'open' AND expires_at <= $1"#,
-            now
-        )
-        .fetch_one(&self.pool)
-        .await
-        .context("counting stale orders")?;
-        Ok(n)
-    }
 }
 
 /// A transaction over orders, subscriptions, keys, the ledger and the outbox.
@@ -202,30 +190,6 @@ impl OrderTx {
 
     pub async fn rollback(self) -> anyhow::Result<()> {
         self.tx.rollback().await.context("rolling back")
-    }
-
-    pub async fn insert_order(&mut self, new: &NewOrder<'_>) -> anyhow::Result<Order> {
-        let r = sqlx::query!(
-            r#"INSERT INTO orders (id, guild_id, user_id, subscription_id, kind, locale,
-                                   created_at, expires_at, application_id, review_token)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-               RETURNING id, guild_id, user_id, subscription_id, kind, state, locale,
-                         created_at, expires_at, closed_at"#,
-            new.id,
-            guild_param(new.guild),
-            user_param(new.user),
-            new.subscription_id,
-            new.kind.as_str(),
-            new.locale,
-            new.created_at,
-            new.expires_at,
-            new.review.map(|(app, _)| app as i64),
-            new.review.map(|(_, token)| token)
-        )
-        .fetch_one(&mut *self.tx)
-        .await
-        .context("inserting an order")?;
-        order_from_row!(r)
     }
 
     /// Locks a guild's order row; another guild's order id finds nothing.
@@ -530,21 +494,5 @@ impl OrderTx {
             "a key of the order was no longer available under lock"
         );
         Ok(written.id)
-    }
-
-    /// The product a subscription is for (read inside the transaction).
-    pub async fn product_of(&mut self, sku: &str) -> anyhow::Result<Option<Product>> {
-        let row = sqlx::query!(
-            "SELECT sku, name, max_seats FROM products WHERE sku = $1",
-            sku
-        )
-        .fetch_optional(&mut *self.tx)
-        .await
-        .context("reading a product")?;
-        Ok(row.map(|r| Product {
-            sku: r.sku,
-            name: r.name,
-            max_seats: r.max_seats.map(i64::from),
-        }))
     }
 }
