@@ -4,6 +4,7 @@
 pub mod input;
 pub mod key;
 pub mod lifecycle;
+pub mod names;
 pub mod records;
 pub mod refusal;
 pub mod rules;
@@ -12,6 +13,7 @@ pub mod term;
 pub use input::{split_keys, KeyCandidate};
 pub use key::{KeyDigest, KeyFormatError, KeyTail, ProductKey, ALPHABET};
 pub use lifecycle::{LifecyclePeriods, LifecycleState};
+pub use names::UnknownName;
 pub use refusal::{KeyRefusal, KeyRefusalCause, RuleError};
 pub use rules::{
     plan_add_licenses, plan_extend, AddLicensesPlan, ExtendPlan, KeyLine, OrderKind, SeatDays,

@@ -4,33 +4,23 @@ use chrono::{Days, NaiveDate};
 
 use super::{
     lifecycle::{LifecyclePeriods, LifecycleState},
+    names::names,
     refusal::RuleError,
     term::Term,
     MAX_KEYS_PER_ORDER,
 };
 
+/// What an order does to its subscription.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OrderKind {
     AddLicenses,
     Extend,
 }
 
-impl OrderKind {
-    /// `add-licenses` | `extend`, as stored and as in custom_ids.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OrderKind::AddLicenses => "add-licenses",
-            OrderKind::Extend => "extend",
-        }
-    }
-    pub fn parse(s: &str) -> Option<OrderKind> {
-        match s {
-            "add-licenses" => Some(OrderKind::AddLicenses),
-            "extend" => Some(OrderKind::Extend),
-            _ => None,
-        }
-    }
-}
+names!(OrderKind, "order kind" {
+    AddLicenses => "add-licenses",
+    Extend => "extend",
+});
 
 /// What the rules need to know of a subscription.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -553,8 +543,12 @@ mod tests {
     #[test]
     fn order_kinds_have_stable_names() {
         for kind in [OrderKind::AddLicenses, OrderKind::Extend] {
-            assert_eq!(OrderKind::parse(kind.as_str()), Some(kind));
+            assert_eq!(kind.as_str().parse(), Ok(kind));
         }
-        assert_eq!(OrderKind::parse("Extend"), None);
+        assert_eq!(
+            "Extend".parse::<OrderKind>().ok(),
+            None,
+            "an unknown spelling is an error"
+        );
     }
 }

@@ -86,6 +86,15 @@ impl Store {
     }
 }
 
+/// A word of the domain read from a text column; a spelling this version does not know
+/// is an error, never a panic.
+pub(crate) fn parse_column<T>(text: &str) -> anyhow::Result<T>
+where
+    T: std::str::FromStr<Err = crate::domain::UnknownName>,
+{
+    text.parse().context("reading a row from the database")
+}
+
 /// Converts a count the domain keeps as i64 into the schema's integer.
 fn to_i32(value: i64, what: &str) -> anyhow::Result<i32> {
     i32::try_from(value).with_context(|| format!("{what} {value} is out of range"))

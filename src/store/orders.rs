@@ -11,6 +11,7 @@ use uuid::Uuid;
 use super::{
     guild_param,
     keys::{redeemed_by, stored_key_from_row},
+    parse_column,
     subscriptions::subscription_from_row,
     user_param, Store,
 };
@@ -62,10 +63,8 @@ macro_rules! order_from_row {
                 guild: GuildId(r.guild_id as u64),
                 user: UserId(r.user_id as u64),
                 subscription_id: r.subscription_id,
-                kind: OrderKind::parse(&r.kind)
-                    .with_context(|| format!("bad order kind {:?}", r.kind))?,
-                state: OrderState::parse(&r.state)
-                    .with_context(|| format!("bad order state {:?}", r.state))?,
+                kind: parse_column(&r.kind)?,
+                state: parse_column(&r.state)?,
                 locale: r.locale,
                 created_at: r.created_at,
                 expires_at: r.expires_at,
