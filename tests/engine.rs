@@ -327,7 +327,7 @@ async fn redeeming_an_add_licenses_order_adds_seats_and_writes_the_ledger_and_a_
     assert_eq!(r.order_id, review.order.id);
     assert_eq!((r.guild_id, r.user_id), (GUILD.0, ANA.0));
     assert_eq!(r.subscription_id, sub.id);
-    assert_eq!(r.kind, "add-licenses");
+    assert_eq!(r.kind, OrderKind::AddLicenses);
     assert_eq!((r.seats_before, r.seats_after), (10, 15));
     assert_eq!(
         (r.ends_before, r.ends_after),

@@ -9,7 +9,7 @@ use super::{
 use crate::{
     app::{App, KeyBatch},
     config::Settings,
-    domain::{records::GuildId, LifecycleState},
+    domain::{records::GuildId, LifecycleState, OrderKind},
     store::{KeyFilter, RedemptionFilter},
 };
 
@@ -221,7 +221,7 @@ async fn operate(app: &App, command: Command) -> anyhow::Result<()> {
             let rows = list
                 .iter()
                 .map(|r| {
-                    let change = if r.kind == "extend" {
+                    let change = if r.kind == OrderKind::Extend {
                         format!("{} -> {}", r.ends_before, r.ends_after)
                     } else {
                         format!("{} -> {} seats", r.seats_before, r.seats_after)
@@ -231,7 +231,7 @@ async fn operate(app: &App, command: Command) -> anyhow::Result<()> {
                         r.redeemed_at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
                         r.user_id.to_string(),
                         r.subscription_name.clone(),
-                        r.kind.clone(),
+                        r.kind.to_string(),
                         change,
                         r.key_count.to_string(),
                     ]

@@ -104,7 +104,7 @@ pub struct Redemption {
     pub user_id: u64,
     pub subscription_id: i64,
     pub subscription_name: String,
-    pub kind: String,
+    pub kind: OrderKind,
     pub seats_before: i64,
     pub seats_after: i64,
     pub ends_before: NaiveDate,

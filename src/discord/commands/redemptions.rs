@@ -14,7 +14,7 @@ use crate::{
         render::{self, Reply},
         respond::{respond, Outcome, Target, Transport},
     },
-    domain::records::GuildId,
+    domain::{records::GuildId, OrderKind},
     store::RedemptionFilter,
 };
 
@@ -103,7 +103,7 @@ pub async fn page(
                 ("subscription", s(&r.subscription_name)),
                 ("keys", s(lang.product_keys(r.key_count))),
             ];
-            if r.kind == "extend" {
+            if r.kind == OrderKind::Extend {
                 let mut args = common.to_vec();
                 args.extend([("before", s(r.ends_before)), ("after", s(r.ends_after))]);
                 lang.ta("redemptions-line-extend", &args)
