@@ -40,7 +40,7 @@ pub fn due_notice(
             format!("{prefix}:state:{}", other.as_str()),
             NoticeBody::StateChange {
                 subscription: sub.name.clone(),
-                state: other.as_str().to_string(),
+                state: other,
                 ends_on: sub.ends_on,
             },
         )),
@@ -84,7 +84,7 @@ pub async fn lifecycle_tick(app: &App) -> anyhow::Result<usize> {
                 Some(NewNotice {
                     guild: sub.guild,
                     dedupe_key,
-                    kind: "lifecycle",
+                    kind: body.kind(),
                     body: body.to_json(),
                 })
             })

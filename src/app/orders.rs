@@ -14,7 +14,8 @@ use super::{
 };
 use crate::domain::{
     records::{GuildId, KeyState, Order, OrderState, StoredKey, Subscription, UserId},
-    split_keys, KeyDigest, KeyRefusal, KeyRefusalCause, OrderKind, ProductKey, MAX_KEYS_PER_ORDER,
+    split_keys, KeyDigest, KeyRefusal, KeyRefusalCause, NoticeKind, OrderKind, ProductKey,
+    MAX_KEYS_PER_ORDER,
 };
 use crate::store::{ExpiredOrder, NewNotice, NewOrder, OrderKeyRow, OrderTx, RedemptionWrite};
 
@@ -374,7 +375,7 @@ impl App {
         let body = NoticeBody::Redemption {
             user: user.0,
             subscription: sub.name.clone(),
-            kind: order.kind.as_str().to_string(),
+            kind: order.kind,
             seats_before: sub.seats,
             seats_after,
             ends_before: sub.ends_on,
@@ -677,7 +678,7 @@ impl App {
                     |until| NewNotice {
                         guild,
                         dedupe_key: format!("lockout:{}:{}:{}", guild.0, user.0, until.timestamp()),
-                        kind: "lockout",
+                        kind: NoticeKind::Lockout,
                         body: NoticeBody::Lockout {
                             user: user.0,
                             until,

@@ -5,6 +5,7 @@ pub mod input;
 pub mod key;
 pub mod lifecycle;
 pub mod names;
+pub mod notice;
 pub mod records;
 pub mod refusal;
 pub mod rules;
@@ -14,6 +15,7 @@ pub use input::{split_keys, KeyCandidate};
 pub use key::{KeyDigest, KeyFormatError, KeyTail, ProductKey, ALPHABET};
 pub use lifecycle::{LifecyclePeriods, LifecycleState};
 pub use names::UnknownName;
+pub use notice::NoticeKind;
 pub use refusal::{KeyRefusal, KeyRefusalCause, RuleError};
 pub use rules::{
     plan_add_licenses, plan_extend, AddLicensesPlan, ExtendPlan, KeyLine, OrderKind, SeatDays,
