@@ -14,8 +14,8 @@ use super::{
 };
 use crate::domain::{
     records::{GuildId, KeyState, Order, OrderState, StoredKey, Subscription, UserId},
-    split_keys, KeyDigest, KeyRefusal, KeyRefusalCause, NoticeKind, OrderKind, ProductKey,
-    MAX_KEYS_PER_ORDER,
+    split_keys, AttemptCause, KeyDigest, KeyRefusal, KeyRefusalCause, NoticeKind, OrderKind,
+    ProductKey, MAX_KEYS_PER_ORDER,
 };
 use crate::store::{ExpiredOrder, NewNotice, NewOrder, OrderKeyRow, OrderTx, RedemptionWrite};
 
@@ -661,10 +661,10 @@ impl App {
         refusals: Vec<KeyRefusal>,
         now: DateTime<Utc>,
     ) -> Result<AppError, AppError> {
-        let counted: Vec<(Option<String>, &str)> = refusals
+        let counted: Vec<(Option<String>, AttemptCause)> = refusals
             .iter()
             .filter(|r| r.cause != KeyRefusalCause::RepeatedInOrder)
-            .map(|r| (r.tail.clone(), cause_name(&r.cause)))
+            .map(|r| (r.tail.clone(), r.cause.attempt_cause()))
             .collect();
         if !counted.is_empty() {
             let started = self
@@ -715,19 +715,6 @@ impl App {
             plan,
             refusals,
         }
-    }
-}
-
-/// The audit trail's name for a refusal cause.
-pub fn cause_name(cause: &KeyRefusalCause) -> &'static str {
-    match cause {
-        KeyRefusalCause::Format(_) => "format",
-        KeyRefusalCause::Unknown => "unknown",
-        KeyRefusalCause::AlreadyRedeemed => "already-redeemed",
-        KeyRefusalCause::Revoked => "revoked",
-        KeyRefusalCause::Expired => "expired",
-        KeyRefusalCause::OtherProduct { .. } => "other-product",
-        KeyRefusalCause::RepeatedInOrder => "repeated",
     }
 }
 

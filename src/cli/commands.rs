@@ -258,7 +258,7 @@ async fn operate(app: &App, command: Command) -> anyhow::Result<()> {
                             .as_deref()
                             .map(|t| format!("…{t}"))
                             .unwrap_or_else(|| "-".into()),
-                        a.cause.clone(),
+                        a.cause.to_string(),
                     ]
                 })
                 .collect::<Vec<_>>();

@@ -16,7 +16,7 @@ pub use key::{KeyDigest, KeyFormatError, KeyTail, ProductKey, ALPHABET};
 pub use lifecycle::{LifecyclePeriods, LifecycleState};
 pub use names::UnknownName;
 pub use notice::NoticeKind;
-pub use refusal::{KeyRefusal, KeyRefusalCause, RuleError};
+pub use refusal::{AttemptCause, KeyRefusal, KeyRefusalCause, RuleError};
 pub use rules::{
     plan_add_licenses, plan_extend, AddLicensesPlan, ExtendPlan, KeyLine, OrderKind, SeatDays,
     SubscriptionFacts,

@@ -84,7 +84,7 @@ mod tests {
     use super::UnknownName;
     use crate::domain::{
         records::{KeyState, OrderState},
-        LifecycleState, NoticeKind, OrderKind,
+        AttemptCause, LifecycleState, NoticeKind, OrderKind,
     };
 
     /// Each value has its own spelling, which reads back as that value, also through JSON.
@@ -111,6 +111,7 @@ mod tests {
         spelled_once(KeyState::ALL);
         spelled_once(LifecycleState::ALL);
         spelled_once(NoticeKind::ALL);
+        spelled_once(AttemptCause::ALL);
     }
 
     #[test]
