@@ -198,9 +198,9 @@ impl App {
             Err(refusals) => {
                 // The connection goes back before the refusals take one to be recorded.
                 tx.rollback().await?;
-                return Err(self
-                    .refuse_keys(input.guild, input.user, refusals, now)
-                    .await?);
+                self.record_refused_keys(input.guild, input.user, &refusals, now)
+                    .await?;
+                return Err(UserError::KeysRefused(refusals).into());
             }
         };
         let (order, keys) = tx
@@ -243,7 +243,7 @@ impl App {
         typed: &str,
     ) -> Result<Review, AppError> {
         let now = self.clock.now();
-        let order = self.open_order_of(guild, user, order_id, now).await?;
+        let order = self.read_open_order(guild, user, order_id, now).await?;
         self.ensure_not_locked_out(guild, user, now).await?;
         let sub = self
             .store
@@ -252,11 +252,13 @@ impl App {
             .ok_or(AppError::User(UserError::SubscriptionNotFound))?;
         let existing = self.store.order_keys(order_id).await?;
         let accepted = self
-            .check_new_keys(guild, user, &sub, &existing, typed, now)
+            .accept_keys_or_record_refusals(guild, user, &sub, &existing, typed, now)
             .await?;
 
         let tx = self.store.begin().await?;
-        let (mut tx, order) = self.lock_open_order(tx, guild, user, order_id, now).await?;
+        let (mut tx, order) = self
+            .lock_open_order_or_expire(tx, guild, user, order_id, now)
+            .await?;
         let sub = tx
             .lock_subscription(guild, order.subscription_id)
             .await?
@@ -297,7 +299,7 @@ impl App {
         order_id: Uuid,
     ) -> Result<Review, AppError> {
         let now = self.clock.now();
-        let order = self.open_order_of(guild, user, order_id, now).await?;
+        let order = self.read_open_order(guild, user, order_id, now).await?;
         let sub = self
             .store
             .subscription(guild, order.subscription_id)
@@ -328,7 +330,9 @@ impl App {
         let now = self.clock.now();
         let today = now.date_naive();
         let tx = self.store.begin().await?;
-        let (mut tx, order) = self.lock_open_order(tx, guild, user, order_id, now).await?;
+        let (mut tx, order) = self
+            .lock_open_order_or_expire(tx, guild, user, order_id, now)
+            .await?;
         let sub = tx
             .lock_subscription(guild, order.subscription_id)
             .await?
@@ -457,7 +461,9 @@ impl App {
     ) -> Result<Order, AppError> {
         let now = self.clock.now();
         let tx = self.store.begin().await?;
-        let (mut tx, order) = self.lock_open_order(tx, guild, user, order_id, now).await?;
+        let (mut tx, order) = self
+            .lock_open_order_or_expire(tx, guild, user, order_id, now)
+            .await?;
         tx.close_order(order_id, OrderState::Cancelled, now).await?;
         tx.commit().await?;
         Ok(Order {
@@ -473,9 +479,9 @@ impl App {
     }
 
     /// Locks an order of this guild and user that is still open, in `tx`, and hands `tx`
-    /// back; otherwise says why not. An order found past its expiry is marked expired
-    /// (committed here), so it is not left open for anyone.
-    async fn lock_open_order(
+    /// back; otherwise says why not. An order found open past its expiry is marked
+    /// expired and `tx` is committed here, so it is not left open for anyone.
+    async fn lock_open_order_or_expire(
         &self,
         mut tx: OrderTx,
         guild: GuildId,
@@ -517,8 +523,9 @@ impl App {
         }
     }
 
-    /// An order of this guild and user that is still open; otherwise why not.
-    async fn open_order_of(
+    /// Reads (without locking) an order of this guild and user that is still open;
+    /// otherwise says why not.
+    async fn read_open_order(
         &self,
         guild: GuildId,
         user: UserId,
@@ -586,8 +593,9 @@ impl App {
     }
 
     /// Parses what was typed and checks every key against the store; all or nothing.
-    /// Refused keys are recorded for the audit trail and the lockout.
-    async fn check_new_keys(
+    /// Refused keys are recorded for the audit trail and the lockout (committed here)
+    /// before the refusal is returned.
+    async fn accept_keys_or_record_refusals(
         &self,
         guild: GuildId,
         user: UserId,
@@ -600,7 +608,11 @@ impl App {
         let stored = self.store.keys_by_digest(&typed.digests()).await?;
         match self.judge_keys(typed, sub, existing, &stored, now) {
             Ok(accepted) => Ok(accepted),
-            Err(refusals) => Err(self.refuse_keys(guild, user, refusals, now).await?),
+            Err(refusals) => {
+                self.record_refused_keys(guild, user, &refusals, now)
+                    .await?;
+                Err(UserError::KeysRefused(refusals).into())
+            }
         }
     }
 
@@ -653,14 +665,15 @@ impl App {
     }
 
     /// Records refused keys for the audit trail and the lockout (repeats within one entry
-    /// are slips, not guesses: they don't count), and says why they were refused.
-    async fn refuse_keys(
+    /// are slips, not guesses: they don't count); locks the user out when they reach the
+    /// threshold.
+    async fn record_refused_keys(
         &self,
         guild: GuildId,
         user: UserId,
-        refusals: Vec<KeyRefusal>,
+        refusals: &[KeyRefusal],
         now: DateTime<Utc>,
-    ) -> Result<AppError, AppError> {
+    ) -> anyhow::Result<()> {
         let counted: Vec<(Option<String>, AttemptCause)> = refusals
             .iter()
             .filter(|r| r.cause != KeyRefusalCause::RepeatedInOrder)
@@ -691,7 +704,7 @@ impl App {
                 tracing::warn!(until = %until, "user locked out of key entry");
             }
         }
-        Ok(UserError::KeysRefused(refusals).into())
+        Ok(())
     }
 
     fn review_of(
