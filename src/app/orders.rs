@@ -13,9 +13,10 @@ use super::{
     App,
 };
 use crate::domain::{
-    records::{GuildId, KeyState, Order, OrderState, StoredKey, Subscription, UserId},
-    split_keys, AttemptCause, KeyDigest, KeyRefusal, KeyRefusalCause, NoticeKind, OrderKind,
-    ProductKey, MAX_KEYS_PER_ORDER,
+    judge_keys,
+    records::{GuildId, Order, OrderState, Subscription, UserId},
+    refusal_cause, AcceptedKeys, AttemptCause, KeyRefusal, KeyRefusalCause, NoticeKind, OrderKind,
+    TypedKeys, MAX_KEYS_PER_ORDER,
 };
 use crate::store::{ExpiredOrder, NewNotice, NewOrder, OrderKeyRow, OrderTx, RedemptionWrite};
 
@@ -59,64 +60,6 @@ pub struct Receipt {
     pub redemption_id: i64,
     pub review: Review,
     pub redeemed_at: DateTime<Utc>,
-}
-
-/// Keys that passed every check, ready to join an order.
-struct AcceptedKeys {
-    ids: Vec<i64>,
-}
-
-/// What was typed, parsed: the well-formed keys to look up, and the refusals so far
-/// (malformed, or repeated within the entry).
-struct TypedKeys {
-    valid: Vec<ProductKey>,
-    refusals: Vec<KeyRefusal>,
-}
-
-impl TypedKeys {
-    /// Parses `typed` for an order that already holds `existing`; nothing entered or too
-    /// many keys stop here.
-    fn parse(existing: &[OrderKeyRow], typed: &str) -> Result<TypedKeys, AppError> {
-        let candidates = split_keys(typed);
-        if candidates.is_empty() {
-            return Err(UserError::NoKeysEntered.into());
-        }
-        if existing.len() + candidates.len() > MAX_KEYS_PER_ORDER {
-            return Err(UserError::TooManyKeys {
-                max: MAX_KEYS_PER_ORDER,
-                entered: existing.len() + candidates.len(),
-            }
-            .into());
-        }
-        let mut refusals: Vec<KeyRefusal> = Vec::new();
-        let mut valid: Vec<ProductKey> = Vec::new();
-        let mut seen: HashSet<KeyDigest> = HashSet::new();
-        for candidate in &candidates {
-            match &candidate.parsed {
-                Err(e) => refusals.push(KeyRefusal {
-                    masked: candidate.masked(),
-                    tail: None,
-                    cause: KeyRefusalCause::Format(e.clone()),
-                }),
-                Ok(key) => {
-                    if !seen.insert(key.digest()) {
-                        refusals.push(KeyRefusal {
-                            masked: key.masked(),
-                            tail: Some(key.tail().to_string()),
-                            cause: KeyRefusalCause::RepeatedInOrder,
-                        });
-                    } else {
-                        valid.push(key.clone());
-                    }
-                }
-            }
-        }
-        Ok(TypedKeys { valid, refusals })
-    }
-
-    fn digests(&self) -> Vec<KeyDigest> {
-        self.valid.iter().map(|k| k.digest()).collect()
-    }
 }
 
 /// Locks the subscription the admin named, in `tx`: autocomplete's id, or a name typed by
@@ -185,15 +128,15 @@ impl App {
             tx.rollback().await?;
             return Err(UserError::SubscriptionNotFound.into());
         };
-        let typed = match TypedKeys::parse(&[], &input.keys) {
+        let typed = match TypedKeys::parse(0, &input.keys) {
             Ok(typed) => typed,
             Err(e) => {
                 tx.rollback().await?;
-                return Err(e);
+                return Err(e.into());
             }
         };
         let stored = tx.keys_by_digest(&typed.digests()).await?;
-        let accepted = match self.judge_keys(typed, &sub, &[], &stored, now) {
+        let accepted = match judge_keys(typed, &sub, &[], &stored, now.date_naive()) {
             Ok(accepted) => accepted,
             Err(refusals) => {
                 // The connection goes back before the refusals take one to be recorded.
@@ -343,7 +286,7 @@ impl App {
         }
         let mut refusals = Vec::new();
         for row in &keys {
-            if let Some(cause) = self.key_cause(row, &sub, today) {
+            if let Some(cause) = refusal_cause(&row.key, &sub, today) {
                 // Who redeemed it is told only within the same guild: nothing crosses guilds.
                 let same_guild = row.redeemed_by.as_ref().filter(|by| by.guild == guild);
                 if let (KeyRefusalCause::AlreadyRedeemed, Some(by)) = (&cause, same_guild) {
@@ -567,31 +510,6 @@ impl App {
         })
     }
 
-    /// Why a stored key cannot be redeemed on `sub` today, if it cannot.
-    fn key_cause(
-        &self,
-        row: &OrderKeyRow,
-        sub: &Subscription,
-        today: chrono::NaiveDate,
-    ) -> Option<KeyRefusalCause> {
-        let key = &row.key;
-        match key.state {
-            KeyState::Redeemed => return Some(KeyRefusalCause::AlreadyRedeemed),
-            KeyState::Revoked => return Some(KeyRefusalCause::Revoked),
-            KeyState::Available => {}
-        }
-        if key.expires_on.is_some_and(|e| e < today) {
-            return Some(KeyRefusalCause::Expired);
-        }
-        if key.product_sku != sub.product.sku {
-            return Some(KeyRefusalCause::OtherProduct {
-                key_product: key.product_name.clone(),
-                subscription_product: sub.product.name.clone(),
-            });
-        }
-        None
-    }
-
     /// Parses what was typed and checks every key against the store; all or nothing.
     /// Refused keys are recorded for the audit trail and the lockout (committed here)
     /// before the refusal is returned.
@@ -604,63 +522,16 @@ impl App {
         typed: &str,
         now: DateTime<Utc>,
     ) -> Result<AcceptedKeys, AppError> {
-        let typed = TypedKeys::parse(existing, typed)?;
+        let typed = TypedKeys::parse(existing.len(), typed)?;
         let stored = self.store.keys_by_digest(&typed.digests()).await?;
-        match self.judge_keys(typed, sub, existing, &stored, now) {
+        let in_order: Vec<i64> = existing.iter().map(|k| k.key.id).collect();
+        match judge_keys(typed, sub, &in_order, &stored, now.date_naive()) {
             Ok(accepted) => Ok(accepted),
             Err(refusals) => {
                 self.record_refused_keys(guild, user, &refusals, now)
                     .await?;
                 Err(UserError::KeysRefused(refusals).into())
             }
-        }
-    }
-
-    /// The typed keys checked against the keys as stored: all accepted, or the refusals.
-    fn judge_keys(
-        &self,
-        typed: TypedKeys,
-        sub: &Subscription,
-        existing: &[OrderKeyRow],
-        stored: &[(KeyDigest, StoredKey)],
-        now: DateTime<Utc>,
-    ) -> Result<AcceptedKeys, Vec<KeyRefusal>> {
-        let today = now.date_naive();
-        let existing_ids: HashSet<i64> = existing.iter().map(|k| k.key.id).collect();
-        let TypedKeys {
-            mut refusals,
-            valid,
-        } = typed;
-        let mut ids = Vec::new();
-        for key in &valid {
-            let digest = key.digest();
-            let refusal = |cause| KeyRefusal {
-                masked: key.masked(),
-                tail: Some(key.tail().to_string()),
-                cause,
-            };
-            let Some((_, found)) = stored.iter().find(|(d, _)| *d == digest) else {
-                refusals.push(refusal(KeyRefusalCause::Unknown));
-                continue;
-            };
-            if existing_ids.contains(&found.id) {
-                refusals.push(refusal(KeyRefusalCause::RepeatedInOrder));
-                continue;
-            }
-            let row = OrderKeyRow {
-                position: 0,
-                key: found.clone(),
-                redeemed_by: None,
-            };
-            match self.key_cause(&row, sub, today) {
-                Some(cause) => refusals.push(refusal(cause)),
-                None => ids.push(found.id),
-            }
-        }
-        if refusals.is_empty() {
-            Ok(AcceptedKeys { ids })
-        } else {
-            Err(refusals)
         }
     }
 

@@ -1,6 +1,7 @@
 //! The rules of licensebot in plain Rust: product keys, terms, lifecycle states and the
 //! add-licenses / extend arithmetic. No I/O, no serenity, no sqlx.
 
+pub mod entry;
 pub mod input;
 pub mod key;
 pub mod lifecycle;
@@ -11,6 +12,7 @@ pub mod refusal;
 pub mod rules;
 pub mod term;
 
+pub use entry::{judge_keys, refusal_cause, AcceptedKeys, EntryError, TypedKeys};
 pub use input::{split_keys, KeyCandidate};
 pub use key::{KeyDigest, KeyFormatError, KeyTail, ProductKey, ALPHABET};
 pub use lifecycle::{LifecyclePeriods, LifecycleState};
