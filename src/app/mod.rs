@@ -18,7 +18,9 @@ pub use error::{AppError, UserError};
 pub use lifecycle::lifecycle_tick;
 pub use notices::NoticeBody;
 pub use orders::{OpenOrder, Receipt, SubscriptionRef};
-pub use review::{Plan, Review, ReviewKey};
+pub use review::{Review, ReviewKey};
+// Domain types in the use cases' outcomes, where their callers have always found them.
+pub use crate::domain::Plan;
 
 /// What every use case needs: the database, the settings and the time.
 #[derive(Clone)]

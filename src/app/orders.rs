@@ -9,14 +9,14 @@ use uuid::Uuid;
 use super::{
     error::{AppError, UserError},
     notices::NoticeBody,
-    review::{lines, plan, review_keys, Plan, Review},
+    review::{lines, review_keys, Review},
     App,
 };
 use crate::domain::{
-    judge_keys,
+    judge_keys, plan_order,
     records::{GuildId, Order, OrderState, Subscription, UserId},
     refusal_cause, AcceptedKeys, AttemptCause, KeyRefusal, KeyRefusalCause, NoticeKind, OrderKind,
-    TypedKeys, MAX_KEYS_PER_ORDER,
+    Plan, TypedKeys, MAX_KEYS_PER_ORDER,
 };
 use crate::store::{ExpiredOrder, NewNotice, NewOrder, OrderKeyRow, OrderTx, RedemptionWrite};
 
@@ -163,7 +163,7 @@ impl App {
             )
             .await?;
         // The rules are checked against the keys as stored, inside the transaction.
-        let plan = plan(
+        let plan = plan_order(
             input.kind,
             &sub,
             &lines(&keys),
@@ -223,7 +223,7 @@ impl App {
         }
         tx.add_order_keys(order_id, &accepted.ids).await?;
         let keys = tx.order_keys(order_id, false).await?;
-        let plan = plan(
+        let plan = plan_order(
             order.kind,
             &sub,
             &lines(&keys),
@@ -249,7 +249,7 @@ impl App {
             .await?
             .ok_or(AppError::User(UserError::SubscriptionNotFound))?;
         let keys = self.store.order_keys(order_id).await?;
-        let plan = plan(
+        let plan = plan_order(
             order.kind,
             &sub,
             &lines(&keys),
@@ -308,17 +308,14 @@ impl App {
         if !refusals.is_empty() {
             return Err(UserError::KeysRefused(refusals).into());
         }
-        let plan = plan(
+        let plan = plan_order(
             order.kind,
             &sub,
             &lines(&keys),
             today,
             self.settings.periods(),
         )?;
-        let (seats_after, ends_after) = match &plan {
-            Plan::AddLicenses(p) => (p.seats_after, p.ends_on),
-            Plan::Extend(p) => (sub.seats, p.ends_after),
-        };
+        let (seats_after, ends_after) = (plan.seats_after(), plan.ends_after());
         let body = NoticeBody::Redemption {
             user: user.0,
             subscription: sub.name.clone(),

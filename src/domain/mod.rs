@@ -20,8 +20,8 @@ pub use names::UnknownName;
 pub use notice::NoticeKind;
 pub use refusal::{AttemptCause, KeyRefusal, KeyRefusalCause, RuleError};
 pub use rules::{
-    plan_add_licenses, plan_extend, AddLicensesPlan, ExtendPlan, KeyLine, OrderKind, SeatDays,
-    SubscriptionFacts,
+    plan_add_licenses, plan_extend, plan_order, AddLicensesPlan, ExtendPlan, KeyLine, OrderKind,
+    Plan, SeatDays, SubscriptionFacts,
 };
 pub use term::{Term, TermError};
 
