@@ -4,7 +4,6 @@
 mod catalogue;
 mod error;
 mod lifecycle;
-mod notices;
 mod orders;
 mod review;
 
@@ -16,11 +15,10 @@ use crate::{config::Settings, store::Store};
 pub use catalogue::{normalise_sku, ImportError, KeyBatch};
 pub use error::{AppError, UserError};
 pub use lifecycle::lifecycle_tick;
-pub use notices::NoticeBody;
 pub use orders::{OpenOrder, Receipt, SubscriptionRef};
 pub use review::{Review, ReviewKey};
 // Domain types in the use cases' outcomes, where their callers have always found them.
-pub use crate::domain::Plan;
+pub use crate::domain::{NoticeBody, Plan};
 
 /// What every use case needs: the database, the settings and the time.
 #[derive(Clone)]

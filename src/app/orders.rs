@@ -8,15 +8,14 @@ use uuid::Uuid;
 
 use super::{
     error::{AppError, UserError},
-    notices::NoticeBody,
     review::{lines, review_keys, Review},
     App,
 };
 use crate::domain::{
     judge_keys, plan_order,
     records::{GuildId, Order, OrderState, Subscription, UserId},
-    refusal_cause, AcceptedKeys, AttemptCause, KeyRefusal, KeyRefusalCause, NoticeKind, OrderKind,
-    Plan, TypedKeys, MAX_KEYS_PER_ORDER,
+    refusal_cause, AcceptedKeys, AttemptCause, KeyRefusal, KeyRefusalCause, NoticeBody, NoticeKind,
+    OrderKind, Plan, TypedKeys, MAX_KEYS_PER_ORDER,
 };
 use crate::store::{ExpiredOrder, NewNotice, NewOrder, OrderKeyRow, OrderTx, RedemptionWrite};
 
