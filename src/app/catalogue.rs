@@ -4,7 +4,11 @@ use anyhow::{anyhow, bail, Context as _};
 use chrono::NaiveDate;
 
 use super::App;
-use crate::domain::{records::GuildId, records::Product, records::Subscription, ProductKey, Term};
+use crate::domain::{
+    catalogue::{check_seats, normalise_batch, normalise_sku},
+    records::{GuildId, Product, Subscription},
+    ProductKey, Term,
+};
 use crate::store::{KeyFilter, KeyListing, NewKey, NewSubscription};
 
 /// Keys to mint.
@@ -26,33 +30,7 @@ pub struct ImportError {
     pub reason: String,
 }
 
-const MAX_SEATS: i64 = 1_000_000;
 const MAX_GENERATE: usize = 100_000;
-
-fn check_seats(seats: i64) -> anyhow::Result<()> {
-    if !(1..=MAX_SEATS).contains(&seats) {
-        bail!("seats must be between 1 and {MAX_SEATS}, not {seats}");
-    }
-    Ok(())
-}
-
-/// SKUs are upper-case letters, digits, '-' and '_'.
-pub fn normalise_sku(sku: &str) -> anyhow::Result<String> {
-    let sku = sku.trim().to_ascii_uppercase();
-    let ok = !sku.is_empty()
-        && sku.len() <= 64
-        && sku
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        && sku
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphanumeric());
-    if !ok {
-        bail!("a SKU is 1 to 64 letters, digits, '-' or '_' (like BUSINESS-STANDARD), not {sku:?}");
-    }
-    Ok(sku)
-}
 
 impl App {
     pub async fn add_product(
@@ -134,7 +112,7 @@ impl App {
         if !(1..=MAX_GENERATE).contains(&batch.count) {
             bail!("--count must be between 1 and {MAX_GENERATE}");
         }
-        let label = check_batch(batch.batch.as_deref())?;
+        let label = normalise_batch(batch.batch.as_deref())?;
         let mut rng = rand::rngs::OsRng;
         loop {
             let keys: Vec<ProductKey> = (0..batch.count)
@@ -217,7 +195,7 @@ impl App {
                         .map_err(|_| fail(format!("expiry {s:?} is not a YYYY-MM-DD date")))?,
                 ),
             };
-            let batch = check_batch(Some(field(5)).filter(|b| !b.is_empty()))
+            let batch = normalise_batch(Some(field(5)).filter(|b| !b.is_empty()))
                 .map_err(|e| fail(e.to_string()))?;
             rows.push((
                 line,
@@ -273,15 +251,5 @@ impl App {
             }
             _ => bail!("give either --batch LABEL or one or more keys"),
         }
-    }
-}
-
-fn check_batch(batch: Option<&str>) -> anyhow::Result<Option<String>> {
-    match batch.map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(b) if b.chars().count() <= 100 && !b.chars().any(char::is_control) => {
-            Ok(Some(b.to_string()))
-        }
-        Some(_) => bail!("a batch label has at most 100 printable characters"),
     }
 }

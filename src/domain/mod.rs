@@ -1,6 +1,7 @@
 //! The rules of licensebot in plain Rust: product keys, terms, lifecycle states and the
 //! add-licenses / extend arithmetic. No I/O, no serenity, no sqlx.
 
+pub mod catalogue;
 pub mod entry;
 pub mod input;
 pub mod key;
