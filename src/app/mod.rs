@@ -15,10 +15,10 @@ use crate::{config::Settings, store::Store};
 pub use catalogue::{ImportError, KeyBatch};
 pub use error::{AppError, UserError};
 pub use lifecycle::lifecycle_tick;
-pub use orders::{OpenOrder, Receipt, SubscriptionRef};
+pub use orders::{OpenOrder, Receipt};
 pub use review::{Review, ReviewKey};
 // Domain types in the use cases' outcomes, where their callers have always found them.
-pub use crate::domain::{catalogue::normalise_sku, NoticeBody, Plan};
+pub use crate::domain::{catalogue::normalise_sku, NoticeBody, Plan, SubscriptionRef};
 
 /// What every use case needs: the database, the settings and the time.
 #[derive(Clone)]

@@ -11,6 +11,7 @@ pub mod notice;
 pub mod records;
 pub mod refusal;
 pub mod rules;
+pub mod subscription_ref;
 pub mod term;
 
 pub use entry::{judge_keys, refusal_cause, AcceptedKeys, EntryError, TypedKeys};
@@ -24,6 +25,7 @@ pub use rules::{
     plan_add_licenses, plan_extend, plan_order, AddLicensesPlan, ExtendPlan, KeyLine, OrderKind,
     Plan, SeatDays, SubscriptionFacts,
 };
+pub use subscription_ref::SubscriptionRef;
 pub use term::{Term, TermError};
 
 /// Most keys one order may hold (PRODUCT.md, "too many keys").
