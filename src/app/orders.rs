@@ -8,16 +8,16 @@ use uuid::Uuid;
 
 use super::{
     error::{AppError, UserError},
-    review::{lines, review_keys, Review},
+    review::{review_keys, Review},
     App,
 };
 use crate::domain::{
-    judge_keys, plan_order,
-    records::{GuildId, Order, OrderState, Subscription, UserId},
-    refusal_cause, AcceptedKeys, AttemptCause, KeyRefusal, KeyRefusalCause, NoticeBody, NoticeKind,
-    OrderKind, Plan, SubscriptionRef, TypedKeys, MAX_KEYS_PER_ORDER,
+    judge_keys, plan_order, recheck_order_keys,
+    records::{GuildId, Order, OrderKey, OrderState, Subscription, UserId},
+    AcceptedKeys, AttemptCause, KeyRefusal, KeyRefusalCause, NoticeBody, NoticeKind, OrderKind,
+    Plan, SubscriptionRef, TypedKeys, MAX_KEYS_PER_ORDER,
 };
-use crate::store::{ExpiredOrder, NewNotice, NewOrder, OrderKeyRow, OrderTx, RedemptionWrite};
+use crate::store::{ExpiredOrder, NewNotice, NewOrder, OrderTx, RedemptionWrite};
 
 /// How long a redemption whose COMMIT failed waits for the database to say whether it was
 /// applied: well within the 15 minutes its interaction can still be answered.
@@ -146,7 +146,7 @@ impl App {
         let plan = plan_order(
             input.kind,
             &sub,
-            &lines(&keys),
+            &keys,
             now.date_naive(),
             self.settings.periods(),
         )?;
@@ -206,7 +206,7 @@ impl App {
         let plan = plan_order(
             order.kind,
             &sub,
-            &lines(&keys),
+            &keys,
             now.date_naive(),
             self.settings.periods(),
         )?;
@@ -232,7 +232,7 @@ impl App {
         let plan = plan_order(
             order.kind,
             &sub,
-            &lines(&keys),
+            &keys,
             now.date_naive(),
             self.settings.periods(),
         )?;
@@ -264,37 +264,8 @@ impl App {
         if keys.is_empty() {
             return Err(UserError::NoKeysEntered.into());
         }
-        let mut refusals = Vec::new();
-        for row in &keys {
-            if let Some(cause) = refusal_cause(&row.key, &sub, today) {
-                // Who redeemed it is told only within the same guild: nothing crosses guilds.
-                let same_guild = row.redeemed_by.as_ref().filter(|by| by.guild == guild);
-                if let (KeyRefusalCause::AlreadyRedeemed, Some(by)) = (&cause, same_guild) {
-                    return Err(UserError::KeyTaken {
-                        tail: row.key.tail.to_string(),
-                        by: by.user,
-                        guild: by.guild,
-                        at: by.at,
-                    }
-                    .into());
-                }
-                refusals.push(KeyRefusal {
-                    masked: row.key.tail.masked(),
-                    tail: Some(row.key.tail.to_string()),
-                    cause,
-                });
-            }
-        }
-        if !refusals.is_empty() {
-            return Err(UserError::KeysRefused(refusals).into());
-        }
-        let plan = plan_order(
-            order.kind,
-            &sub,
-            &lines(&keys),
-            today,
-            self.settings.periods(),
-        )?;
+        recheck_order_keys(&keys, &sub, guild, today)?;
+        let plan = plan_order(order.kind, &sub, &keys, today, self.settings.periods())?;
         let (seats_after, ends_after) = (plan.seats_after(), plan.ends_after());
         let body = NoticeBody::Redemption {
             user: user.0,
@@ -495,7 +466,7 @@ impl App {
         guild: GuildId,
         user: UserId,
         sub: &Subscription,
-        existing: &[OrderKeyRow],
+        existing: &[OrderKey],
         typed: &str,
         now: DateTime<Utc>,
     ) -> Result<AcceptedKeys, AppError> {
@@ -559,7 +530,7 @@ impl App {
         &self,
         order: Order,
         subscription: Subscription,
-        keys: &[OrderKeyRow],
+        keys: &[OrderKey],
         plan: Plan,
         refusals: Vec<KeyRefusal>,
     ) -> Review {

@@ -1,10 +1,9 @@
 //! The review of an order: what would happen if it were redeemed now.
 
 use crate::domain::{
-    records::{Order, Subscription},
-    KeyLine, KeyRefusal, LifecycleState, Plan, Term,
+    records::{Order, OrderKey, Subscription},
+    KeyRefusal, LifecycleState, Plan, Term,
 };
-use crate::store::OrderKeyRow;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReviewKey {
@@ -25,16 +24,7 @@ pub struct Review {
     pub refusals: Vec<KeyRefusal>,
 }
 
-pub(super) fn lines(keys: &[OrderKeyRow]) -> Vec<KeyLine> {
-    keys.iter()
-        .map(|k| KeyLine {
-            seats: k.key.seats,
-            term: k.key.term,
-        })
-        .collect()
-}
-
-pub(super) fn review_keys(keys: &[OrderKeyRow]) -> Vec<ReviewKey> {
+pub(super) fn review_keys(keys: &[OrderKey]) -> Vec<ReviewKey> {
     keys.iter()
         .map(|k| ReviewKey {
             masked: k.key.tail.masked(),

@@ -1,5 +1,6 @@
 //! An admin's key entry, judged: what was typed, parsed, then each key checked against the
-//! key as stored and the subscription it is for. All keys are accepted, or none.
+//! key as stored and the subscription it is for. All keys are accepted, or none. At
+//! redemption, the order's keys are checked again, under lock.
 
 use std::collections::HashSet;
 
@@ -7,8 +8,8 @@ use chrono::NaiveDate;
 
 use super::{
     input::split_keys,
-    key::{KeyDigest, ProductKey},
-    records::{KeyState, StoredKey, Subscription},
+    key::{KeyDigest, KeyTail, ProductKey},
+    records::{GuildId, KeyState, OrderKey, RedeemedBy, StoredKey, Subscription},
     refusal::{KeyRefusal, KeyRefusalCause},
     MAX_KEYS_PER_ORDER,
 };
@@ -146,13 +147,55 @@ pub fn judge_keys(
     }
 }
 
+/// Why the keys of an order, checked again when it is redeemed, cannot be redeemed now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecheckRefusal {
+    /// Someone in the order's own guild redeemed this key meanwhile: they may be named.
+    TakenInGuild { tail: KeyTail, by: RedeemedBy },
+    /// Each refused key with its cause; a key redeemed in another guild names nobody.
+    Refused(Vec<KeyRefusal>),
+}
+
+/// The keys of an order of `guild` checked again against `sub` today, as they stand now.
+/// Who redeemed a key meanwhile is told only within the same guild: nothing crosses
+/// guilds.
+pub fn recheck_order_keys(
+    keys: &[OrderKey],
+    sub: &Subscription,
+    guild: GuildId,
+    today: NaiveDate,
+) -> Result<(), RecheckRefusal> {
+    let mut refusals = Vec::new();
+    for row in keys {
+        if let Some(cause) = refusal_cause(&row.key, sub, today) {
+            let same_guild = row.redeemed_by.as_ref().filter(|by| by.guild == guild);
+            if let (KeyRefusalCause::AlreadyRedeemed, Some(by)) = (&cause, same_guild) {
+                return Err(RecheckRefusal::TakenInGuild {
+                    tail: row.key.tail.clone(),
+                    by: by.clone(),
+                });
+            }
+            refusals.push(KeyRefusal {
+                masked: row.key.tail.masked(),
+                tail: Some(row.key.tail.to_string()),
+                cause,
+            });
+        }
+    }
+    if refusals.is_empty() {
+        Ok(())
+    } else {
+        Err(RecheckRefusal::Refused(refusals))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::{DateTime, Utc};
 
     use super::*;
     use crate::domain::{
-        records::{GuildId, Product},
+        records::{Product, UserId},
         KeyFormatError, Term,
     };
 
@@ -199,6 +242,18 @@ mod tests {
             created_at: DateTime::<Utc>::UNIX_EPOCH,
         };
         (key.digest(), stored)
+    }
+
+    fn in_order(position: i16, typed: &str, redeemed_by: Option<RedeemedBy>) -> OrderKey {
+        let (_, mut key) = stored(i64::from(position), typed);
+        if redeemed_by.is_some() {
+            key.state = KeyState::Redeemed;
+        }
+        OrderKey {
+            position,
+            key,
+            redeemed_by,
+        }
     }
 
     fn causes(refusals: &[KeyRefusal]) -> Vec<KeyRefusalCause> {
@@ -301,5 +356,40 @@ mod tests {
                 KeyRefusalCause::Revoked,
             ]
         );
+    }
+
+    #[test]
+    fn an_order_whose_keys_still_stand_passes_the_recheck() {
+        let keys = [in_order(1, KEY_A, None), in_order(2, KEY_B, None)];
+        assert_eq!(
+            recheck_order_keys(&keys, &sub(), GuildId(1), date("2026-03-01")),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn a_key_redeemed_meanwhile_names_its_redeemer_only_within_the_same_guild() {
+        let by = |guild| RedeemedBy {
+            user: UserId(7),
+            guild: GuildId(guild),
+            at: DateTime::<Utc>::UNIX_EPOCH,
+        };
+        let today = date("2026-03-01");
+        let keys = [in_order(1, KEY_A, None), in_order(2, KEY_B, Some(by(1)))];
+        assert_eq!(
+            recheck_order_keys(&keys, &sub(), GuildId(1), today),
+            Err(RecheckRefusal::TakenInGuild {
+                tail: key(KEY_B).tail(),
+                by: by(1)
+            })
+        );
+        let keys = [in_order(1, KEY_A, None), in_order(2, KEY_B, Some(by(2)))];
+        match recheck_order_keys(&keys, &sub(), GuildId(1), today) {
+            Err(RecheckRefusal::Refused(refusals)) => {
+                assert_eq!(causes(&refusals), vec![KeyRefusalCause::AlreadyRedeemed]);
+                assert_eq!(refusals[0].tail.as_deref(), Some("GHJK7"));
+            }
+            other => panic!("expected the key refused without a name, got {other:?}"),
+        }
     }
 }

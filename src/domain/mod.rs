@@ -14,7 +14,10 @@ pub mod rules;
 pub mod subscription_ref;
 pub mod term;
 
-pub use entry::{judge_keys, refusal_cause, AcceptedKeys, EntryError, TypedKeys};
+pub use entry::{
+    judge_keys, recheck_order_keys, refusal_cause, AcceptedKeys, EntryError, RecheckRefusal,
+    TypedKeys,
+};
 pub use input::{split_keys, KeyCandidate};
 pub use key::{KeyDigest, KeyFormatError, KeyTail, ProductKey, ALPHABET};
 pub use lifecycle::{LifecyclePeriods, LifecycleState};

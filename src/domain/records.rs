@@ -67,6 +67,15 @@ pub struct RedeemedBy {
     pub at: DateTime<Utc>,
 }
 
+/// A key of an order, as it stands now, with who redeemed it if someone did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderKey {
+    /// 1 for the first key entered.
+    pub position: i16,
+    pub key: StoredKey,
+    pub redeemed_by: Option<RedeemedBy>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OrderState {
     Open,

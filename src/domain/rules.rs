@@ -5,7 +5,7 @@ use chrono::{Days, NaiveDate};
 use super::{
     lifecycle::{LifecyclePeriods, LifecycleState},
     names::names,
-    records::Subscription,
+    records::{OrderKey, Subscription},
     refusal::RuleError,
     term::Term,
     MAX_KEYS_PER_ORDER,
@@ -116,16 +116,23 @@ impl Plan {
 pub fn plan_order(
     kind: OrderKind,
     sub: &Subscription,
-    keys: &[KeyLine],
+    keys: &[OrderKey],
     today: NaiveDate,
     periods: LifecyclePeriods,
 ) -> Result<Plan, RuleError> {
     let facts = SubscriptionFacts::from(sub);
+    let keys: Vec<KeyLine> = keys
+        .iter()
+        .map(|k| KeyLine {
+            seats: k.key.seats,
+            term: k.key.term,
+        })
+        .collect();
     Ok(match kind {
         OrderKind::AddLicenses => {
-            Plan::AddLicenses(plan_add_licenses(&facts, keys, today, periods)?)
+            Plan::AddLicenses(plan_add_licenses(&facts, &keys, today, periods)?)
         }
-        OrderKind::Extend => Plan::Extend(plan_extend(&facts, keys, today, periods)?),
+        OrderKind::Extend => Plan::Extend(plan_extend(&facts, &keys, today, periods)?),
     })
 }
 

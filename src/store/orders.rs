@@ -16,17 +16,9 @@ use super::{
     user_param, Store,
 };
 use crate::domain::{
-    records::{GuildId, Order, OrderState, Product, RedeemedBy, StoredKey, Subscription, UserId},
+    records::{GuildId, Order, OrderKey, OrderState, Product, StoredKey, Subscription, UserId},
     KeyDigest, OrderKind,
 };
-
-/// A key of an order, as it stands now, with who redeemed it if someone did.
-#[derive(Debug, Clone)]
-pub struct OrderKeyRow {
-    pub position: i16,
-    pub key: StoredKey,
-    pub redeemed_by: Option<RedeemedBy>,
-}
 
 /// What a redemption changes, written in one go.
 #[derive(Debug, Clone)]
@@ -123,7 +115,7 @@ impl Store {
     }
 
     /// The keys of an order, in the order they were entered.
-    pub async fn order_keys(&self, order_id: Uuid) -> anyhow::Result<Vec<OrderKeyRow>> {
+    pub async fn order_keys(&self, order_id: Uuid) -> anyhow::Result<Vec<OrderKey>> {
         let mut tx = self.begin().await?;
         let rows = tx.order_keys(order_id, false).await?;
         tx.rollback().await?;
@@ -231,7 +223,7 @@ impl OrderTx {
         &mut self,
         new: &NewOrder<'_>,
         key_ids: &[i64],
-    ) -> anyhow::Result<(Order, Vec<OrderKeyRow>)> {
+    ) -> anyhow::Result<(Order, Vec<OrderKey>)> {
         let rows = sqlx::query!(
             r#"WITH o AS (
                    INSERT INTO orders (id, guild_id, user_id, subscription_id, kind, locale,
@@ -272,7 +264,7 @@ impl OrderTx {
             .into_iter()
             .map(|r| {
                 let redeemed_by = redeemed_by(r.redeemed_user, r.redeemed_guild, r.redeemed_at);
-                Ok(OrderKeyRow {
+                Ok(OrderKey {
                     position: r.position,
                     key: stored_key_from_row!(r),
                     redeemed_by,
@@ -346,7 +338,7 @@ impl OrderTx {
         &mut self,
         order_id: Uuid,
         lock: bool,
-    ) -> anyhow::Result<Vec<OrderKeyRow>> {
+    ) -> anyhow::Result<Vec<OrderKey>> {
         if lock {
             // Take the key locks in id order first, so that competing orders sharing keys
             // queue instead of deadlocking.
@@ -381,7 +373,7 @@ impl OrderTx {
         rows.into_iter()
             .map(|r| {
                 let redeemed_by = redeemed_by(r.redeemed_user, r.redeemed_guild, r.redeemed_at);
-                Ok(OrderKeyRow {
+                Ok(OrderKey {
                     position: r.position,
                     key: stored_key_from_row!(r),
                     redeemed_by,
