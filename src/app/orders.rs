@@ -58,6 +58,48 @@ async fn lock_subscription(
     }
 }
 
+/// An open order locked for redemption, with its subscription and keys locked in `tx`.
+struct LockedOrder {
+    tx: OrderTx,
+    order: Order,
+    sub: Subscription,
+    keys: Vec<OrderKey>,
+}
+
+/// What redeeming `order` as `plan` writes: the subscription's new seats and end date,
+/// the ledger entry with its keys, and the team channel's notice.
+fn redemption_write(
+    order: &Order,
+    sub: &Subscription,
+    keys: &[OrderKey],
+    plan: &Plan,
+) -> RedemptionWrite {
+    let (seats_after, ends_after) = (plan.seats_after(), plan.ends_after());
+    let notice = NoticeBody::Redemption {
+        user: order.user.0,
+        subscription: sub.name.clone(),
+        kind: order.kind,
+        seats_before: sub.seats,
+        seats_after,
+        ends_before: sub.ends_on,
+        ends_after,
+        keys: keys.len() as i64,
+    };
+    RedemptionWrite {
+        order_id: order.id,
+        guild: order.guild,
+        user: order.user,
+        subscription_id: sub.id,
+        kind: order.kind,
+        seats_before: sub.seats,
+        seats_after,
+        ends_before: sub.ends_on,
+        ends_after,
+        key_ids: keys.iter().map(|k| k.key.id).collect(),
+        notice: notice.to_json(),
+    }
+}
+
 impl App {
     /// Resolves a subscription of this guild; another guild's id finds nothing.
     pub async fn find_subscription(
@@ -252,50 +294,16 @@ impl App {
     ) -> Result<Receipt, AppError> {
         let now = self.clock.now();
         let today = now.date_naive();
-        let tx = self.store.begin().await?;
-        let (mut tx, order) = self
-            .lock_open_order_or_expire(tx, guild, user, order_id, now)
-            .await?;
-        let sub = tx
-            .lock_subscription(guild, order.subscription_id)
-            .await?
-            .ok_or(AppError::User(UserError::SubscriptionNotFound))?;
-        let keys = tx.order_keys(order_id, true).await?;
-        if keys.is_empty() {
-            return Err(UserError::NoKeysEntered.into());
-        }
+        let LockedOrder {
+            tx,
+            order,
+            sub,
+            keys,
+        } = self.lock_for_redemption(guild, user, order_id, now).await?;
         recheck_order_keys(&keys, &sub, guild, today)?;
         let plan = plan_order(order.kind, &sub, &keys, today, self.settings.periods())?;
-        let (seats_after, ends_after) = (plan.seats_after(), plan.ends_after());
-        let body = NoticeBody::Redemption {
-            user: user.0,
-            subscription: sub.name.clone(),
-            kind: order.kind,
-            seats_before: sub.seats,
-            seats_after,
-            ends_before: sub.ends_on,
-            ends_after,
-            keys: keys.len() as i64,
-        };
-        let write = RedemptionWrite {
-            order_id,
-            guild,
-            user,
-            subscription_id: sub.id,
-            kind: order.kind,
-            seats_before: sub.seats,
-            seats_after,
-            ends_before: sub.ends_on,
-            ends_after,
-            key_ids: keys.iter().map(|k| k.key.id).collect(),
-            notice: body.to_json(),
-        };
-        let redemption_id = tx.write_redemption(&write, now).await?;
-        if let Err(error) = tx.commit().await {
-            // The COMMIT may have been applied although its answer was lost with the
-            // connection: "nothing was changed" could then be false. Ask the ledger first.
-            self.applied_after_all(redemption_id, error).await?;
-        }
+        let write = redemption_write(&order, &sub, &keys, &plan);
+        let redemption_id = self.commit_redemption(tx, &write, now).await?;
         tracing::info!(
             redemption = redemption_id,
             keys = keys.len(),
@@ -311,6 +319,52 @@ impl App {
             review: self.review_of(order, sub, &keys, plan, Vec::new()),
             redeemed_at: now,
         })
+    }
+
+    /// Locks, in one new transaction and in the store's lock order, an open order of this
+    /// guild and user (or expires it), its subscription and its keys. An order without
+    /// keys has nothing to redeem.
+    async fn lock_for_redemption(
+        &self,
+        guild: GuildId,
+        user: UserId,
+        order_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<LockedOrder, AppError> {
+        let tx = self.store.begin().await?;
+        let (mut tx, order) = self
+            .lock_open_order_or_expire(tx, guild, user, order_id, now)
+            .await?;
+        let sub = tx
+            .lock_subscription(guild, order.subscription_id)
+            .await?
+            .ok_or(AppError::User(UserError::SubscriptionNotFound))?;
+        let keys = tx.order_keys(order_id, true).await?;
+        if keys.is_empty() {
+            return Err(UserError::NoKeysEntered.into());
+        }
+        Ok(LockedOrder {
+            tx,
+            order,
+            sub,
+            keys,
+        })
+    }
+
+    /// Writes the redemption in `tx` and commits it; returns its ledger id. A COMMIT whose
+    /// answer was lost may have been applied all the same: the ledger is asked before
+    /// saying that nothing was changed.
+    async fn commit_redemption(
+        &self,
+        mut tx: OrderTx,
+        write: &RedemptionWrite,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<i64> {
+        let redemption_id = tx.write_redemption(write, now).await?;
+        if let Err(error) = tx.commit().await {
+            self.applied_after_all(redemption_id, error).await?;
+        }
+        Ok(redemption_id)
     }
 
     /// After the COMMIT of redemption `id` failed with `error`: `Ok` if it was applied all
