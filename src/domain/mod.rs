@@ -1,5 +1,7 @@
-//! The rules of licensebot in plain Rust: product keys, terms, lifecycle states and the
-//! add-licenses / extend arithmetic. No I/O, no serenity, no sqlx.
+//! The rules of licensebot in plain Rust: product keys and what admins type, terms,
+//! lifecycle states, the add-licenses / extend arithmetic, the checks on a key entry, the
+//! catalogue's limits, notices, and the one spelling of each word the database stores as
+//! text. No I/O, no serenity, no sqlx.
 
 pub mod catalogue;
 pub mod entry;
