@@ -833,7 +833,7 @@ async fn a_notice_channel_deleted_later_fails_the_notice_once_instead_of_retryin
             .unwrap();
         let state = notices
             .iter()
-            .find(|n| n.kind == "redemption")
+            .find(|n| n.kind == licensebot::domain::NoticeKind::Redemption)
             .map(|n| n.state.clone());
         if state.as_deref() != Some("pending") || tokio::time::Instant::now() > deadline {
             break state;

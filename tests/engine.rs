@@ -14,8 +14,8 @@ use licensebot::app::{
 use licensebot::config::Settings;
 use licensebot::domain::{
     records::{GuildId, OrderState, Subscription, UserId},
-    KeyFormatError, KeyRefusal, KeyRefusalCause, LifecycleState, OrderKind, ProductKey, RuleError,
-    Term,
+    KeyFormatError, KeyRefusal, KeyRefusalCause, LifecycleState, NoticeKind, OrderKind, ProductKey,
+    RuleError, Term,
 };
 use licensebot::store::{RedemptionFilter, Store};
 use support::db::TestDb;
@@ -330,7 +330,7 @@ async fn redeeming_an_add_licenses_order_adds_seats_and_writes_the_ledger_and_a_
     assert_eq!(r.order_id, review.order.id);
     assert_eq!((r.guild_id, r.user_id), (GUILD.0, ANA.0));
     assert_eq!(r.subscription_id, sub.id);
-    assert_eq!(r.kind, "add-licenses");
+    assert_eq!(r.kind, OrderKind::AddLicenses);
     assert_eq!((r.seats_before, r.seats_after), (10, 15));
     assert_eq!(
         (r.ends_before, r.ends_after),
@@ -355,7 +355,7 @@ async fn redeeming_an_add_licenses_order_adds_seats_and_writes_the_ledger_and_a_
         .expect("listing notices");
     assert_eq!(notices.len(), 1, "{notices:?}");
     let notice = &notices[0];
-    assert_eq!(notice.kind, "redemption");
+    assert_eq!(notice.kind, NoticeKind::Redemption);
     assert_eq!(notice.state, "pending");
     assert_eq!(
         notice.dedupe_key,
@@ -366,7 +366,7 @@ async fn redeeming_an_add_licenses_order_adds_seats_and_writes_the_ledger_and_a_
         Some(NoticeBody::Redemption {
             user: ANA.0,
             subscription: "Contoso".into(),
-            kind: "add-licenses".into(),
+            kind: OrderKind::AddLicenses,
             seats_before: 10,
             seats_after: 15,
             ends_before: date("2026-06-30"),
@@ -442,7 +442,7 @@ async fn extend_with_keys_that_cover_every_seat_adds_exactly_their_term() {
         Some(NoticeBody::Redemption {
             user: ANA.0,
             subscription: "Contoso".into(),
-            kind: "extend".into(),
+            kind: OrderKind::Extend,
             seats_before: 50,
             seats_after: 50,
             ends_before: date("2026-01-31"),
@@ -850,7 +850,7 @@ async fn five_refused_keys_within_fifteen_minutes_lock_the_user_out_once_across_
     let lockout_notices = |notices: Vec<licensebot::store::NoticeRow>| {
         notices
             .into_iter()
-            .filter(|n| n.kind == "lockout")
+            .filter(|n| n.kind == NoticeKind::Lockout)
             .collect::<Vec<_>>()
     };
     let notices = lockout_notices(fx.store().list_notices(Some(GUILD)).await.unwrap());
@@ -1304,7 +1304,7 @@ async fn lifecycle_tick_enqueues_each_reminder_and_state_change_once() {
         assert_eq!(tick().await, 0, "{day}: {milestone} again");
         let notices = fx.store().list_notices(Some(GUILD)).await.unwrap();
         let last = notices.last().expect("a notice");
-        assert_eq!(last.kind, "lifecycle");
+        assert_eq!(last.kind, NoticeKind::Lifecycle);
         assert_eq!(
             last.dedupe_key,
             format!("lifecycle:{}:2027-01-31:{milestone}", sub.id)
@@ -1329,7 +1329,7 @@ async fn lifecycle_tick_enqueues_each_reminder_and_state_change_once() {
     };
     let state = |s: &str| NoticeBody::StateChange {
         subscription: "Contoso".into(),
-        state: s.into(),
+        state: s.parse().expect("a lifecycle state"),
         ends_on: date("2027-01-31"),
     };
     assert_eq!(

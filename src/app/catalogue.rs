@@ -1,10 +1,16 @@
 //! The operator's use cases: products, subscriptions, minting, importing and revoking keys.
 
+use std::collections::{HashMap, HashSet};
+
 use anyhow::{anyhow, bail, Context as _};
 use chrono::NaiveDate;
 
 use super::App;
-use crate::domain::{records::GuildId, records::Product, records::Subscription, ProductKey, Term};
+use crate::domain::{
+    catalogue::{check_seats, normalise_batch, normalise_sku},
+    records::{GuildId, Product, Subscription},
+    ProductKey, Term, TermError,
+};
 use crate::store::{KeyFilter, KeyListing, NewKey, NewSubscription};
 
 /// Keys to mint.
@@ -26,33 +32,7 @@ pub struct ImportError {
     pub reason: String,
 }
 
-const MAX_SEATS: i64 = 1_000_000;
 const MAX_GENERATE: usize = 100_000;
-
-fn check_seats(seats: i64) -> anyhow::Result<()> {
-    if !(1..=MAX_SEATS).contains(&seats) {
-        bail!("seats must be between 1 and {MAX_SEATS}, not {seats}");
-    }
-    Ok(())
-}
-
-/// SKUs are upper-case letters, digits, '-' and '_'.
-pub fn normalise_sku(sku: &str) -> anyhow::Result<String> {
-    let sku = sku.trim().to_ascii_uppercase();
-    let ok = !sku.is_empty()
-        && sku.len() <= 64
-        && sku
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        && sku
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphanumeric());
-    if !ok {
-        bail!("a SKU is 1 to 64 letters, digits, '-' or '_' (like BUSINESS-STANDARD), not {sku:?}");
-    }
-    Ok(sku)
-}
 
 impl App {
     pub async fn add_product(
@@ -134,7 +114,7 @@ impl App {
         if !(1..=MAX_GENERATE).contains(&batch.count) {
             bail!("--count must be between 1 and {MAX_GENERATE}");
         }
-        let label = check_batch(batch.batch.as_deref())?;
+        let label = normalise_batch(batch.batch.as_deref())?;
         let mut rng = rand::rngs::OsRng;
         loop {
             let keys: Vec<ProductKey> = (0..batch.count)
@@ -170,78 +150,46 @@ impl App {
             .comment(Some(b'#'))
             .from_reader(csv_source);
         let mut rows = Vec::new();
-        let mut products = std::collections::HashMap::new();
+        let mut known_products = HashMap::new();
         for record in reader.records() {
-            let record = record.map_err(|e| {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
-                ImportError {
-                    line,
-                    reason: "not a CSV row".into(),
-                }
+            let record = record.map_err(|e| ImportError {
+                line: e.position().map(|p| p.line()).unwrap_or(0),
+                reason: "not a CSV row".into(),
             })?;
-            let line = record.position().map(|p| p.line()).unwrap_or(0);
-            let fail = |reason: String| ImportError { line, reason };
-            let field = |i: usize| record.get(i).unwrap_or("").trim();
+            let row = ImportRow::new(&record);
             // A header row is allowed on the first line.
-            if line == 1 && field(0).eq_ignore_ascii_case("key") {
+            if row.is_header() {
                 continue;
             }
-            if record.len() < 4 || record.len() > 6 {
-                return Err(fail(format!(
-                    "expected key,product,seats,term[,expires][,batch], found {} columns",
-                    record.len()
-                ))
-                .into());
+            row.check_columns()?;
+            let key = row.key()?;
+            let sku = row.sku()?;
+            if !self.product_known(&mut known_products, &sku).await? {
+                return Err(row.fail(format!("unknown product {sku}")).into());
             }
-            let key = ProductKey::parse(field(0))
-                .map_err(|e| fail(format!("not a valid product key: {e}")))?;
-            let sku = normalise_sku(field(1)).map_err(|e| fail(e.to_string()))?;
-            if !products.contains_key(&sku) {
-                let known = self.store.product(&sku).await?.is_some();
-                products.insert(sku.clone(), known);
-            }
-            if products.get(&sku) != Some(&true) {
-                return Err(fail(format!("unknown product {sku}")).into());
-            }
-            let seats: i64 = field(2)
-                .parse()
-                .map_err(|_| fail(format!("seats {:?} is not a number", field(2))))?;
-            check_seats(seats).map_err(|e| fail(e.to_string()))?;
-            let term: Term = field(3)
-                .parse()
-                .map_err(|e: crate::domain::TermError| fail(e.to_string()))?;
-            let expires_on = match field(4) {
-                "" => None,
-                s => Some(
-                    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                        .map_err(|_| fail(format!("expiry {s:?} is not a YYYY-MM-DD date")))?,
-                ),
-            };
-            let batch = check_batch(Some(field(5)).filter(|b| !b.is_empty()))
-                .map_err(|e| fail(e.to_string()))?;
-            rows.push((
-                line,
-                NewKey {
-                    digest: key.digest(),
-                    tail: key.tail(),
-                    product_sku: sku,
-                    seats,
-                    term,
-                    expires_on,
-                    batch,
-                },
-            ));
+            rows.push((row.line, row.new_key(&key, sku)?));
         }
-        let mut seen = std::collections::HashSet::new();
-        for (line, row) in &rows {
-            if !seen.insert(row.digest) {
-                return Err(ImportError {
-                    line: *line,
-                    reason: "the same key appears twice in the file".into(),
-                }
-                .into());
-            }
+        refuse_keys_repeated_in_file(&rows)?;
+        self.insert_imported_keys(&rows).await
+    }
+
+    /// Whether product `sku` exists, asking the store once per SKU of an import.
+    async fn product_known(
+        &self,
+        known: &mut HashMap<String, bool>,
+        sku: &str,
+    ) -> anyhow::Result<bool> {
+        if let Some(&found) = known.get(sku) {
+            return Ok(found);
         }
+        let found = self.store.product(sku).await?.is_some();
+        known.insert(sku.to_owned(), found);
+        Ok(found)
+    }
+
+    /// Stores the imported keys, all or none; a key already known fails the import at its
+    /// line.
+    async fn insert_imported_keys(&self, rows: &[(u64, NewKey)]) -> anyhow::Result<usize> {
         let keys: Vec<NewKey> = rows.iter().map(|(_, k)| k.clone()).collect();
         match self.store.insert_keys(&keys).await? {
             Ok(n) => Ok(n),
@@ -276,12 +224,96 @@ impl App {
     }
 }
 
-fn check_batch(batch: Option<&str>) -> anyhow::Result<Option<String>> {
-    match batch.map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(b) if b.chars().count() <= 100 && !b.chars().any(char::is_control) => {
-            Ok(Some(b.to_string()))
+/// One row of a key import, read field by field in the order its errors are reported.
+struct ImportRow<'r> {
+    line: u64,
+    record: &'r csv::StringRecord,
+}
+
+impl<'r> ImportRow<'r> {
+    fn new(record: &'r csv::StringRecord) -> ImportRow<'r> {
+        ImportRow {
+            line: record.position().map(|p| p.line()).unwrap_or(0),
+            record,
         }
-        Some(_) => bail!("a batch label has at most 100 printable characters"),
     }
+
+    fn field(&self, i: usize) -> &'r str {
+        self.record.get(i).unwrap_or("").trim()
+    }
+
+    fn fail(&self, reason: String) -> ImportError {
+        ImportError {
+            line: self.line,
+            reason,
+        }
+    }
+
+    fn is_header(&self) -> bool {
+        self.line == 1 && self.field(0).eq_ignore_ascii_case("key")
+    }
+
+    fn check_columns(&self) -> Result<(), ImportError> {
+        let columns = self.record.len();
+        if !(4..=6).contains(&columns) {
+            return Err(self.fail(format!(
+                "expected key,product,seats,term[,expires][,batch], found {columns} columns"
+            )));
+        }
+        Ok(())
+    }
+
+    fn key(&self) -> Result<ProductKey, ImportError> {
+        ProductKey::parse(self.field(0))
+            .map_err(|e| self.fail(format!("not a valid product key: {e}")))
+    }
+
+    fn sku(&self) -> Result<String, ImportError> {
+        normalise_sku(self.field(1)).map_err(|e| self.fail(e.to_string()))
+    }
+
+    /// The key to store for this row: its seats, term, expiry and batch checked.
+    fn new_key(&self, key: &ProductKey, product_sku: String) -> Result<NewKey, ImportError> {
+        let seats: i64 = self
+            .field(2)
+            .parse()
+            .map_err(|_| self.fail(format!("seats {:?} is not a number", self.field(2))))?;
+        check_seats(seats).map_err(|e| self.fail(e.to_string()))?;
+        let term: Term = self
+            .field(3)
+            .parse()
+            .map_err(|e: TermError| self.fail(e.to_string()))?;
+        let expires_on = match self.field(4) {
+            "" => None,
+            s => Some(
+                NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                    .map_err(|_| self.fail(format!("expiry {s:?} is not a YYYY-MM-DD date")))?,
+            ),
+        };
+        let batch = normalise_batch(Some(self.field(5)).filter(|b| !b.is_empty()))
+            .map_err(|e| self.fail(e.to_string()))?;
+        Ok(NewKey {
+            digest: key.digest(),
+            tail: key.tail(),
+            product_sku,
+            seats,
+            term,
+            expires_on,
+            batch,
+        })
+    }
+}
+
+/// The same key twice in one file fails the import at its second line.
+fn refuse_keys_repeated_in_file(rows: &[(u64, NewKey)]) -> Result<(), ImportError> {
+    let mut seen = HashSet::new();
+    for (line, row) in rows {
+        if !seen.insert(row.digest) {
+            return Err(ImportError {
+                line: *line,
+                reason: "the same key appears twice in the file".into(),
+            });
+        }
+    }
+    Ok(())
 }

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::{
     records::{GuildId, UserId},
-    KeyRefusal, RuleError,
+    EntryError, KeyRefusal, RecheckRefusal, RuleError,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,6 +62,29 @@ impl From<UserError> for AppError {
 impl From<RuleError> for AppError {
     fn from(e: RuleError) -> AppError {
         AppError::User(UserError::Rule(e))
+    }
+}
+
+impl From<EntryError> for AppError {
+    fn from(e: EntryError) -> AppError {
+        AppError::User(match e {
+            EntryError::NoKeys => UserError::NoKeysEntered,
+            EntryError::TooManyKeys { max, entered } => UserError::TooManyKeys { max, entered },
+        })
+    }
+}
+
+impl From<RecheckRefusal> for AppError {
+    fn from(e: RecheckRefusal) -> AppError {
+        AppError::User(match e {
+            RecheckRefusal::TakenInGuild { tail, by } => UserError::KeyTaken {
+                tail: tail.to_string(),
+                by: by.user,
+                guild: by.guild,
+                at: by.at,
+            },
+            RecheckRefusal::Refused(refusals) => UserError::KeysRefused(refusals),
+        })
     }
 }
 

@@ -6,7 +6,6 @@ mod error;
 mod health;
 mod lifecycle;
 mod listing;
-mod notices;
 mod orders;
 mod outbox;
 mod review;
@@ -17,16 +16,17 @@ use std::sync::{Arc, Mutex};
 
 use crate::{config::Settings, store::Store};
 
-pub use catalogue::{normalise_sku, ImportError, KeyBatch};
+pub use catalogue::{ImportError, KeyBatch};
 pub use error::{AppError, UserError};
 pub use health::DatabaseGauges;
 pub use lifecycle::lifecycle_tick;
 pub use listing::RedemptionPage;
-pub use notices::NoticeBody;
-pub use orders::{OpenOrder, Receipt, SubscriptionRef};
+pub use orders::{OpenOrder, Receipt};
 pub use outbox::{NextAttempt, SentNotice};
-pub use review::{Plan, Review, ReviewKey};
+pub use review::{Review, ReviewKey};
 pub use settings::Caller;
+// Domain types in the use cases' outcomes, where their callers have always found them.
+pub use crate::domain::{catalogue::normalise_sku, NoticeBody, Plan, SubscriptionRef};
 // The store's row types that the use cases hand out.
 pub use crate::store::{AttemptRow, KeyFilter, KeyListing, PendingNotice};
 

@@ -8,38 +8,20 @@ use uuid::Uuid;
 
 use super::{
     error::{AppError, UserError},
-    notices::NoticeBody,
-    review::{lines, plan, review_keys, Plan, Review},
+    review::{review_keys, Review},
     App,
 };
 use crate::domain::{
-    records::{GuildId, KeyState, Order, OrderState, StoredKey, Subscription, UserId},
-    split_keys, KeyDigest, KeyRefusal, KeyRefusalCause, OrderKind, ProductKey, MAX_KEYS_PER_ORDER,
+    judge_keys, plan_order, recheck_order_keys,
+    records::{GuildId, Order, OrderKey, OrderState, Subscription, UserId},
+    AcceptedKeys, AttemptCause, KeyRefusal, KeyRefusalCause, NoticeBody, NoticeKind, OrderKind,
+    Plan, SubscriptionRef, TypedKeys, MAX_KEYS_PER_ORDER,
 };
-use crate::store::{ExpiredOrder, NewNotice, NewOrder, OrderKeyRow, OrderTx, RedemptionWrite};
+use crate::store::{ExpiredOrder, NewNotice, NewOrder, OrderTx, RedemptionWrite};
 
 /// How long a redemption whose COMMIT failed waits for the database to say whether it was
 /// applied: well within the 15 minutes its interaction can still be answered.
 const COMMIT_CHECK_FOR: std::time::Duration = std::time::Duration::from_secs(5 * 60);
-
-/// How the admin named the subscription: autocomplete's id, or its name typed by hand.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SubscriptionRef {
-    Id(i64),
-    Name(String),
-}
-
-impl SubscriptionRef {
-    /// Autocomplete sends the id as text; anything else is taken as a name. Only the id's
-    /// own spelling is an id, so a name such as `007` or `+5` typed by hand stays a name.
-    pub fn from_option(value: &str) -> SubscriptionRef {
-        let value = value.trim();
-        match value.parse::<i64>() {
-            Ok(id) if id > 0 && id.to_string() == value => SubscriptionRef::Id(id),
-            _ => SubscriptionRef::Name(value.to_string()),
-        }
-    }
-}
 
 #[derive(Debug, Clone)]
 pub struct OpenOrder {
@@ -60,64 +42,6 @@ pub struct Receipt {
     pub redeemed_at: DateTime<Utc>,
 }
 
-/// Keys that passed every check, ready to join an order.
-struct AcceptedKeys {
-    ids: Vec<i64>,
-}
-
-/// What was typed, parsed: the well-formed keys to look up, and the refusals so far
-/// (malformed, or repeated within the entry).
-struct TypedKeys {
-    valid: Vec<ProductKey>,
-    refusals: Vec<KeyRefusal>,
-}
-
-impl TypedKeys {
-    /// Parses `typed` for an order that already holds `existing`; nothing entered or too
-    /// many keys stop here.
-    fn parse(existing: &[OrderKeyRow], typed: &str) -> Result<TypedKeys, AppError> {
-        let candidates = split_keys(typed);
-        if candidates.is_empty() {
-            return Err(UserError::NoKeysEntered.into());
-        }
-        if existing.len() + candidates.len() > MAX_KEYS_PER_ORDER {
-            return Err(UserError::TooManyKeys {
-                max: MAX_KEYS_PER_ORDER,
-                entered: existing.len() + candidates.len(),
-            }
-            .into());
-        }
-        let mut refusals: Vec<KeyRefusal> = Vec::new();
-        let mut valid: Vec<ProductKey> = Vec::new();
-        let mut seen: HashSet<KeyDigest> = HashSet::new();
-        for candidate in &candidates {
-            match &candidate.parsed {
-                Err(e) => refusals.push(KeyRefusal {
-                    masked: candidate.masked(),
-                    tail: None,
-                    cause: KeyRefusalCause::Format(e.clone()),
-                }),
-                Ok(key) => {
-                    if !seen.insert(key.digest()) {
-                        refusals.push(KeyRefusal {
-                            masked: key.masked(),
-                            tail: Some(key.tail().to_string()),
-                            cause: KeyRefusalCause::RepeatedInOrder,
-                        });
-                    } else {
-                        valid.push(key.clone());
-                    }
-                }
-            }
-        }
-        Ok(TypedKeys { valid, refusals })
-    }
-
-    fn digests(&self) -> Vec<KeyDigest> {
-        self.valid.iter().map(|k| k.digest()).collect()
-    }
-}
-
 /// Locks the subscription the admin named, in `tx`: autocomplete's id, or a name typed by
 /// hand (a subscription may be named like a number).
 async fn lock_subscription(
@@ -131,6 +55,48 @@ async fn lock_subscription(
             None => tx.lock_subscription_by_name(guild, &id.to_string()).await,
         },
         SubscriptionRef::Name(name) => tx.lock_subscription_by_name(guild, name).await,
+    }
+}
+
+/// An open order locked for redemption, with its subscription and keys locked in `tx`.
+struct LockedOrder {
+    tx: OrderTx,
+    order: Order,
+    sub: Subscription,
+    keys: Vec<OrderKey>,
+}
+
+/// What redeeming `order` as `plan` writes: the subscription's new seats and end date,
+/// the ledger entry with its keys, and the team channel's notice.
+fn redemption_write(
+    order: &Order,
+    sub: &Subscription,
+    keys: &[OrderKey],
+    plan: &Plan,
+) -> RedemptionWrite {
+    let (seats_after, ends_after) = (plan.seats_after(), plan.ends_after());
+    let notice = NoticeBody::Redemption {
+        user: order.user.0,
+        subscription: sub.name.clone(),
+        kind: order.kind,
+        seats_before: sub.seats,
+        seats_after,
+        ends_before: sub.ends_on,
+        ends_after,
+        keys: keys.len() as i64,
+    };
+    RedemptionWrite {
+        order_id: order.id,
+        guild: order.guild,
+        user: order.user,
+        subscription_id: sub.id,
+        kind: order.kind,
+        seats_before: sub.seats,
+        seats_after,
+        ends_before: sub.ends_on,
+        ends_after,
+        key_ids: keys.iter().map(|k| k.key.id).collect(),
+        notice: notice.to_json(),
     }
 }
 
@@ -184,22 +150,22 @@ impl App {
             tx.rollback().await?;
             return Err(UserError::SubscriptionNotFound.into());
         };
-        let typed = match TypedKeys::parse(&[], &input.keys) {
+        let typed = match TypedKeys::parse(0, &input.keys) {
             Ok(typed) => typed,
             Err(e) => {
                 tx.rollback().await?;
-                return Err(e);
+                return Err(e.into());
             }
         };
         let stored = tx.keys_by_digest(&typed.digests()).await?;
-        let accepted = match self.judge_keys(typed, &sub, &[], &stored, now) {
+        let accepted = match judge_keys(typed, &sub, &[], &stored, now.date_naive()) {
             Ok(accepted) => accepted,
             Err(refusals) => {
                 // The connection goes back before the refusals take one to be recorded.
                 tx.rollback().await?;
-                return Err(self
-                    .refuse_keys(input.guild, input.user, refusals, now)
-                    .await?);
+                self.record_refused_keys(input.guild, input.user, &refusals, now)
+                    .await?;
+                return Err(UserError::KeysRefused(refusals).into());
             }
         };
         let (order, keys) = tx
@@ -219,10 +185,10 @@ impl App {
             )
             .await?;
         // The rules are checked against the keys as stored, inside the transaction.
-        let plan = plan(
+        let plan = plan_order(
             input.kind,
             &sub,
-            &lines(&keys),
+            &keys,
             now.date_naive(),
             self.settings.periods(),
         )?;
@@ -242,7 +208,7 @@ impl App {
         typed: &str,
     ) -> Result<Review, AppError> {
         let now = self.clock.now();
-        let order = self.open_order_of(guild, user, order_id, now).await?;
+        let order = self.read_open_order(guild, user, order_id, now).await?;
         self.ensure_not_locked_out(guild, user, now).await?;
         let sub = self
             .store
@@ -251,11 +217,13 @@ impl App {
             .ok_or(AppError::User(UserError::SubscriptionNotFound))?;
         let existing = self.store.order_keys(order_id).await?;
         let accepted = self
-            .check_new_keys(guild, user, &sub, &existing, typed, now)
+            .accept_keys_or_record_refusals(guild, user, &sub, &existing, typed, now)
             .await?;
 
         let tx = self.store.begin().await?;
-        let (mut tx, order) = self.lock_open_order(tx, guild, user, order_id, now).await?;
+        let (mut tx, order) = self
+            .lock_open_order_or_expire(tx, guild, user, order_id, now)
+            .await?;
         let sub = tx
             .lock_subscription(guild, order.subscription_id)
             .await?
@@ -277,10 +245,10 @@ impl App {
         }
         tx.add_order_keys(order_id, &accepted.ids).await?;
         let keys = tx.order_keys(order_id, false).await?;
-        let plan = plan(
+        let plan = plan_order(
             order.kind,
             &sub,
-            &lines(&keys),
+            &keys,
             now.date_naive(),
             self.settings.periods(),
         )?;
@@ -296,17 +264,17 @@ impl App {
         order_id: Uuid,
     ) -> Result<Review, AppError> {
         let now = self.clock.now();
-        let order = self.open_order_of(guild, user, order_id, now).await?;
+        let order = self.read_open_order(guild, user, order_id, now).await?;
         let sub = self
             .store
             .subscription(guild, order.subscription_id)
             .await?
             .ok_or(AppError::User(UserError::SubscriptionNotFound))?;
         let keys = self.store.order_keys(order_id).await?;
-        let plan = plan(
+        let plan = plan_order(
             order.kind,
             &sub,
-            &lines(&keys),
+            &keys,
             now.date_naive(),
             self.settings.periods(),
         )?;
@@ -326,80 +294,16 @@ impl App {
     ) -> Result<Receipt, AppError> {
         let now = self.clock.now();
         let today = now.date_naive();
-        let tx = self.store.begin().await?;
-        let (mut tx, order) = self.lock_open_order(tx, guild, user, order_id, now).await?;
-        let sub = tx
-            .lock_subscription(guild, order.subscription_id)
-            .await?
-            .ok_or(AppError::User(UserError::SubscriptionNotFound))?;
-        let keys = tx.order_keys(order_id, true).await?;
-        if keys.is_empty() {
-            return Err(UserError::NoKeysEntered.into());
-        }
-        let mut refusals = Vec::new();
-        for row in &keys {
-            if let Some(cause) = self.key_cause(row, &sub, today) {
-                // Who redeemed it is told only within the same guild: nothing crosses guilds.
-                let same_guild = row.redeemed_by.as_ref().filter(|by| by.guild == guild);
-                if let (KeyRefusalCause::AlreadyRedeemed, Some(by)) = (&cause, same_guild) {
-                    return Err(UserError::KeyTaken {
-                        tail: row.key.tail.to_string(),
-                        by: by.user,
-                        guild: by.guild,
-                        at: by.at,
-                    }
-                    .into());
-                }
-                refusals.push(KeyRefusal {
-                    masked: row.key.tail.masked(),
-                    tail: Some(row.key.tail.to_string()),
-                    cause,
-                });
-            }
-        }
-        if !refusals.is_empty() {
-            return Err(UserError::KeysRefused(refusals).into());
-        }
-        let plan = plan(
-            order.kind,
-            &sub,
-            &lines(&keys),
-            today,
-            self.settings.periods(),
-        )?;
-        let (seats_after, ends_after) = match &plan {
-            Plan::AddLicenses(p) => (p.seats_after, p.ends_on),
-            Plan::Extend(p) => (sub.seats, p.ends_after),
-        };
-        let body = NoticeBody::Redemption {
-            user: user.0,
-            subscription: sub.name.clone(),
-            kind: order.kind.as_str().to_string(),
-            seats_before: sub.seats,
-            seats_after,
-            ends_before: sub.ends_on,
-            ends_after,
-            keys: keys.len() as i64,
-        };
-        let write = RedemptionWrite {
-            order_id,
-            guild,
-            user,
-            subscription_id: sub.id,
-            kind: order.kind,
-            seats_before: sub.seats,
-            seats_after,
-            ends_before: sub.ends_on,
-            ends_after,
-            key_ids: keys.iter().map(|k| k.key.id).collect(),
-            notice: body.to_json(),
-        };
-        let redemption_id = tx.write_redemption(&write, now).await?;
-        if let Err(error) = tx.commit().await {
-            // The COMMIT may have been applied although its answer was lost with the
-            // connection: "nothing was changed" could then be false. Ask the ledger first.
-            self.applied_after_all(redemption_id, error).await?;
-        }
+        let LockedOrder {
+            tx,
+            order,
+            sub,
+            keys,
+        } = self.lock_for_redemption(guild, user, order_id, now).await?;
+        recheck_order_keys(&keys, &sub, guild, today)?;
+        let plan = plan_order(order.kind, &sub, &keys, today, self.settings.periods())?;
+        let write = redemption_write(&order, &sub, &keys, &plan);
+        let redemption_id = self.commit_redemption(tx, &write, now).await?;
         tracing::info!(
             redemption = redemption_id,
             keys = keys.len(),
@@ -415,6 +319,52 @@ impl App {
             review: self.review_of(order, sub, &keys, plan, Vec::new()),
             redeemed_at: now,
         })
+    }
+
+    /// Locks, in one new transaction and in the store's lock order, an open order of this
+    /// guild and user (or expires it), its subscription and its keys. An order without
+    /// keys has nothing to redeem.
+    async fn lock_for_redemption(
+        &self,
+        guild: GuildId,
+        user: UserId,
+        order_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<LockedOrder, AppError> {
+        let tx = self.store.begin().await?;
+        let (mut tx, order) = self
+            .lock_open_order_or_expire(tx, guild, user, order_id, now)
+            .await?;
+        let sub = tx
+            .lock_subscription(guild, order.subscription_id)
+            .await?
+            .ok_or(AppError::User(UserError::SubscriptionNotFound))?;
+        let keys = tx.order_keys(order_id, true).await?;
+        if keys.is_empty() {
+            return Err(UserError::NoKeysEntered.into());
+        }
+        Ok(LockedOrder {
+            tx,
+            order,
+            sub,
+            keys,
+        })
+    }
+
+    /// Writes the redemption in `tx` and commits it; returns its ledger id. A COMMIT whose
+    /// answer was lost may have been applied all the same: the ledger is asked before
+    /// saying that nothing was changed.
+    async fn commit_redemption(
+        &self,
+        mut tx: OrderTx,
+        write: &RedemptionWrite,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<i64> {
+        let redemption_id = tx.write_redemption(write, now).await?;
+        if let Err(error) = tx.commit().await {
+            self.applied_after_all(redemption_id, error).await?;
+        }
+        Ok(redemption_id)
     }
 
     /// After the COMMIT of redemption `id` failed with `error`: `Ok` if it was applied all
@@ -456,7 +406,9 @@ impl App {
     ) -> Result<Order, AppError> {
         let now = self.clock.now();
         let tx = self.store.begin().await?;
-        let (mut tx, order) = self.lock_open_order(tx, guild, user, order_id, now).await?;
+        let (mut tx, order) = self
+            .lock_open_order_or_expire(tx, guild, user, order_id, now)
+            .await?;
         tx.close_order(order_id, OrderState::Cancelled, now).await?;
         tx.commit().await?;
         Ok(Order {
@@ -472,9 +424,9 @@ impl App {
     }
 
     /// Locks an order of this guild and user that is still open, in `tx`, and hands `tx`
-    /// back; otherwise says why not. An order found past its expiry is marked expired
-    /// (committed here), so it is not left open for anyone.
-    async fn lock_open_order(
+    /// back; otherwise says why not. An order found open past its expiry is marked
+    /// expired and `tx` is committed here, so it is not left open for anyone.
+    async fn lock_open_order_or_expire(
         &self,
         mut tx: OrderTx,
         guild: GuildId,
@@ -516,8 +468,9 @@ impl App {
         }
     }
 
-    /// An order of this guild and user that is still open; otherwise why not.
-    async fn open_order_of(
+    /// Reads (without locking) an order of this guild and user that is still open;
+    /// otherwise says why not.
+    async fn read_open_order(
         &self,
         guild: GuildId,
         user: UserId,
@@ -559,111 +512,45 @@ impl App {
         })
     }
 
-    /// Why a stored key cannot be redeemed on `sub` today, if it cannot.
-    fn key_cause(
-        &self,
-        row: &OrderKeyRow,
-        sub: &Subscription,
-        today: chrono::NaiveDate,
-    ) -> Option<KeyRefusalCause> {
-        let key = &row.key;
-        match key.state {
-            KeyState::Redeemed => return Some(KeyRefusalCause::AlreadyRedeemed),
-            KeyState::Revoked => return Some(KeyRefusalCause::Revoked),
-            KeyState::Available => {}
-        }
-        if key.expires_on.is_some_and(|e| e < today) {
-            return Some(KeyRefusalCause::Expired);
-        }
-        if key.product_sku != sub.product.sku {
-            return Some(KeyRefusalCause::OtherProduct {
-                key_product: key.product_name.clone(),
-                subscription_product: sub.product.name.clone(),
-            });
-        }
-        None
-    }
-
     /// Parses what was typed and checks every key against the store; all or nothing.
-    /// Refused keys are recorded for the audit trail and the lockout.
-    async fn check_new_keys(
+    /// Refused keys are recorded for the audit trail and the lockout (committed here)
+    /// before the refusal is returned.
+    async fn accept_keys_or_record_refusals(
         &self,
         guild: GuildId,
         user: UserId,
         sub: &Subscription,
-        existing: &[OrderKeyRow],
+        existing: &[OrderKey],
         typed: &str,
         now: DateTime<Utc>,
     ) -> Result<AcceptedKeys, AppError> {
-        let typed = TypedKeys::parse(existing, typed)?;
+        let typed = TypedKeys::parse(existing.len(), typed)?;
         let stored = self.store.keys_by_digest(&typed.digests()).await?;
-        match self.judge_keys(typed, sub, existing, &stored, now) {
+        let in_order: Vec<i64> = existing.iter().map(|k| k.key.id).collect();
+        match judge_keys(typed, sub, &in_order, &stored, now.date_naive()) {
             Ok(accepted) => Ok(accepted),
-            Err(refusals) => Err(self.refuse_keys(guild, user, refusals, now).await?),
-        }
-    }
-
-    /// The typed keys checked against the keys as stored: all accepted, or the refusals.
-    fn judge_keys(
-        &self,
-        typed: TypedKeys,
-        sub: &Subscription,
-        existing: &[OrderKeyRow],
-        stored: &[(KeyDigest, StoredKey)],
-        now: DateTime<Utc>,
-    ) -> Result<AcceptedKeys, Vec<KeyRefusal>> {
-        let today = now.date_naive();
-        let existing_ids: HashSet<i64> = existing.iter().map(|k| k.key.id).collect();
-        let TypedKeys {
-            mut refusals,
-            valid,
-        } = typed;
-        let mut ids = Vec::new();
-        for key in &valid {
-            let digest = key.digest();
-            let refusal = |cause| KeyRefusal {
-                masked: key.masked(),
-                tail: Some(key.tail().to_string()),
-                cause,
-            };
-            let Some((_, found)) = stored.iter().find(|(d, _)| *d == digest) else {
-                refusals.push(refusal(KeyRefusalCause::Unknown));
-                continue;
-            };
-            if existing_ids.contains(&found.id) {
-                refusals.push(refusal(KeyRefusalCause::RepeatedInOrder));
-                continue;
+            Err(refusals) => {
+                self.record_refused_keys(guild, user, &refusals, now)
+                    .await?;
+                Err(UserError::KeysRefused(refusals).into())
             }
-            let row = OrderKeyRow {
-                position: 0,
-                key: found.clone(),
-                redeemed_by: None,
-            };
-            match self.key_cause(&row, sub, today) {
-                Some(cause) => refusals.push(refusal(cause)),
-                None => ids.push(found.id),
-            }
-        }
-        if refusals.is_empty() {
-            Ok(AcceptedKeys { ids })
-        } else {
-            Err(refusals)
         }
     }
 
     /// Records refused keys for the audit trail and the lockout (repeats within one entry
-    /// are slips, not guesses: they don't count), and says why they were refused.
-    async fn refuse_keys(
+    /// are slips, not guesses: they don't count); locks the user out when they reach the
+    /// threshold.
+    async fn record_refused_keys(
         &self,
         guild: GuildId,
         user: UserId,
-        refusals: Vec<KeyRefusal>,
+        refusals: &[KeyRefusal],
         now: DateTime<Utc>,
-    ) -> Result<AppError, AppError> {
-        let counted: Vec<(Option<String>, &str)> = refusals
+    ) -> anyhow::Result<()> {
+        let counted: Vec<(Option<String>, AttemptCause)> = refusals
             .iter()
             .filter(|r| r.cause != KeyRefusalCause::RepeatedInOrder)
-            .map(|r| (r.tail.clone(), cause_name(&r.cause)))
+            .map(|r| (r.tail.clone(), r.cause.attempt_cause()))
             .collect();
         if !counted.is_empty() {
             let started = self
@@ -677,7 +564,7 @@ impl App {
                     |until| NewNotice {
                         guild,
                         dedupe_key: format!("lockout:{}:{}:{}", guild.0, user.0, until.timestamp()),
-                        kind: "lockout",
+                        kind: NoticeKind::Lockout,
                         body: NoticeBody::Lockout {
                             user: user.0,
                             until,
@@ -690,14 +577,14 @@ impl App {
                 tracing::warn!(until = %until, "user locked out of key entry");
             }
         }
-        Ok(UserError::KeysRefused(refusals).into())
+        Ok(())
     }
 
     fn review_of(
         &self,
         order: Order,
         subscription: Subscription,
-        keys: &[OrderKeyRow],
+        keys: &[OrderKey],
         plan: Plan,
         refusals: Vec<KeyRefusal>,
     ) -> Review {
@@ -713,88 +600,6 @@ impl App {
             keys: review_keys(keys),
             plan,
             refusals,
-        }
-    }
-}
-
-/// The audit trail's name for a refusal cause.
-pub fn cause_name(cause: &KeyRefusalCause) -> &'static str {
-    match cause {
-        KeyRefusalCause::Format(_) => "format",
-        KeyRefusalCause::Unknown => "unknown",
-        KeyRefusalCause::AlreadyRedeemed => "already-redeemed",
-        KeyRefusalCause::Revoked => "revoked",
-        KeyRefusalCause::Expired => "expired",
-        KeyRefusalCause::OtherProduct { .. } => "other-product",
-        KeyRefusalCause::RepeatedInOrder => "repeated",
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    #[test]
-    fn an_option_value_is_an_id_only_in_the_ids_own_spelling() {
-        for (value, expected) in [
-            ("42", SubscriptionRef::Id(42)),
-            ("  42\n", SubscriptionRef::Id(42)),
-            ("9223372036854775807", SubscriptionRef::Id(i64::MAX)),
-            (
-                "9223372036854775808",
-                SubscriptionRef::Name("9223372036854775808".into()),
-            ),
-            (
-                "99999999999999999999999",
-                SubscriptionRef::Name("99999999999999999999999".into()),
-            ),
-            ("0", SubscriptionRef::Name("0".into())),
-            ("-7", SubscriptionRef::Name("-7".into())),
-            ("+7", SubscriptionRef::Name("+7".into())),
-            ("007", SubscriptionRef::Name("007".into())),
-            (
-                "1; DROP TABLE subscriptions; --",
-                SubscriptionRef::Name("1; DROP TABLE subscriptions; --".into()),
-            ),
-            (" Contoso ", SubscriptionRef::Name("Contoso".into())),
-            ("", SubscriptionRef::Name(String::new())),
-        ] {
-            assert_eq!(SubscriptionRef::from_option(value), expected, "{value:?}");
-        }
-    }
-
-    /// Property tests: `.ci/run` also runs them (`proptests::`) with many more cases.
-    mod proptests {
-        use super::*;
-
-        proptest! {
-            #[test]
-            fn any_option_value_is_an_id_in_its_own_spelling_or_else_the_trimmed_text(value in any::<String>()) {
-                match SubscriptionRef::from_option(&value) {
-                    SubscriptionRef::Id(id) => {
-                        prop_assert!(id > 0);
-                        prop_assert_eq!(id.to_string(), value.trim());
-                    }
-                    SubscriptionRef::Name(name) => {
-                        prop_assert_eq!(name.as_str(), value.trim());
-                        prop_assert!(name.parse::<i64>().map_or(true, |id| id <= 0 || id.to_string() != name));
-                    }
-                }
-            }
-
-            #[test]
-            fn every_id_autocomplete_offers_comes_back_as_that_id(id in 1..=i64::MAX, pad in "[ \t\n]{0,3}") {
-                prop_assert_eq!(SubscriptionRef::from_option(&format!("{pad}{id}{pad}")), SubscriptionRef::Id(id));
-            }
-
-            #[test]
-            fn numbers_that_are_no_id_are_names(n in prop_oneof![i64::MIN..=0, Just(i64::MIN)], zeros in "0{1,3}") {
-                let text = n.to_string();
-                prop_assert_eq!(SubscriptionRef::from_option(&text), SubscriptionRef::Name(text.clone()));
-                let padded = format!("{zeros}{}", n.unsigned_abs());
-                prop_assert_eq!(SubscriptionRef::from_option(&padded), SubscriptionRef::Name(padded.clone()));
-            }
         }
     }
 }

@@ -11,7 +11,7 @@ use crate::{
     app::{App, KeyBatch, KeyFilter},
     boot,
     config::Settings,
-    domain::records::GuildId,
+    domain::{records::GuildId, OrderKind},
 };
 
 /// Runs a parsed command line to completion.
@@ -268,17 +268,18 @@ async fn redemptions_list(app: &App, guild: GuildId, json: bool) -> anyhow::Resu
     let rows = list
         .iter()
         .map(|r| {
-            let change = if r.kind == "extend" {
-                format!("{} -> {}", r.ends_before, r.ends_after)
-            } else {
-                format!("{} -> {} seats", r.seats_before, r.seats_after)
+            let change = match r.kind {
+                OrderKind::Extend => format!("{} -> {}", r.ends_before, r.ends_after),
+                OrderKind::AddLicenses => {
+                    format!("{} -> {} seats", r.seats_before, r.seats_after)
+                }
             };
             vec![
                 r.id.to_string(),
                 r.redeemed_at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
                 r.user_id.to_string(),
                 r.subscription_name.clone(),
-                r.kind.clone(),
+                r.kind.to_string(),
                 change,
                 r.key_count.to_string(),
             ]
@@ -308,7 +309,7 @@ async fn audit_list(app: &App, guild: Option<GuildId>, json: bool) -> anyhow::Re
                     .as_deref()
                     .map(|t| format!("…{t}"))
                     .unwrap_or_else(|| "-".into()),
-                a.cause.clone(),
+                a.cause.to_string(),
             ]
         })
         .collect::<Vec<_>>();

@@ -427,7 +427,7 @@ pub fn notice(lang: Lang, body: &NoticeBody) -> String {
             ends_after,
             keys,
         } => {
-            if kind == OrderKind::Extend.as_str() {
+            if *kind == OrderKind::Extend {
                 lang.ta(
                     "notice-redemption-extend",
                     &[
@@ -489,7 +489,7 @@ mod tests {
         let body = NoticeBody::Redemption {
             user: 42,
             subscription: "Contoso".into(),
-            kind: "add-licenses".into(),
+            kind: OrderKind::AddLicenses,
             seats_before: 50,
             seats_after: 75,
             ends_before: NaiveDate::from_ymd_opt(2027, 1, 31).unwrap(),

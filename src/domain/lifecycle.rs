@@ -2,6 +2,8 @@
 
 use chrono::{Days, NaiveDate};
 
+use super::names::names;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LifecycleState {
     /// Up to and including the end date.
@@ -68,17 +70,14 @@ impl LifecycleState {
             (LifecycleState::Deleted, after(deleted)),
         ]
     }
-
-    /// Stable lower-case name: `active`, `expired`, `disabled`, `deleted`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LifecycleState::Active => "active",
-            LifecycleState::Expired => "expired",
-            LifecycleState::Disabled => "disabled",
-            LifecycleState::Deleted => "deleted",
-        }
-    }
 }
+
+names!(LifecycleState, "lifecycle state" {
+    Active => "active",
+    Expired => "expired",
+    Disabled => "disabled",
+    Deleted => "deleted",
+});
 
 #[cfg(test)]
 mod tests {

@@ -1,22 +1,36 @@
-//! The rules of licensebot in plain Rust: product keys, terms, lifecycle states and the
-//! add-licenses / extend arithmetic. No I/O, no serenity, no sqlx.
+//! The rules of licensebot in plain Rust: product keys and what admins type, terms,
+//! lifecycle states, the add-licenses / extend arithmetic, the checks on a key entry, the
+//! catalogue's limits, notices, and the one spelling of each word the database stores as
+//! text. No I/O, no serenity, no sqlx.
 
+pub mod catalogue;
+pub mod entry;
 pub mod input;
 pub mod key;
 pub mod lifecycle;
+pub mod names;
+pub mod notice;
 pub mod records;
 pub mod refusal;
 pub mod rules;
+pub mod subscription_ref;
 pub mod term;
 
+pub use entry::{
+    judge_keys, recheck_order_keys, refusal_cause, AcceptedKeys, EntryError, RecheckRefusal,
+    TypedKeys,
+};
 pub use input::{split_keys, KeyCandidate};
 pub use key::{KeyDigest, KeyFormatError, KeyTail, ProductKey, ALPHABET};
 pub use lifecycle::{LifecyclePeriods, LifecycleState};
-pub use refusal::{KeyRefusal, KeyRefusalCause, RuleError};
+pub use names::UnknownName;
+pub use notice::{NoticeBody, NoticeKind};
+pub use refusal::{AttemptCause, KeyRefusal, KeyRefusalCause, RuleError};
 pub use rules::{
-    plan_add_licenses, plan_extend, AddLicensesPlan, ExtendPlan, KeyLine, OrderKind, SeatDays,
-    SubscriptionFacts,
+    plan_add_licenses, plan_extend, plan_order, AddLicensesPlan, ExtendPlan, KeyLine, OrderKind,
+    Plan, SeatDays, SubscriptionFacts,
 };
+pub use subscription_ref::SubscriptionRef;
 pub use term::{Term, TermError};
 
 /// Most keys one order may hold (PRODUCT.md, "too many keys").

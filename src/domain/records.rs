@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
-use super::{key::KeyTail, lifecycle::LifecycleState, rules::OrderKind, term::Term};
+use super::{key::KeyTail, lifecycle::LifecycleState, names::names, rules::OrderKind, term::Term};
 
 /// A Discord guild (server) id: one tenant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -38,23 +38,11 @@ pub enum KeyState {
     Revoked,
 }
 
-impl KeyState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            KeyState::Available => "available",
-            KeyState::Redeemed => "redeemed",
-            KeyState::Revoked => "revoked",
-        }
-    }
-    pub fn parse(s: &str) -> Option<KeyState> {
-        match s {
-            "available" => Some(KeyState::Available),
-            "redeemed" => Some(KeyState::Redeemed),
-            "revoked" => Some(KeyState::Revoked),
-            _ => None,
-        }
-    }
-}
+names!(KeyState, "key state" {
+    Available => "available",
+    Redeemed => "redeemed",
+    Revoked => "revoked",
+});
 
 /// A key as stored: never the key itself, only its tail.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,6 +67,15 @@ pub struct RedeemedBy {
     pub at: DateTime<Utc>,
 }
 
+/// A key of an order, as it stands now, with who redeemed it if someone did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderKey {
+    /// 1 for the first key entered.
+    pub position: i16,
+    pub key: StoredKey,
+    pub redeemed_by: Option<RedeemedBy>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OrderState {
     Open,
@@ -87,25 +84,12 @@ pub enum OrderState {
     Expired,
 }
 
-impl OrderState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OrderState::Open => "open",
-            OrderState::Redeemed => "redeemed",
-            OrderState::Cancelled => "cancelled",
-            OrderState::Expired => "expired",
-        }
-    }
-    pub fn parse(s: &str) -> Option<OrderState> {
-        match s {
-            "open" => Some(OrderState::Open),
-            "redeemed" => Some(OrderState::Redeemed),
-            "cancelled" => Some(OrderState::Cancelled),
-            "expired" => Some(OrderState::Expired),
-            _ => None,
-        }
-    }
-}
+names!(OrderState, "order state" {
+    Open => "open",
+    Redeemed => "redeemed",
+    Cancelled => "cancelled",
+    Expired => "expired",
+});
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Order {
@@ -129,7 +113,7 @@ pub struct Redemption {
     pub user_id: u64,
     pub subscription_id: i64,
     pub subscription_name: String,
-    pub kind: String,
+    pub kind: OrderKind,
     pub seats_before: i64,
     pub seats_after: i64,
     pub ends_before: NaiveDate,

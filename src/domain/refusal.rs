@@ -1,6 +1,6 @@
 //! Every reason a key or an order is refused, as its own type, so each gets its own message.
 
-use super::{key::KeyFormatError, lifecycle::LifecycleState, rules::OrderKind};
+use super::{key::KeyFormatError, lifecycle::LifecycleState, names::names, rules::OrderKind};
 
 /// Why one key cannot join an order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,6 +16,44 @@ pub enum KeyRefusalCause {
     },
     RepeatedInOrder,
 }
+
+impl KeyRefusalCause {
+    /// How the audit trail records this cause.
+    pub fn attempt_cause(&self) -> AttemptCause {
+        match self {
+            KeyRefusalCause::Format(_) => AttemptCause::Format,
+            KeyRefusalCause::Unknown => AttemptCause::Unknown,
+            KeyRefusalCause::AlreadyRedeemed => AttemptCause::AlreadyRedeemed,
+            KeyRefusalCause::Revoked => AttemptCause::Revoked,
+            KeyRefusalCause::Expired => AttemptCause::Expired,
+            KeyRefusalCause::OtherProduct { .. } => AttemptCause::OtherProduct,
+            KeyRefusalCause::RepeatedInOrder => AttemptCause::Repeated,
+        }
+    }
+}
+
+/// Why a key attempt was refused, as the audit trail (and the lockout) records it: a
+/// [`KeyRefusalCause`] without its details.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AttemptCause {
+    Format,
+    Unknown,
+    AlreadyRedeemed,
+    Revoked,
+    Expired,
+    OtherProduct,
+    Repeated,
+}
+
+names!(AttemptCause, "refusal cause" {
+    Format => "format",
+    Unknown => "unknown",
+    AlreadyRedeemed => "already-redeemed",
+    Revoked => "revoked",
+    Expired => "expired",
+    OtherProduct => "other-product",
+    Repeated => "repeated",
+});
 
 /// A refused key: what the user typed (masked) and why.
 #[derive(Debug, Clone, PartialEq, Eq)]

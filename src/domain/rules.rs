@@ -4,33 +4,24 @@ use chrono::{Days, NaiveDate};
 
 use super::{
     lifecycle::{LifecyclePeriods, LifecycleState},
+    names::names,
+    records::{OrderKey, Subscription},
     refusal::RuleError,
     term::Term,
     MAX_KEYS_PER_ORDER,
 };
 
+/// What an order does to its subscription.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OrderKind {
     AddLicenses,
     Extend,
 }
 
-impl OrderKind {
-    /// `add-licenses` | `extend`, as stored and as in custom_ids.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OrderKind::AddLicenses => "add-licenses",
-            OrderKind::Extend => "extend",
-        }
-    }
-    pub fn parse(s: &str) -> Option<OrderKind> {
-        match s {
-            "add-licenses" => Some(OrderKind::AddLicenses),
-            "extend" => Some(OrderKind::Extend),
-            _ => None,
-        }
-    }
-}
+names!(OrderKind, "order kind" {
+    AddLicenses => "add-licenses",
+    Extend => "extend",
+});
 
 /// What the rules need to know of a subscription.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +31,18 @@ pub struct SubscriptionFacts {
     pub seats: i64,
     pub ends_on: NaiveDate,
     pub max_seats: Option<i64>,
+}
+
+impl From<&Subscription> for SubscriptionFacts {
+    fn from(sub: &Subscription) -> SubscriptionFacts {
+        SubscriptionFacts {
+            name: sub.name.clone(),
+            product_name: sub.product.name.clone(),
+            seats: sub.seats,
+            ends_on: sub.ends_on,
+            max_seats: sub.product.max_seats,
+        }
+    }
 }
 
 /// What the rules need to know of a key in an order.
@@ -81,6 +84,56 @@ pub struct ExtendPlan {
     /// floor(seat_days / seats).
     pub days: i64,
     pub ends_after: NaiveDate,
+}
+
+/// What redeeming an order would do, by its kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Plan {
+    AddLicenses(AddLicensesPlan),
+    Extend(ExtendPlan),
+}
+
+impl Plan {
+    /// The subscription's seats once the order is redeemed.
+    pub fn seats_after(&self) -> i64 {
+        match self {
+            Plan::AddLicenses(p) => p.seats_after,
+            Plan::Extend(p) => p.seats,
+        }
+    }
+
+    /// The subscription's end date once the order is redeemed.
+    pub fn ends_after(&self) -> NaiveDate {
+        match self {
+            Plan::AddLicenses(p) => p.ends_on,
+            Plan::Extend(p) => p.ends_after,
+        }
+    }
+}
+
+/// The plan of an order of `kind` with these keys on `sub` today: the one place an order
+/// kind picks its rule.
+pub fn plan_order(
+    kind: OrderKind,
+    sub: &Subscription,
+    keys: &[OrderKey],
+    today: NaiveDate,
+    periods: LifecyclePeriods,
+) -> Result<Plan, RuleError> {
+    let facts = SubscriptionFacts::from(sub);
+    let keys: Vec<KeyLine> = keys
+        .iter()
+        .map(|k| KeyLine {
+            seats: k.key.seats,
+            term: k.key.term,
+        })
+        .collect();
+    Ok(match kind {
+        OrderKind::AddLicenses => {
+            Plan::AddLicenses(plan_add_licenses(&facts, &keys, today, periods)?)
+        }
+        OrderKind::Extend => Plan::Extend(plan_extend(&facts, &keys, today, periods)?),
+    })
 }
 
 /// add-licenses: the subscription must be active; seats grow by Σ key seats, the end
@@ -551,10 +604,40 @@ mod tests {
     }
 
     #[test]
+    fn a_plan_says_the_seats_and_end_date_the_subscription_will_have() {
+        let today = date("2026-03-01");
+        let add = Plan::AddLicenses(
+            plan_add_licenses(&sub(10, "2027-01-31"), &keys(1, 5, "12m"), today, periods())
+                .expect("adds licenses"),
+        );
+        assert_eq!(
+            (add.seats_after(), add.ends_after()),
+            (15, date("2027-01-31"))
+        );
+        let extend = Plan::Extend(
+            plan_extend(
+                &sub(10, "2027-01-31"),
+                &keys(1, 10, "12m"),
+                today,
+                periods(),
+            )
+            .expect("extends"),
+        );
+        assert_eq!(
+            (extend.seats_after(), extend.ends_after()),
+            (10, date("2028-01-31"))
+        );
+    }
+
+    #[test]
     fn order_kinds_have_stable_names() {
         for kind in [OrderKind::AddLicenses, OrderKind::Extend] {
-            assert_eq!(OrderKind::parse(kind.as_str()), Some(kind));
+            assert_eq!(kind.as_str().parse(), Ok(kind));
         }
-        assert_eq!(OrderKind::parse("Extend"), None);
+        assert_eq!(
+            "Extend".parse::<OrderKind>().ok(),
+            None,
+            "an unknown spelling is an error"
+        );
     }
 }

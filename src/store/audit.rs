@@ -6,9 +6,12 @@ use chrono::{DateTime, Utc};
 use super::{
     guild_param,
     notices::{enqueue, NewNotice},
-    user_param, Store,
+    parse_column, user_param, Store,
 };
-use crate::domain::records::{GuildId, UserId};
+use crate::domain::{
+    records::{GuildId, UserId},
+    AttemptCause,
+};
 
 /// A refused attempt, for the audit listing.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -17,7 +20,7 @@ pub struct AttemptRow {
     pub guild_id: u64,
     pub user_id: u64,
     pub tail: Option<String>,
-    pub cause: String,
+    pub cause: AttemptCause,
     pub at: DateTime<Utc>,
 }
 
@@ -69,7 +72,7 @@ impl Store {
         &self,
         guild: GuildId,
         user: UserId,
-        refusals: &[(Option<String>, &str)],
+        refusals: &[(Option<String>, AttemptCause)],
         now: DateTime<Utc>,
         policy: LockoutPolicy,
         notice: impl FnOnce(DateTime<Utc>) -> NewNotice,
@@ -90,7 +93,7 @@ impl Store {
                 guild_param(guild),
                 user_param(user),
                 tail.as_deref(),
-                cause,
+                cause.as_str(),
                 now
             )
             .execute(&mut *tx)
@@ -143,16 +146,17 @@ impl Store {
         .fetch_all(&self.pool)
         .await
         .context("listing refused attempts")?;
-        Ok(rows
-            .into_iter()
-            .map(|r| AttemptRow {
-                id: r.id,
-                guild_id: r.guild_id as u64,
-                user_id: r.user_id as u64,
-                tail: r.tail,
-                cause: r.cause,
-                at: r.at,
+        rows.into_iter()
+            .map(|r| {
+                Ok(AttemptRow {
+                    id: r.id,
+                    guild_id: r.guild_id as u64,
+                    user_id: r.user_id as u64,
+                    tail: r.tail,
+                    cause: parse_column(&r.cause)?,
+                    at: r.at,
+                })
             })
-            .collect())
+            .collect()
     }
 }

@@ -3,7 +3,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::Store;
 use crate::domain::{
-    records::{GuildId, KeyState, RedeemedBy, StoredKey, UserId},
+    records::{GuildId, RedeemedBy, StoredKey, UserId},
     KeyDigest, KeyTail, Term,
 };
 
@@ -43,10 +43,6 @@ pub(crate) fn tail_of(tail: &str) -> anyhow::Result<KeyTail> {
     KeyTail::new(tail).context("bad key tail in the database")
 }
 
-pub(crate) fn state_of(state: &str) -> anyhow::Result<KeyState> {
-    KeyState::parse(state).with_context(|| format!("bad key state {state:?} in the database"))
-}
-
 /// A product key row as the queries below select it (joined with its product).
 macro_rules! stored_key_from_row {
     ($r:expr) => {
@@ -59,7 +55,7 @@ macro_rules! stored_key_from_row {
             term: $crate::store::keys::term_of($r.term_count, &$r.term_unit)?,
             expires_on: $r.expires_on,
             batch: $r.batch,
-            state: $crate::store::keys::state_of(&$r.state)?,
+            state: $crate::store::parse_column(&$r.state)?,
             created_at: $r.created_at,
         }
     };
@@ -151,24 +147,6 @@ impl Store {
         digests: &[KeyDigest],
     ) -> anyhow::Result<Vec<(KeyDigest, StoredKey)>> {
         by_digest(&self.pool, digests).await
-    }
-
-    /// Who redeemed this key and when, if anyone did.
-    pub async fn key_redeemed_by(&self, key_id: i64) -> anyhow::Result<Option<RedeemedBy>> {
-        let row = sqlx::query!(
-            r#"SELECT r.user_id, r.guild_id, r.redeemed_at
-               FROM redemption_keys rk JOIN redemptions r ON r.id = rk.redemption_id
-               WHERE rk.key_id = $1"#,
-            key_id
-        )
-        .fetch_optional(&self.pool)
-        .await
-        .context("reading who redeemed a key")?;
-        Ok(row.map(|r| RedeemedBy {
-            user: UserId(r.user_id as u64),
-            guild: GuildId(r.guild_id as u64),
-            at: r.redeemed_at,
-        }))
     }
 
     /// Keys for the operator's listing, newest first; masked by construction.

@@ -18,7 +18,7 @@ use std::time::Duration;
 pub use audit::{AttemptRow, LockoutPolicy};
 pub use keys::{KeyFilter, KeyListing, NewKey};
 pub use notices::{NewNotice, NoticeBacklog, NoticeRow, PendingNotice};
-pub use orders::{ClosedBy, ExpiredOrder, NewOrder, OrderKeyRow, OrderTx, RedemptionWrite};
+pub use orders::{ClosedBy, ExpiredOrder, NewOrder, OrderTx, RedemptionWrite};
 pub use redemptions::RedemptionFilter;
 pub use subscriptions::NewSubscription;
 
@@ -84,6 +84,15 @@ impl Store {
             .context("pinging PostgreSQL")?;
         Ok(())
     }
+}
+
+/// A word of the domain read from a text column; a spelling this version does not know
+/// is an error, never a panic.
+pub(crate) fn parse_column<T>(text: &str) -> anyhow::Result<T>
+where
+    T: std::str::FromStr<Err = crate::domain::UnknownName>,
+{
+    text.parse().context("reading a row from the database")
 }
 
 /// Converts a count the domain keeps as i64 into the schema's integer.

@@ -6,16 +6,15 @@
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 
-use super::{guild_param, Store};
-use crate::domain::records::GuildId;
+use super::{guild_param, parse_column, Store};
+use crate::domain::{records::GuildId, NoticeKind};
 
 #[derive(Debug, Clone)]
 pub struct NewNotice {
     pub guild: GuildId,
     /// What the notice is about; a second notice with the same key is ignored.
     pub dedupe_key: String,
-    /// `redemption` | `lifecycle` | `lockout`
-    pub kind: &'static str,
+    pub kind: NoticeKind,
     /// Message id and arguments, rendered in the guild's locale when sent. Never a key.
     pub body: serde_json::Value,
 }
@@ -24,7 +23,7 @@ pub struct NewNotice {
 pub struct PendingNotice {
     pub id: i64,
     pub guild: GuildId,
-    pub kind: String,
+    pub kind: NoticeKind,
     pub body: serde_json::Value,
     pub nonce: String,
     pub attempts: i32,
@@ -45,7 +44,7 @@ pub struct NoticeRow {
     pub id: i64,
     pub guild: GuildId,
     pub dedupe_key: String,
-    pub kind: String,
+    pub kind: NoticeKind,
     pub state: String,
     pub attempts: i32,
     pub message_id: Option<u64>,
@@ -73,7 +72,7 @@ where
            ON CONFLICT (dedupe_key) DO NOTHING"#,
         guild_param(notice.guild),
         notice.dedupe_key,
-        notice.kind,
+        notice.kind.as_str(),
         notice.body,
         nonce
     )
@@ -92,7 +91,7 @@ impl Store {
         }
         let guilds: Vec<i64> = notices.iter().map(|n| guild_param(n.guild)).collect();
         let keys: Vec<String> = notices.iter().map(|n| n.dedupe_key.clone()).collect();
-        let kinds: Vec<String> = notices.iter().map(|n| n.kind.to_string()).collect();
+        let kinds: Vec<String> = notices.iter().map(|n| n.kind.as_str().to_owned()).collect();
         let bodies: Vec<serde_json::Value> = notices.iter().map(|n| n.body.clone()).collect();
         let nonces: Vec<String> = notices.iter().map(|_| new_nonce()).collect();
         let done = sqlx::query!(
@@ -137,42 +136,22 @@ impl Store {
         .fetch_all(&self.pool)
         .await
         .context("claiming notices")?;
-        let mut notices: Vec<PendingNotice> = rows
+        let mut notices = rows
             .into_iter()
-            .map(|r| PendingNotice {
-                id: r.id,
-                guild: GuildId(r.guild_id as u64),
-                kind: r.kind,
-                body: r.body,
-                nonce: r.nonce,
-                attempts: r.attempts,
-                created_at: r.created_at,
+            .map(|r| {
+                Ok(PendingNotice {
+                    id: r.id,
+                    guild: GuildId(r.guild_id as u64),
+                    kind: parse_column(&r.kind)?,
+                    body: r.body,
+                    nonce: r.nonce,
+                    attempts: r.attempts,
+                    created_at: r.created_at,
+                })
             })
-            .collect();
+            .collect::<anyhow::Result<Vec<PendingNotice>>>()?;
         notices.sort_by_key(|n| n.id);
         Ok(notices)
-    }
-
-    pub async fn mark_notice_sent(
-        &self,
-        id: i64,
-        channel_id: u64,
-        message_id: u64,
-        now: DateTime<Utc>,
-    ) -> anyhow::Result<()> {
-        sqlx::query!(
-            r#"UPDATE notices SET state = 'sent', channel_id = $2, message_id = $3, sent_at = $4,
-                   last_error = NULL
-               WHERE id = $1"#,
-            id,
-            channel_id as i64,
-            message_id as i64,
-            now
-        )
-        .execute(&self.pool)
-        .await
-        .context("marking a notice sent")?;
-        Ok(())
     }
 
     /// Marks notices sent, in one statement: `(notice id, channel id, message id)`.
@@ -244,19 +223,20 @@ impl Store {
         .fetch_all(&self.pool)
         .await
         .context("listing notices")?;
-        Ok(rows
-            .into_iter()
-            .map(|r| NoticeRow {
-                id: r.id,
-                guild: GuildId(r.guild_id as u64),
-                dedupe_key: r.dedupe_key,
-                kind: r.kind,
-                state: r.state,
-                attempts: r.attempts,
-                message_id: r.message_id.map(|m| m as u64),
-                body: r.body,
+        rows.into_iter()
+            .map(|r| {
+                Ok(NoticeRow {
+                    id: r.id,
+                    guild: GuildId(r.guild_id as u64),
+                    dedupe_key: r.dedupe_key,
+                    kind: parse_column(&r.kind)?,
+                    state: r.state,
+                    attempts: r.attempts,
+                    message_id: r.message_id.map(|m| m as u64),
+                    body: r.body,
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// How many notices wait for delivery, and how long the oldest has waited.
@@ -276,15 +256,5 @@ impl Store {
             depth: row.depth,
             oldest_age_seconds,
         })
-    }
-
-    /// Notices still to be delivered.
-    pub async fn pending_notice_count(&self) -> anyhow::Result<i64> {
-        let n =
-            sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM notices WHERE state = 'pending'"#)
-                .fetch_one(&self.pool)
-                .await
-                .context("counting pending notices")?;
-        Ok(n)
     }
 }

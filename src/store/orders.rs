@@ -11,21 +11,14 @@ use uuid::Uuid;
 use super::{
     guild_param,
     keys::{redeemed_by, stored_key_from_row},
+    parse_column,
     subscriptions::subscription_from_row,
     user_param, Store,
 };
 use crate::domain::{
-    records::{GuildId, Order, OrderState, Product, RedeemedBy, StoredKey, Subscription, UserId},
+    records::{GuildId, Order, OrderKey, OrderState, Product, StoredKey, Subscription, UserId},
     KeyDigest, OrderKind,
 };
-
-/// A key of an order, as it stands now, with who redeemed it if someone did.
-#[derive(Debug, Clone)]
-pub struct OrderKeyRow {
-    pub position: i16,
-    pub key: StoredKey,
-    pub redeemed_by: Option<RedeemedBy>,
-}
 
 /// What a redemption changes, written in one go.
 #[derive(Debug, Clone)]
@@ -62,10 +55,8 @@ macro_rules! order_from_row {
                 guild: GuildId(r.guild_id as u64),
                 user: UserId(r.user_id as u64),
                 subscription_id: r.subscription_id,
-                kind: OrderKind::parse(&r.kind)
-                    .with_context(|| format!("bad order kind {:?}", r.kind))?,
-                state: OrderState::parse(&r.state)
-                    .with_context(|| format!("bad order state {:?}", r.state))?,
+                kind: parse_column(&r.kind)?,
+                state: parse_column(&r.state)?,
                 locale: r.locale,
                 created_at: r.created_at,
                 expires_at: r.expires_at,
@@ -124,7 +115,7 @@ impl Store {
     }
 
     /// The keys of an order, in the order they were entered.
-    pub async fn order_keys(&self, order_id: Uuid) -> anyhow::Result<Vec<OrderKeyRow>> {
+    pub async fn order_keys(&self, order_id: Uuid) -> anyhow::Result<Vec<OrderKey>> {
         let mut tx = self.begin().await?;
         let rows = tx.order_keys(order_id, false).await?;
         tx.rollback().await?;
@@ -176,18 +167,6 @@ impl Store {
             })
             .collect())
     }
-
-    /// Open orders past their expiry, for checks (no order should be stuck).
-    pub async fn count_stale_orders(&self, now: DateTime<Utc>) -> anyhow::Result<i64> {
-        let n = sqlx::query_scalar!(
-            r#"SELECT count(*) AS "n!" FROM orders WHERE state = 'open' AND expires_at <= $1"#,
-            now
-        )
-        .fetch_one(&self.pool)
-        .await
-        .context("counting stale orders")?;
-        Ok(n)
-    }
 }
 
 /// A transaction over orders, subscriptions, keys, the ledger and the outbox.
@@ -202,30 +181,6 @@ impl OrderTx {
 
     pub async fn rollback(self) -> anyhow::Result<()> {
         self.tx.rollback().await.context("rolling back")
-    }
-
-    pub async fn insert_order(&mut self, new: &NewOrder<'_>) -> anyhow::Result<Order> {
-        let r = sqlx::query!(
-            r#"INSERT INTO orders (id, guild_id, user_id, subscription_id, kind, locale,
-                                   created_at, expires_at, application_id, review_token)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-               RETURNING id, guild_id, user_id, subscription_id, kind, state, locale,
-                         created_at, expires_at, closed_at"#,
-            new.id,
-            guild_param(new.guild),
-            user_param(new.user),
-            new.subscription_id,
-            new.kind.as_str(),
-            new.locale,
-            new.created_at,
-            new.expires_at,
-            new.review.map(|(app, _)| app as i64),
-            new.review.map(|(_, token)| token)
-        )
-        .fetch_one(&mut *self.tx)
-        .await
-        .context("inserting an order")?;
-        order_from_row!(r)
     }
 
     /// Locks a guild's order row; another guild's order id finds nothing.
@@ -268,7 +223,7 @@ impl OrderTx {
         &mut self,
         new: &NewOrder<'_>,
         key_ids: &[i64],
-    ) -> anyhow::Result<(Order, Vec<OrderKeyRow>)> {
+    ) -> anyhow::Result<(Order, Vec<OrderKey>)> {
         let rows = sqlx::query!(
             r#"WITH o AS (
                    INSERT INTO orders (id, guild_id, user_id, subscription_id, kind, locale,
@@ -309,7 +264,7 @@ impl OrderTx {
             .into_iter()
             .map(|r| {
                 let redeemed_by = redeemed_by(r.redeemed_user, r.redeemed_guild, r.redeemed_at);
-                Ok(OrderKeyRow {
+                Ok(OrderKey {
                     position: r.position,
                     key: stored_key_from_row!(r),
                     redeemed_by,
@@ -383,7 +338,7 @@ impl OrderTx {
         &mut self,
         order_id: Uuid,
         lock: bool,
-    ) -> anyhow::Result<Vec<OrderKeyRow>> {
+    ) -> anyhow::Result<Vec<OrderKey>> {
         if lock {
             // Take the key locks in id order first, so that competing orders sharing keys
             // queue instead of deadlocking.
@@ -418,7 +373,7 @@ impl OrderTx {
         rows.into_iter()
             .map(|r| {
                 let redeemed_by = redeemed_by(r.redeemed_user, r.redeemed_guild, r.redeemed_at);
-                Ok(OrderKeyRow {
+                Ok(OrderKey {
                     position: r.position,
                     key: stored_key_from_row!(r),
                     redeemed_by,
@@ -530,21 +485,5 @@ impl OrderTx {
             "a key of the order was no longer available under lock"
         );
         Ok(written.id)
-    }
-
-    /// The product a subscription is for (read inside the transaction).
-    pub async fn product_of(&mut self, sku: &str) -> anyhow::Result<Option<Product>> {
-        let row = sqlx::query!(
-            "SELECT sku, name, max_seats FROM products WHERE sku = $1",
-            sku
-        )
-        .fetch_optional(&mut *self.tx)
-        .await
-        .context("reading a product")?;
-        Ok(row.map(|r| Product {
-            sku: r.sku,
-            name: r.name,
-            max_seats: r.max_seats.map(i64::from),
-        }))
     }
 }

@@ -1,6 +1,6 @@
 use anyhow::Context as _;
 
-use super::{guild_param, Store};
+use super::{guild_param, parse_column, Store};
 use crate::domain::records::{GuildId, Redemption};
 
 #[derive(Debug, Clone, Copy)]
@@ -34,24 +34,25 @@ impl Store {
         .fetch_all(&self.pool)
         .await
         .context("listing redemptions")?;
-        Ok(rows
-            .into_iter()
-            .map(|r| Redemption {
-                id: r.id,
-                order_id: r.order_id,
-                guild_id: r.guild_id as u64,
-                user_id: r.user_id as u64,
-                subscription_id: r.subscription_id,
-                subscription_name: r.subscription_name,
-                kind: r.kind,
-                seats_before: i64::from(r.seats_before),
-                seats_after: i64::from(r.seats_after),
-                ends_before: r.ends_before,
-                ends_after: r.ends_after,
-                key_count: i64::from(r.key_count),
-                redeemed_at: r.redeemed_at,
+        rows.into_iter()
+            .map(|r| {
+                Ok(Redemption {
+                    id: r.id,
+                    order_id: r.order_id,
+                    guild_id: r.guild_id as u64,
+                    user_id: r.user_id as u64,
+                    subscription_id: r.subscription_id,
+                    subscription_name: r.subscription_name,
+                    kind: parse_column(&r.kind)?,
+                    seats_before: i64::from(r.seats_before),
+                    seats_after: i64::from(r.seats_after),
+                    ends_before: r.ends_before,
+                    ends_after: r.ends_after,
+                    key_count: i64::from(r.key_count),
+                    redeemed_at: r.redeemed_at,
+                })
             })
-            .collect())
+            .collect()
     }
 
     pub async fn count_redemptions(

@@ -14,7 +14,10 @@ use crate::{
         render::{self, Reply},
         respond::{respond, Outcome, Target, Transport},
     },
-    domain::records::{GuildId, Redemption},
+    domain::{
+        records::{GuildId, Redemption},
+        OrderKind,
+    },
 };
 
 const NAME: &str = "redemptions";
@@ -122,12 +125,15 @@ fn line(lang: Lang, r: &Redemption) -> String {
         ("keys", s(lang.product_keys(r.key_count))),
     ];
     let mut args = common.to_vec();
-    if r.kind == "extend" {
-        args.extend([("before", s(r.ends_before)), ("after", s(r.ends_after))]);
-        lang.ta("redemptions-line-extend", &args)
-    } else {
-        args.extend([("before", n(r.seats_before)), ("after", n(r.seats_after))]);
-        lang.ta("redemptions-line-add", &args)
+    match r.kind {
+        OrderKind::Extend => {
+            args.extend([("before", s(r.ends_before)), ("after", s(r.ends_after))]);
+            lang.ta("redemptions-line-extend", &args)
+        }
+        OrderKind::AddLicenses => {
+            args.extend([("before", n(r.seats_before)), ("after", n(r.seats_after))]);
+            lang.ta("redemptions-line-add", &args)
+        }
     }
 }
 
