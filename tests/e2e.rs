@@ -834,13 +834,15 @@ async fn a_notice_channel_deleted_later_fails_the_notice_once_instead_of_retryin
         let state = notices
             .iter()
             .find(|n| n.kind == licensebot::domain::NoticeKind::Redemption)
-            .map(|n| n.state.clone());
-        if state.as_deref() != Some("pending") || tokio::time::Instant::now() > deadline {
+            .map(|n| n.state);
+        if state != Some(licensebot::domain::NoticeState::Pending)
+            || tokio::time::Instant::now() > deadline
+        {
             break state;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
-    assert_eq!(state.as_deref(), Some("failed"));
+    assert_eq!(state, Some(licensebot::domain::NoticeState::Failed));
     tokio::time::sleep(Duration::from_secs(3)).await;
     let posts = world
         .fake

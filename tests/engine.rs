@@ -356,7 +356,7 @@ async fn redeeming_an_add_licenses_order_adds_seats_and_writes_the_ledger_and_a_
     assert_eq!(notices.len(), 1, "{notices:?}");
     let notice = &notices[0];
     assert_eq!(notice.kind, NoticeKind::Redemption);
-    assert_eq!(notice.state, "pending");
+    assert_eq!(notice.state, licensebot::domain::NoticeState::Pending);
     assert_eq!(
         notice.dedupe_key,
         format!("redemption:{}", receipt.redemption_id)

@@ -5,7 +5,10 @@ use std::{collections::HashMap, time::Duration};
 
 use super::App;
 use crate::{
-    domain::records::{GuildId, GuildSettings},
+    domain::{
+        records::{GuildId, GuildSettings},
+        NoticeState,
+    },
     store::PendingNotice,
 };
 
@@ -48,12 +51,16 @@ impl App {
 
     /// The guild has no notice channel: the notice is dropped.
     pub async fn notice_dropped(&self, id: i64, reason: &str) -> anyhow::Result<()> {
-        self.store.give_up_notice(id, "dropped", reason).await
+        self.store
+            .give_up_notice(id, NoticeState::Dropped, reason)
+            .await
     }
 
     /// Discord will never accept this notice (or it cannot be read): it is marked failed.
     pub async fn notice_failed(&self, id: i64, reason: &str) -> anyhow::Result<()> {
-        self.store.give_up_notice(id, "failed", reason).await
+        self.store
+            .give_up_notice(id, NoticeState::Failed, reason)
+            .await
     }
 
     /// Discord asked to wait: tried again after `wait`.

@@ -24,7 +24,7 @@ pub use input::{split_keys, KeyCandidate};
 pub use key::{KeyDigest, KeyFormatError, KeyTail, ProductKey, ALPHABET};
 pub use lifecycle::{LifecyclePeriods, LifecycleState};
 pub use names::UnknownName;
-pub use notice::{NoticeBody, NoticeKind};
+pub use notice::{NoticeBody, NoticeKind, NoticeState};
 pub use refusal::{AttemptCause, KeyRefusal, KeyRefusalCause, RuleError};
 pub use rules::{
     plan_add_licenses, plan_extend, plan_order, AddLicensesPlan, ExtendPlan, KeyLine, OrderKind,

@@ -27,6 +27,26 @@ pub enum NoticeKind {
     Lockout,
 }
 
+/// Where a notice is in the outbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NoticeState {
+    /// Waiting to be sent (or being sent, under a claim).
+    Pending,
+    /// Discord accepted it.
+    Sent,
+    /// Discord refused it for good, or it could not be read, or it ran out of attempts.
+    Failed,
+    /// The guild has no notice channel.
+    Dropped,
+}
+
+names!(NoticeState, "notice state" {
+    Pending => "pending",
+    Sent => "sent",
+    Failed => "failed",
+    Dropped => "dropped",
+});
+
 names!(NoticeKind, "notice kind" {
     Redemption => "redemption",
     Lifecycle => "lifecycle",

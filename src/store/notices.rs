@@ -7,7 +7,7 @@ use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 
 use super::{guild_param, parse_column, Store};
-use crate::domain::{records::GuildId, NoticeKind};
+use crate::domain::{records::GuildId, NoticeKind, NoticeState};
 
 #[derive(Debug, Clone)]
 pub struct NewNotice {
@@ -45,7 +45,7 @@ pub struct NoticeRow {
     pub guild: GuildId,
     pub dedupe_key: String,
     pub kind: NoticeKind,
-    pub state: String,
+    pub state: NoticeState,
     pub attempts: i32,
     pub message_id: Option<u64>,
     pub body: serde_json::Value,
@@ -199,13 +199,22 @@ impl Store {
         Ok(())
     }
 
-    /// Gives up on a notice: `failed` (Discord refused it for good) or `dropped` (the guild
+    /// Gives up on a notice: `Failed` (Discord refused it for good) or `Dropped` (the guild
     /// has no notice channel).
-    pub async fn give_up_notice(&self, id: i64, state: &str, error: &str) -> anyhow::Result<()> {
+    pub async fn give_up_notice(
+        &self,
+        id: i64,
+        state: NoticeState,
+        error: &str,
+    ) -> anyhow::Result<()> {
+        anyhow::ensure!(
+            matches!(state, NoticeState::Failed | NoticeState::Dropped),
+            "a notice is given up as failed or dropped, not {state}"
+        );
         sqlx::query!(
             "UPDATE notices SET state = $2, last_error = $3 WHERE id = $1 AND state = 'pending'",
             id,
-            state,
+            state.as_str(),
             error
         )
         .execute(&self.pool)
@@ -230,7 +239,7 @@ impl Store {
                     guild: GuildId(r.guild_id as u64),
                     dedupe_key: r.dedupe_key,
                     kind: parse_column(&r.kind)?,
-                    state: r.state,
+                    state: parse_column(&r.state)?,
                     attempts: r.attempts,
                     message_id: r.message_id.map(|m| m as u64),
                     body: r.body,
