@@ -260,9 +260,10 @@ async fn as_root_a_data_dir_the_server_user_cannot_enter_is_refused() {
 
 #[tokio::test]
 async fn forced_private_cluster_mode_gives_test_databases_on_a_unix_socket() {
-    // Safe here: no other test in this binary reads this variable or uses TestDb.
-    std::env::set_var("LICENSEBOT_TEST_PRIVATE_CLUSTER", "1");
-    let db = TestDb::new().await;
+    // The variable given to the harness's choice of server, not set for the whole process:
+    // the other tests of the process read the environment and share what it chose.
+    let forced = |var: &str| (var == "LICENSEBOT_TEST_PRIVATE_CLUSTER").then(|| "1".to_owned());
+    let db = TestDb::on(&support::db::choose_server(&forced).await).await;
     assert!(db.url.contains("?host=/"), "{}", db.url);
     assert!(db.url.contains("licensebot-test-cluster"), "{}", db.url);
     let (database, listen): (String, String) =
