@@ -2,17 +2,15 @@
 //! cannot rot. Timing decides nothing here: the test checks only that every part ran and
 //! produced figures. The figures themselves come from `cargo run --release --example bench`.
 
-mod support;
-
 #[allow(dead_code)]
-#[path = "bench/harness.rs"]
+#[path = "../bench/harness.rs"]
 mod harness;
 
 use harness::{Env, Plan, Progress};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_benchmark_runs_every_part_once_and_reports_figures() {
-    let db = support::db::TestDb::new().await;
+    let db = crate::support::db::TestDb::new().await;
     let workdir = tempfile::tempdir().unwrap();
     let pgbench = harness::pgbench::find();
     let env = Env {

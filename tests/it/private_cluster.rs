@@ -1,8 +1,6 @@
 //! The private PostgreSQL cluster used when no DATABASE_URL is set: created once, reused,
 //! restarted after a crash, and refused with a useful message when it cannot work.
 
-mod support;
-
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -11,7 +9,8 @@ use licensebot::pg_cluster::{ClusterError, PrivateCluster, Startup};
 use nix::sys::signal::{kill, killpg, Signal};
 use nix::unistd::Pid;
 use sqlx::{Connection as _, PgConnection};
-use support::db::TestDb;
+
+use crate::support::db::TestDb;
 
 /// A fresh data directory the server user can enter (as root the server runs as `postgres`).
 fn data_dir() -> tempfile::TempDir {
@@ -263,7 +262,7 @@ async fn forced_private_cluster_mode_gives_test_databases_on_a_unix_socket() {
     // The variable given to the harness's choice of server, not set for the whole process:
     // the other tests of the process read the environment and share what it chose.
     let forced = |var: &str| (var == "LICENSEBOT_TEST_PRIVATE_CLUSTER").then(|| "1".to_owned());
-    let db = TestDb::on(&support::db::choose_server(&forced).await).await;
+    let db = TestDb::on(&crate::support::db::choose_server(&forced).await).await;
     assert!(db.url.contains("?host=/"), "{}", db.url);
     assert!(db.url.contains("licensebot-test-cluster"), "{}", db.url);
     let (database, listen): (String, String) =
