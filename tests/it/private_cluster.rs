@@ -11,6 +11,7 @@ use nix::unistd::Pid;
 use sqlx::{Connection as _, PgConnection};
 
 use crate::support::db::TestDb;
+use crate::support::skip;
 
 /// A fresh data directory the server user can enter (as root the server runs as `postgres`).
 fn data_dir() -> tempfile::TempDir {
@@ -226,8 +227,10 @@ async fn data_dir_pg_ctl_cannot_quote_is_refused() {
 
 #[tokio::test]
 async fn as_root_a_data_dir_the_server_user_cannot_enter_is_refused() {
-    if !nix::unistd::geteuid().is_root() {
-        eprintln!("skipped: only root hands the server to another user");
+    if !skip::require(
+        nix::unistd::geteuid().is_root(),
+        "only root hands the server to another user",
+    ) {
         return;
     }
     let private = tempfile::tempdir().expect("creating a temporary directory");

@@ -5,4 +5,5 @@
 #![allow(dead_code)]
 
 pub mod db;
+pub mod skip;
 pub mod world;
