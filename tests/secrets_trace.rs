@@ -9,8 +9,10 @@
 //! The capture without it is kept too, to check the bot token even there.
 //!
 //! This binary installs its own capturing subscriber (before `World` tries to install one),
-//! so it holds this one test only.
+//! so it holds this one test only, outside the shared binary of `tests/it/`: a global
+//! subscriber is the whole process's, and there the other tests' fixtures install theirs.
 
+#[path = "it/support/mod.rs"]
 mod support;
 
 use std::fmt::Write as _;

@@ -1,5 +1,5 @@
 //! The benchmark's core, shared by the program (`tests/bench/bench.rs`) and its smoke test
-//! (`tests/bench_smoke.rs`): a world of guilds on the fake Discord and in PostgreSQL, the
+//! (`tests/it/bench_smoke.rs`): a world of guilds on the fake Discord and in PostgreSQL, the
 //! real bot as a process of its own, and the measurements —
 //!
 //! 1. first-response latency under open-loop load at fixed rates, and the highest rate

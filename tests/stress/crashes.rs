@@ -22,7 +22,7 @@ use licensebot::{
 use rand::{rngs::StdRng, Rng, SeedableRng};
 use tokio_util::sync::CancellationToken;
 
-use crate::harness::{
+use super::harness::{
     bot_settings, check_answers, check_database, check_notices, collect_answers, mint,
     open_and_redeem, pending_notices, populate, settle_notices, stale_orders, start_admins, Act,
     Allow, ChildBot, Facts, Floor, Report, Size, Told,

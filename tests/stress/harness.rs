@@ -1,4 +1,4 @@
-//! What the hardening tests (`tests/hardening.rs`) and the stress program
+//! What the hardening tests (`tests/it/hardening.rs`) and the stress program
 //! (`tests/stress/stress.rs`) share: a populated world on the fake Discord (guilds, admins,
 //! subscriptions, product keys), admins who open orders and click Redeem the way people do
 //! (double clicks, retries, the same keys in competing orders), a journal of every

@@ -34,7 +34,7 @@ use tokio::{
 };
 use tokio_util::sync::CancellationToken;
 
-use crate::harness::{
+use super::harness::{
     bot_settings, check_answers, check_database, check_notices, collect_answers, latency_summary,
     mint, ms, open_review, populate, redeem_once, settle_notices, start_admins, Act, Allow, Facts,
     Floor, InProcessBot, Report, Size, Told,
@@ -450,7 +450,7 @@ fn receipts_after(fake: &FakeDiscord, floor: &Floor, up: Instant) -> usize {
         .into_iter()
         .filter(|s| s.at >= up && matches!(s.act, Act::Redeem { .. }))
         .collect();
-    crate::harness::collect_answers_of(fake, &recent)
+    super::harness::collect_answers_of(fake, &recent)
         .iter()
         .filter(|a| a.told == Told::Receipt)
         .count()

@@ -20,7 +20,7 @@ use licensebot::{
 };
 use tokio_util::sync::CancellationToken;
 
-use crate::harness::{
+use super::harness::{
     bot_settings, check_answers, check_database, check_notices, collect_answers, latency_summary,
     populate, settle_notices, start_admins, Act, Allow, Facts, Floor, InProcessBot, Report, Size,
 };

@@ -1,5 +1,5 @@
 //! The stress program: licensebot's promises under races, crashes and a database outage, at
-//! full size (the hardening tests in `tests/hardening.rs` run the same scenarios smaller).
+//! full size (the hardening tests in `tests/it/hardening.rs` run the same scenarios smaller).
 //!
 //! ```text
 //! cargo build --release --bin licensebot --example stress
@@ -8,7 +8,7 @@
 //!     [--outage-seconds N] [--unix-socket]
 //! ```
 //!
-//! Test databases are made as the tests make them (`tests/support/db.rs`: the server at
+//! Test databases are made as the tests make them (`tests/it/support/db.rs`: the server at
 //! 127.0.0.1:5432, or `LICENSEBOT_TEST_DATABASE_URL`); the outage scenario runs a private
 //! PostgreSQL cluster of its own under /tmp. The crash scenario runs `licensebot run` from
 //! `target/release/` (or `LICENSEBOT_BIN`). Prints each scenario's figures; exits non-zero
@@ -22,7 +22,7 @@ mod harness;
 mod outage;
 #[allow(dead_code)]
 mod races;
-#[path = "../support/mod.rs"]
+#[path = "../it/support/mod.rs"]
 mod support;
 
 use std::{process::ExitCode, time::Instant};

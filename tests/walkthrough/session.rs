@@ -1,5 +1,5 @@
 //! The walkthrough's session, shared by `cargo run --example walkthrough` and the test
-//! `tests/walkthrough_runs.rs`: the fake Discord, the real bot (in this process) and a
+//! `tests/it/walkthrough_runs.rs`: the fake Discord, the real bot (in this process) and a
 //! PostgreSQL database; the operator's set-up; then an admin's session, printed as a chat
 //! transcript a person can read.
 //!

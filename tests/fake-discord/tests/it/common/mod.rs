@@ -1,5 +1,4 @@
 //! A real serenity 0.12.5 client pointed at the fake, as the bot points its own.
-#![allow(dead_code)]
 
 use std::time::Duration;
 
@@ -72,7 +71,8 @@ impl EventHandler for Forwarder {
 }
 
 pub struct ForwardingBot {
-    pub bot: RunningBot,
+    /// Held for its `Drop`: the client runs as long as this does.
+    _bot: RunningBot,
     pub interactions: mpsc::UnboundedReceiver<Interaction>,
     /// A REST client like the bot's, for answering with raw JSON.
     pub http: Http,
@@ -94,7 +94,7 @@ pub async fn forwarding_bot(fake: &FakeDiscord, commands: Vec<CreateCommand>) ->
         .await
         .expect("the bot registers its commands");
     ForwardingBot {
-        bot,
+        _bot: bot,
         interactions: rx,
         http: http_for(fake),
     }

@@ -1,8 +1,6 @@
 //! The private PostgreSQL cluster used when no DATABASE_URL is set: created once, reused,
 //! restarted after a crash, and refused with a useful message when it cannot work.
 
-mod support;
-
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -11,7 +9,9 @@ use licensebot::pg_cluster::{ClusterError, PrivateCluster, Startup};
 use nix::sys::signal::{kill, killpg, Signal};
 use nix::unistd::Pid;
 use sqlx::{Connection as _, PgConnection};
-use support::db::TestDb;
+
+use crate::support::db::TestDb;
+use crate::support::skip;
 
 /// A fresh data directory the server user can enter (as root the server runs as `postgres`).
 fn data_dir() -> tempfile::TempDir {
@@ -227,8 +227,10 @@ async fn data_dir_pg_ctl_cannot_quote_is_refused() {
 
 #[tokio::test]
 async fn as_root_a_data_dir_the_server_user_cannot_enter_is_refused() {
-    if !nix::unistd::geteuid().is_root() {
-        eprintln!("skipped: only root hands the server to another user");
+    if !skip::require(
+        nix::unistd::geteuid().is_root(),
+        "only root hands the server to another user",
+    ) {
         return;
     }
     let private = tempfile::tempdir().expect("creating a temporary directory");
@@ -260,9 +262,10 @@ async fn as_root_a_data_dir_the_server_user_cannot_enter_is_refused() {
 
 #[tokio::test]
 async fn forced_private_cluster_mode_gives_test_databases_on_a_unix_socket() {
-    // Safe here: no other test in this binary reads this variable or uses TestDb.
-    std::env::set_var("LICENSEBOT_TEST_PRIVATE_CLUSTER", "1");
-    let db = TestDb::new().await;
+    // The variable given to the harness's choice of server, not set for the whole process:
+    // the other tests of the process read the environment and share what it chose.
+    let forced = |var: &str| (var == "LICENSEBOT_TEST_PRIVATE_CLUSTER").then(|| "1".to_owned());
+    let db = TestDb::on(&crate::support::db::choose_server(&forced).await).await;
     assert!(db.url.contains("?host=/"), "{}", db.url);
     assert!(db.url.contains("licensebot-test-cluster"), "{}", db.url);
     let (database, listen): (String, String) =

@@ -1,8 +1,6 @@
 //! Keys are secrets: after minting, importing, ordering, redeeming and refusing keys, no
 //! column of any table holds a key, in any spelling, nor the part of it that is never shown.
 
-mod support;
-
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -13,7 +11,8 @@ use licensebot::domain::{
     OrderKind, ProductKey, Term,
 };
 use licensebot::store::Store;
-use support::db::TestDb;
+
+use crate::support::db::TestDb;
 
 const GUILD: GuildId = GuildId(720_000_000_000_000_001);
 const ANA: UserId = UserId(820_000_000_000_000_001);

@@ -2,11 +2,8 @@
 //! deferred edits, autocomplete, channel messages with nonces, resume after a dropped
 //! connection, duplicate dispatches.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{http_for, start_bot, WAIT};
 use fake_discord::{CallbackKind, FakeDiscord};
 use serde_json::json;
 use serenity::all::{
@@ -17,6 +14,8 @@ use serenity::all::{
     EditInteractionResponse, EventHandler, InputTextStyle, Interaction, InteractionContext,
     Permissions, Ready, ResolvedValue,
 };
+
+use crate::common::{http_for, start_bot, WAIT};
 
 /// The tiny bot.
 struct DemoBot;
@@ -236,7 +235,7 @@ struct World {
     fake: FakeDiscord,
     guild: serenity::all::GuildId,
     ana: serenity::all::UserId,
-    _bot: common::RunningBot,
+    _bot: crate::common::RunningBot,
 }
 
 async fn world() -> World {
@@ -572,7 +571,7 @@ async fn rest_calls_with_another_token_get_401() {
         .proxy(fake.api_url())
         .ratelimiter_disabled(true)
         .build();
-    let (status, code, _) = common::refusal(stranger.get_current_user().await);
+    let (status, code, _) = crate::common::refusal(stranger.get_current_user().await);
     assert_eq!((status, code), (401, 0));
     let user = http_for(&fake).get_current_user().await.unwrap();
     assert_eq!(user.id, fake.bot_user_id());

@@ -2,8 +2,6 @@
 //! double-click storm on one order, and orders sharing keys in opposite orders. Real
 //! threads, a real pool, a real PostgreSQL.
 
-mod support;
-
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -17,9 +15,10 @@ use licensebot::domain::{
 };
 use licensebot::store::Store;
 use sqlx::postgres::PgPoolOptions;
-use support::db::TestDb;
 use tokio::sync::Barrier;
 use uuid::Uuid;
+
+use crate::support::db::TestDb;
 
 const GUILD: GuildId = GuildId(710_000_000_000_000_001);
 const SKU: &str = "BUSINESS-PREMIUM";

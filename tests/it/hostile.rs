@@ -5,11 +5,9 @@
 //! the bot keeps answering. Also: a lockout survives a restart, and the operator's
 //! listings trace every redemption and refused attempt to its guild, user and time.
 //!
-//! (`tests/e2e.rs` already covers a forged Redeem, another guild's order id on Redeem, a
+//! (`e2e` already covers a forged Redeem, another guild's order id on Redeem, a
 //! click on Redeem by another admin, `/add-licenses` by a member without Manage Server and
 //! `/subscriptions` from a DM.)
-
-mod support;
 
 use std::time::Duration;
 
@@ -20,7 +18,8 @@ use fake_discord::{
 };
 use licensebot::domain::records;
 use serde_json::Value;
-use support::world::{answer, today, World, SKU, WAIT};
+
+use crate::support::world::{answer, today, World, SKU, WAIT};
 
 const NOT_ALLOWED: &str = "You need the Manage Server permission, or the manager role";
 const SETTINGS_NOT_ALLOWED: &str =

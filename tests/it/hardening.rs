@@ -5,19 +5,17 @@
 //! code); the full-size runs and their figures are in `docs/RELIABILITY.md`. Run with
 //! `--nocapture` to see each run's figures.
 
-mod support;
-
-// The stress program's scenarios; each crate uses its own sizes of them.
+// The stress program's scenarios; the stress program and these tests use their own sizes.
 #[allow(dead_code)]
-#[path = "stress/crashes.rs"]
+#[path = "../stress/crashes.rs"]
 mod crashes;
-#[path = "stress/harness.rs"]
+#[path = "../stress/harness.rs"]
 mod harness;
 #[allow(dead_code)]
-#[path = "stress/outage.rs"]
+#[path = "../stress/outage.rs"]
 mod outage;
 #[allow(dead_code)]
-#[path = "stress/races.rs"]
+#[path = "../stress/races.rs"]
 mod races;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -5,8 +5,6 @@
 //! split the shards between them. `/healthz` and `/metrics` of each process are read over
 //! HTTP.
 
-mod support;
-
 use std::{
     collections::HashMap,
     net::SocketAddr,
@@ -26,8 +24,9 @@ use licensebot::{
     domain::{records, Term},
     store::Store,
 };
-use support::db::TestDb;
 use tokio::process::{Child, Command};
+
+use crate::support::db::TestDb;
 
 const WAIT: Duration = Duration::from_secs(15);
 const SKU: &str = "BUSINESS-STANDARD";

@@ -3,17 +3,16 @@
 //! deferred update + edit, @original get/delete, attachments, command registration checks,
 //! and a re-identify after the session is invalidated.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{forwarding_bot, refusal, ForwardingBot, WAIT};
 use fake_discord::{CallbackKind, FakeDiscord};
 use serde_json::json;
 use serenity::all::{
     CommandOptionType, CreateAttachment, CreateCommand, CreateCommandOption, GuildId, Interaction,
     InteractionContext, UserId,
 };
+
+use crate::common::{forwarding_bot, refusal, ForwardingBot, WAIT};
 
 struct Setup {
     fake: FakeDiscord,

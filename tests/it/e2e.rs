@@ -1,13 +1,12 @@
 //! End to end: the real bot (serenity client inside licensebot) against the fake Discord
 //! and a real PostgreSQL, driven the way an admin uses it.
 
-mod support;
-
 use std::time::Duration;
 
 use chrono::Days;
 use fake_discord::serenity::all::Permissions;
-use support::world::{answer, today, World, OTHER_SKU, SKU, WAIT};
+
+use crate::support::world::{answer, today, World, OTHER_SKU, SKU, WAIT};
 
 fn masked_tail(key: &str) -> String {
     format!("•••••-•••••-•••••-•••••-{}", &key[key.len() - 5..])

@@ -2,8 +2,6 @@
 //! orders, redemptions, every refusal of PRODUCT.md's table, the lockout, expiry,
 //! cancelling, tenancy, and the lifecycle notices.
 
-mod support;
-
 use std::sync::Arc;
 
 use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
@@ -18,8 +16,9 @@ use licensebot::domain::{
     RuleError, Term,
 };
 use licensebot::store::{RedemptionFilter, Store};
-use support::db::TestDb;
 use uuid::Uuid;
+
+use crate::support::db::TestDb;
 
 const GUILD: GuildId = GuildId(700_000_000_000_000_001);
 const OTHER_GUILD: GuildId = GuildId(700_000_000_000_000_002);

@@ -1,8 +1,6 @@
 //! The operator command line, driving the real `licensebot` binary: against a test
 //! database, and with no DATABASE_URL at all (its own private PostgreSQL cluster).
 
-mod support;
-
 use std::collections::HashSet;
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
@@ -18,7 +16,8 @@ use licensebot::domain::{
 use licensebot::pg_cluster::PrivateCluster;
 use licensebot::store::Store;
 use serde_json::{json, Value};
-use support::db::TestDb;
+
+use crate::support::db::TestDb;
 
 const GUILD: u64 = 730_000_000_000_000_001;
 

@@ -1,9 +1,8 @@
 //! The walkthrough (`cargo run --example walkthrough`) runs, against a fresh test database,
 //! and its transcript shows every step of the admin's session, without a product key.
 
-#[path = "walkthrough/session.rs"]
+#[path = "../walkthrough/session.rs"]
 mod session;
-mod support;
 
 use chrono::{Months, NaiveDate};
 
@@ -15,7 +14,7 @@ async fn the_walkthrough_shows_every_step_of_the_session_and_no_product_key() {
         )
         .with_test_writer()
         .try_init();
-    let db = support::db::TestDb::new().await;
+    let db = crate::support::db::TestDb::new().await;
     let mut out = Vec::new();
     let transcript = session::play(Some(db.url.clone()), &mut out)
         .await

@@ -2,16 +2,15 @@
 //! Discord refuses it (status, JSON error code, field path). The responses are raw JSON sent
 //! with serenity's own `Http` (serenity's builders would stop some of them client-side).
 
-mod common;
-
 use std::time::Duration;
 
-use common::{forwarding_bot, refusal, ForwardingBot};
 use fake_discord::{DiscordError, Failure, FakeDiscord, InteractionHandle};
 use serde_json::{json, Value};
 use serenity::all::{
     ChannelId, CommandOptionType, CreateCommand, CreateCommandOption, GuildId, Interaction, UserId,
 };
+
+use crate::common::{forwarding_bot, refusal, ForwardingBot};
 
 struct Setup {
     fake: FakeDiscord,

@@ -46,7 +46,12 @@ pub struct TestDb {
 impl TestDb {
     /// Creates and migrates a database of its own on the test server.
     pub async fn new() -> TestDb {
-        let server = server().await;
+        TestDb::on(server().await).await
+    }
+
+    /// Creates and migrates a database of its own on `server` (a maintenance database's
+    /// URL, as [`choose_server`] gives).
+    pub async fn on(server: &str) -> TestDb {
         let name = format!(
             "{NAME_PREFIX}{}_{}",
             unix_now(),
@@ -116,20 +121,24 @@ impl Drop for TestDb {
 pub async fn server() -> &'static str {
     SERVER
         .get_or_init(|| async {
-            let url = choose_server().await;
+            let url = choose_server(&|var| std::env::var(var).ok()).await;
             drop_stale_databases(&url).await;
             url
         })
         .await
 }
 
-async fn choose_server() -> String {
-    if env_flag("LICENSEBOT_TEST_PRIVATE_CLUSTER") {
+/// Chooses the server as the module documentation says, reading variables through `env`:
+/// the process environment for [`server`]. A test of the choice passes its own `env`
+/// rather than setting a variable for the whole test process, whose other tests read the
+/// environment at the same time.
+pub async fn choose_server(env: &dyn Fn(&str) -> Option<String>) -> String {
+    if env_flag(env, "LICENSEBOT_TEST_PRIVATE_CLUSTER") {
         eprintln!("test databases: in a private cluster (LICENSEBOT_TEST_PRIVATE_CLUSTER)");
         return private_cluster().await;
     }
     for var in ["LICENSEBOT_TEST_DATABASE_URL", "DATABASE_URL"] {
-        if let Some(url) = std::env::var(var).ok().filter(|url| !url.is_empty()) {
+        if let Some(url) = env(var).filter(|url| !url.is_empty()) {
             eprintln!("test databases: on the server named by {var}");
             return url;
         }
@@ -239,8 +248,8 @@ pub fn redacted(url: &str) -> String {
     }
 }
 
-fn env_flag(var: &str) -> bool {
-    std::env::var(var).is_ok_and(|value| matches!(value.as_str(), "1" | "true" | "yes"))
+fn env_flag(env: &dyn Fn(&str) -> Option<String>, var: &str) -> bool {
+    env(var).is_some_and(|value| matches!(value.as_str(), "1" | "true" | "yes"))
 }
 
 fn unix_now() -> u64 {

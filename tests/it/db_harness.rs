@@ -1,9 +1,8 @@
 //! The test database harness: every test gets a database of its own on a real PostgreSQL.
 
-mod support;
-
 use sqlx::{Connection as _, PgConnection};
-use support::db::{created_at, redacted, with_database, TestDb};
+
+use crate::support::db::{created_at, redacted, with_database, TestDb};
 
 async fn current_database(db: &TestDb) -> String {
     sqlx::query_scalar("SELECT current_database()::text")

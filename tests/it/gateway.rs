@@ -2,12 +2,11 @@
 //! (the bot resumes, and every interaction gets exactly one answer), and interactions
 //! delivered twice (handled once: one order, one redemption, one answer).
 
-mod support;
-
 use std::time::Duration;
 
 use fake_discord::{serenity::all::UserId, InteractionHandle, StoredMessage};
-use support::world::{answer, World, SKU, WAIT};
+
+use crate::support::world::{answer, World, SKU, WAIT};
 
 /// The bot's initial responses (callbacks) to one interaction.
 fn callbacks(world: &World, run: &InteractionHandle) -> usize {
