@@ -18,11 +18,12 @@
 //! socket. The superuser and the database are both called `licensebot`.
 //!
 //! **Running as root.** PostgreSQL refuses to run as root, so a root process runs the
-//! server as the `postgres` user, or `nobody` when there is none, and gives the cluster
-//! directory to that user. That user cannot enter `/root` (mode 0700), so as root the
-//! default data directory is `/var/lib/licensebot` instead of `~/.local/share/licensebot`;
-//! an explicitly configured directory the server user cannot reach is refused with a
-//! message saying so.
+//! server as the `postgres` user and gives the cluster directory to that user; with no
+//! `postgres` user it refuses, saying how to create one (not `nobody`, whom other daemons
+//! share). That user cannot enter `/root` (mode 0700), so as root the default data
+//! directory is `/var/lib/licensebot` instead of `~/.local/share/licensebot`; an
+//! explicitly configured directory the server user cannot reach is refused with a message
+//! saying so.
 //!
 //! This module only manages processes and files; it never connects to the database.
 
@@ -75,9 +76,12 @@ pub enum ClusterError {
     },
 
     #[error(
-        "licensebot runs as root and PostgreSQL refuses to, but there is neither a \
-         `postgres` nor a `nobody` user to run it as: create a `postgres` user, run \
-         licensebot as an ordinary user, or set DATABASE_URL"
+        "licensebot runs as root and PostgreSQL refuses to, but there is no `postgres` user \
+         to run the private cluster as (licensebot does not use `nobody`, whom other daemons \
+         share): create it with `useradd --system --user-group --home-dir \
+         /var/lib/postgresql --shell /usr/sbin/nologin postgres` (installing the \
+         `postgresql` package also does), run licensebot as an ordinary user, or set \
+         DATABASE_URL"
     )]
     NoServerUser,
 
@@ -281,7 +285,9 @@ async fn blocking<T: Send + 'static>(
 }
 
 fn start_blocking(data_dir: &Path, bindir: Option<&Path>) -> Result<PrivateCluster, ClusterError> {
-    let run_as = server_user()?;
+    let run_as = server_user(nix::unistd::geteuid().is_root(), |name| {
+        User::from_name(name).ok().flatten()
+    })?;
     let data_dir = prepare_data_dir(data_dir, run_as.as_ref())?;
     let cluster = data_dir.join("postgres");
     let socket_dir = cluster.join("run");
@@ -377,20 +383,21 @@ impl RunAs {
     }
 }
 
-fn server_user() -> Result<Option<RunAs>, ClusterError> {
-    if !nix::unistd::geteuid().is_root() {
+/// As root, the `postgres` user (`lookup` finds users by name); otherwise nobody else.
+fn server_user(
+    is_root: bool,
+    lookup: impl Fn(&str) -> Option<User>,
+) -> Result<Option<RunAs>, ClusterError> {
+    if !is_root {
         return Ok(None);
     }
-    for name in ["postgres", "nobody"] {
-        if let Ok(Some(user)) = User::from_name(name) {
-            return Ok(Some(RunAs {
-                name: user.name,
-                uid: user.uid,
-                gid: user.gid,
-            }));
-        }
-    }
-    Err(ClusterError::NoServerUser)
+    // Never `nobody`: every daemon that runs as `nobody` would own the cluster.
+    let user = lookup("postgres").ok_or(ClusterError::NoServerUser)?;
+    Ok(Some(RunAs {
+        name: user.name,
+        uid: user.uid,
+        gid: user.gid,
+    }))
 }
 
 /// Creates the data directory if needed and returns its canonical path, checking that the
@@ -1043,6 +1050,26 @@ mod tests {
             conf_string(&socket_list_item(r#"/a b,c/it's "q"\z"#)),
             r#"'"/a b,c/it''s ""q""\\z"'"#
         );
+    }
+
+    #[test]
+    fn as_root_without_a_postgres_user_the_server_is_not_run_as_nobody() {
+        // Every user the lookup knows but `postgres`: `nobody` included.
+        let anyone_but_postgres = |name: &str| {
+            (name != "postgres")
+                .then(|| User::from_uid(Uid::current()).ok().flatten())
+                .flatten()
+        };
+        let error = server_user(true, anyone_but_postgres).expect_err("no `postgres` user");
+        assert!(matches!(error, ClusterError::NoServerUser), "{error:?}");
+        let message = error.to_string();
+        assert!(message.contains("useradd --system"), "{message}");
+        assert!(message.contains("postgres"), "{message}");
+        assert!(message.contains("DATABASE_URL"), "{message}");
+
+        assert!(server_user(false, anyone_but_postgres)
+            .expect("no server user is needed when not root")
+            .is_none());
     }
 
     #[test]
