@@ -130,6 +130,18 @@ pub enum ClusterError {
     Planted { path: PathBuf, problem: String },
 
     #[error(
+        "the private PostgreSQL cluster {cluster} belongs to {owner}, but its server runs as \
+         `{user}`, who must own it: if it is this bot's cluster (say, created when the server \
+         ran as another user), `chown -R {user}: {cluster}`; otherwise move it out of the \
+         way, or set DATABASE_URL"
+    )]
+    ClusterNotOwned {
+        cluster: PathBuf,
+        owner: String,
+        user: String,
+    },
+
+    #[error(
         "the private PostgreSQL cluster's socket directory {dir} is mode {mode} and belongs \
          to {owner}, but it must be mode 0700 and belong to `{user}`: the cluster lets in \
          whoever reaches its socket (`trust` authentication). Check that nothing in it was \
@@ -864,14 +876,11 @@ impl Pg {
         let cluster = self.existing_cluster_dir()?;
         let (uid, _) = cluster.owner_and_mode()?;
         if uid != self.owner.uid.as_raw() {
-            return Err(dir::planted(
-                cluster.path(),
-                format!(
-                    "belongs to {}, not to the server user `{}`",
-                    user_name(uid),
-                    self.owner.name
-                ),
-            ));
+            return Err(ClusterError::ClusterNotOwned {
+                cluster: cluster.path().to_path_buf(),
+                owner: user_name(uid),
+                user: self.owner.name.clone(),
+            });
         }
         self.write_conf(&cluster)?;
         match cluster.subdir("run")? {

@@ -258,3 +258,21 @@ async fn reusing_a_running_server_checks_its_socket_dir_too() {
         .expect_err("the running server's socket directory is open to everyone");
     assert!(error.to_string().contains("0777"), "{error}");
 }
+
+#[tokio::test]
+async fn cluster_owned_by_another_user_is_refused_saying_how_to_hand_it_over() {
+    if !prerequisites(true) {
+        return;
+    }
+    let (dir, cluster) = stopped_cluster().await;
+    let stranger = nix::unistd::Uid::from_raw(4242);
+    nix::unistd::chown(&cluster, Some(stranger), None).expect("giving postgres/ to uid 4242");
+
+    let error = start_refused(dir.path())
+        .await
+        .expect_err("the server user does not own the cluster");
+    let message = error.to_string();
+    assert!(message.contains("uid 4242"), "{message}");
+    assert!(message.contains("chown -R postgres"), "{message}");
+    assert_eq!(fs::metadata(&cluster).expect("postgres/").uid(), 4242);
+}
