@@ -9,8 +9,12 @@ use std::process::ExitCode;
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 fn main() -> ExitCode {
-    // .env is optional; real environment variables win over it.
-    let _ = dotenvy::dotenv();
+    // ./.env (or $LICENSEBOT_ENV_FILE) is optional; real environment variables win over
+    // it. Before clap, whose arguments may come from the environment.
+    if let Err(e) = licensebot::boot::load_env_file() {
+        eprintln!("error: {}", one_line(&e.to_string()));
+        return ExitCode::FAILURE;
+    }
     let cli = match licensebot::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return usage_error(e),

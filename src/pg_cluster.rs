@@ -15,16 +15,24 @@
 //! postgres.lock             held while a process creates, starts or stops the cluster
 //! ```
 //! Authentication is `trust`: only the owner of `postgres/run/` (and root) can reach the
-//! socket. The superuser and the database are both called `licensebot`.
+//! socket. So every start checks that `postgres/run/` is a directory of mode 0700 owned by
+//! the server user, and refuses to go on if it is not. The superuser and the database are
+//! both called `licensebot`.
 //!
 //! **Running as root.** PostgreSQL refuses to run as root, so a root process runs the
-//! server as the `postgres` user, or `nobody` when there is none, and gives the cluster
-//! directory to that user. That user cannot enter `/root` (mode 0700), so as root the
-//! default data directory is `/var/lib/licensebot` instead of `~/.local/share/licensebot`;
-//! an explicitly configured directory the server user cannot reach is refused with a
-//! message saying so.
+//! server as the `postgres` user and gives the cluster directory to that user; with no
+//! `postgres` user it refuses, saying how to create one (not `nobody`, whom other daemons
+//! share). That user cannot enter `/root` (mode 0700), so as root the default data
+//! directory is `/var/lib/licensebot` instead of `~/.local/share/licensebot`; an
+//! explicitly configured directory the server user cannot reach is refused with a message
+//! saying so. The cluster directory then belongs to the server user, who can plant
+//! symlinks in it: root reaches the files there only through `O_NOFOLLOW` handles, checks
+//! their type and owner on the handle, never writes through an existing name, and reads
+//! them with a bound (see `dir.rs`); a planted symlink or foreign file is refused.
 //!
 //! This module only manages processes and files; it never connects to the database.
+
+mod dir;
 
 use std::ffi::OsString;
 use std::fs;
@@ -38,6 +46,8 @@ use std::time::{Duration, Instant};
 
 use nix::fcntl::{Flock, FlockArg};
 use nix::unistd::{Gid, Uid, User};
+
+use dir::Dir;
 
 /// The cluster's superuser, and the database the bot uses.
 const SUPERUSER: &str = "licensebot";
@@ -75,9 +85,12 @@ pub enum ClusterError {
     },
 
     #[error(
-        "licensebot runs as root and PostgreSQL refuses to, but there is neither a \
-         `postgres` nor a `nobody` user to run it as: create a `postgres` user, run \
-         licensebot as an ordinary user, or set DATABASE_URL"
+        "licensebot runs as root and PostgreSQL refuses to, but there is no `postgres` user \
+         to run the private cluster as (licensebot does not use `nobody`, whom other daemons \
+         share): create it with `useradd --system --user-group --home-dir \
+         /var/lib/postgresql --shell /usr/sbin/nologin postgres` (installing the \
+         `postgresql` package also does), run licensebot as an ordinary user, or set \
+         DATABASE_URL"
     )]
     NoServerUser,
 
@@ -103,10 +116,43 @@ pub enum ClusterError {
     UnusablePath { path: PathBuf, reason: &'static str },
 
     #[error(
-        "{cluster} exists but is not a PostgreSQL cluster (it has no PG_VERSION): move it \
-         out of the way, or set LICENSEBOT_DATA_DIR to another directory"
+        "{cluster} exists but is not a PostgreSQL cluster (it has no PG_VERSION naming a \
+         version): move it out of the way, or set LICENSEBOT_DATA_DIR to another directory"
     )]
     NotACluster { cluster: PathBuf },
+
+    #[error(
+        "refusing to use {path}: it {problem}. The private cluster's files belong to the \
+         server user, and licensebot follows no symlink and changes no file of another \
+         owner there, so that no one who can write there has it change or show another \
+         file: remove {path}, or set DATABASE_URL"
+    )]
+    Planted { path: PathBuf, problem: String },
+
+    #[error(
+        "the private PostgreSQL cluster {cluster} belongs to {owner}, but its server runs as \
+         `{user}`, who must own it: if it is this bot's cluster (say, created when the server \
+         ran as another user), `chown -R {user}: {cluster}`; otherwise move it out of the \
+         way, or set DATABASE_URL"
+    )]
+    ClusterNotOwned {
+        cluster: PathBuf,
+        owner: String,
+        user: String,
+    },
+
+    #[error(
+        "the private PostgreSQL cluster's socket directory {dir} is mode {mode} and belongs \
+         to {owner}, but it must be mode 0700 and belong to `{user}`: the cluster lets in \
+         whoever reaches its socket (`trust` authentication). Check that nothing in it was \
+         put there by someone else, then `chown {user} {dir} && chmod 700 {dir}`"
+    )]
+    SocketDirExposed {
+        dir: PathBuf,
+        mode: String,
+        owner: String,
+        user: String,
+    },
 
     #[error("{what} failed ({status}):\n{output}")]
     CommandFailed {
@@ -281,14 +327,21 @@ async fn blocking<T: Send + 'static>(
 }
 
 fn start_blocking(data_dir: &Path, bindir: Option<&Path>) -> Result<PrivateCluster, ClusterError> {
-    let run_as = server_user()?;
+    let run_as = server_user(nix::unistd::geteuid().is_root(), |name| {
+        User::from_name(name).ok().flatten()
+    })?;
     let data_dir = prepare_data_dir(data_dir, run_as.as_ref())?;
     let cluster = data_dir.join("postgres");
     let socket_dir = cluster.join("run");
+    let owner = match &run_as {
+        Some(run_as) => run_as.clone(),
+        None => RunAs::me(),
+    };
 
     let mut pg = Pg {
         bindir: PathBuf::new(),
         run_as,
+        owner,
         data_dir,
         cluster,
         socket_dir,
@@ -330,7 +383,8 @@ fn start_blocking(data_dir: &Path, bindir: Option<&Path>) -> Result<PrivateClust
     Ok(cluster)
 }
 
-/// The unprivileged user the server runs as when this process is root.
+/// The user the server runs as: an unprivileged one when this process is root, else this
+/// process's own user.
 #[derive(Clone, Debug)]
 struct RunAs {
     name: String,
@@ -339,11 +393,16 @@ struct RunAs {
 }
 
 impl RunAs {
-    fn chown(&self, path: &Path) -> Result<(), ClusterError> {
-        nix::unistd::chown(path, Some(self.uid), Some(self.gid)).map_err(|errno| ClusterError::Io {
-            context: format!("giving {} to user `{}`", path.display(), self.name),
-            source: errno.into(),
-        })
+    fn me() -> RunAs {
+        let uid = nix::unistd::geteuid();
+        RunAs {
+            name: User::from_uid(uid)
+                .ok()
+                .flatten()
+                .map_or_else(|| format!("uid {uid}"), |user| user.name),
+            uid,
+            gid: nix::unistd::getegid(),
+        }
     }
 
     /// Whether this user may enter `dir` and every directory above it.
@@ -377,20 +436,29 @@ impl RunAs {
     }
 }
 
-fn server_user() -> Result<Option<RunAs>, ClusterError> {
-    if !nix::unistd::geteuid().is_root() {
+/// As root, the `postgres` user (`lookup` finds users by name); otherwise nobody else.
+fn server_user(
+    is_root: bool,
+    lookup: impl Fn(&str) -> Option<User>,
+) -> Result<Option<RunAs>, ClusterError> {
+    if !is_root {
         return Ok(None);
     }
-    for name in ["postgres", "nobody"] {
-        if let Ok(Some(user)) = User::from_name(name) {
-            return Ok(Some(RunAs {
-                name: user.name,
-                uid: user.uid,
-                gid: user.gid,
-            }));
-        }
-    }
-    Err(ClusterError::NoServerUser)
+    // Never `nobody`: every daemon that runs as `nobody` would own the cluster.
+    let user = lookup("postgres").ok_or(ClusterError::NoServerUser)?;
+    Ok(Some(RunAs {
+        name: user.name,
+        uid: user.uid,
+        gid: user.gid,
+    }))
+}
+
+/// `` `name` `` of the user with this uid, or `uid N` when it has no name.
+fn user_name(uid: u32) -> String {
+    User::from_uid(Uid::from_raw(uid))
+        .ok()
+        .flatten()
+        .map_or_else(|| format!("uid {uid}"), |user| format!("`{}`", user.name))
 }
 
 /// Creates the data directory if needed and returns its canonical path, checking that the
@@ -654,7 +722,10 @@ fn versioned_bindirs(root: &Path) -> Vec<PathBuf> {
 #[derive(Clone, Debug)]
 struct Pg {
     bindir: PathBuf,
+    /// Who to run the server programs as, when this process is root.
     run_as: Option<RunAs>,
+    /// Who the server runs as, and so who the files under the cluster directory belong to.
+    owner: RunAs,
     data_dir: PathBuf,
     cluster: PathBuf,
     /// Where the socket should go (the running server may say otherwise).
@@ -671,35 +742,50 @@ enum PidFile {
     },
 }
 
+/// The most of `server.log` shown when the server does not start.
+const LOG_TAIL_BYTES: u64 = 16 * 1024;
+/// More than `PG_VERSION`, `postmaster.pid` or `licensebot.conf` ever hold.
+const SMALL_FILE_BYTES: u64 = 64 * 1024;
+
 impl Pg {
+    fn data(&self) -> Result<Dir, ClusterError> {
+        Dir::open(&self.data_dir)
+    }
+
+    /// The cluster directory, when there is one.
+    fn cluster_dir(&self) -> Result<Option<Dir>, ClusterError> {
+        self.data()?.subdir("postgres")
+    }
+
+    fn existing_cluster_dir(&self) -> Result<Dir, ClusterError> {
+        self.cluster_dir()?.ok_or_else(|| ClusterError::Io {
+            context: format!("opening {}", self.cluster.display()),
+            source: io::ErrorKind::NotFound.into(),
+        })
+    }
+
     fn lock(&self) -> Result<Flock<fs::File>, ClusterError> {
-        let path = self.data_dir.join("postgres.lock");
-        let file = fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(io_err(format!("opening {}", path.display())))?;
+        let file = self.data()?.lock_file("postgres.lock")?;
         Flock::lock(file, FlockArg::LockExclusive).map_err(|(_, errno)| ClusterError::Io {
-            context: format!("locking {}", path.display()),
+            context: format!("locking {}", self.data_dir.join("postgres.lock").display()),
             source: errno.into(),
         })
     }
 
     /// The cluster's `PG_VERSION`, or `None` when there is no cluster yet.
     fn cluster_version(&self) -> Result<Option<String>, ClusterError> {
-        if !self.cluster.exists() {
+        let Some(cluster) = self.cluster_dir()? else {
             return Ok(None);
-        }
-        let path = self.cluster.join("PG_VERSION");
-        match fs::read_to_string(&path) {
-            Ok(version) => Ok(Some(version.trim().to_owned())),
-            Err(error) if error.kind() == io::ErrorKind::NotFound => {
-                Err(ClusterError::NotACluster {
-                    cluster: self.cluster.clone(),
-                })
+        };
+        let version = cluster.read_head("PG_VERSION", SMALL_FILE_BYTES)?;
+        // Only a version is ever shown, whatever the file holds.
+        match version.as_deref().map(str::trim) {
+            Some(version) if major_version(version).as_deref() == Some(version) => {
+                Ok(Some(version.to_owned()))
             }
-            Err(error) => Err(io_err(format!("reading {}", path.display()))(error)),
+            _ => Err(ClusterError::NotACluster {
+                cluster: self.cluster.clone(),
+            }),
         }
     }
 
@@ -728,35 +814,30 @@ impl Pg {
     /// Creates the cluster and its database in a scratch directory, then renames it into
     /// place, so a crash half-way leaves nothing that looks like a cluster.
     fn create(&self) -> Result<(), ClusterError> {
-        let scratch = self.data_dir.join("postgres.init");
-        if scratch.exists() {
-            fs::remove_dir_all(&scratch).map_err(io_err(format!(
-                "removing the half-created cluster {}",
-                scratch.display()
-            )))?;
-        }
-        self.make_private_dir(&scratch)?;
+        let data = self.data()?;
+        // The half-created cluster of a crashed start, if any.
+        data.remove("postgres.init")?;
+        let scratch = data.make_private_dir("postgres.init", &self.owner)?;
         self.run(
-            self.command("initdb").arg("--pgdata").arg(&scratch).args([
-                "--auth=trust",
-                "--username",
-                SUPERUSER,
-                "--encoding=UTF8",
-                "--locale=C",
-            ]),
+            self.command("initdb")
+                .arg("--pgdata")
+                .arg(scratch.path())
+                .args([
+                    "--auth=trust",
+                    "--username",
+                    SUPERUSER,
+                    "--encoding=UTF8",
+                    "--locale=C",
+                ]),
             "initdb",
         )?;
 
-        let conf = scratch.join("postgresql.conf");
-        let mut file = fs::OpenOptions::new()
-            .append(true)
-            .open(&conf)
-            .map_err(io_err(format!("opening {}", conf.display())))?;
-        file.write_all(
+        scratch.append_to_file(
+            "postgresql.conf",
             b"\n# licensebot: the settings of the private cluster, rewritten on every start.\n\
               include 'licensebot.conf'\n",
-        )
-        .map_err(io_err(format!("writing {}", conf.display())))?;
+            &self.owner,
+        )?;
         self.write_conf(&scratch)?;
 
         // Single-user mode needs no socket; exit_on_error turns an SQL error into exit 1.
@@ -764,7 +845,7 @@ impl Pg {
             .command("postgres")
             .arg("--single")
             .arg("-D")
-            .arg(&scratch)
+            .arg(scratch.path())
             .args(["-c", "exit_on_error=on", "template1"])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -786,37 +867,44 @@ impl Pg {
             ));
         }
 
-        fs::rename(&scratch, &self.cluster).map_err(io_err(format!(
-            "moving {} to {}",
-            scratch.display(),
-            self.cluster.display()
-        )))
-    }
-
-    /// A directory of mode 0700 owned by the server user.
-    fn make_private_dir(&self, dir: &Path) -> Result<(), ClusterError> {
-        if !dir.is_dir() {
-            fs::DirBuilder::new()
-                .mode(0o700)
-                .create(dir)
-                .map_err(io_err(format!("creating {}", dir.display())))?;
-        }
-        fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
-            .map_err(io_err(format!("setting the mode of {}", dir.display())))?;
-        if let Some(run_as) = &self.run_as {
-            run_as.chown(dir)?;
-        }
-        Ok(())
+        data.rename("postgres.init", "postgres")
     }
 
     /// `licensebot.conf` (which names the socket directory, so it follows the data
-    /// directory if that moves) and the socket directory.
+    /// directory if that moves) and the socket directory, checked or created.
     fn write_runtime_files(&self) -> Result<(), ClusterError> {
-        self.write_conf(&self.cluster)?;
-        self.make_private_dir(&self.socket_dir)
+        let cluster = self.existing_cluster_dir()?;
+        let (uid, _) = cluster.owner_and_mode()?;
+        if uid != self.owner.uid.as_raw() {
+            return Err(ClusterError::ClusterNotOwned {
+                cluster: cluster.path().to_path_buf(),
+                owner: user_name(uid),
+                user: self.owner.name.clone(),
+            });
+        }
+        self.write_conf(&cluster)?;
+        match cluster.subdir("run")? {
+            Some(run) => self.check_socket_dir(&run),
+            None => cluster.make_private_dir("run", &self.owner).map(drop),
+        }
     }
 
-    fn write_conf(&self, cluster: &Path) -> Result<(), ClusterError> {
+    /// The socket directory must keep everyone but the server user (and root) away from
+    /// the socket, since the server trusts whoever connects.
+    fn check_socket_dir(&self, dir: &Dir) -> Result<(), ClusterError> {
+        let (uid, mode) = dir.owner_and_mode()?;
+        if uid == self.owner.uid.as_raw() && mode & 0o077 == 0 {
+            return Ok(());
+        }
+        Err(ClusterError::SocketDirExposed {
+            dir: dir.path().to_path_buf(),
+            mode: format!("{mode:04o}"),
+            owner: user_name(uid),
+            user: self.owner.name.clone(),
+        })
+    }
+
+    fn write_conf(&self, cluster: &Dir) -> Result<(), ClusterError> {
         let socket_dir = self
             .socket_dir
             .to_str()
@@ -832,15 +920,14 @@ impl Pg {
              unix_socket_permissions = 0700\n",
             conf_string(&socket_list_item(socket_dir)),
         );
-        let path = cluster.join("licensebot.conf");
-        if fs::read_to_string(&path).is_ok_and(|current| current == conf) {
+        if cluster
+            .read_head("licensebot.conf", SMALL_FILE_BYTES)?
+            .as_deref()
+            == Some(&conf)
+        {
             return Ok(());
         }
-        fs::write(&path, conf).map_err(io_err(format!("writing {}", path.display())))?;
-        if let Some(run_as) = &self.run_as {
-            run_as.chown(&path)?;
-        }
-        Ok(())
+        cluster.replace_file("licensebot.conf", conf.as_bytes(), &self.owner)
     }
 
     /// `pg_ctl status`: whether a live process holds `postmaster.pid`.
@@ -873,9 +960,11 @@ impl Pg {
         if output.status.success() {
             return Ok(());
         }
-        let log_tail = fs::read_to_string(&log)
+        let log_tail = self
+            .existing_cluster_dir()
+            .and_then(|cluster| cluster.read_tail("server.log", LOG_TAIL_BYTES, &self.owner))
             .map(|text| last_lines(&text, 20))
-            .unwrap_or_else(|error| format!("(could not read it: {error})"));
+            .unwrap_or_else(|error| format!("(not read: {error})"));
         Err(ClusterError::StartFailed {
             cluster: self.cluster.clone(),
             output: output_text(&output),
@@ -885,7 +974,7 @@ impl Pg {
     }
 
     /// Waits until the server accepts connections on its socket; returns its port and
-    /// socket directory as `postmaster.pid` records them.
+    /// socket directory as `postmaster.pid` records them, after checking that directory.
     fn wait_until_answering(&self) -> Result<(u16, PathBuf), ClusterError> {
         let deadline = Instant::now() + ANSWER_TIMEOUT;
         loop {
@@ -898,6 +987,9 @@ impl Pg {
                 } => {
                     let socket = socket_dir.join(format!(".s.PGSQL.{port}"));
                     if ready && UnixStream::connect(&socket).is_ok() {
+                        if socket_dir != self.socket_dir {
+                            self.check_socket_dir(&Dir::open_no_follow(&socket_dir)?)?;
+                        }
                         return Ok((port, socket_dir));
                     }
                     (pid, port, socket_dir)
@@ -918,11 +1010,11 @@ impl Pg {
     /// `postmaster.pid`: pid, data directory, start time, port, first socket directory,
     /// listen address, shared memory key, status.
     fn read_pid_file(&self) -> Result<PidFile, ClusterError> {
-        let path = self.cluster.join("postmaster.pid");
-        let text = match fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(PidFile::Absent),
-            Err(error) => return Err(io_err(format!("reading {}", path.display()))(error)),
+        let Some(text) = self
+            .existing_cluster_dir()?
+            .read_head("postmaster.pid", SMALL_FILE_BYTES)?
+        else {
+            return Ok(PidFile::Absent);
         };
         let lines: Vec<&str> = text.lines().collect();
         let line = |n: usize| lines.get(n).map(|line| line.trim()).unwrap_or("");
@@ -930,8 +1022,13 @@ impl Pg {
             "" => self.socket_dir.clone(),
             dir => PathBuf::from(dir),
         };
+        let pid = line(0);
         Ok(PidFile::Present {
-            pid: line(0).to_owned(),
+            pid: if pid.bytes().all(|byte| byte.is_ascii_digit()) {
+                pid.to_owned()
+            } else {
+                "(not a number)".to_owned()
+            },
             port: line(3).parse().unwrap_or(PORT),
             socket_dir,
             ready: line(7) == "ready",
@@ -1043,6 +1140,26 @@ mod tests {
             conf_string(&socket_list_item(r#"/a b,c/it's "q"\z"#)),
             r#"'"/a b,c/it''s ""q""\\z"'"#
         );
+    }
+
+    #[test]
+    fn as_root_without_a_postgres_user_the_server_is_not_run_as_nobody() {
+        // Every user the lookup knows but `postgres`: `nobody` included.
+        let anyone_but_postgres = |name: &str| {
+            (name != "postgres")
+                .then(|| User::from_uid(Uid::current()).ok().flatten())
+                .flatten()
+        };
+        let error = server_user(true, anyone_but_postgres).expect_err("no `postgres` user");
+        assert!(matches!(error, ClusterError::NoServerUser), "{error:?}");
+        let message = error.to_string();
+        assert!(message.contains("useradd --system"), "{message}");
+        assert!(message.contains("postgres"), "{message}");
+        assert!(message.contains("DATABASE_URL"), "{message}");
+
+        assert!(server_user(false, anyone_but_postgres)
+            .expect("no server user is needed when not root")
+            .is_none());
     }
 
     #[test]

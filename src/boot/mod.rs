@@ -4,6 +4,7 @@
 //! together here and nowhere else.
 
 mod database;
+mod env_file;
 mod secrets;
 
 use tokio_util::sync::CancellationToken;
@@ -19,6 +20,7 @@ pub use discord::{
     layout::{LayoutArgs, ShardIds},
     BotOptions,
 };
+pub use env_file::{env_file_path, load_env_file, read_env_file, EnvFileError, ENV_FILE_VAR};
 pub use secrets::Secrets;
 
 /// `licensebot run`: the bot with its configuration from the environment, until SIGINT or

@@ -22,4 +22,6 @@ mod private_cluster;
 mod races;
 mod scale_out;
 mod secrets;
+mod security_cluster;
+mod security_env;
 mod walkthrough_runs;
