@@ -430,6 +430,22 @@ impl CommandBuilder {
 
     /// Dispatch the INTERACTION_CREATE and return a handle to wait for the bot's answer.
     pub async fn send(self) -> anyhow::Result<InteractionHandle> {
+        self.dispatch(None).await
+    }
+
+    /// Send the interaction after `malform` changed its finished payload (the whole
+    /// INTERACTION_CREATE `d`: `id`, `token`, `locale`, `data`, …), without checking it
+    /// with serenity's model: what a bot sees when Discord sends a shape its library cannot
+    /// decode. Over the gateway serenity turns it into `Event::Unknown`; over HTTP it is
+    /// delivered as changed. Answers to it are checked as usual.
+    pub async fn send_malformed(
+        self,
+        malform: impl FnOnce(&mut Value) + Send + 'static,
+    ) -> anyhow::Result<InteractionHandle> {
+        self.dispatch(Some(Box::new(malform))).await
+    }
+
+    async fn dispatch(self, malform: Option<Malform>) -> anyhow::Result<InteractionHandle> {
         wait_for_session(&self.actor.inner).await?;
         let inner = self.actor.inner.clone();
         let mut world = inner.lock();
@@ -438,6 +454,7 @@ impl CommandBuilder {
         let new = NewInteraction {
             focused_type,
             command_name: Some(name),
+            malform,
             ..NewInteraction::new(kind, data)
         };
         let handle = create_interaction(&inner, &mut world, &self.actor.spec, new)?;
@@ -802,7 +819,13 @@ pub(crate) struct NewInteraction {
     pub(crate) command_name: Option<String>,
     /// Modal submits: the metadata of the interaction that opened the modal.
     pub(crate) trigger_metadata: Option<Value>,
+    /// Changes the finished payload, which is then sent unchecked (see
+    /// [`CommandBuilder::send_malformed`]).
+    pub(crate) malform: Option<Malform>,
 }
+
+/// A change that makes an interaction's payload one serenity cannot decode.
+pub(crate) type Malform = Box<dyn FnOnce(&mut Value) + Send>;
 
 impl NewInteraction {
     fn new(kind: u64, data: Value) -> Self {
@@ -813,6 +836,7 @@ impl NewInteraction {
             focused_type: None,
             command_name: None,
             trigger_metadata: None,
+            malform: None,
         }
     }
 }
@@ -831,6 +855,7 @@ pub(crate) fn create_interaction(
         focused_type,
         command_name,
         trigger_metadata,
+        malform,
     } = new;
     ensure!(
         is_discord_locale(&spec.locale),
@@ -943,7 +968,14 @@ pub(crate) fn create_interaction(
         _ => {}
     }
     let over_http = world.http.enabled();
-    if over_http {
+    if let Some(malform) = malform {
+        malform(&mut payload);
+        if !over_http {
+            world
+                .dispatch_unchecked("INTERACTION_CREATE", payload.clone())
+                .map_err(|e| anyhow!("fake-discord could not dispatch the interaction: {e}"))?;
+        }
+    } else if over_http {
         crate::gateway::check_dispatch("INTERACTION_CREATE", &payload)
             .map_err(|e| anyhow!("fake-discord refused to deliver its own interaction: {e}"))?;
     } else {

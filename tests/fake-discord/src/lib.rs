@@ -83,7 +83,7 @@
 //!   `set_channel_writable` ("unwritable"), `set_channel_overwrite`, `remove_guild`.
 //! - Acting: [`FakeDiscord::as_member`] / [`FakeDiscord::as_user`] → [`Actor`]
 //!   (`.locale`, `.in_channel`, `.command(..)` → [`CommandBuilder`] (`.option`, `.focused`,
-//!   `.ignoring_command_permissions`, `.forged`, `.send`), `.click`, `.click_custom_id`,
+//!   `.ignoring_command_permissions`, `.forged`, `.send`, `.send_malformed`), `.click`, `.click_custom_id`,
 //!   `.forge_click`, `.select`, `.submit_modal`, `.forge_modal_submit`) → [`InteractionHandle`] (`wait_ack`, `wait_response`, `response`,
 //!   `original_message`, `wait_original`, `followups`, `wait_followups`, `refusals`, `age`,
 //!   `redeliver`, `click`, `submit_modal`, `payload`).
@@ -95,7 +95,7 @@
 //! - Gateway: `wait_for_identify`, `wait_ready`, `wait_for_resumes`, `identify_count`,
 //!   `resume_count`, `heartbeat_count`, `connection_count`, `intents`, `is_connected`,
 //!   `last_sequence`, `drop_connection`, `close_connection`, `invalidate_session`,
-//!   `request_reconnect`, `dispatch`, `send_ping`; sharded bots: `wait_for_shards`,
+//!   `request_reconnect`, `dispatch`, `send_raw_frame`, `send_ping`; sharded bots: `wait_for_shards`,
 //!   `connected_shards`, `shard_guilds`.
 //! - HTTP interactions: `set_interaction_endpoints`, `public_key`, `deliveries`;
 //!   [`Actor::via_endpoint`], [`Actor::signed`] ([`Signing`]: a bad signature, a stale or
@@ -652,6 +652,7 @@ impl FakeDiscord {
             focused_type: None,
             command_name: None,
             trigger_metadata: None,
+            malform: None,
         };
         let handle = driver::create_interaction(&self.inner, &mut world, &spec, new)?;
         drop(world);
@@ -1042,6 +1043,18 @@ impl FakeDiscord {
                 ))
                 .is_ok()
         })
+    }
+
+    /// Send `text` as one text frame on the live gateway connection, as it is: no sequence
+    /// number, no check (e.g. a frame that is not JSON, which serenity cannot decode at
+    /// all). Returns whether a connection took it.
+    pub fn send_raw_frame(&self, text: &str) -> bool {
+        let world = self.inner.lock();
+        world
+            .gateway
+            .live
+            .as_ref()
+            .is_some_and(|live| live.tx.send(WsOut::Text(text.to_string())).is_ok())
     }
 
     /// Send any dispatch (checked with serenity's model first); returns its sequence.

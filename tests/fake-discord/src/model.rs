@@ -185,6 +185,9 @@ pub enum Failure {
     BadGateway,
     /// Any Discord error.
     Discord(DiscordError),
+    /// No answer at all: the connection is cut once the request is read (a network
+    /// failure; the client sees the connection closed before a response).
+    HangUp,
 }
 
 impl Failure {

@@ -20,6 +20,8 @@ pub(crate) enum Reply {
     NoContent,
     Error(DiscordError),
     Raw(u16, &'static str, Vec<u8>),
+    /// Cut the connection without a response ([`Failure::HangUp`]).
+    HangUp,
 }
 
 impl Reply {
@@ -28,6 +30,7 @@ impl Reply {
             Reply::Json(status, _) | Reply::Raw(status, _, _) => *status,
             Reply::NoContent => 204,
             Reply::Error(e) => e.status,
+            Reply::HangUp => 0,
         }
     }
 
@@ -47,6 +50,9 @@ impl IntoResponse for Reply {
         match self {
             Reply::Json(_, body) => (status, axum::Json(body)).into_response(),
             Reply::NoContent => StatusCode::NO_CONTENT.into_response(),
+            // A body that fails before its first byte makes the server drop the connection
+            // without writing the response head.
+            Reply::HangUp => axum::body::Body::new(Cut).into_response(),
             Reply::Raw(_, content_type, bytes) => {
                 (status, [(header::CONTENT_TYPE, content_type)], bytes).into_response()
             }
@@ -73,6 +79,23 @@ impl IntoResponse for Reply {
                 response
             }
         }
+    }
+}
+
+/// A response body that fails at once: see [`Reply::HangUp`].
+struct Cut;
+
+impl http_body::Body for Cut {
+    type Data = Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, std::io::Error>>> {
+        std::task::Poll::Ready(Some(Err(std::io::Error::other(
+            "fake-discord hangs up (Failure::HangUp)",
+        ))))
     }
 }
 
@@ -157,6 +180,7 @@ fn process(world: &mut World, method: &str, uri: &Uri, headers: &HeaderMap, body
             b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>cloudflare</center></body></html>".to_vec(),
         ),
         Some(Failure::Discord(error)) => Reply::Error(error),
+        Some(Failure::HangUp) => Reply::HangUp,
         None => {
             let result = parsed.and_then(|(json, files)| {
                 route(world, method, path, uri.query(), headers, json, files)
