@@ -1,24 +1,28 @@
 //! Keys and the bot token are secrets, end to end: with tracing at TRACE for every target,
 //! a representative session through the fake Discord leaves no product key in any log line
 //! or span, in any request the bot made, or in any column of the database; and the bot
-//! token in no log line.
+//! token in no log line. An interaction token, which lets anyone answer for the bot for 15
+//! minutes, is in no log line even when a request carrying it fails.
 //!
 //! What the bot logs passes `licensebot::telemetry::may_log`, as in `telemetry::init`:
 //! at TRACE, serenity and tungstenite record Discord's gateway payloads as they came (the
-//! keys admins type included), and that guard is what keeps them out of the bot's logs.
-//! The capture without it is kept too, to check the bot token even there.
+//! keys admins type included) and serenity's REST requests with their routes (interaction
+//! tokens included), and that guard is what keeps them out of the bot's logs. The capture
+//! without it is kept too, to check the bot token even there.
 //!
 //! This binary installs its own capturing subscriber (before `World` tries to install one),
-//! so it holds this one test only, outside the shared binary of `tests/it/`: a global
-//! subscriber is the whole process's, and there the other tests' fixtures install theirs.
+//! outside the shared binary of `tests/it/`: a global subscriber is the whole process's,
+//! and there the other tests' fixtures install theirs. The tests here share it, and each
+//! looks for its own secrets in everything captured.
 
 #[path = "it/support/mod.rs"]
 mod support;
 
 use std::fmt::Write as _;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
 
-use fake_discord::{serenity::all::UserId, InteractionHandle, StoredMessage};
+use fake_discord::{serenity::all::UserId, Failure, InteractionHandle, StoredMessage};
 use licensebot::domain::ProductKey;
 use support::world::{answer, World, SKU, WAIT};
 use tracing::{
@@ -106,6 +110,61 @@ where
         let mut fields = Fields::default();
         event.record(&mut fields);
         self.push(event.metadata(), "event", fields);
+    }
+}
+
+/// The process's one subscriber, installed by whichever test comes first: what the bot
+/// logs (through `may_log`, as `telemetry::init` does), and everything (without it).
+struct Captures {
+    logged: Capture,
+    raw: Capture,
+}
+
+fn captures() -> &'static Captures {
+    static CAPTURES: OnceLock<Captures> = OnceLock::new();
+    CAPTURES.get_or_init(|| {
+        let captures = Captures {
+            logged: Capture::default(),
+            raw: Capture::default(),
+        };
+        tracing_subscriber::registry()
+            .with(
+                captures
+                    .logged
+                    .clone()
+                    .with_filter(filter_fn(licensebot::telemetry::may_log)),
+            )
+            .with(captures.raw.clone())
+            .try_init()
+            .expect("this test binary installs the only subscriber");
+        captures
+    })
+}
+
+/// The lines of `capture` that are the bot's, not the fake's.
+fn bot_lines(capture: &Capture) -> Vec<Captured> {
+    capture
+        .lines()
+        .into_iter()
+        .filter(|c| !from_the_fake(&c.origin))
+        .collect()
+}
+
+/// Waits until the bot logged a line containing every one of `parts`; false if none came
+/// within [`WAIT`].
+async fn wait_logged(capture: &Capture, parts: &[&str]) -> bool {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        if bot_lines(capture)
+            .iter()
+            .any(|c| parts.iter().all(|p| c.text.contains(p)))
+        {
+            return true;
+        }
+        if tokio::time::Instant::now() > deadline {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 
@@ -226,17 +285,7 @@ async fn command(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_key_reaches_a_log_line_a_request_or_a_column_and_no_token_a_log_line() {
-    let logged = Capture::default();
-    let raw = Capture::default();
-    tracing_subscriber::registry()
-        .with(
-            logged
-                .clone()
-                .with_filter(filter_fn(licensebot::telemetry::may_log)),
-        )
-        .with(raw.clone())
-        .try_init()
-        .expect("this test binary installs the only subscriber");
+    let Captures { logged, raw } = captures();
     let world = World::new().await;
     assert!(
         tracing::enabled!(target: "serenity", tracing::Level::TRACE),
@@ -494,4 +543,81 @@ async fn no_key_reaches_a_log_line_a_request_or_a_column_and_no_token_a_log_line
     // 3. Every column of every table.
     let found = search_database(&world.db.pool, &needles).await;
     assert!(found.is_empty(), "keys in the database: {found:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_to_discord_that_fails_leaves_its_interaction_token_in_no_log_line() {
+    let Captures { logged, raw } = captures();
+    let mut settings = licensebot::config::Settings::default();
+    settings.orders.lifetime_seconds = 3;
+    settings.lifecycle.tick_seconds = 1;
+    let world = World::with(settings, "en-US").await;
+
+    // The first response's connection is cut: reqwest's error names the callback's URL,
+    // and the interaction token in it.
+    world
+        .fake
+        .fail_next("POST", "/interactions/*/*/callback", Failure::HangUp);
+    let cut = world
+        .fake
+        .as_member(world.guild, world.admin)
+        .command("redemptions")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        wait_logged(logged, &["answering an interaction failed"]).await,
+        "the failed answer is logged"
+    );
+    // A review that expires while Discord is unreachable: its edit goes to a webhook URL
+    // holding the token.
+    let keys = world.keys(SKU, 1, "12m", 1).await;
+    let (run, _) = command(
+        &world,
+        world.admin,
+        "add-licenses",
+        &[("subscription", "Contoso"), ("keys", keys[0].as_str())],
+    )
+    .await;
+    world
+        .fake
+        .fail_next("PATCH", "/webhooks/*/*/messages/*", Failure::HangUp);
+    assert!(
+        wait_logged(logged, &["could not update an expired review"]).await,
+        "the failed edit is logged"
+    );
+
+    let tokens = [cut.token().to_string(), run.token().to_string()];
+    let seen_raw = bot_lines(raw)
+        .iter()
+        .filter(|c| tokens.iter().any(|t| c.text.contains(t.as_str())))
+        .count();
+    assert!(
+        seen_raw > 0,
+        "serenity records the tokens (without the guard)"
+    );
+    let leaks: Vec<String> = bot_lines(logged)
+        .iter()
+        .filter(|c| tokens.iter().any(|t| c.text.contains(t.as_str())))
+        .map(|c| format!("{} :: {:.600}", c.origin, c.text))
+        .collect();
+    assert!(
+        leaks.is_empty(),
+        "{} line(s) with an interaction token:\n{}",
+        leaks.len(),
+        leaks.join("\n")
+    );
+    // What failed is still said, with the URL's secret part taken out.
+    let failed = bot_lines(logged)
+        .into_iter()
+        .find(|c| c.text.contains("answering an interaction failed"))
+        .map(|c| c.text)
+        .unwrap_or_default();
+    eprintln!("{failed}");
+    assert!(
+        failed.contains("/interactions/")
+            && failed.contains(licensebot::telemetry::REDACTED)
+            && failed.contains("error sending request"),
+        "{failed}"
+    );
 }

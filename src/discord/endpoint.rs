@@ -36,7 +36,7 @@ use super::{
     respond::{FirstResponse, Transport},
     Bot,
 };
-use crate::domain::records::GuildId;
+use crate::{domain::records::GuildId, telemetry::error_chain};
 
 /// How far a delivery's timestamp may be from now, either way.
 pub const MAX_SKEW: Duration = Duration::from_secs(5 * 60);
@@ -186,7 +186,7 @@ impl Endpoint {
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .remove(&guild.get());
-            tracing::warn!(guild = guild.get(), error = %e, "could not record the guild's locale");
+            tracing::warn!(guild = guild.get(), error = %error_chain(&*e), "could not record the guild's locale");
         }
     }
 }

@@ -14,7 +14,7 @@ use super::{
     http_client, i18n::Lang, layout::Layout, layout::Shards, ops, register_commands,
     respond::Transport, route, workers::InFlight, workers::Running, Bot, BotOptions,
 };
-use crate::domain::records::GuildId;
+use crate::{domain::records::GuildId, telemetry::error_chain};
 
 struct Handler {
     bot: Arc<OnceLock<Arc<Bot>>>,
@@ -42,7 +42,7 @@ impl EventHandler for Handler {
             .record_guild_locale(GuildId(guild.id.get()), lang.code())
             .await
         {
-            tracing::warn!(guild = guild.id.get(), error = %e, "could not record the guild's locale");
+            tracing::warn!(guild = guild.id.get(), error = %error_chain(&*e), "could not record the guild's locale");
         }
     }
 
@@ -116,7 +116,7 @@ async fn shard_range(layout: &Layout, http: &serenity::all::Http) -> (u32, u32, 
             Ok(gateway) if gateway.shards > 0 => (0, gateway.shards - 1, gateway.shards),
             Ok(_) => (0, 0, 1),
             Err(e) => {
-                tracing::warn!(error = %e, "could not ask Discord how many shards to run; running one");
+                tracing::warn!(error = %error_chain(&e), "could not ask Discord how many shards to run; running one");
                 (0, 0, 1)
             }
         },

@@ -42,6 +42,7 @@ use crate::{
     app::{App, AppError, UserError},
     domain::records::GuildId,
     metrics::{Metrics, Outcome as Verdict},
+    telemetry::error_chain,
 };
 use custom_id::CustomId;
 use i18n::Lang;
@@ -106,7 +107,7 @@ impl Bot {
             AppError::Internal(error) => {
                 note_outcome(Verdict::error);
                 let id = uuid::Uuid::new_v4().simple().to_string()[..8].to_string();
-                tracing::error!(error_id = %id, error = %format!("{error:#}"), "interaction failed");
+                tracing::error!(error_id = %id, error = %error_chain(&**error), "interaction failed");
                 render::internal_error(lang, &id)
             }
         }
@@ -256,6 +257,6 @@ pub(crate) async fn register_commands(http: &Http, guild: Option<u64>) {
     };
     match result {
         Ok(()) => tracing::info!(guild = ?guild, "commands registered"),
-        Err(e) => tracing::error!(error = %e, "registering commands failed"),
+        Err(e) => tracing::error!(error = %error_chain(&e), "registering commands failed"),
     }
 }

@@ -21,6 +21,7 @@ use crate::{
     app::{App, NextAttempt, NoticeBody, PendingNotice, SentNotice},
     domain::records::{GuildId, GuildSettings},
     metrics::Metrics,
+    telemetry::error_chain,
 };
 
 /// Speaks to Discord's REST API for channel messages directly, to read `retry_after`.
@@ -97,13 +98,13 @@ impl NoticeSender {
             .json(&body)
             .send()
             .await
-            .map_err(|e| SendError::Transient(e.without_url().to_string()))?;
+            .map_err(|e| SendError::Transient(error_chain(&e.without_url())))?;
         let status = response.status();
         if status.is_success() {
             let created: Created = response
                 .json()
                 .await
-                .map_err(|e| SendError::Transient(e.to_string()))?;
+                .map_err(|e| SendError::Transient(error_chain(&e.without_url())))?;
             return created
                 .id
                 .parse()
@@ -136,7 +137,7 @@ pub async fn run(app: App, sender: NoticeSender, wake: Arc<Notify>, stop: Cancel
         let delivered = match deliver_due(&app, &sender).await {
             Ok(n) => n,
             Err(e) => {
-                tracing::warn!(error = %format!("{e:#}"), "notice delivery pass failed");
+                tracing::warn!(error = %error_chain(&*e), "notice delivery pass failed");
                 0
             }
         };

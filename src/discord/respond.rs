@@ -20,7 +20,10 @@ use serenity::all::{
 use tokio::sync::oneshot;
 
 use super::render::Reply;
-use crate::metrics::{Metrics, Outcome as Verdict};
+use crate::{
+    metrics::{Metrics, Outcome as Verdict},
+    telemetry::error_chain,
+};
 
 /// After this long without an answer, the interaction is deferred. Discord allows 3 s for
 /// the first response, including the network both ways.
@@ -219,7 +222,7 @@ async fn send_first(
 pub async fn answer(http: &Http, target: Target<'_>, response: CreateInteractionResponse) {
     if let Err(e) = send_first(http, target, &response).await {
         super::note_outcome(Verdict::unanswered);
-        tracing::warn!(error = %format!("{e:#}"), "answering an interaction failed");
+        tracing::warn!(error = %error_chain(&*e), "answering an interaction failed");
     }
 }
 
@@ -263,11 +266,11 @@ where
         Ok(()) => {}
         Err(Failure::First(e)) => {
             super::note_outcome(Verdict::unanswered);
-            tracing::warn!(error = %format!("{e:#}"), "answering an interaction failed");
+            tracing::warn!(error = %error_chain(&*e), "answering an interaction failed");
         }
         Err(Failure::Later(e)) => {
             super::note_outcome(Verdict::error);
-            tracing::warn!(error = %format!("{e:#}"), "completing a deferred answer failed");
+            tracing::warn!(error = %error_chain(&*e), "completing a deferred answer failed");
         }
     }
 }

@@ -9,7 +9,10 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use super::i18n::Lang;
-use crate::app::{lifecycle_tick, App};
+use crate::{
+    app::{lifecycle_tick, App},
+    telemetry::error_chain,
+};
 
 pub async fn run(app: App, http: Arc<Http>, wake_outbox: Arc<Notify>, stop: CancellationToken) {
     let tick = Duration::from_secs(app.settings.lifecycle.tick_seconds.max(1));
@@ -24,7 +27,7 @@ pub async fn run(app: App, http: Arc<Http>, wake_outbox: Arc<Notify>, stop: Canc
                     tracing::info!(notices = n, "lifecycle notices enqueued");
                     wake_outbox.notify_one();
                 }
-                Err(e) => tracing::warn!(error = %format!("{e:#}"), "lifecycle pass failed"),
+                Err(e) => tracing::warn!(error = %error_chain(&*e), "lifecycle pass failed"),
             }
             last_lifecycle = Some(tokio::time::Instant::now());
         }
@@ -41,7 +44,7 @@ pub async fn expire_orders(app: &App, http: &Http) {
     let expired = match app.expire_stale_orders().await {
         Ok(expired) => expired,
         Err(e) => {
-            tracing::warn!(error = %e, "expiring orders failed");
+            tracing::warn!(error = %error_chain(&e), "expiring orders failed");
             return;
         }
     };
@@ -67,7 +70,7 @@ pub async fn expire_orders(app: &App, http: &Http) {
             .await
         {
             // The token may have lapsed (15 minutes); the order is closed either way.
-            tracing::info!(order = %order.id, error = %e, "could not update an expired review");
+            tracing::info!(order = %order.id, error = %error_chain(&e), "could not update an expired review");
         }
     }
 }

@@ -11,7 +11,7 @@ use tokio::{net::TcpListener, sync::Notify, task::JoinHandle};
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 
 use super::{ops, outbox, scheduler, Bot, BotOptions};
-use crate::{app::App, metrics::Metrics};
+use crate::{app::App, metrics::Metrics, telemetry::error_chain};
 
 /// Interactions being handled, and the switch that stops taking new ones.
 #[derive(Clone, Default)]
@@ -133,7 +133,7 @@ impl Workers {
             let _ = task.await;
         }
         if let Err(e) = outbox::deliver_due(app, &self.sender).await {
-            tracing::warn!(error = %format!("{e:#}"), "flushing notices failed");
+            tracing::warn!(error = %error_chain(&*e), "flushing notices failed");
         }
     }
 }

@@ -14,6 +14,7 @@ use crate::{
         respond::{answer, respond, Outcome, Target, Transport, DEFER_AFTER},
     },
     domain::{records::UserId, OrderKind},
+    telemetry::error_chain,
 };
 
 pub const SUBSCRIPTION: &str = "subscription";
@@ -106,7 +107,7 @@ pub async fn autocomplete(bot: &Bot, cmd: &CommandInteraction, transport: &Trans
                         response = response.add_string_choice(label, sub.id.to_string());
                     }
                 }
-                Err(e) => tracing::warn!(error = %e, "autocomplete failed"),
+                Err(e) => tracing::warn!(error = %error_chain(&e), "autocomplete failed"),
             }
         }
         response

@@ -113,6 +113,8 @@ async fn set_notices(bot: &Bot, lang: Lang, guild: GuildId, channel: ChannelId) 
             }
             other => other.to_string(),
         };
+        // Shown to the admin too: the error's own words, with any URL's secrets taken out.
+        let reason = crate::telemetry::redact_urls(&reason);
         tracing::warn!(guild = guild.0, channel = channel.get(), error = %reason, "notice channel refused");
         return Reply::text(lang.ta(
             "settings-notices-failed",
