@@ -29,7 +29,8 @@ pub enum Outcome {
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct InteractionLabels {
-    /// `command`, `autocomplete`, `button`, `modal`, `ping`.
+    /// `command`, `autocomplete`, `button`, `modal`, `ping`, `undecodable` (one serenity
+    /// could not read, answered that nothing was changed).
     kind: &'static str,
     /// The command's name, or what the button or modal does.
     name: &'static str,

@@ -32,6 +32,13 @@ pub fn init(format: LogFormat) {
 /// interaction tokens (each lets anyone answer for the bot for 15 minutes).
 ///
 /// - serenity records each gateway event as a field of two spans;
+/// - serenity's websocket module logs a frame it cannot decode whole (WARN), and its bytes
+///   (DEBUG): none of its events are logged (the few others say that an identify, resume
+///   or heartbeat was sent); a dispatch whose `d` its model cannot decode becomes an
+///   unknown event, which its dispatcher logs whole (DEBUG, its only event). The bot notes
+///   an undecodable interaction itself, without the payload ("undecodable gateway event",
+///   `discord::gateway`), and the shard still logs a frame that is not JSON as "Unhandled
+///   error: Json(…)", with the parse error's position only;
 /// - serenity's REST spans record each request with its route and body, `source()` of its
 ///   errors is a span recording the error with reqwest's URL, and its REST client logs the
 ///   route or the response (with its URL) when a status surprises it;
@@ -46,11 +53,16 @@ pub fn may_log(metadata: &Metadata<'_>) -> bool {
     let gateway_event_span = metadata.is_span()
         && target == "serenity::gateway::shard"
         && matches!(metadata.name(), "handle_event" | "handle_gateway_dispatch");
+    let undecodable_payload = metadata.is_event()
+        && matches!(
+            target,
+            "serenity::gateway::ws" | "serenity::client::dispatch"
+        );
     let rest_route = (metadata.is_span()
         && (within("serenity::http") || target == "serenity::error"))
         || (metadata.is_event() && target == "serenity::http::client");
     let websocket_message = *metadata.level() == Level::TRACE && within("tungstenite");
-    !(gateway_event_span || rest_route || websocket_message)
+    !(gateway_event_span || undecodable_payload || rest_route || websocket_message)
 }
 
 /// An error and its causes for a log line, as `{:#}` shows an `anyhow::Error` ("what: why:

@@ -1,8 +1,9 @@
 //! Keys and the bot token are secrets, end to end: with tracing at TRACE for every target,
 //! a representative session through the fake Discord leaves no product key in any log line
 //! or span, in any request the bot made, or in any column of the database; and the bot
-//! token in no log line. An interaction token, which lets anyone answer for the bot for 15
-//! minutes, is in no log line even when a request carrying it fails.
+//! token in no log line. A payload serenity cannot decode leaves its key in no log line
+//! either (and is answered), and an interaction token, which lets anyone answer for the bot
+//! for 15 minutes, is in no log line even when a request carrying it fails.
 //!
 //! What the bot logs passes `licensebot::telemetry::may_log`, as in `telemetry::init`:
 //! at TRACE, serenity and tungstenite record Discord's gateway payloads as they came (the
@@ -22,8 +23,11 @@ use std::fmt::Write as _;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use fake_discord::{serenity::all::UserId, Failure, InteractionHandle, StoredMessage};
+use fake_discord::{
+    serenity::all::UserId, CallbackKind, Failure, InteractionHandle, StoredMessage,
+};
 use licensebot::domain::ProductKey;
+use serde_json::{json, Value};
 use support::world::{answer, World, SKU, WAIT};
 use tracing::{
     field::{Field, Visit},
@@ -543,6 +547,98 @@ async fn no_key_reaches_a_log_line_a_request_or_a_column_and_no_token_a_log_line
     // 3. Every column of every table.
     let found = search_database(&world.db.pool, &needles).await;
     assert!(found.is_empty(), "keys in the database: {found:?}");
+}
+
+/// Makes the `keys` option of a command's INTERACTION_CREATE an integer option, still
+/// holding what was typed: serenity's model cannot decode it (and serde's message about it
+/// quotes the value).
+fn keys_as_integer(d: &mut Value) {
+    if let Some(options) = d["data"]["options"].as_array_mut() {
+        for option in options.iter_mut().filter(|o| o["name"] == "keys") {
+            option["type"] = json!(4);
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_interaction_serenity_cannot_decode_is_answered_and_its_key_is_logged_nowhere() {
+    let Captures { logged, raw } = captures();
+    let world = World::new().await;
+    let key = ProductKey::generate(&mut rand::rngs::OsRng).to_string();
+    let needles = needles(&key);
+
+    // A frame cut short, so not JSON at all, holding the key: serenity's websocket cannot
+    // read it, and it reaches no handler.
+    let cut = format!(
+        r#"{{"op":0,"s":1,"t":"INTERACTION_CREATE","d":{{"type":2,"data":{{"name":"add-licenses","options":[{{"name":"keys","type":3,"value":"{key}"#
+    );
+    assert!(world.fake.send_raw_frame(&cut), "the bot is connected");
+    // Then the same command well-formed but for the type of its `keys` option: serenity
+    // decodes it as an unknown event, which the bot answers in the admin's language.
+    let mut answers = Vec::new();
+    for locale in ["en-US", "nl"] {
+        let run = world
+            .fake
+            .as_member(world.guild, world.admin)
+            .locale(locale)
+            .command("add-licenses")
+            .option("subscription", "Contoso")
+            .option("keys", key.as_str())
+            .send_malformed(keys_as_integer)
+            .await
+            .unwrap();
+        answers.push((locale, run.wait_response(WAIT).await));
+    }
+
+    // Serenity did see the key (the capture without the guard has it) ...
+    let seen = bot_lines(raw)
+        .iter()
+        .filter(|c| !found_in(&c.text, &needles).is_empty())
+        .map(|c| c.text.chars().take(120).collect::<String>())
+        .collect::<Vec<_>>();
+    assert!(
+        seen.iter().any(|t| t.contains("serenity::gateway::ws"))
+            && seen
+                .iter()
+                .any(|t| t.contains("serenity::client::dispatch")),
+        "serenity recorded both payloads somewhere: {seen:#?}"
+    );
+    // ... but no line the bot logs holds it, and the undecodable interactions are noted
+    // without their payload.
+    let leaks: Vec<String> = bot_lines(logged)
+        .iter()
+        .filter(|c| !found_in(&c.text, &needles).is_empty())
+        .map(|c| format!("{} :: {:.600}", c.origin, c.text))
+        .collect();
+    assert!(
+        leaks.is_empty(),
+        "{} line(s) with the key:\n{}",
+        leaks.len(),
+        leaks.join("\n")
+    );
+    let noted = bot_lines(logged)
+        .iter()
+        .filter(|c| {
+            c.text.contains("undecodable gateway event") && c.text.contains("INTERACTION_CREATE")
+        })
+        .count();
+    assert_eq!(
+        noted, 2,
+        "each undecodable interaction is noted with its type"
+    );
+
+    // The admin is told that nothing happened, ephemerally, in their language.
+    for (locale, response) in answers {
+        let response = response.unwrap_or_else(|e| panic!("{locale}: no answer: {e}"));
+        assert_eq!(response.kind, CallbackKind::ChannelMessage, "{locale}");
+        assert!(response.is_ephemeral(), "{locale}");
+        let expected = match locale {
+            "nl" => "Ik kon dit niet lezen; er is niets gewijzigd.",
+            _ => "I could not read this; nothing was changed.",
+        };
+        assert_eq!(response.text(), expected, "{locale}");
+    }
+    assert_eq!(world.order_count().await, 0, "nothing was changed");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

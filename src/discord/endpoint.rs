@@ -6,7 +6,9 @@
 //! five minutes of now (so a captured delivery cannot be replayed later). An accepted one is
 //! decoded into serenity's `Interaction` and handed to the same router as the gateway's
 //! (`super::route`), with a [`Transport`] that brings the first response back here; the
-//! handler keeps running after the reply (a deferral) and finishes over REST.
+//! handler keeps running after the reply (a deferral) and finishes over REST. One serenity
+//! cannot decode is answered that nothing was changed (`super::undecodable`), if its id
+//! and token can be read; else it is refused with 400.
 
 use std::{
     collections::HashMap,
@@ -34,7 +36,7 @@ use tokio_util::{sync::CancellationToken, task::TaskTracker};
 
 use super::{
     respond::{FirstResponse, Transport},
-    Bot,
+    undecodable, Bot,
 };
 use crate::{domain::records::GuildId, telemetry::error_chain};
 
@@ -220,13 +222,31 @@ async fn interactions(
         );
         return (StatusCode::UNAUTHORIZED, "invalid request signature").into_response();
     }
-    let interaction: Interaction = match serde_json::from_slice(&body) {
-        Ok(interaction) => interaction,
-        Err(e) => {
-            metrics.endpoint_refused("undecodable");
-            tracing::warn!(error = %e, "a signed interaction that serenity cannot decode (400)");
-            return (StatusCode::BAD_REQUEST, "unreadable interaction").into_response();
-        }
+    let delivered = match serde_json::from_slice::<Interaction>(&body) {
+        Ok(interaction) => Delivered::Interaction(Box::new(interaction)),
+        // serde's message may quote the payload (and the keys in it): never logged.
+        Err(e) => match serde_json::from_slice::<serde_json::Value>(&body)
+            .ok()
+            .and_then(|d| undecodable::Raw::read(&d))
+        {
+            Some(raw) => {
+                tracing::warn!(
+                    interaction = raw.id.get(),
+                    interaction_type = raw.kind,
+                    category = ?e.classify(),
+                    "undecodable interaction delivery"
+                );
+                Delivered::Undecodable(raw)
+            }
+            None => {
+                metrics.endpoint_refused("undecodable");
+                tracing::warn!(
+                    category = ?e.classify(),
+                    "a signed interaction without a readable id and token (400)"
+                );
+                return (StatusCode::BAD_REQUEST, "unreadable interaction").into_response();
+            }
+        },
     };
     if endpoint.stopping.is_cancelled() {
         return (StatusCode::SERVICE_UNAVAILABLE, "shutting down").into_response();
@@ -234,8 +254,15 @@ async fn interactions(
     let (transport, first) = Transport::http(metrics.clone());
     let task = endpoint.clone();
     endpoint.in_flight.spawn(async move {
-        super::route(&task.bot, &interaction, &transport).await;
-        task.remember_guild_locale(&interaction).await;
+        match delivered {
+            Delivered::Interaction(interaction) => {
+                super::route(&task.bot, &interaction, &transport).await;
+                task.remember_guild_locale(&interaction).await;
+            }
+            Delivered::Undecodable(raw) => {
+                super::route_undecodable(&task.bot, &raw, &transport).await
+            }
+        }
     });
     match tokio::time::timeout(REPLY_DEADLINE, first).await {
         Ok(Ok(first)) => reply(first),
@@ -248,6 +275,13 @@ async fn interactions(
             (StatusCode::INTERNAL_SERVER_ERROR, "no response in time").into_response()
         }
     }
+}
+
+/// What a signed delivery holds.
+enum Delivered {
+    Interaction(Box<Interaction>),
+    /// An interaction serenity cannot decode, answered that nothing was changed.
+    Undecodable(undecodable::Raw),
 }
 
 fn reply(first: FirstResponse) -> Response {

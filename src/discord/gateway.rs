@@ -5,14 +5,18 @@ use std::sync::{Arc, OnceLock};
 use anyhow::Context as _;
 use secrecy::ExposeSecret;
 use serenity::{
-    all::{ClientBuilder, Context, EventHandler, GatewayIntents, Guild, Interaction, Ready},
+    all::{
+        ClientBuilder, Context, Event, EventHandler, GatewayIntents, Guild, Interaction,
+        RawEventHandler, Ready,
+    },
     async_trait,
 };
 use tokio_util::sync::CancellationToken;
 
 use super::{
     http_client, i18n::Lang, layout::Layout, layout::Shards, ops, register_commands,
-    respond::Transport, route, workers::InFlight, workers::Running, Bot, BotOptions,
+    respond::Transport, route, route_undecodable, undecodable, workers::InFlight, workers::Running,
+    Bot, BotOptions,
 };
 use crate::{domain::records::GuildId, telemetry::error_chain};
 
@@ -62,6 +66,47 @@ impl EventHandler for Handler {
     }
 }
 
+/// What serenity hands on undecoded: a dispatch whose payload its model cannot read
+/// becomes `Event::Unknown`, which reaches raw event handlers only (its own log line of it,
+/// payload and all, is kept out by `telemetry::may_log`).
+struct Undecoded {
+    bot: Arc<OnceLock<Arc<Bot>>>,
+    in_flight: InFlight,
+}
+
+#[async_trait]
+impl RawEventHandler for Undecoded {
+    async fn raw_event(&self, _ctx: Context, event: Event) {
+        let Event::Unknown(event) = event else {
+            return;
+        };
+        let kind = undecodable::event_name(&event.kind);
+        if kind != "INTERACTION_CREATE" {
+            tracing::debug!(op = 0, event = kind, "undecodable gateway event");
+            return;
+        }
+        let raw = undecodable::Raw::read(&event.value);
+        tracing::warn!(
+            op = 0,
+            event = kind,
+            interaction = raw.as_ref().map(|r| r.id.get()),
+            interaction_type = raw.as_ref().and_then(|r| r.kind),
+            "undecodable gateway event"
+        );
+        let (Some(raw), Some(bot)) = (raw, self.bot.get().cloned()) else {
+            return;
+        };
+        if self.in_flight.stopping.is_cancelled() {
+            return;
+        }
+        let transport = Transport::gateway(bot.metrics.clone());
+        self.in_flight
+            .tasks
+            .track_future(async move { route_undecodable(&bot, &raw, &transport).await })
+            .await
+    }
+}
+
 /// Runs the bot on the gateway until `shutdown` is cancelled, with the shards `layout`
 /// gives (as many as Discord recommends by default).
 pub async fn run_gateway(
@@ -78,12 +123,17 @@ pub async fn run_gateway(
         register_in_guild: options.register_in_guild,
         in_flight: in_flight.clone(),
     };
+    let undecoded = Undecoded {
+        bot: shared.clone(),
+        in_flight: in_flight.clone(),
+    };
     // Built with our REST client, so that even the gateway URL comes through `api_url`.
     let mut client = ClientBuilder::new_with_http(
         http_client(options.token.expose_secret(), options.api_url.as_deref()),
         GatewayIntents::GUILDS,
     )
     .event_handler(handler)
+    .raw_event_handler(undecoded)
     .await
     .context("building the Discord client")?;
     let http = client.http.clone();

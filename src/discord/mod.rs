@@ -23,6 +23,7 @@ pub mod permissions;
 pub mod render;
 pub mod respond;
 pub mod scheduler;
+pub mod undecodable;
 mod workers;
 
 use std::{
@@ -190,6 +191,23 @@ pub async fn route(bot: &Bot, interaction: &Interaction, transport: &Transport) 
     if let Some(outcome) = outcome {
         bot.metrics.interaction(kind, name, outcome);
     }
+}
+
+/// Answers an interaction serenity could not decode ([`undecodable`]): the admin is told
+/// that nothing was changed. The gateway's raw event handler and the HTTP endpoint come here.
+pub async fn route_undecodable(bot: &Bot, raw: &undecodable::Raw, transport: &Transport) {
+    if bot.seen_before(raw.id) {
+        tracing::info!(interaction = raw.id.get(), "duplicate delivery ignored");
+        return;
+    }
+    // Nothing was done for the admin: an error on our side, or worse if unanswered.
+    let outcome = OUTCOME
+        .scope(Cell::new(Verdict::error), async {
+            undecodable::answer(bot, raw, transport).await;
+            OUTCOME.with(|cell| cell.get())
+        })
+        .await;
+    bot.metrics.interaction("undecodable", "unknown", outcome);
 }
 
 /// The metrics labels of an interaction: its kind, and the command or what the button does.

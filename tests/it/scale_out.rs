@@ -3,7 +3,7 @@
 //! balancer" (the fake delivering to each endpoint in turn, signed with a test key), draining
 //! one notice outbox together while one of them is killed, and as gateway processes that
 //! split the shards between them. `/healthz` and `/metrics` of each process are read over
-//! HTTP.
+//! HTTP. A delivery serenity cannot decode is answered, and its key is not in the log.
 
 use std::{
     collections::HashMap,
@@ -543,6 +543,81 @@ async fn an_order_opened_through_one_http_process_is_redeemed_through_another() 
     assert_eq!(sample(&b_before, &ok("button", "redeem")), 0.0);
     assert_eq!(histogram(&b_before, "update"), 0.0);
     drop((a, b));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_interaction_serenity_cannot_decode_over_http_is_answered_and_its_key_is_not_logged() {
+    let s = Setup::new().await;
+    let addr = free_addr();
+    s.fake
+        .set_interaction_endpoints([format!("http://{addr}/interactions")]);
+    let bot = BotProcess::start(
+        "A",
+        &s.fake,
+        &s.db,
+        &["--http".into(), addr.to_string()],
+        &[("RUST_LOG", "debug")],
+    )
+    .await;
+    s.fake
+        .wait_for_commands(None, WAIT)
+        .await
+        .expect("HTTP mode registers the commands at start");
+    let key = s.keys(1, 1).await.remove(0);
+
+    // The `keys` option arrives typed as an integer: serenity's model cannot decode the
+    // delivery, and serde's message about it would quote the key.
+    let typed = key.clone();
+    let run = s
+        .fake
+        .as_member(s.guild, s.admin)
+        .locale("nl")
+        .command("add-licenses")
+        .option("subscription", "Contoso")
+        .option("keys", key.as_str())
+        .send_malformed(|d| {
+            if let Some(options) = d["data"]["options"].as_array_mut() {
+                for option in options.iter_mut().filter(|o| o["name"] == "keys") {
+                    option["type"] = serde_json::json!(4);
+                }
+            }
+        })
+        .await
+        .unwrap();
+    let response = run.wait_response(WAIT).await;
+    let delivery = run.wait_delivery(WAIT).await.expect("a delivery was made");
+
+    let log = bot.log_text().to_lowercase();
+    for form in [typed.clone(), typed.replace('-', "")] {
+        assert!(
+            !log.contains(&form.to_lowercase()),
+            "the key is in the log:\n{}",
+            bot.log_text()
+        );
+    }
+    assert!(
+        log.contains("undecodable interaction delivery"),
+        "{}",
+        bot.log_text()
+    );
+    assert_eq!(delivery.status, 200, "answered, not refused: {delivery:?}");
+    let response = response.expect("the admin was answered");
+    assert_eq!(response.kind, CallbackKind::ChannelMessage);
+    assert!(response.is_ephemeral());
+    assert_eq!(
+        response.text(),
+        "Ik kon dit niet lezen; er is niets gewijzigd."
+    );
+    let metrics = bot.scrape().await;
+    assert_eq!(
+        sample(
+            &metrics,
+            r#"licensebot_interactions_total{kind="undecodable",name="unknown",outcome="error"}"#
+        ),
+        1.0,
+        "{metrics}"
+    );
+    assert_eq!(s.count("SELECT count(*) FROM orders").await, 0);
 }
 
 /// Enqueues `count` notices for `guild` in one transaction, so that every dispatcher sees

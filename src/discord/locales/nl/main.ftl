@@ -82,6 +82,7 @@ error-order-redeemed = Deze order is al ingewisseld door <@{ $user }> om <t:{ $a
 error-key-taken = De productcode die eindigt op `{ $tail }` is al ingewisseld door <@{ $user }> om <t:{ $at }:t>. Er is niets ingewisseld: annuleer deze order en begin opnieuw zonder die code.
 error-stale-button = Deze knop is niet meer geldig.
 error-internal = Er is iets misgegaan en er is niets gewijzigd. Probeer het opnieuw. (foutcode { $id })
+error-undecodable = Ik kon dit niet lezen; er is niets gewijzigd.
 
 ## Controleren
 review-title-add = Controleer uw ordergegevens: licenties toevoegen
