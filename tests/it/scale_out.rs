@@ -847,11 +847,19 @@ async fn two_gateway_processes_with_disjoint_shard_ranges_each_receive_only_thei
     let handled_b = sample(&b.scrape().await, series);
     assert_eq!(handled_a, expected(0).len() as f64);
     assert_eq!(handled_b, expected(1).len() as f64);
-    // The guilds' locales were recorded by the process that got their GUILD_CREATE.
-    let recorded = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM guild_settings")
-        .fetch_one(&db.pool)
-        .await
-        .unwrap_or(0);
+    // The guilds' locales were recorded by the process that got their GUILD_CREATE. The
+    // handler records them in the background, so wait for them (a loaded machine is slow).
+    let deadline = Instant::now() + WAIT;
+    let recorded = loop {
+        let recorded = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM guild_settings")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap_or(0);
+        if recorded >= guilds.len() as i64 || Instant::now() > deadline {
+            break recorded;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
     assert!(recorded >= guilds.len() as i64, "{recorded} guild locales");
     // Commands belong to the application: only shard 0 registers them.
     assert_eq!(fake.requests_to("PUT", "/applications/*/commands").len(), 1);
