@@ -922,7 +922,8 @@ mod tests {
             product,
         };
         let today = date("2026-11-29");
-        let plan = |kind, subject| plan_order(kind, subject, &[key.clone()], today, periods());
+        let plan =
+            |kind, subject| plan_order(kind, subject, std::slice::from_ref(&key), today, periods());
         assert!(matches!(
             plan(OrderKind::AddLicenses, &existing),
             Ok(Plan::AddLicenses(_))
