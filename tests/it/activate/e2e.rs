@@ -309,6 +309,26 @@ async fn each_refusal_of_an_activation_gets_its_own_message_and_changes_nothing(
     }
     assert_eq!(world.key_state(&good[3]).await, "available");
 
+    // Only admins: a member without Manage Server (after a server admin overrode the
+    // command's permissions) is refused at run time.
+    let bob = world.fake.add_member(world.guild, "bob", &[]);
+    let run = world
+        .fake
+        .as_member(world.guild, bob)
+        .command("activate")
+        .option("name", "Fabrikam")
+        .option("keys", good[3].as_str())
+        .ignoring_command_permissions()
+        .send()
+        .await
+        .unwrap();
+    let text = answer(&run).await.text();
+    assert!(
+        text.contains("You need the Manage Server permission"),
+        "{text}"
+    );
+    assert_eq!(world.order_count().await, orders);
+
     // A name of more than 100 characters: Discord's client stops at the option's
     // max_length; a forged command is refused by the bot all the same.
     let long = "x".repeat(101);
