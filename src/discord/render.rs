@@ -614,6 +614,58 @@ mod tests {
     }
 
     #[test]
+    fn an_activation_notice_says_who_started_what_until_when_with_how_many_keys() {
+        let body = NoticeBody::Activation {
+            user: 42,
+            subscription: "Contoso".into(),
+            product: "Business Standard".into(),
+            seats: 25,
+            ends_on: NaiveDate::from_ymd_opt(2027, 11, 29).unwrap(),
+            keys: 1,
+        };
+        assert_eq!(
+            notice(Lang::EnUs, &body),
+            "<@42> started *Contoso* (Business Standard): 25 licenses until 2027-11-29, 1 product key."
+        );
+        assert_eq!(
+            notice(Lang::Nl, &body),
+            "<@42> heeft *Contoso* (Business Standard) gestart: 25 licenties tot 2027-11-29, 1 productcode."
+        );
+    }
+
+    #[test]
+    fn each_refused_name_has_its_own_message_in_both_languages() {
+        let refusals = [
+            UserError::InvalidName(NameError::Empty),
+            UserError::InvalidName(NameError::TooLong {
+                max: 100,
+                found: 101,
+            }),
+            UserError::InvalidName(NameError::Control { position: 4 }),
+            UserError::NameTaken {
+                name: "Contoso".into(),
+                deleted: false,
+            },
+            UserError::NameTaken {
+                name: "Contoso".into(),
+                deleted: true,
+            },
+        ];
+        for lang in Lang::ALL {
+            let texts: Vec<String> = refusals.iter().map(|e| user_error(lang, e, None)).collect();
+            let distinct: std::collections::HashSet<_> = texts.iter().collect();
+            assert_eq!(distinct.len(), texts.len(), "{texts:#?}");
+            for text in &texts {
+                assert!(!text.contains('{') && !text.contains('$'), "{text}");
+            }
+        }
+        assert_eq!(
+            user_error(Lang::EnUs, &refusals[1], None),
+            "A subscription's name has at most 100 characters; this one has 101."
+        );
+    }
+
+    #[test]
     fn a_key_added_twice_at_once_is_refused_in_words_without_a_placeholder() {
         // Two clicks adding the same key at once: the loser's refusal names no key.
         let refused = UserError::KeysRefused(vec![]);
