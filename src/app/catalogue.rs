@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 
 use super::App;
 use crate::domain::{
-    catalogue::{check_seats, normalise_batch, normalise_sku},
+    catalogue::{check_seats, normalise_batch, normalise_sku, normalise_subscription_name},
     records::{GuildId, Product, Subscription},
     ProductKey, Term, TermError,
 };
@@ -69,10 +69,7 @@ impl App {
             .product(&sku)
             .await?
             .ok_or_else(|| anyhow!("unknown product {sku} (see `licensebot products list`)"))?;
-        let name = name.trim();
-        if name.is_empty() || name.chars().count() > 100 {
-            bail!("a subscription name has 1 to 100 characters");
-        }
+        let name = normalise_subscription_name(name)?;
         check_seats(seats)?;
         if let Some(max) = product.max_seats {
             if seats > max {
@@ -89,7 +86,7 @@ impl App {
             .create_subscription(NewSubscription {
                 guild,
                 product_sku: &sku,
-                name,
+                name: &name,
                 seats,
                 ends_on,
             })

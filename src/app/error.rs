@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::domain::{
+    catalogue::NameError,
     records::{GuildId, UserId},
     EntryError, KeyRefusal, RecheckRefusal, RuleError,
 };
@@ -16,6 +17,14 @@ pub enum UserError {
     /// Neither Manage Server nor the manager role.
     NotAllowed,
     SubscriptionNotFound,
+    /// An activation's name is not a name a subscription can have.
+    InvalidName(NameError),
+    /// The guild has a subscription of this name already (case-insensitively); `deleted`
+    /// when it is a deleted one, which keeps its name.
+    NameTaken {
+        name: String,
+        deleted: bool,
+    },
     NoKeysEntered,
     TooManyKeys {
         max: usize,
@@ -61,7 +70,17 @@ impl From<UserError> for AppError {
 
 impl From<RuleError> for AppError {
     fn from(e: RuleError) -> AppError {
-        AppError::User(UserError::Rule(e))
+        match e {
+            // An order read with the wrong kind of subject is licensebot's fault.
+            RuleError::KindMismatch { .. } => AppError::Internal(anyhow::Error::new(e)),
+            e => AppError::User(UserError::Rule(e)),
+        }
+    }
+}
+
+impl From<NameError> for AppError {
+    fn from(e: NameError) -> AppError {
+        AppError::User(UserError::InvalidName(e))
     }
 }
 

@@ -1,4 +1,8 @@
-//! Opening an order, growing it, redeeming it, cancelling it, and expiring stale ones.
+//! Opening an order, growing it, redeeming it, cancelling it, and expiring stale ones: the
+//! same path for every kind. Only what the order is for differs: add-licenses and extend
+//! lock a subscription of the guild; an activation names the subscription it would start,
+//! whose product is its first key's, and whose name is checked when it is opened and again
+//! under the name's lock when it is redeemed.
 
 use std::collections::HashSet;
 
@@ -12,12 +16,16 @@ use super::{
     App,
 };
 use crate::domain::{
+    catalogue::normalise_subscription_name,
     judge_keys, plan_order, recheck_order_keys,
-    records::{GuildId, Order, OrderKey, OrderState, Subscription, UserId},
-    AcceptedKeys, AttemptCause, KeyRefusal, KeyRefusalCause, NoticeBody, NoticeKind, OrderKind,
-    Plan, SubscriptionRef, TypedKeys, MAX_KEYS_PER_ORDER,
+    records::{
+        GuildId, Order, OrderKey, OrderState, OrderTarget, Product, StoredKey, Subject,
+        Subscription, UserId,
+    },
+    AcceptedKeys, AttemptCause, KeyDigest, KeyRefusal, KeyRefusalCause, LifecycleState, NoticeBody,
+    NoticeKind, OrderKind, OrderProduct, Plan, SubscriptionRef, TypedKeys, MAX_KEYS_PER_ORDER,
 };
-use crate::store::{ExpiredOrder, NewNotice, NewOrder, OrderTx, RedemptionWrite};
+use crate::store::{ExpiredOrder, NewNotice, NewOrder, OrderTx, RedemptionWrite, Written};
 
 /// How long a redemption whose COMMIT failed waits for the database to say whether it was
 /// applied: well within the 15 minutes its interaction can still be answered.
@@ -28,6 +36,8 @@ pub struct OpenOrder {
     pub guild: GuildId,
     pub user: UserId,
     pub locale: String,
+    /// The subscription the order is for. For `activate`, the subscription it would start,
+    /// by the name the admin gives it (a number is taken as that name too).
     pub subscription: SubscriptionRef,
     pub kind: OrderKind,
     /// Free text as typed; may hold several keys.
@@ -58,42 +68,89 @@ async fn lock_subscription(
     }
 }
 
-/// An open order locked for redemption, with its subscription and keys locked in `tx`.
+/// What an order being opened is for, before its keys are judged: a locked subscription
+/// of the guild, or the name of the subscription an activation would start (its product
+/// is not known until its first key is).
+enum Wanted {
+    Existing(Subscription),
+    New(String),
+}
+
+impl Wanted {
+    /// The product the keys must be for, when it is known already.
+    fn product(&self) -> Option<OrderProduct<'_>> {
+        match self {
+            Wanted::Existing(sub) => Some((&sub.product).into()),
+            Wanted::New(_) => None,
+        }
+    }
+}
+
+/// The product of the first accepted key: an activation's product.
+fn first_key_sku(accepted: &AcceptedKeys, stored: &[(KeyDigest, StoredKey)]) -> Option<String> {
+    let first = accepted.ids.first()?;
+    stored
+        .iter()
+        .find(|(_, key)| key.id == *first)
+        .map(|(_, key)| key.product_sku.clone())
+}
+
+/// An open order locked for redemption, with what it is for and its keys locked in `tx`.
 struct LockedOrder {
     tx: OrderTx,
     order: Order,
-    sub: Subscription,
+    subject: Subject,
     keys: Vec<OrderKey>,
 }
 
-/// What redeeming `order` as `plan` writes: the subscription's new seats and end date,
-/// the ledger entry with its keys, and the team channel's notice.
+/// What redeeming `order` as `plan` writes: the subscription's new seats and end date (for
+/// an activation, the new subscription), the ledger entry with its keys, and the team
+/// channel's notice.
 fn redemption_write(
     order: &Order,
-    sub: &Subscription,
+    subject: &Subject,
     keys: &[OrderKey],
     plan: &Plan,
 ) -> RedemptionWrite {
     let (seats_after, ends_after) = (plan.seats_after(), plan.ends_after());
-    let notice = NoticeBody::Redemption {
-        user: order.user.0,
-        subscription: sub.name.clone(),
-        kind: order.kind,
-        seats_before: sub.seats,
-        seats_after,
-        ends_before: sub.ends_on,
-        ends_after,
-        keys: keys.len() as i64,
+    let key_count = keys.len() as i64;
+    let (seats_before, ends_before, notice) = match subject {
+        Subject::Existing(sub) => (
+            Some(sub.seats),
+            Some(sub.ends_on),
+            NoticeBody::Redemption {
+                user: order.user.0,
+                subscription: sub.name.clone(),
+                kind: order.kind,
+                seats_before: sub.seats,
+                seats_after,
+                ends_before: sub.ends_on,
+                ends_after,
+                keys: key_count,
+            },
+        ),
+        Subject::New { name, product } => (
+            None,
+            None,
+            NoticeBody::Activation {
+                user: order.user.0,
+                subscription: name.clone(),
+                product: product.name.clone(),
+                seats: seats_after,
+                ends_on: ends_after,
+                keys: key_count,
+            },
+        ),
     };
     RedemptionWrite {
         order_id: order.id,
         guild: order.guild,
         user: order.user,
-        subscription_id: sub.id,
+        target: subject.target(),
         kind: order.kind,
-        seats_before: sub.seats,
+        seats_before,
         seats_after,
-        ends_before: sub.ends_on,
+        ends_before,
         ends_after,
         key_ids: keys.iter().map(|k| k.key.id).collect(),
         notice: notice.to_json(),
@@ -122,8 +179,8 @@ impl App {
         found.ok_or(AppError::User(UserError::SubscriptionNotFound))
     }
 
-    /// `/add-licenses` and `/extend`: checks the keys and opens an order, or refuses and
-    /// changes nothing.
+    /// `/add-licenses`, `/extend` and `/activate`: checks the keys (and an activation's
+    /// name) and opens an order, or refuses and changes nothing.
     pub async fn open_order(&self, input: OpenOrder) -> Result<Review, AppError> {
         self.open_order_with_review(input, None).await
     }
@@ -138,17 +195,40 @@ impl App {
         review: Option<(u64, &str)>,
     ) -> Result<Review, AppError> {
         let now = self.clock.now();
+        let today = now.date_naive();
+        // An activation's name is checked before anything is read.
+        let new_name = match input.kind {
+            OrderKind::Activate => Some(normalise_subscription_name(&match &input.subscription {
+                SubscriptionRef::Id(id) => id.to_string(),
+                SubscriptionRef::Name(name) => name.clone(),
+            })?),
+            OrderKind::AddLicenses | OrderKind::Extend => None,
+        };
         // One transaction, one connection: every check reads what the insert will rely on.
         let mut tx = self.store.begin().await?;
         if let Some(until) = tx.locked_until(input.guild, input.user, now).await? {
             tx.rollback().await?;
             return Err(UserError::LockedOut { until }.into());
         }
-        // The subscription is locked first: inserting the order takes a key-share lock on
-        // its row (the foreign key), and two orders upgrading that lock later deadlock.
-        let Some(sub) = lock_subscription(&mut tx, input.guild, &input.subscription).await? else {
-            tx.rollback().await?;
-            return Err(UserError::SubscriptionNotFound.into());
+        let wanted = match new_name {
+            // The subscription is locked first: inserting the order takes a key-share lock
+            // on its row (the foreign key), and two orders upgrading that lock later
+            // deadlock.
+            None => match lock_subscription(&mut tx, input.guild, &input.subscription).await? {
+                Some(sub) => Wanted::Existing(sub),
+                None => {
+                    tx.rollback().await?;
+                    return Err(UserError::SubscriptionNotFound.into());
+                }
+            },
+            // A name in use is refused now; Redeem checks again, under the name's lock.
+            Some(name) => match tx.subscription_by_name(input.guild, &name).await? {
+                Some(taken) => {
+                    tx.rollback().await?;
+                    return Err(self.name_taken(&taken, today).into());
+                }
+                None => Wanted::New(name),
+            },
         };
         let typed = match TypedKeys::parse(0, &input.keys) {
             Ok(typed) => typed,
@@ -158,7 +238,7 @@ impl App {
             }
         };
         let stored = tx.keys_by_digest(&typed.digests()).await?;
-        let accepted = match judge_keys(typed, &sub, &[], &stored, now.date_naive()) {
+        let accepted = match judge_keys(typed, wanted.product(), &[], &stored, today) {
             Ok(accepted) => accepted,
             Err(refusals) => {
                 // The connection goes back before the refusals take one to be recorded.
@@ -168,13 +248,26 @@ impl App {
                 return Err(UserError::KeysRefused(refusals).into());
             }
         };
+        let subject = match wanted {
+            Wanted::Existing(sub) => Subject::Existing(sub),
+            // The first key's product decides (all keys were judged against it).
+            Wanted::New(name) => {
+                let sku = first_key_sku(&accepted, &stored)
+                    .ok_or_else(|| anyhow::anyhow!("an activation accepted without keys"))?;
+                let product = tx
+                    .product(&sku)
+                    .await?
+                    .ok_or_else(|| anyhow::anyhow!("the product {sku} of a key is gone"))?;
+                Subject::New { name, product }
+            }
+        };
         let (order, keys) = tx
             .insert_order_with_keys(
                 &NewOrder {
                     id: Uuid::new_v4(),
                     guild: input.guild,
                     user: input.user,
-                    subscription_id: sub.id,
+                    target: subject.target(),
                     kind: input.kind,
                     locale: &input.locale,
                     created_at: now,
@@ -185,16 +278,10 @@ impl App {
             )
             .await?;
         // The rules are checked against the keys as stored, inside the transaction.
-        let plan = plan_order(
-            input.kind,
-            &sub,
-            &keys,
-            now.date_naive(),
-            self.settings.periods(),
-        )?;
+        let plan = plan_order(input.kind, &subject, &keys, today, self.settings.periods())?;
         tx.commit().await?;
         tracing::info!(order = %order.id, keys = keys.len(), "order opened");
-        Ok(self.review_of(order, sub, &keys, plan, Vec::new()))
+        Ok(self.review_of(order, subject, &keys, plan, Vec::new()))
     }
 
     /// *Add another product key*: more keys join an open order of this user, or nothing
@@ -210,24 +297,24 @@ impl App {
         let now = self.clock.now();
         let order = self.read_open_order(guild, user, order_id, now).await?;
         self.ensure_not_locked_out(guild, user, now).await?;
-        let sub = self
-            .store
-            .subscription(guild, order.subscription_id)
-            .await?
-            .ok_or(AppError::User(UserError::SubscriptionNotFound))?;
+        let subject = self.subject_of(&order).await?;
         let existing = self.store.order_keys(order_id).await?;
         let accepted = self
-            .accept_keys_or_record_refusals(guild, user, &sub, &existing, typed, now)
+            .accept_keys_or_record_refusals(
+                guild,
+                user,
+                subject.product().into(),
+                &existing,
+                typed,
+                now,
+            )
             .await?;
 
         let tx = self.store.begin().await?;
         let (mut tx, order) = self
             .lock_open_order_or_expire(tx, guild, user, order_id, now)
             .await?;
-        let sub = tx
-            .lock_subscription(guild, order.subscription_id)
-            .await?
-            .ok_or(AppError::User(UserError::SubscriptionNotFound))?;
+        let subject = lock_subject(&mut tx, &order).await?;
         let before = tx.order_keys(order_id, false).await?;
         let before_ids: HashSet<i64> = before.iter().map(|k| k.key.id).collect();
         if accepted.ids.iter().any(|id| before_ids.contains(id)) {
@@ -247,13 +334,13 @@ impl App {
         let keys = tx.order_keys(order_id, false).await?;
         let plan = plan_order(
             order.kind,
-            &sub,
+            &subject,
             &keys,
             now.date_naive(),
             self.settings.periods(),
         )?;
         tx.commit().await?;
-        Ok(self.review_of(order, sub, &keys, plan, Vec::new()))
+        Ok(self.review_of(order, subject, &keys, plan, Vec::new()))
     }
 
     /// The review of an open order of this user, as it stands now.
@@ -265,20 +352,43 @@ impl App {
     ) -> Result<Review, AppError> {
         let now = self.clock.now();
         let order = self.read_open_order(guild, user, order_id, now).await?;
-        let sub = self
-            .store
-            .subscription(guild, order.subscription_id)
-            .await?
-            .ok_or(AppError::User(UserError::SubscriptionNotFound))?;
+        let subject = self.subject_of(&order).await?;
         let keys = self.store.order_keys(order_id).await?;
         let plan = plan_order(
             order.kind,
-            &sub,
+            &subject,
             &keys,
             now.date_naive(),
             self.settings.periods(),
         )?;
-        Ok(self.review_of(order, sub, &keys, plan, Vec::new()))
+        Ok(self.review_of(order, subject, &keys, plan, Vec::new()))
+    }
+
+    /// What an order is for, as it stands now (without locking): its subscription, or the
+    /// subscription an activation would start.
+    async fn subject_of(&self, order: &Order) -> Result<Subject, AppError> {
+        match &order.target {
+            OrderTarget::Subscription(id) => Ok(Subject::Existing(
+                self.store
+                    .subscription(order.guild, *id)
+                    .await?
+                    .ok_or(AppError::User(UserError::SubscriptionNotFound))?,
+            )),
+            OrderTarget::New { name, product_sku } => Ok(Subject::New {
+                name: name.clone(),
+                product: known_product(self.store.product(product_sku).await?, product_sku)?,
+            }),
+        }
+    }
+
+    /// Refuses an activation's name that a subscription of the guild has (a deleted one
+    /// keeps its name: the ledger and old notices name it).
+    fn name_taken(&self, taken: &Subscription, today: chrono::NaiveDate) -> UserError {
+        let state = LifecycleState::on(taken.ends_on, today, self.settings.periods());
+        UserError::NameTaken {
+            name: taken.name.clone(),
+            deleted: state == LifecycleState::Deleted,
+        }
     }
 
     /// **Redeem**: one transaction re-checks every key and the subscription under row
@@ -297,15 +407,16 @@ impl App {
         let LockedOrder {
             tx,
             order,
-            sub,
+            subject,
             keys,
         } = self.lock_for_redemption(guild, user, order_id, now).await?;
-        recheck_order_keys(&keys, &sub, guild, today)?;
-        let plan = plan_order(order.kind, &sub, &keys, today, self.settings.periods())?;
-        let write = redemption_write(&order, &sub, &keys, &plan);
-        let redemption_id = self.commit_redemption(tx, &write, now).await?;
+        recheck_order_keys(&keys, subject.product().into(), guild, today)?;
+        let plan = plan_order(order.kind, &subject, &keys, today, self.settings.periods())?;
+        let write = redemption_write(&order, &subject, &keys, &plan);
+        let (redemption_id, subscription_id) = self.commit_redemption(tx, &write, now).await?;
         tracing::info!(
             redemption = redemption_id,
+            subscription = subscription_id,
             keys = keys.len(),
             "order redeemed"
         );
@@ -314,16 +425,28 @@ impl App {
             closed_at: Some(now),
             ..order
         };
+        // An activation's subscription exists now.
+        let subject = match subject {
+            Subject::New { name, product } => Subject::Existing(Subscription {
+                id: subscription_id,
+                guild,
+                product,
+                name,
+                seats: plan.seats_after(),
+                ends_on: plan.ends_after(),
+            }),
+            existing @ Subject::Existing(_) => existing,
+        };
         Ok(Receipt {
             redemption_id,
-            review: self.review_of(order, sub, &keys, plan, Vec::new()),
+            review: self.review_of(order, subject, &keys, plan, Vec::new()),
             redeemed_at: now,
         })
     }
 
     /// Locks, in one new transaction and in the store's lock order, an open order of this
-    /// guild and user (or expires it), its subscription and its keys. An order without
-    /// keys has nothing to redeem.
+    /// guild and user (or expires it), its subscription (for an activation, its name, which
+    /// must still be free) and its keys. An order without keys has nothing to redeem.
     async fn lock_for_redemption(
         &self,
         guild: GuildId,
@@ -335,10 +458,15 @@ impl App {
         let (mut tx, order) = self
             .lock_open_order_or_expire(tx, guild, user, order_id, now)
             .await?;
-        let sub = tx
-            .lock_subscription(guild, order.subscription_id)
-            .await?
-            .ok_or(AppError::User(UserError::SubscriptionNotFound))?;
+        let subject = lock_subject(&mut tx, &order).await?;
+        if let Subject::New { name, .. } = &subject {
+            // Activations of one name queue here; each sees what the one before committed.
+            tx.lock_subscription_name(guild, name).await?;
+            if let Some(taken) = tx.subscription_by_name(guild, name).await? {
+                tx.rollback().await?;
+                return Err(self.name_taken(&taken, now.date_naive()).into());
+            }
+        }
         let keys = tx.order_keys(order_id, true).await?;
         if keys.is_empty() {
             return Err(UserError::NoKeysEntered.into());
@@ -346,25 +474,57 @@ impl App {
         Ok(LockedOrder {
             tx,
             order,
-            sub,
+            subject,
             keys,
         })
     }
 
-    /// Writes the redemption in `tx` and commits it; returns its ledger id. A COMMIT whose
-    /// answer was lost may have been applied all the same: the ledger is asked before
-    /// saying that nothing was changed.
+    /// Writes the redemption in `tx` and commits it; returns its ledger id and its
+    /// subscription's. A COMMIT whose answer was lost may have been applied all the same:
+    /// the ledger is asked before saying that nothing was changed.
     async fn commit_redemption(
         &self,
         mut tx: OrderTx,
         write: &RedemptionWrite,
         now: DateTime<Utc>,
-    ) -> anyhow::Result<i64> {
-        let redemption_id = tx.write_redemption(write, now).await?;
+    ) -> Result<(i64, i64), AppError> {
+        let (redemption_id, subscription_id) = match tx.write_redemption(write, now).await? {
+            Written::Redemption {
+                id,
+                subscription_id,
+            } => (id, subscription_id),
+            // The unique index, the last line of defence behind the name's lock, refused
+            // the new subscription's name: nothing was written.
+            Written::NameTaken => {
+                tx.rollback().await?;
+                return Err(self.name_taken_by_another(write, now).await?.into());
+            }
+        };
         if let Err(error) = tx.commit().await {
             self.applied_after_all(redemption_id, error).await?;
         }
-        Ok(redemption_id)
+        Ok((redemption_id, subscription_id))
+    }
+
+    /// The refusal of an activation whose name a subscription took without the name's
+    /// lock (one created from the command line, say).
+    async fn name_taken_by_another(
+        &self,
+        write: &RedemptionWrite,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<UserError> {
+        let OrderTarget::New { name, .. } = &write.target else {
+            anyhow::bail!("an existing subscription's name was refused");
+        };
+        Ok(
+            match self.store.subscription_by_name(write.guild, name).await? {
+                Some(taken) => self.name_taken(&taken, now.date_naive()),
+                None => UserError::NameTaken {
+                    name: name.clone(),
+                    deleted: false,
+                },
+            },
+        )
     }
 
     /// After the COMMIT of redemption `id` failed with `error`: `Ok` if it was applied all
@@ -519,7 +679,7 @@ impl App {
         &self,
         guild: GuildId,
         user: UserId,
-        sub: &Subscription,
+        product: OrderProduct<'_>,
         existing: &[OrderKey],
         typed: &str,
         now: DateTime<Utc>,
@@ -527,7 +687,7 @@ impl App {
         let typed = TypedKeys::parse(existing.len(), typed)?;
         let stored = self.store.keys_by_digest(&typed.digests()).await?;
         let in_order: Vec<i64> = existing.iter().map(|k| k.key.id).collect();
-        match judge_keys(typed, sub, &in_order, &stored, now.date_naive()) {
+        match judge_keys(typed, Some(product), &in_order, &stored, now.date_naive()) {
             Ok(accepted) => Ok(accepted),
             Err(refusals) => {
                 self.record_refused_keys(guild, user, &refusals, now)
@@ -583,23 +743,45 @@ impl App {
     fn review_of(
         &self,
         order: Order,
-        subscription: Subscription,
+        subject: Subject,
         keys: &[OrderKey],
         plan: Plan,
         refusals: Vec<KeyRefusal>,
     ) -> Review {
-        let state = crate::domain::LifecycleState::on(
-            subscription.ends_on,
-            self.clock.today(),
-            self.settings.periods(),
-        );
+        // A new subscription would start active.
+        let ends_on = match &subject {
+            Subject::Existing(sub) => sub.ends_on,
+            Subject::New { .. } => plan.ends_after(),
+        };
+        let state = LifecycleState::on(ends_on, self.clock.today(), self.settings.periods());
         Review {
             order,
-            subscription,
+            subject,
             state,
             keys: review_keys(keys),
             plan,
             refusals,
         }
     }
+}
+
+/// Locks what an order is for, in `tx`: its subscription's row, or for an activation reads
+/// the product of its keys (its name is locked only when it is redeemed).
+async fn lock_subject(tx: &mut OrderTx, order: &Order) -> Result<Subject, AppError> {
+    match &order.target {
+        OrderTarget::Subscription(id) => Ok(Subject::Existing(
+            tx.lock_subscription(order.guild, *id)
+                .await?
+                .ok_or(AppError::User(UserError::SubscriptionNotFound))?,
+        )),
+        OrderTarget::New { name, product_sku } => Ok(Subject::New {
+            name: name.clone(),
+            product: known_product(tx.product(product_sku).await?, product_sku)?,
+        }),
+    }
+}
+
+/// An order's product, which the schema keeps (products are never deleted).
+fn known_product(product: Option<Product>, sku: &str) -> anyhow::Result<Product> {
+    product.ok_or_else(|| anyhow::anyhow!("the product {sku} of an order is gone"))
 }

@@ -1,7 +1,7 @@
 //! The review of an order: what would happen if it were redeemed now.
 
 use crate::domain::{
-    records::{Order, OrderKey, Subscription},
+    records::{Order, OrderKey, Subject},
     KeyRefusal, LifecycleState, Plan, Term,
 };
 
@@ -16,7 +16,10 @@ pub struct ReviewKey {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Review {
     pub order: Order,
-    pub subscription: Subscription,
+    /// The subscription the order is for; for an activation, the one it would start (and
+    /// in its receipt, the one it started).
+    pub subject: Subject,
+    /// The subscription's state today (a new one would start active).
     pub state: LifecycleState,
     pub keys: Vec<ReviewKey>,
     pub plan: Plan,

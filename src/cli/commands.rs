@@ -269,9 +269,13 @@ async fn redemptions_list(app: &App, guild: GuildId, json: bool) -> anyhow::Resu
         .iter()
         .map(|r| {
             let change = match r.kind {
-                OrderKind::Extend => format!("{} -> {}", r.ends_before, r.ends_after),
+                OrderKind::Extend => format!("{} -> {}", or_dash(r.ends_before), r.ends_after),
                 OrderKind::AddLicenses => {
-                    format!("{} -> {} seats", r.seats_before, r.seats_after)
+                    format!("{} -> {} seats", or_dash(r.seats_before), r.seats_after)
+                }
+                // Nothing before: the redemption started the subscription.
+                OrderKind::Activate => {
+                    format!("new: {} seats until {}", r.seats_after, r.ends_after)
                 }
             };
             vec![

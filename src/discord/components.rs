@@ -98,7 +98,12 @@ fn closed_or_message(bot: &Bot, lang: Lang, order: Uuid, e: AppError) -> Outcome
         }
         // A second click on Redeem: the receipt the first click put there stays.
         Some(UserError::OrderRedeemed { .. }) => Outcome::Message(Reply::text(text())),
-        Some(UserError::KeyTaken { .. } | UserError::KeysRefused(_) | UserError::Rule(_)) => {
+        Some(
+            UserError::KeyTaken { .. }
+            | UserError::KeysRefused(_)
+            | UserError::Rule(_)
+            | UserError::NameTaken { .. },
+        ) => {
             // The order can no longer be redeemed as it is: only Cancel is left.
             let cancel =
                 CreateActionRow::Buttons(vec![CreateButton::new(CustomId::Cancel(order).encode())
@@ -161,7 +166,7 @@ async fn refused_keys(
     );
     if keeps_order {
         if let Ok(review) = bot.app.review(guild, user, order).await {
-            let text = bot.error_text(lang, &e, Some(&review.subscription.name));
+            let text = bot.error_text(lang, &e, Some(review.subject.name()));
             return Outcome::Update(render::review_with_problem(lang, &review, text));
         }
     }

@@ -131,6 +131,8 @@ fn refusal_reason(e: &UserError) -> &'static str {
         UserError::NotInGuild => "not_in_guild",
         UserError::NotAllowed => "not_allowed",
         UserError::SubscriptionNotFound => "subscription_not_found",
+        UserError::InvalidName(_) => "invalid_name",
+        UserError::NameTaken { .. } => "name_taken",
         UserError::NoKeysEntered => "no_keys_entered",
         UserError::TooManyKeys { .. } => "too_many_keys",
         UserError::KeysRefused(_) => "keys_refused",

@@ -13,7 +13,10 @@ use super::{
 };
 use crate::{
     app::{NoticeBody, Plan, Receipt, Review, UserError},
-    domain::{KeyFormatError, KeyRefusal, KeyRefusalCause, LifecycleState, OrderKind, RuleError},
+    domain::{
+        catalogue::NameError, ActivatePlan, KeyFormatError, KeyRefusal, KeyRefusalCause,
+        LifecycleState, OrderKind, RuleError, SeatDays,
+    },
 };
 
 pub const BLURPLE: Colour = Colour(0x5865F2);
@@ -129,8 +132,9 @@ pub fn rule_error(lang: Lang, e: &RuleError, subscription: Option<&str>) -> Stri
                 ("state", s(lang.state(*state).to_lowercase())),
             ],
         ),
+        // An activation has no state to be in: only extend is left here.
         RuleError::WrongState {
-            kind: OrderKind::Extend,
+            kind: OrderKind::Extend | OrderKind::Activate,
             ..
         } => lang.ta("error-wrong-state-extend", &[("subscription", s(sub))]),
         RuleError::SeatCap {
@@ -149,6 +153,23 @@ pub fn rule_error(lang: Lang, e: &RuleError, subscription: Option<&str>) -> Stri
         ),
         RuleError::LessThanOneDay => lang.ta("error-less-than-a-day", &[("subscription", s(sub))]),
         RuleError::OutOfRange => lang.t("error-out-of-range"),
+        // licensebot's own fault (the app reports it as an internal error): no message
+        // blames the admin for it.
+        RuleError::KindMismatch { .. } => internal_error(lang, "kind-mismatch"),
+    }
+}
+
+/// Why an activation's name is refused.
+pub fn name_error(lang: Lang, e: &NameError) -> String {
+    match e {
+        NameError::Empty => lang.t("error-name-empty"),
+        NameError::TooLong { max, found } => lang.ta(
+            "error-name-too-long",
+            &[("max", n(*max as i64)), ("found", n(*found as i64))],
+        ),
+        NameError::Control { position } => {
+            lang.ta("error-name-control", &[("position", n(*position as i64))])
+        }
     }
 }
 
@@ -158,6 +179,15 @@ pub fn user_error(lang: Lang, e: &UserError, subscription: Option<&str>) -> Stri
         UserError::NotInGuild => lang.t("error-not-in-guild"),
         UserError::NotAllowed => lang.t("error-not-allowed"),
         UserError::SubscriptionNotFound => lang.t("error-subscription-not-found"),
+        UserError::InvalidName(e) => name_error(lang, e),
+        UserError::NameTaken { name, deleted } => lang.ta(
+            if *deleted {
+                "error-name-taken-deleted"
+            } else {
+                "error-name-taken"
+            },
+            &[("subscription", s(name))],
+        ),
         UserError::NoKeysEntered => lang.t("error-no-keys"),
         UserError::TooManyKeys { max, entered } => lang.ta(
             "error-too-many-keys",
@@ -205,7 +235,8 @@ pub fn internal_error(lang: Lang, error_id: &str) -> String {
 fn subscription_field(review: &Review) -> String {
     format!(
         "{} ({})",
-        review.subscription.name, review.subscription.product.name
+        review.subject.name(),
+        review.subject.product().name
     )
 }
 
@@ -227,17 +258,44 @@ fn key_lines(lang: Lang, review: &Review) -> String {
         .join("\n")
 }
 
-/// Fields shared by the review and the receipt: before → after.
-fn change_fields(lang: Lang, review: &Review, mut embed: CreateEmbed) -> CreateEmbed {
-    embed = embed
-        .field(
-            lang.t("review-subscription"),
-            subscription_field(review),
-            false,
-        )
-        .field(lang.t("review-keys"), key_lines(lang, review), false);
+/// "10 × 365 days + 5 × 30 days = 3800 license-days ÷ 15 licenses = 253 days (rounded
+/// down)": pooled seat-time, spelled out.
+fn seat_time_sum(lang: Lang, parts: &[SeatDays], seat_days: i64, seats: i64, days: i64) -> String {
+    let parts = parts
+        .iter()
+        .map(|part| {
+            lang.ta(
+                "review-seat-time-part",
+                &[("seats", n(part.seats)), ("days", n(part.days))],
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" + ");
+    lang.ta(
+        "review-seat-time-sum",
+        &[
+            ("parts", s(parts)),
+            ("seat_days", n(seat_days)),
+            ("seats", n(seats)),
+            ("days", n(days)),
+        ],
+    )
+}
+
+/// Fields shared by the review and the receipt: before → after, or for an activation the
+/// subscription it starts.
+fn change_fields(lang: Lang, review: &Review, embed: CreateEmbed) -> CreateEmbed {
+    let head = |embed: CreateEmbed| {
+        embed
+            .field(
+                lang.t("review-subscription"),
+                subscription_field(review),
+                false,
+            )
+            .field(lang.t("review-keys"), key_lines(lang, review), false)
+    };
     match &review.plan {
-        Plan::AddLicenses(p) => embed
+        Plan::AddLicenses(p) => head(embed)
             .field(
                 lang.t("review-licenses"),
                 lang.ta(
@@ -251,47 +309,74 @@ fn change_fields(lang: Lang, review: &Review, mut embed: CreateEmbed) -> CreateE
                 lang.ta("review-unchanged", &[("value", s(p.ends_on))]),
                 true,
             ),
-        Plan::Extend(p) => {
-            let parts = p
-                .parts
-                .iter()
-                .map(|part| {
-                    lang.ta(
-                        "review-seat-time-part",
-                        &[("seats", n(part.seats)), ("days", n(part.days))],
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(" + ");
-            embed
-                .field(
-                    lang.t("review-licenses"),
-                    lang.ta("review-unchanged", &[("value", s(p.seats))]),
-                    true,
-                )
-                .field(
-                    lang.t("review-end-date"),
-                    lang.ta(
-                        "review-change",
-                        &[("before", s(p.ends_before)), ("after", s(p.ends_after))],
-                    ),
-                    true,
-                )
-                .field(
-                    lang.t("review-seat-time"),
-                    lang.ta(
-                        "review-seat-time-sum",
-                        &[
-                            ("parts", s(parts)),
-                            ("seat_days", n(p.seat_days)),
-                            ("seats", n(p.seats)),
-                            ("days", n(p.days)),
-                        ],
-                    ),
-                    false,
-                )
-        }
+        Plan::Extend(p) => head(embed)
+            .field(
+                lang.t("review-licenses"),
+                lang.ta("review-unchanged", &[("value", s(p.seats))]),
+                true,
+            )
+            .field(
+                lang.t("review-end-date"),
+                lang.ta(
+                    "review-change",
+                    &[("before", s(p.ends_before)), ("after", s(p.ends_after))],
+                ),
+                true,
+            )
+            .field(
+                lang.t("review-seat-time"),
+                seat_time_sum(lang, &p.parts, p.seat_days, p.seats, p.days),
+                false,
+            ),
+        Plan::Activate(p) => activation_fields(lang, review, p, embed),
     }
+}
+
+/// "New subscription *Contoso* · Business Standard · 25 licenses · ends 2027-11-29", the
+/// keys, the end date counted from today, and the pooled arithmetic when the keys' terms
+/// differ (keys of one term run exactly that term).
+fn activation_fields(
+    lang: Lang,
+    review: &Review,
+    p: &ActivatePlan,
+    embed: CreateEmbed,
+) -> CreateEmbed {
+    let started = lang.ta(
+        "review-new-subscription",
+        &[
+            ("subscription", s(review.subject.name())),
+            ("product", s(&review.subject.product().name)),
+            ("licenses", s(lang.licenses(p.seats))),
+            ("ends_on", s(p.ends_on)),
+        ],
+    );
+    let term = match p.single_term() {
+        Some(term) => lang.term(term),
+        None => lang.ta("term-days", &[("count", n(p.days))]),
+    };
+    let embed = embed
+        .field(lang.t("review-subscription"), started, false)
+        .field(lang.t("review-keys"), key_lines(lang, review), false)
+        .field(
+            lang.t("review-end-date"),
+            lang.ta(
+                "review-ends-from-today",
+                &[
+                    ("ends_on", s(p.ends_on)),
+                    ("term", s(term)),
+                    ("today", s(p.starts_on)),
+                ],
+            ),
+            false,
+        );
+    if p.single_term().is_some() {
+        return embed;
+    }
+    embed.field(
+        lang.t("review-seat-time"),
+        seat_time_sum(lang, &p.parts, p.seat_days, p.seats, p.days),
+        false,
+    )
 }
 
 /// The review of an open order, with its three buttons.
@@ -299,6 +384,7 @@ pub fn review(lang: Lang, review: &Review) -> Reply {
     let title = match review.order.kind {
         OrderKind::AddLicenses => lang.t("review-title-add"),
         OrderKind::Extend => lang.t("review-title-extend"),
+        OrderKind::Activate => lang.t("review-title-activate"),
     };
     let mut notes: Vec<String> = review
         .refusals
@@ -317,7 +403,7 @@ pub fn review(lang: Lang, review: &Review) -> Reply {
             lang.ta(
                 "review-base-today",
                 &[
-                    ("subscription", s(&review.subscription.name)),
+                    ("subscription", s(review.subject.name())),
                     ("today", s(p.base))
                 ]
             )
@@ -365,10 +451,13 @@ pub fn review_with_problem(lang: Lang, r: &Review, problem: String) -> Reply {
 pub fn receipt(lang: Lang, receipt: &Receipt) -> Reply {
     let r = &receipt.review;
     let body = lang.ta(
-        "receipt-body",
+        match r.order.kind {
+            OrderKind::Activate => "receipt-body-activate",
+            OrderKind::AddLicenses | OrderKind::Extend => "receipt-body",
+        },
         &[
             ("keys", s(lang.product_keys(r.keys.len() as i64))),
-            ("subscription", s(&r.subscription.name)),
+            ("subscription", s(r.subject.name())),
         ],
     );
     let embed = change_fields(
@@ -452,6 +541,24 @@ pub fn notice(lang: Lang, body: &NoticeBody) -> String {
                 )
             }
         }
+        NoticeBody::Activation {
+            user,
+            subscription,
+            product,
+            seats,
+            ends_on,
+            keys,
+        } => lang.ta(
+            "notice-redemption-activate",
+            &[
+                ("user", s(user)),
+                ("subscription", s(subscription)),
+                ("product", s(product)),
+                ("licenses", s(lang.licenses(*seats))),
+                ("ends_on", s(ends_on)),
+                ("keys", s(lang.product_keys(*keys))),
+            ],
+        ),
         NoticeBody::Reminder {
             subscription,
             ends_on,
@@ -503,6 +610,58 @@ mod tests {
         assert_eq!(
             notice(Lang::Nl, &body),
             "<@42> heeft 25 licenties toegevoegd aan *Contoso*: 50 → 75 licenties (1 productcode)."
+        );
+    }
+
+    #[test]
+    fn an_activation_notice_says_who_started_what_until_when_with_how_many_keys() {
+        let body = NoticeBody::Activation {
+            user: 42,
+            subscription: "Contoso".into(),
+            product: "Business Standard".into(),
+            seats: 25,
+            ends_on: NaiveDate::from_ymd_opt(2027, 11, 29).unwrap(),
+            keys: 1,
+        };
+        assert_eq!(
+            notice(Lang::EnUs, &body),
+            "<@42> started *Contoso* (Business Standard): 25 licenses until 2027-11-29, 1 product key."
+        );
+        assert_eq!(
+            notice(Lang::Nl, &body),
+            "<@42> heeft *Contoso* (Business Standard) gestart: 25 licenties tot 2027-11-29, 1 productcode."
+        );
+    }
+
+    #[test]
+    fn each_refused_name_has_its_own_message_in_both_languages() {
+        let refusals = [
+            UserError::InvalidName(NameError::Empty),
+            UserError::InvalidName(NameError::TooLong {
+                max: 100,
+                found: 101,
+            }),
+            UserError::InvalidName(NameError::Control { position: 4 }),
+            UserError::NameTaken {
+                name: "Contoso".into(),
+                deleted: false,
+            },
+            UserError::NameTaken {
+                name: "Contoso".into(),
+                deleted: true,
+            },
+        ];
+        for lang in Lang::ALL {
+            let texts: Vec<String> = refusals.iter().map(|e| user_error(lang, e, None)).collect();
+            let distinct: std::collections::HashSet<_> = texts.iter().collect();
+            assert_eq!(distinct.len(), texts.len(), "{texts:#?}");
+            for text in &texts {
+                assert!(!text.contains('{') && !text.contains('$'), "{text}");
+            }
+        }
+        assert_eq!(
+            user_error(Lang::EnUs, &refusals[1], None),
+            "A subscription's name has at most 100 characters; this one has 101."
         );
     }
 

@@ -1,4 +1,5 @@
-//! The catalogue's rules: what a SKU, a seat count and a batch label may be.
+//! The catalogue's rules: what a SKU, a seat count, a batch label and a subscription's
+//! name may be.
 
 /// Most seats a product, a subscription or a key may have.
 pub const MAX_SEATS: i64 = 1_000_000;
@@ -12,6 +13,44 @@ pub enum CatalogueError {
     Seats(i64),
     #[error("a batch label has at most 100 printable characters")]
     BatchLabel,
+}
+
+/// Most characters in a subscription's name (the schema holds the same limit).
+pub const MAX_NAME_CHARS: usize = 100;
+
+/// Why a subscription's name is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NameError {
+    #[error("a subscription needs a name")]
+    Empty,
+    #[error("a subscription's name has at most {max} characters, not {found}")]
+    TooLong { max: usize, found: usize },
+    /// `position` counts characters from 1, in the name as trimmed.
+    #[error("a subscription's name cannot hold control characters (character {position})")]
+    Control { position: usize },
+}
+
+/// A subscription's name, trimmed: 1 to [`MAX_NAME_CHARS`] characters, none of them a
+/// control character (a new line, a tab, a NUL…), so that it reads the same in every
+/// message and listing.
+pub fn normalise_subscription_name(name: &str) -> Result<String, NameError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(NameError::Empty);
+    }
+    if let Some(position) = name.chars().position(char::is_control) {
+        return Err(NameError::Control {
+            position: position + 1,
+        });
+    }
+    let found = name.chars().count();
+    if found > MAX_NAME_CHARS {
+        return Err(NameError::TooLong {
+            max: MAX_NAME_CHARS,
+            found,
+        });
+    }
+    Ok(name.to_string())
 }
 
 /// SKUs are upper-case letters, digits, '-' and '_', starting with a letter or digit.
@@ -88,6 +127,35 @@ mod tests {
             check_seats(MAX_SEATS + 1).map_err(|e| e.to_string()),
             Err("seats must be between 1 and 1000000, not 1000001".into())
         );
+    }
+
+    #[test]
+    fn a_subscription_name_is_trimmed_and_holds_one_to_a_hundred_printable_characters() {
+        assert_eq!(
+            normalise_subscription_name("  Contoso Ltd \n"),
+            Ok("Contoso Ltd".into())
+        );
+        assert_eq!(normalise_subscription_name(" \t "), Err(NameError::Empty));
+        assert_eq!(
+            normalise_subscription_name(&"é".repeat(100)),
+            Ok("é".repeat(100))
+        );
+        assert_eq!(
+            normalise_subscription_name(&"x".repeat(101)),
+            Err(NameError::TooLong {
+                max: 100,
+                found: 101
+            })
+        );
+        assert_eq!(
+            normalise_subscription_name(" ab\ncd"),
+            Err(NameError::Control { position: 3 })
+        );
+        assert_eq!(
+            normalise_subscription_name("a\u{0}b"),
+            Err(NameError::Control { position: 2 })
+        );
+        assert_eq!(normalise_subscription_name("007"), Ok("007".into()));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! An admin's key entry, judged: what was typed, parsed, then each key checked against the
-//! key as stored and the subscription it is for. All keys are accepted, or none. At
-//! redemption, the order's keys are checked again, under lock.
+//! key as stored and the product the order is for (its subscription's, or for an
+//! activation its first key's). All keys are accepted, or none. At redemption, the order's
+//! keys are checked again, under lock.
 
 use std::collections::HashSet;
 
@@ -9,7 +10,7 @@ use chrono::NaiveDate;
 use super::{
     input::split_keys,
     key::{KeyDigest, KeyTail, ProductKey},
-    records::{GuildId, KeyState, OrderKey, RedeemedBy, StoredKey, Subscription},
+    records::{GuildId, KeyState, OrderKey, Product, RedeemedBy, StoredKey},
     refusal::{KeyRefusal, KeyRefusalCause},
     MAX_KEYS_PER_ORDER,
 };
@@ -29,6 +30,33 @@ pub enum EntryError {
 pub struct TypedKeys {
     pub valid: Vec<ProductKey>,
     pub refusals: Vec<KeyRefusal>,
+}
+
+/// The product every key of an order must be for: its SKU, and its name for the refusal
+/// of a key for another product.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OrderProduct<'a> {
+    pub sku: &'a str,
+    pub name: &'a str,
+}
+
+impl<'a> OrderProduct<'a> {
+    /// The product of a stored key.
+    pub fn of_key(key: &'a StoredKey) -> OrderProduct<'a> {
+        OrderProduct {
+            sku: &key.product_sku,
+            name: &key.product_name,
+        }
+    }
+}
+
+impl<'a> From<&'a Product> for OrderProduct<'a> {
+    fn from(product: &'a Product) -> OrderProduct<'a> {
+        OrderProduct {
+            sku: &product.sku,
+            name: &product.name,
+        }
+    }
 }
 
 /// Keys that passed every check, ready to join an order: their ids, in the order typed.
@@ -83,10 +111,10 @@ impl TypedKeys {
     }
 }
 
-/// Why a stored key cannot be redeemed on `sub` today, if it cannot.
+/// Why a stored key cannot be redeemed today in an order for `product`, if it cannot.
 pub fn refusal_cause(
     key: &StoredKey,
-    sub: &Subscription,
+    product: OrderProduct<'_>,
     today: NaiveDate,
 ) -> Option<KeyRefusalCause> {
     match key.state {
@@ -97,20 +125,22 @@ pub fn refusal_cause(
     if key.expires_on.is_some_and(|e| e < today) {
         return Some(KeyRefusalCause::Expired);
     }
-    if key.product_sku != sub.product.sku {
+    if key.product_sku != product.sku {
         return Some(KeyRefusalCause::OtherProduct {
             key_product: key.product_name.clone(),
-            subscription_product: sub.product.name.clone(),
+            subscription_product: product.name.to_string(),
         });
     }
     None
 }
 
 /// The typed keys checked against the keys as stored (`stored`, by digest) for an order
-/// on `sub` that already holds the keys `in_order` (by id): all accepted, or the refusals.
+/// for `product` that already holds the keys `in_order` (by id): all accepted, or the
+/// refusals. An activation opened with these keys has no product yet (`None`): the first
+/// typed key that is stored decides it.
 pub fn judge_keys(
     typed: TypedKeys,
-    sub: &Subscription,
+    product: Option<OrderProduct<'_>>,
     in_order: &[i64],
     stored: &[(KeyDigest, StoredKey)],
     today: NaiveDate,
@@ -119,6 +149,13 @@ pub fn judge_keys(
         mut refusals,
         valid,
     } = typed;
+    let first_stored = || {
+        valid.iter().find_map(|key| {
+            let digest = key.digest();
+            stored.iter().find(|(d, _)| *d == digest).map(|(_, k)| k)
+        })
+    };
+    let product = product.or_else(|| first_stored().map(OrderProduct::of_key));
     let mut ids = Vec::new();
     for key in &valid {
         let digest = key.digest();
@@ -135,7 +172,10 @@ pub fn judge_keys(
             refusals.push(refusal(KeyRefusalCause::RepeatedInOrder));
             continue;
         }
-        match refusal_cause(found, sub, today) {
+        // Without a product of its own, the order's product is the first stored key's,
+        // which is this one or one before it.
+        let product = product.unwrap_or_else(|| OrderProduct::of_key(found));
+        match refusal_cause(found, product, today) {
             Some(cause) => refusals.push(refusal(cause)),
             None => ids.push(found.id),
         }
@@ -156,18 +196,18 @@ pub enum RecheckRefusal {
     Refused(Vec<KeyRefusal>),
 }
 
-/// The keys of an order of `guild` checked again against `sub` today, as they stand now.
+/// The keys of an order of `guild` for `product` checked again today, as they stand now.
 /// Who redeemed a key meanwhile is told only within the same guild: nothing crosses
 /// guilds.
 pub fn recheck_order_keys(
     keys: &[OrderKey],
-    sub: &Subscription,
+    product: OrderProduct<'_>,
     guild: GuildId,
     today: NaiveDate,
 ) -> Result<(), RecheckRefusal> {
     let mut refusals = Vec::new();
     for row in keys {
-        if let Some(cause) = refusal_cause(&row.key, sub, today) {
+        if let Some(cause) = refusal_cause(&row.key, product, today) {
             let same_guild = row.redeemed_by.as_ref().filter(|by| by.guild == guild);
             if let (KeyRefusalCause::AlreadyRedeemed, Some(by)) = (&cause, same_guild) {
                 return Err(RecheckRefusal::TakenInGuild {
@@ -194,10 +234,7 @@ mod tests {
     use chrono::{DateTime, Utc};
 
     use super::*;
-    use crate::domain::{
-        records::{Product, UserId},
-        KeyFormatError, Term,
-    };
+    use crate::domain::{records::UserId, KeyFormatError, Term};
 
     const KEY_A: &str = "BCDFG-HJKMP-QRTVW-XY234-6789B";
     const KEY_B: &str = "MPQRT-VWXY2-34678-9BCDF-GHJK7";
@@ -211,18 +248,11 @@ mod tests {
         ProductKey::parse(s).expect("a valid test key")
     }
 
-    fn sub() -> Subscription {
-        Subscription {
-            id: 1,
-            guild: GuildId(1),
-            product: Product {
-                sku: "BUSINESS-STANDARD".into(),
-                name: "Business Standard".into(),
-                max_seats: None,
-            },
-            name: "Contoso".into(),
-            seats: 10,
-            ends_on: date("2027-01-31"),
+    fn standard() -> Product {
+        Product {
+            sku: "BUSINESS-STANDARD".into(),
+            name: "Business Standard".into(),
+            max_seats: None,
         }
     }
 
@@ -293,11 +323,11 @@ mod tests {
     fn a_stored_key_is_refused_for_its_state_its_expiry_or_its_product() {
         let today = date("2026-03-01");
         let (_, available) = stored(1, KEY_A);
-        assert_eq!(refusal_cause(&available, &sub(), today), None);
+        assert_eq!(refusal_cause(&available, (&standard()).into(), today), None);
         let with = |f: fn(&mut StoredKey)| {
             let mut key = available.clone();
             f(&mut key);
-            refusal_cause(&key, &sub(), today)
+            refusal_cause(&key, (&standard()).into(), today)
         };
         assert_eq!(
             with(|k| k.state = KeyState::Redeemed),
@@ -333,7 +363,13 @@ mod tests {
         let typed = TypedKeys::parse(0, &format!("{KEY_B} {KEY_A}")).expect("parses");
         let found = [stored(1, KEY_A), stored(2, KEY_B)];
         assert_eq!(
-            judge_keys(typed, &sub(), &[], &found, date("2026-03-01")),
+            judge_keys(
+                typed,
+                Some((&standard()).into()),
+                &[],
+                &found,
+                date("2026-03-01")
+            ),
             Ok(AcceptedKeys { ids: vec![2, 1] })
         );
     }
@@ -345,8 +381,14 @@ mod tests {
         revoked.1.state = KeyState::Revoked;
         // KEY_A is already in the order; KEY_B is not stored at all.
         let found = [stored(1, KEY_A), revoked];
-        let refusals =
-            judge_keys(typed, &sub(), &[1], &found, date("2026-03-01")).expect_err("refused");
+        let refusals = judge_keys(
+            typed,
+            Some((&standard()).into()),
+            &[1],
+            &found,
+            date("2026-03-01"),
+        )
+        .expect_err("refused");
         assert_eq!(
             causes(&refusals),
             vec![
@@ -362,7 +404,7 @@ mod tests {
     fn an_order_whose_keys_still_stand_passes_the_recheck() {
         let keys = [in_order(1, KEY_A, None), in_order(2, KEY_B, None)];
         assert_eq!(
-            recheck_order_keys(&keys, &sub(), GuildId(1), date("2026-03-01")),
+            recheck_order_keys(&keys, (&standard()).into(), GuildId(1), date("2026-03-01")),
             Ok(())
         );
     }
@@ -377,19 +419,59 @@ mod tests {
         let today = date("2026-03-01");
         let keys = [in_order(1, KEY_A, None), in_order(2, KEY_B, Some(by(1)))];
         assert_eq!(
-            recheck_order_keys(&keys, &sub(), GuildId(1), today),
+            recheck_order_keys(&keys, (&standard()).into(), GuildId(1), today),
             Err(RecheckRefusal::TakenInGuild {
                 tail: key(KEY_B).tail(),
                 by: by(1)
             })
         );
         let keys = [in_order(1, KEY_A, None), in_order(2, KEY_B, Some(by(2)))];
-        match recheck_order_keys(&keys, &sub(), GuildId(1), today) {
+        match recheck_order_keys(&keys, (&standard()).into(), GuildId(1), today) {
             Err(RecheckRefusal::Refused(refusals)) => {
                 assert_eq!(causes(&refusals), vec![KeyRefusalCause::AlreadyRedeemed]);
                 assert_eq!(refusals[0].tail.as_deref(), Some("GHJK7"));
             }
             other => panic!("expected the key refused without a name, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn without_a_product_the_first_stored_key_decides_it_and_another_products_key_is_refused() {
+        let today = date("2026-03-01");
+        let mut premium = stored(3, KEY_C);
+        premium.1.product_sku = "BUSINESS-PREMIUM".into();
+        premium.1.product_name = "Business Premium".into();
+        let found = [stored(1, KEY_A), stored(2, KEY_B), premium];
+
+        // An unknown key first does not decide: the first key that is stored does.
+        let unknown = "DFGHJ-KMPQR-TVWXY-23467-89BCD";
+        let typed = TypedKeys::parse(0, &format!("{unknown} {KEY_C} {KEY_A}")).expect("parses");
+        let refusals = judge_keys(typed, None, &[], &found, today).expect_err("refused");
+        assert_eq!(
+            causes(&refusals),
+            vec![
+                KeyRefusalCause::Unknown,
+                KeyRefusalCause::OtherProduct {
+                    key_product: "Business Standard".into(),
+                    subscription_product: "Business Premium".into()
+                }
+            ],
+            "Business Premium, the first stored key's product, decides"
+        );
+
+        let typed = TypedKeys::parse(0, &format!("{KEY_B} {KEY_A}")).expect("parses");
+        assert_eq!(
+            judge_keys(typed, None, &[], &found, today),
+            Ok(AcceptedKeys { ids: vec![2, 1] })
+        );
+        let typed = TypedKeys::parse(0, &format!("{KEY_A} {KEY_C}")).expect("parses");
+        let refusals = judge_keys(typed, None, &[], &found, today).expect_err("refused");
+        assert_eq!(
+            causes(&refusals),
+            vec![KeyRefusalCause::OtherProduct {
+                key_product: "Business Premium".into(),
+                subscription_product: "Business Standard".into()
+            }]
+        );
     }
 }

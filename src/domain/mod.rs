@@ -1,7 +1,7 @@
 //! The rules of licensebot in plain Rust: product keys and what admins type, terms,
-//! lifecycle states, the add-licenses / extend arithmetic, the checks on a key entry, the
-//! catalogue's limits, notices, and the one spelling of each word the database stores as
-//! text. No I/O, no serenity, no sqlx.
+//! lifecycle states, the add-licenses / extend / activate arithmetic, the checks on a key
+//! entry, the catalogue's limits, notices, and the one spelling of each word the database
+//! stores as text. No I/O, no serenity, no sqlx.
 
 pub mod catalogue;
 pub mod entry;
@@ -17,8 +17,8 @@ pub mod subscription_ref;
 pub mod term;
 
 pub use entry::{
-    judge_keys, recheck_order_keys, refusal_cause, AcceptedKeys, EntryError, RecheckRefusal,
-    TypedKeys,
+    judge_keys, recheck_order_keys, refusal_cause, AcceptedKeys, EntryError, OrderProduct,
+    RecheckRefusal, TypedKeys,
 };
 pub use input::{split_keys, KeyCandidate};
 pub use key::{KeyDigest, KeyFormatError, KeyTail, ProductKey, ALPHABET};
@@ -27,8 +27,8 @@ pub use names::UnknownName;
 pub use notice::{NoticeBody, NoticeKind, NoticeState};
 pub use refusal::{AttemptCause, KeyRefusal, KeyRefusalCause, RuleError};
 pub use rules::{
-    plan_add_licenses, plan_extend, plan_order, AddLicensesPlan, ExtendPlan, KeyLine, OrderKind,
-    Plan, SeatDays, SubscriptionFacts,
+    plan_activate, plan_add_licenses, plan_extend, plan_order, ActivatePlan, AddLicensesPlan,
+    ExtendPlan, KeyLine, NewSubscriptionFacts, OrderKind, Plan, SeatDays, SubscriptionFacts,
 };
 pub use subscription_ref::SubscriptionRef;
 pub use term::{Term, TermError};

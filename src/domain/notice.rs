@@ -67,6 +67,15 @@ pub enum NoticeBody {
         ends_after: NaiveDate,
         keys: i64,
     },
+    /// An activation was redeemed: a new subscription started (kind `redemption` too).
+    Activation {
+        user: u64,
+        subscription: String,
+        product: String,
+        seats: i64,
+        ends_on: NaiveDate,
+        keys: i64,
+    },
     /// `days` before the end date.
     Reminder {
         subscription: String,
@@ -89,7 +98,7 @@ impl NoticeBody {
     /// The kind of notice that says this.
     pub fn kind(&self) -> NoticeKind {
         match self {
-            NoticeBody::Redemption { .. } => NoticeKind::Redemption,
+            NoticeBody::Redemption { .. } | NoticeBody::Activation { .. } => NoticeKind::Redemption,
             NoticeBody::Reminder { .. } | NoticeBody::StateChange { .. } => NoticeKind::Lifecycle,
             NoticeBody::Lockout { .. } => NoticeKind::Lockout,
         }
@@ -179,6 +188,14 @@ mod tests {
         let body = NoticeBody::from_json(&redemption).expect("a redemption notice");
         assert_eq!(body.kind(), NoticeKind::Redemption);
         assert_eq!(body.to_json(), redemption);
+
+        let activation = serde_json::json!({
+            "type": "activation", "user": 123, "subscription": "Contoso",
+            "product": "Business Standard", "seats": 25, "ends_on": "2027-11-29", "keys": 1
+        });
+        let body = NoticeBody::from_json(&activation).expect("an activation notice");
+        assert_eq!(body.kind(), NoticeKind::Redemption);
+        assert_eq!(body.to_json(), activation);
 
         let state_change = serde_json::json!({
             "type": "state-change", "subscription": "Contoso", "state": "disabled",

@@ -91,12 +91,22 @@ names!(OrderState, "order state" {
     Expired => "expired",
 });
 
+/// What an order is for, as its row names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OrderTarget {
+    /// add-licenses and extend: the guild's subscription, by id.
+    Subscription(i64),
+    /// activate: the subscription the order would start, by the name the admin gave it,
+    /// for the product of its keys (its first key's).
+    New { name: String, product_sku: String },
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Order {
     pub id: Uuid,
     pub guild: GuildId,
     pub user: UserId,
-    pub subscription_id: i64,
+    pub target: OrderTarget,
     pub kind: OrderKind,
     pub state: OrderState,
     pub locale: String,
@@ -114,12 +124,59 @@ pub struct Redemption {
     pub subscription_id: i64,
     pub subscription_name: String,
     pub kind: OrderKind,
-    pub seats_before: i64,
+    /// The subscription's seats before; none for an activation, which started it.
+    pub seats_before: Option<i64>,
     pub seats_after: i64,
-    pub ends_before: NaiveDate,
+    /// The subscription's end date before; none for an activation.
+    pub ends_before: Option<NaiveDate>,
     pub ends_after: NaiveDate,
     pub key_count: i64,
     pub redeemed_at: DateTime<Utc>,
+}
+
+/// What an order is for, read as it stands: a subscription the guild has (add-licenses,
+/// extend), or the subscription an activation would start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subject {
+    Existing(Subscription),
+    New { name: String, product: Product },
+}
+
+impl Subject {
+    /// The subscription's name.
+    pub fn name(&self) -> &str {
+        match self {
+            Subject::Existing(sub) => &sub.name,
+            Subject::New { name, .. } => name,
+        }
+    }
+
+    /// The product every key of the order must be for.
+    pub fn product(&self) -> &Product {
+        match self {
+            Subject::Existing(sub) => &sub.product,
+            Subject::New { product, .. } => product,
+        }
+    }
+
+    /// The subscription, once it exists.
+    pub fn subscription(&self) -> Option<&Subscription> {
+        match self {
+            Subject::Existing(sub) => Some(sub),
+            Subject::New { .. } => None,
+        }
+    }
+
+    /// What an order for this subject names in its row.
+    pub fn target(&self) -> OrderTarget {
+        match self {
+            Subject::Existing(sub) => OrderTarget::Subscription(sub.id),
+            Subject::New { name, product } => OrderTarget::New {
+                name: name.clone(),
+                product_sku: product.sku.clone(),
+            },
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

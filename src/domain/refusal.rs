@@ -88,4 +88,9 @@ pub enum RuleError {
     LessThanOneDay,
     #[error("the dates fall outside the calendar")]
     OutOfRange,
+    /// An order of `kind` read with the wrong kind of subject (an activation with an
+    /// existing subscription, or the other way round): a fault of licensebot's, not the
+    /// admin's.
+    #[error("an order of kind {kind} does not fit what it is for")]
+    KindMismatch { kind: OrderKind },
 }

@@ -1,11 +1,12 @@
-//! The add-licenses and extend arithmetic of PRODUCT.md's "Rules".
+//! The add-licenses, extend and activate arithmetic of PRODUCT.md's "Rules" and
+//! "Starting a subscription with product keys".
 
 use chrono::{Days, NaiveDate};
 
 use super::{
     lifecycle::{LifecyclePeriods, LifecycleState},
     names::names,
-    records::{OrderKey, Subscription},
+    records::{OrderKey, Subject, Subscription},
     refusal::RuleError,
     term::Term,
     MAX_KEYS_PER_ORDER,
@@ -16,11 +17,14 @@ use super::{
 pub enum OrderKind {
     AddLicenses,
     Extend,
+    /// A new subscription, started by the order's keys.
+    Activate,
 }
 
 names!(OrderKind, "order kind" {
     AddLicenses => "add-licenses",
     Extend => "extend",
+    Activate => "activate",
 });
 
 /// What the rules need to know of a subscription.
@@ -43,6 +47,14 @@ impl From<&Subscription> for SubscriptionFacts {
             max_seats: sub.product.max_seats,
         }
     }
+}
+
+/// What the rules need to know of the subscription an activation would start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSubscriptionFacts {
+    pub name: String,
+    pub product_name: String,
+    pub max_seats: Option<i64>,
 }
 
 /// What the rules need to know of a key in an order.
@@ -86,19 +98,69 @@ pub struct ExtendPlan {
     pub ends_after: NaiveDate,
 }
 
+/// A new subscription started by keys: its seats are the keys' seats, its term their
+/// pooled seat-time counted from today.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivatePlan {
+    /// Σ key seats: the new subscription's seats, and the divisor of the seat-time.
+    pub seats: i64,
+    /// Today: the date the terms count from.
+    pub starts_on: NaiveDate,
+    pub parts: Vec<SeatDays>,
+    /// Σ seats × days.
+    pub seat_days: i64,
+    /// floor(seat_days / seats).
+    pub days: i64,
+    /// starts_on + days.
+    pub ends_on: NaiveDate,
+}
+
+impl ActivatePlan {
+    /// The one term every key has, if they share one: then the subscription runs exactly
+    /// that calendar term, and the review needs no arithmetic.
+    pub fn single_term(&self) -> Option<Term> {
+        let first = self.parts.first()?.term;
+        self.parts
+            .iter()
+            .all(|part| part.term == first)
+            .then_some(first)
+    }
+}
+
 /// What redeeming an order would do, by its kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Plan {
     AddLicenses(AddLicensesPlan),
     Extend(ExtendPlan),
+    Activate(ActivatePlan),
 }
 
 impl Plan {
+    /// The subscription's seats before the order is redeemed; none before an activation.
+    pub fn seats_before(&self) -> Option<i64> {
+        match self {
+            Plan::AddLicenses(p) => Some(p.seats_before),
+            Plan::Extend(p) => Some(p.seats),
+            Plan::Activate(_) => None,
+        }
+    }
+
     /// The subscription's seats once the order is redeemed.
     pub fn seats_after(&self) -> i64 {
         match self {
             Plan::AddLicenses(p) => p.seats_after,
             Plan::Extend(p) => p.seats,
+            Plan::Activate(p) => p.seats,
+        }
+    }
+
+    /// The subscription's end date before the order is redeemed; none before an
+    /// activation.
+    pub fn ends_before(&self) -> Option<NaiveDate> {
+        match self {
+            Plan::AddLicenses(p) => Some(p.ends_on),
+            Plan::Extend(p) => Some(p.ends_before),
+            Plan::Activate(_) => None,
         }
     }
 
@@ -107,20 +169,20 @@ impl Plan {
         match self {
             Plan::AddLicenses(p) => p.ends_on,
             Plan::Extend(p) => p.ends_after,
+            Plan::Activate(p) => p.ends_on,
         }
     }
 }
 
-/// The plan of an order of `kind` with these keys on `sub` today: the one place an order
-/// kind picks its rule.
+/// The plan of an order of `kind` with these keys for `subject` today: the one place an
+/// order kind picks its rule.
 pub fn plan_order(
     kind: OrderKind,
-    sub: &Subscription,
+    subject: &Subject,
     keys: &[OrderKey],
     today: NaiveDate,
     periods: LifecyclePeriods,
 ) -> Result<Plan, RuleError> {
-    let facts = SubscriptionFacts::from(sub);
     let keys: Vec<KeyLine> = keys
         .iter()
         .map(|k| KeyLine {
@@ -128,11 +190,30 @@ pub fn plan_order(
             term: k.key.term,
         })
         .collect();
-    Ok(match kind {
-        OrderKind::AddLicenses => {
-            Plan::AddLicenses(plan_add_licenses(&facts, &keys, today, periods)?)
+    Ok(match (kind, subject) {
+        (OrderKind::AddLicenses, Subject::Existing(sub)) => Plan::AddLicenses(plan_add_licenses(
+            &SubscriptionFacts::from(sub),
+            &keys,
+            today,
+            periods,
+        )?),
+        (OrderKind::Extend, Subject::Existing(sub)) => Plan::Extend(plan_extend(
+            &SubscriptionFacts::from(sub),
+            &keys,
+            today,
+            periods,
+        )?),
+        (OrderKind::Activate, Subject::New { name, product }) => {
+            let facts = NewSubscriptionFacts {
+                name: name.clone(),
+                product_name: product.name.clone(),
+                max_seats: product.max_seats,
+            };
+            Plan::Activate(plan_activate(&facts, &keys, today)?)
         }
-        OrderKind::Extend => Plan::Extend(plan_extend(&facts, &keys, today, periods)?),
+        (kind, Subject::Existing(_) | Subject::New { .. }) => {
+            return Err(RuleError::KindMismatch { kind })
+        }
     })
 }
 
@@ -200,7 +281,69 @@ pub fn plan_extend(
         }
     };
     let base = if base_is_today { today } else { sub.ends_on };
+    let pooled = pool_seat_time(keys, base, sub.seats)?;
+    Ok(ExtendPlan {
+        ends_before: sub.ends_on,
+        base,
+        base_is_today,
+        parts: pooled.parts,
+        seat_days: pooled.seat_days,
+        seats: sub.seats,
+        days: pooled.days,
+        ends_after: pooled.ends_on,
+    })
+}
 
+/// activate: all keys for one product, within its seat cap; seats = Σ key seats; the
+/// end date is today + the pooled term:
+/// days = floor(Σ seats_k × days(term_k from today) / Σ seats_k).
+/// Keys of one term give exactly that calendar term.
+pub fn plan_activate(
+    new: &NewSubscriptionFacts,
+    keys: &[KeyLine],
+    today: NaiveDate,
+) -> Result<ActivatePlan, RuleError> {
+    check_key_count(keys)?;
+    let seats = keys
+        .iter()
+        .try_fold(0i64, |seats, key| seats.checked_add(key.seats))
+        .ok_or(RuleError::OutOfRange)?;
+    if let Some(max) = new.max_seats {
+        if seats > max {
+            return Err(RuleError::SeatCap {
+                subscription: new.name.clone(),
+                product: new.product_name.clone(),
+                would_have: seats,
+                max,
+            });
+        }
+    }
+    let pooled = pool_seat_time(keys, today, seats)?;
+    Ok(ActivatePlan {
+        seats,
+        starts_on: today,
+        parts: pooled.parts,
+        seat_days: pooled.seat_days,
+        days: pooled.days,
+        ends_on: pooled.ends_on,
+    })
+}
+
+/// The keys' seat-time counted from `base`, shared out over `seats`.
+struct PooledSeatTime {
+    parts: Vec<SeatDays>,
+    seat_days: i64,
+    days: i64,
+    ends_on: NaiveDate,
+}
+
+/// Pools the keys' seat-time from `base` over `seats`: floor(Σ seats_k × days(term_k
+/// from base) / seats) days, at least one, from `base`.
+fn pool_seat_time(
+    keys: &[KeyLine],
+    base: NaiveDate,
+    seats: i64,
+) -> Result<PooledSeatTime, RuleError> {
     let parts = keys
         .iter()
         .map(|key| {
@@ -220,28 +363,23 @@ pub fn plan_extend(
         .ok_or(RuleError::OutOfRange)?;
 
     // A subscription always has seats; without any, seat-time cannot be shared out.
-    if sub.seats < 1 {
+    if seats < 1 {
         return Err(RuleError::OutOfRange);
     }
     // Floor division (both operands are positive for real keys and subscriptions).
-    let days = seat_days.div_euclid(sub.seats);
+    let days = seat_days.div_euclid(seats);
     if days < 1 {
         return Err(RuleError::LessThanOneDay);
     }
-    let ends_after = u64::try_from(days)
+    let ends_on = u64::try_from(days)
         .ok()
         .and_then(|days| base.checked_add_days(Days::new(days)))
         .ok_or(RuleError::OutOfRange)?;
-
-    Ok(ExtendPlan {
-        ends_before: sub.ends_on,
-        base,
-        base_is_today,
+    Ok(PooledSeatTime {
         parts,
         seat_days,
-        seats: sub.seats,
         days,
-        ends_after,
+        ends_on,
     })
 }
 
@@ -629,9 +767,195 @@ mod tests {
         );
     }
 
+    fn new_sub(max_seats: Option<i64>) -> NewSubscriptionFacts {
+        NewSubscriptionFacts {
+            name: "Contoso".into(),
+            product_name: "Business Standard".into(),
+            max_seats,
+        }
+    }
+
+    #[test]
+    fn activate_with_keys_of_one_term_runs_exactly_that_calendar_term() {
+        let mut lines = keys(1, 20, "12m");
+        lines.extend(keys(1, 5, "12m"));
+        let plan = plan_activate(&new_sub(Some(300)), &lines, date("2026-11-29"))
+            .expect("two keys start a subscription");
+        assert_eq!(plan.seats, 25, "seats = Σ key seats");
+        assert_eq!(plan.starts_on, date("2026-11-29"));
+        assert_eq!(plan.seat_days, 25 * 365);
+        assert_eq!(plan.days, 365);
+        assert_eq!(plan.ends_on, date("2027-11-29"));
+        assert_eq!(plan.single_term(), Some(Term::Months(12)));
+    }
+
+    #[test]
+    fn activate_on_31_january_for_one_month_ends_on_28_february() {
+        let plan =
+            plan_activate(&new_sub(None), &keys(3, 4, "1m"), date("2027-01-31")).expect("starts");
+        assert_eq!(plan.days, 28);
+        assert_eq!(plan.ends_on, date("2027-02-28"));
+    }
+
+    #[test]
+    fn activate_pools_keys_of_different_terms_and_rounds_down() {
+        // 10 seats × 365 days + 5 seats × 30 days = 3,800 license-days over 15 licenses:
+        // 253.3 days, rounded down.
+        let mut lines = keys(1, 10, "12m");
+        lines.extend(keys(1, 5, "30d"));
+        let plan = plan_activate(&new_sub(None), &lines, date("2026-11-29")).expect("starts");
+        assert_eq!(plan.seats, 15);
+        assert_eq!(
+            plan.parts,
+            vec![
+                SeatDays {
+                    seats: 10,
+                    term: Term::Months(12),
+                    days: 365
+                },
+                SeatDays {
+                    seats: 5,
+                    term: Term::Days(30),
+                    days: 30
+                }
+            ]
+        );
+        assert_eq!(plan.seat_days, 3_800);
+        assert_eq!(plan.days, 253);
+        assert_eq!(plan.ends_on, date("2027-08-09"));
+        assert_eq!(plan.single_term(), None, "the terms differ");
+    }
+
+    #[test]
+    fn activate_past_the_products_seat_cap_is_refused_with_the_numbers() {
+        let mut lines = keys(1, 250, "12m");
+        lines.extend(keys(1, 70, "12m"));
+        assert_eq!(
+            plan_activate(&new_sub(Some(300)), &lines, date("2026-11-29")),
+            Err(RuleError::SeatCap {
+                subscription: "Contoso".into(),
+                product: "Business Standard".into(),
+                would_have: 320,
+                max: 300,
+            })
+        );
+        let at_the_cap = plan_activate(
+            &new_sub(Some(300)),
+            &keys(2, 150, "12m"),
+            date("2026-11-29"),
+        )
+        .expect("exactly at the cap");
+        assert_eq!(at_the_cap.seats, 300);
+    }
+
+    #[test]
+    fn activate_needs_one_to_ten_keys_and_refuses_overflow() {
+        let today = date("2026-11-29");
+        assert_eq!(
+            plan_activate(&new_sub(None), &[], today),
+            Err(RuleError::NoKeys)
+        );
+        assert_eq!(
+            plan_activate(&new_sub(None), &keys(11, 1, "12m"), today),
+            Err(RuleError::TooManyKeys { max: 10 })
+        );
+        assert_eq!(
+            plan_activate(&new_sub(None), &keys(2, i64::MAX / 2 + 1, "12m"), today),
+            Err(RuleError::OutOfRange)
+        );
+        let near_end = NaiveDate::MAX - chrono::Duration::days(10);
+        assert_eq!(
+            plan_activate(&new_sub(None), &keys(1, 1, "12m"), near_end),
+            Err(RuleError::OutOfRange)
+        );
+    }
+
+    #[test]
+    fn an_activation_plan_says_the_seats_and_end_date_and_has_no_before() {
+        let plan = Plan::Activate(
+            plan_activate(&new_sub(None), &keys(1, 25, "12m"), date("2026-11-29")).expect("starts"),
+        );
+        assert_eq!(plan.seats_before(), None);
+        assert_eq!(plan.ends_before(), None);
+        assert_eq!(
+            (plan.seats_after(), plan.ends_after()),
+            (25, date("2027-11-29"))
+        );
+    }
+
+    #[test]
+    fn plan_order_picks_the_rule_of_the_kind_and_refuses_a_kind_that_does_not_fit() {
+        use crate::domain::records::{
+            GuildId, KeyState, OrderKey, Product, StoredKey, Subscription,
+        };
+        let product = Product {
+            sku: "BUSINESS-STANDARD".into(),
+            name: "Business Standard".into(),
+            max_seats: Some(300),
+        };
+        let key = OrderKey {
+            position: 1,
+            key: StoredKey {
+                id: 1,
+                tail: crate::domain::KeyTail::new("QRT7W").expect("a tail"),
+                product_sku: product.sku.clone(),
+                product_name: product.name.clone(),
+                seats: 25,
+                term: Term::Months(12),
+                expires_on: None,
+                batch: None,
+                state: KeyState::Available,
+                created_at: chrono::DateTime::<chrono::Utc>::UNIX_EPOCH,
+            },
+            redeemed_by: None,
+        };
+        let existing = Subject::Existing(Subscription {
+            id: 1,
+            guild: GuildId(1),
+            product: product.clone(),
+            name: "Contoso".into(),
+            seats: 25,
+            ends_on: date("2027-01-31"),
+        });
+        let new = Subject::New {
+            name: "Fabrikam".into(),
+            product,
+        };
+        let today = date("2026-11-29");
+        let plan =
+            |kind, subject| plan_order(kind, subject, std::slice::from_ref(&key), today, periods());
+        assert!(matches!(
+            plan(OrderKind::AddLicenses, &existing),
+            Ok(Plan::AddLicenses(_))
+        ));
+        assert!(matches!(
+            plan(OrderKind::Extend, &existing),
+            Ok(Plan::Extend(_))
+        ));
+        assert!(matches!(
+            plan(OrderKind::Activate, &new),
+            Ok(Plan::Activate(ActivatePlan { seats: 25, .. }))
+        ));
+        for (kind, subject) in [
+            (OrderKind::Activate, &existing),
+            (OrderKind::AddLicenses, &new),
+            (OrderKind::Extend, &new),
+        ] {
+            assert_eq!(
+                plan(kind, subject),
+                Err(RuleError::KindMismatch { kind }),
+                "{kind}"
+            );
+        }
+    }
+
     #[test]
     fn order_kinds_have_stable_names() {
-        for kind in [OrderKind::AddLicenses, OrderKind::Extend] {
+        for kind in [
+            OrderKind::AddLicenses,
+            OrderKind::Extend,
+            OrderKind::Activate,
+        ] {
             assert_eq!(kind.as_str().parse(), Ok(kind));
         }
         assert_eq!(

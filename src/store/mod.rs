@@ -18,7 +18,7 @@ use std::time::Duration;
 pub use audit::{AttemptRow, LockoutPolicy};
 pub use keys::{KeyFilter, KeyListing, NewKey};
 pub use notices::{NewNotice, NoticeBacklog, NoticeRow, PendingNotice};
-pub use orders::{ClosedBy, ExpiredOrder, NewOrder, OrderTx, RedemptionWrite};
+pub use orders::{ClosedBy, ExpiredOrder, NewOrder, OrderTx, RedemptionWrite, Written};
 pub use redemptions::RedemptionFilter;
 pub use subscriptions::NewSubscription;
 

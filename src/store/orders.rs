@@ -1,7 +1,8 @@
 //! Orders, and the transaction in which an order is grown, closed or redeemed.
 //!
-//! Lock order, everywhere: the order row, then the subscription row, then the key rows
-//! by ascending id. Two transactions can then never wait on each other in a cycle.
+//! Lock order, everywhere: the order row, then the subscription row (for an activation,
+//! the advisory lock on the new subscription's name instead), then the key rows by
+//! ascending id. Two transactions can then never wait on each other in a cycle.
 
 use anyhow::Context as _;
 use chrono::{DateTime, NaiveDate, SubsecRound as _, Utc};
@@ -16,9 +17,14 @@ use super::{
     user_param, Store,
 };
 use crate::domain::{
-    records::{GuildId, Order, OrderKey, OrderState, Product, StoredKey, Subscription, UserId},
+    records::{
+        GuildId, Order, OrderKey, OrderState, OrderTarget, Product, StoredKey, Subscription, UserId,
+    },
     KeyDigest, OrderKind,
 };
+
+/// The unique index that keeps a subscription's name unique in its guild, case-insensitively.
+const NAME_INDEX: &str = "subscriptions_guild_name";
 
 /// What a redemption changes, written in one go.
 #[derive(Debug, Clone)]
@@ -26,16 +32,30 @@ pub struct RedemptionWrite {
     pub order_id: Uuid,
     pub guild: GuildId,
     pub user: UserId,
-    pub subscription_id: i64,
+    /// The subscription to update, or for an activation the one to create.
+    pub target: OrderTarget,
     pub kind: OrderKind,
-    pub seats_before: i64,
+    /// None for an activation: the subscription did not exist.
+    pub seats_before: Option<i64>,
     pub seats_after: i64,
-    pub ends_before: NaiveDate,
+    /// None for an activation.
+    pub ends_before: Option<NaiveDate>,
     pub ends_after: NaiveDate,
     pub key_ids: Vec<i64>,
     /// The redemption notice's body; it is enqueued with the dedupe key
     /// `redemption:<ledger id>`.
     pub notice: serde_json::Value,
+}
+
+/// What writing a redemption did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    /// The ledger entry, and the subscription it was redeemed on (for an activation, the
+    /// one it created).
+    Redemption { id: i64, subscription_id: i64 },
+    /// An activation's name was taken meanwhile, by a subscription created without the
+    /// name's lock: nothing was written, and the transaction must be rolled back.
+    NameTaken,
 }
 
 /// Who closed an order, for "already redeemed by @ana at 14:02".
@@ -45,17 +65,38 @@ pub struct ClosedBy {
     pub at: DateTime<Utc>,
 }
 
+/// What an order row is for: its subscription, or the name and product of the one it
+/// would start; exactly one, and the one its kind needs (the schema checks it too).
+fn order_target(
+    kind: OrderKind,
+    subscription_id: Option<i64>,
+    new_name: Option<String>,
+    product_sku: Option<String>,
+) -> anyhow::Result<OrderTarget> {
+    let target = match (subscription_id, new_name, product_sku) {
+        (Some(id), None, None) => OrderTarget::Subscription(id),
+        (None, Some(name), Some(product_sku)) => OrderTarget::New { name, product_sku },
+        _ => anyhow::bail!("an order row names both or neither of a subscription and a new one"),
+    };
+    anyhow::ensure!(
+        (kind == OrderKind::Activate) == matches!(target, OrderTarget::New { .. }),
+        "an order of kind {kind} with the wrong target"
+    );
+    Ok(target)
+}
+
 /// An order row as every query below selects it.
 macro_rules! order_from_row {
     ($r:expr) => {{
         let r = $r;
         (|| -> anyhow::Result<Order> {
+            let kind: OrderKind = parse_column(&r.kind)?;
             Ok(Order {
                 id: r.id,
                 guild: GuildId(r.guild_id as u64),
                 user: UserId(r.user_id as u64),
-                subscription_id: r.subscription_id,
-                kind: parse_column(&r.kind)?,
+                target: order_target(kind, r.subscription_id, r.new_name, r.product_sku)?,
+                kind,
                 state: parse_column(&r.state)?,
                 locale: r.locale,
                 created_at: r.created_at,
@@ -72,7 +113,7 @@ pub struct NewOrder<'a> {
     pub id: Uuid,
     pub guild: GuildId,
     pub user: UserId,
-    pub subscription_id: i64,
+    pub target: OrderTarget,
     pub kind: OrderKind,
     pub locale: &'a str,
     /// The application's clock, not the database's: `expires_at` is counted from it.
@@ -102,8 +143,8 @@ impl Store {
     /// A guild's order, without locking it. Another guild's order id finds nothing.
     pub async fn order(&self, guild: GuildId, id: Uuid) -> anyhow::Result<Option<Order>> {
         let row = sqlx::query!(
-            r#"SELECT id, guild_id, user_id, subscription_id, kind, state, locale,
-                      created_at, expires_at, closed_at
+            r#"SELECT id, guild_id, user_id, subscription_id, new_name, product_sku, kind, state,
+                      locale, created_at, expires_at, closed_at
                FROM orders WHERE guild_id = $1 AND id = $2"#,
             guild_param(guild),
             id
@@ -186,8 +227,8 @@ impl OrderTx {
     /// Locks a guild's order row; another guild's order id finds nothing.
     pub async fn lock_order(&mut self, guild: GuildId, id: Uuid) -> anyhow::Result<Option<Order>> {
         let row = sqlx::query!(
-            r#"SELECT id, guild_id, user_id, subscription_id, kind, state, locale,
-                      created_at, expires_at, closed_at
+            r#"SELECT id, guild_id, user_id, subscription_id, new_name, product_sku, kind, state,
+                      locale, created_at, expires_at, closed_at
                FROM orders WHERE guild_id = $1 AND id = $2
                FOR UPDATE"#,
             guild_param(guild),
@@ -224,11 +265,18 @@ impl OrderTx {
         new: &NewOrder<'_>,
         key_ids: &[i64],
     ) -> anyhow::Result<(Order, Vec<OrderKey>)> {
+        let (subscription_id, new_name, product_sku) = match &new.target {
+            OrderTarget::Subscription(id) => (Some(*id), None, None),
+            OrderTarget::New { name, product_sku } => {
+                (None, Some(name.as_str()), Some(product_sku.as_str()))
+            }
+        };
         let rows = sqlx::query!(
             r#"WITH o AS (
-                   INSERT INTO orders (id, guild_id, user_id, subscription_id, kind, locale,
-                                       created_at, expires_at, application_id, review_token)
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                   INSERT INTO orders (id, guild_id, user_id, subscription_id, new_name,
+                                       product_sku, kind, locale, created_at, expires_at,
+                                       application_id, review_token)
+                   VALUES ($1, $2, $3, $4, $12, $13, $5, $6, $7, $8, $9, $10)
                    RETURNING id),
                ok AS (
                    INSERT INTO order_keys (order_id, key_id, position)
@@ -248,14 +296,16 @@ impl OrderTx {
             new.id,
             guild_param(new.guild),
             user_param(new.user),
-            new.subscription_id,
+            subscription_id,
             new.kind.as_str(),
             new.locale,
             new.created_at,
             new.expires_at,
             new.review.map(|(app, _)| app as i64),
             new.review.map(|(_, token)| token),
-            key_ids
+            key_ids,
+            new_name,
+            product_sku
         )
         .fetch_all(&mut *self.tx)
         .await
@@ -276,7 +326,7 @@ impl OrderTx {
             id: new.id,
             guild: new.guild,
             user: new.user,
-            subscription_id: new.subscription_id,
+            target: new.target.clone(),
             kind: new.kind,
             state: OrderState::Open,
             locale: new.locale.to_string(),
@@ -285,6 +335,66 @@ impl OrderTx {
             closed_at: None,
         };
         Ok((order, keys))
+    }
+
+    /// A product by its SKU.
+    pub async fn product(&mut self, sku: &str) -> anyhow::Result<Option<Product>> {
+        let row = sqlx::query!(
+            "SELECT sku, name, max_seats FROM products WHERE sku = $1",
+            sku
+        )
+        .fetch_optional(&mut *self.tx)
+        .await
+        .context("reading a product")?;
+        Ok(row.map(|r| Product {
+            sku: r.sku,
+            name: r.name,
+            max_seats: r.max_seats.map(i64::from),
+        }))
+    }
+
+    /// A guild's subscription by its name (case-insensitively, as the unique index
+    /// compares names), without locking it.
+    pub async fn subscription_by_name(
+        &mut self,
+        guild: GuildId,
+        name: &str,
+    ) -> anyhow::Result<Option<Subscription>> {
+        if name.contains('\0') {
+            // PostgreSQL text cannot hold NUL: no name has one, and the query would fail.
+            return Ok(None);
+        }
+        let row = sqlx::query!(
+            r#"SELECT s.id, s.guild_id, s.product_sku, s.name, s.seats, s.ends_on,
+                      p.name AS product_name, p.max_seats
+               FROM subscriptions s JOIN products p ON p.sku = s.product_sku
+               WHERE s.guild_id = $1 AND lower(s.name) = lower($2)"#,
+            guild_param(guild),
+            name
+        )
+        .fetch_optional(&mut *self.tx)
+        .await
+        .context("reading a subscription by name")?;
+        Ok(row.map(|r| subscription_from_row!(r)))
+    }
+
+    /// Takes, until the end of the transaction, the lock on a subscription name of a
+    /// guild (case-insensitively): activations that would start a subscription of this
+    /// name queue here, so that each sees whether the one before took it.
+    pub async fn lock_subscription_name(
+        &mut self,
+        guild: GuildId,
+        name: &str,
+    ) -> anyhow::Result<()> {
+        sqlx::query!(
+            "SELECT pg_advisory_xact_lock(hashtextextended('subscription-name:' || $1::text || ':' || lower($2), 0))",
+            guild_param(guild).to_string(),
+            name
+        )
+        .execute(&mut *self.tx)
+        .await
+        .context("locking a subscription name")?;
+        Ok(())
     }
 
     /// Locks a guild's subscription row by its name (case-insensitively).
@@ -419,19 +529,34 @@ impl OrderTx {
         Ok(())
     }
 
-    /// Applies a redemption, in one statement: the subscription's new seats and end date,
-    /// the keys marked redeemed, the ledger entry and its keys, the order closed, and the
-    /// redemption's notice enqueued. Returns the ledger id.
+    /// Applies a redemption, in one statement: the subscription's new seats and end date
+    /// (for an activation, the new subscription), the keys marked redeemed, the ledger entry
+    /// and its keys, the order closed, and the redemption's notice enqueued.
     pub async fn write_redemption(
         &mut self,
         w: &RedemptionWrite,
         now: DateTime<Utc>,
-    ) -> anyhow::Result<i64> {
+    ) -> anyhow::Result<Written> {
         let key_count = i16::try_from(w.key_ids.len()).context("too many keys")?;
+        let (subscription_id, new_name, product_sku) = match &w.target {
+            OrderTarget::Subscription(id) => (Some(*id), None, None),
+            OrderTarget::New { name, product_sku } => {
+                (None, Some(name.as_str()), Some(product_sku.as_str()))
+            }
+        };
         let written = sqlx::query!(
-            r#"WITH subscription AS (
+            r#"WITH updated AS (
                    UPDATE subscriptions SET seats = $3, ends_on = $4, updated_at = $5
-                   WHERE guild_id = $1 AND id = $2),
+                   WHERE guild_id = $1 AND id = $2
+                   RETURNING id),
+               created AS (
+                   INSERT INTO subscriptions (guild_id, product_sku, name, seats, ends_on,
+                                              created_at, updated_at)
+                   SELECT $1, $15::text, $16::text, $3, $4, $5, $5
+                   WHERE $2::bigint IS NULL
+                   RETURNING id),
+               subscription AS (
+                   SELECT id FROM updated UNION ALL SELECT id FROM created),
                marked AS (
                    UPDATE product_keys SET state = 'redeemed', redeemed_at = $5
                    WHERE id = ANY($6) AND state = 'available'
@@ -440,8 +565,10 @@ impl OrderTx {
                    INSERT INTO redemptions (order_id, guild_id, user_id, subscription_id, kind,
                        seats_before, seats_after, ends_before, ends_after, key_count,
                        redeemed_at)
-                   VALUES ($7, $1, $8, $2, $9, $10, $3, $11, $4, $12, $5)
-                   RETURNING id),
+                   SELECT $7::uuid, $1, $8::bigint, subscription.id, $9::text, $10::integer, $3,
+                          $11::date, $4, $12::smallint, $5
+                   FROM subscription
+                   RETURNING id, subscription_id),
                ledger_keys AS (
                    INSERT INTO redemption_keys (redemption_id, key_id, seats, term_count,
                                                 term_unit)
@@ -458,10 +585,11 @@ impl OrderTx {
                    SELECT $1, 'redemption:' || redemption.id, 'redemption', $13, $14
                    FROM redemption
                    ON CONFLICT (dedupe_key) DO NOTHING)
-               SELECT redemption.id AS "id!", (SELECT count(*) FROM marked) AS "marked!"
+               SELECT redemption.id AS "id!", redemption.subscription_id AS "subscription_id!",
+                      (SELECT count(*) FROM marked) AS "marked!"
                FROM redemption"#,
             guild_param(w.guild),
-            w.subscription_id,
+            subscription_id,
             super::to_i32(w.seats_after, "seats")?,
             w.ends_after,
             now,
@@ -469,21 +597,33 @@ impl OrderTx {
             w.order_id,
             user_param(w.user),
             w.kind.as_str(),
-            super::to_i32(w.seats_before, "seats")?,
+            w.seats_before
+                .map(|seats| super::to_i32(seats, "seats"))
+                .transpose()?,
             w.ends_before,
             key_count,
             w.notice,
-            super::notices::new_nonce()
+            super::notices::new_nonce(),
+            product_sku,
+            new_name
         )
         .fetch_one(&mut *self.tx)
-        .await
-        .context("writing the redemption")?;
+        .await;
+        let written = match written {
+            Err(sqlx::Error::Database(e)) if e.constraint() == Some(NAME_INDEX) => {
+                return Ok(Written::NameTaken)
+            }
+            other => other.context("writing the redemption")?,
+        };
         // The keys are locked: none can have gone since. If one did, the caller's error
         // rolls the whole statement back.
         anyhow::ensure!(
             written.marked == w.key_ids.len() as i64,
             "a key of the order was no longer available under lock"
         );
-        Ok(written.id)
+        Ok(Written::Redemption {
+            id: written.id,
+            subscription_id: written.subscription_id,
+        })
     }
 }

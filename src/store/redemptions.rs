@@ -44,7 +44,7 @@ impl Store {
                     subscription_id: r.subscription_id,
                     subscription_name: r.subscription_name,
                     kind: parse_column(&r.kind)?,
-                    seats_before: i64::from(r.seats_before),
+                    seats_before: r.seats_before.map(i64::from),
                     seats_after: i64::from(r.seats_after),
                     ends_before: r.ends_before,
                     ends_after: r.ends_after,

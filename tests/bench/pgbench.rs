@@ -20,8 +20,8 @@ use anyhow::{bail, Context as _};
 pub const SCRIPT: &str = r#"SELECT order_id, guild_id, user_id, sub_id FROM bench_pgbench_queue
  WHERE n = (SELECT nextval('bench_pgbench_seq')) \gset q_
 BEGIN;
-SELECT id, guild_id, user_id, subscription_id, kind, state, locale,
-       created_at, expires_at, closed_at
+SELECT id, guild_id, user_id, subscription_id, new_name, product_sku, kind, state,
+       locale, created_at, expires_at, closed_at
   FROM orders WHERE guild_id = :q_guild_id AND id = :q_order_id
   FOR UPDATE;
 SELECT s.id, s.guild_id, s.product_sku, s.name, s.seats, s.ends_on,
@@ -45,9 +45,18 @@ SELECT ok.position, k.id, k.tail, k.product_sku, p.name AS product_name, k.seats
   WHERE ok.order_id = :q_order_id
   ORDER BY ok.position;
 \set seats_after :s_seats + 1
-WITH subscription AS (
+WITH updated AS (
        UPDATE subscriptions SET seats = :seats_after, ends_on = :s_ends_on, updated_at = now()
-       WHERE guild_id = :q_guild_id AND id = :q_sub_id),
+       WHERE guild_id = :q_guild_id AND id = :q_sub_id
+       RETURNING id),
+     created AS (
+       INSERT INTO subscriptions (guild_id, product_sku, name, seats, ends_on,
+                                  created_at, updated_at)
+       SELECT :q_guild_id, NULL::text, NULL::text, :seats_after, :s_ends_on, now(), now()
+       WHERE :q_sub_id::bigint IS NULL
+       RETURNING id),
+     subscription AS (
+       SELECT id FROM updated UNION ALL SELECT id FROM created),
      marked AS (
        UPDATE product_keys SET state = 'redeemed', redeemed_at = now()
        WHERE id = ANY(ARRAY[:k_id]::bigint[]) AND state = 'available'
@@ -55,9 +64,11 @@ WITH subscription AS (
      redemption AS (
        INSERT INTO redemptions (order_id, guild_id, user_id, subscription_id, kind,
            seats_before, seats_after, ends_before, ends_after, key_count, redeemed_at)
-       VALUES (:q_order_id, :q_guild_id, :q_user_id, :q_sub_id, 'add-licenses',
-           :s_seats, :seats_after, :s_ends_on, :s_ends_on, 1, now())
-       RETURNING id),
+       SELECT :q_order_id::uuid, :q_guild_id, :q_user_id::bigint, subscription.id,
+           'add-licenses'::text, :s_seats::integer, :seats_after, :s_ends_on::date,
+           :s_ends_on, 1::smallint, now()
+       FROM subscription
+       RETURNING id, subscription_id),
      ledger_keys AS (
        INSERT INTO redemption_keys (redemption_id, key_id, seats, term_count, term_unit)
        SELECT redemption.id, marked.id, marked.seats, marked.term_count, marked.term_unit
@@ -73,7 +84,8 @@ WITH subscription AS (
           'pgbench' || redemption.id
        FROM redemption
        ON CONFLICT (dedupe_key) DO NOTHING)
-SELECT redemption.id AS id, (SELECT count(*) FROM marked) AS marked
+SELECT redemption.id AS id, redemption.subscription_id AS subscription_id,
+       (SELECT count(*) FROM marked) AS marked
   FROM redemption \gset r_
 COMMIT;
 "#;

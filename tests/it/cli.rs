@@ -175,6 +175,111 @@ async fn counts(db: &TestDb) -> Vec<i64> {
 }
 
 #[tokio::test]
+async fn an_activation_is_listed_with_an_empty_before_and_its_refused_keys_are_audited() {
+    let db = TestDb::new().await;
+    let cli = Cli::with_database(&db.url);
+    let guild = GUILD.to_string();
+    for (sku, name) in [
+        ("BUSINESS-STANDARD", "Business Standard"),
+        ("BUSINESS-PREMIUM", "Business Premium"),
+    ] {
+        cli.ok(&["products", "add", "--sku", sku, "--name", name])
+            .await;
+    }
+    let mut minted = Vec::new();
+    for sku in ["BUSINESS-STANDARD", "BUSINESS-PREMIUM"] {
+        let printed = cli
+            .ok(&[
+                "keys",
+                "generate",
+                "--product",
+                sku,
+                "--seats",
+                "25",
+                "--term",
+                "12m",
+                "--count",
+                "1",
+            ])
+            .await;
+        minted.push(printed_keys(&printed, 1).remove(0));
+    }
+    let [standard, premium] = <[ProductKey; 2]>::try_from(minted).expect("two keys");
+
+    // A guild admin starts Contoso (through the engine, as the bot would); a key of
+    // another product than the first key's is refused on the way.
+    let admin = UserId(830_000_000_000_000_002);
+    let app = App::assemble(
+        Store::new(db.pool.clone()),
+        Arc::new(Settings::default()),
+        Clock::System,
+    );
+    let activation = |keys: String| OpenOrder {
+        guild: GuildId(GUILD),
+        user: admin,
+        locale: "en-US".into(),
+        subscription: SubscriptionRef::Name("Contoso".into()),
+        kind: OrderKind::Activate,
+        keys,
+    };
+    assert!(app
+        .open_order(activation(format!("{standard} {premium}")))
+        .await
+        .is_err());
+    let review = app
+        .open_order(activation(standard.to_string()))
+        .await
+        .expect("opening the activation");
+    app.redeem(GuildId(GUILD), admin, review.order.id)
+        .await
+        .expect("redeeming the activation");
+    let ends = (chrono::Utc::now().date_naive() + chrono::Months::new(12)).to_string();
+
+    let ledger = cli
+        .json(&["redemptions", "list", "--guild", &guild, "--json"])
+        .await;
+    let r = &ledger[0];
+    assert_eq!(r["kind"], "activate");
+    assert_eq!(r["subscription_name"], "Contoso");
+    assert_eq!(
+        (r["seats_before"].clone(), r["seats_after"].clone()),
+        (Value::Null, json!(25))
+    );
+    assert_eq!(
+        (r["ends_before"].clone(), r["ends_after"].clone()),
+        (Value::Null, json!(ends))
+    );
+    assert_eq!(r["key_count"], 1);
+    let table = cli.ok(&["redemptions", "list", "--guild", &guild]).await;
+    let row = table
+        .lines()
+        .find(|line| line.contains("Contoso"))
+        .unwrap_or_else(|| panic!("no row for Contoso in {table}"));
+    assert!(row.contains("activate"), "{row}");
+    assert!(
+        row.contains(&format!("new: 25 seats until {ends}")),
+        "{row}"
+    );
+    let subs = cli
+        .json(&["subscriptions", "list", "--guild", &guild, "--json"])
+        .await;
+    assert_eq!(
+        (subs[0]["name"].clone(), subs[0]["seats"].clone()),
+        (json!("Contoso"), json!(25))
+    );
+
+    let audit = cli
+        .json(&["audit", "list", "--guild", &guild, "--json"])
+        .await;
+    let audit = audit.as_array().expect("a JSON array");
+    assert_eq!(audit.len(), 1, "{audit:?}");
+    assert_eq!(audit[0]["cause"], "other-product");
+    assert_eq!(audit[0]["tail"], premium.tail().as_str());
+    let everything = format!("{ledger}{table}{audit:?}");
+    assert_no_key_in(&everything, &[standard, premium]);
+}
+
+#[tokio::test]
 async fn the_operator_manages_products_subscriptions_keys_and_reads_the_ledger() {
     let db = TestDb::new().await;
     let cli = Cli::with_database(&db.url);

@@ -10,6 +10,7 @@
 
 mod support;
 
+mod activate;
 mod bench_smoke;
 mod cli;
 mod db_harness;

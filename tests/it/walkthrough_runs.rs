@@ -6,6 +6,14 @@ mod session;
 
 use chrono::{Months, NaiveDate};
 
+/// The date that follows `label` in `text`, e.g. the `YYYY-MM-DD` after "· ends ".
+fn date_after(text: &str, label: &str) -> NaiveDate {
+    text.split_once(label)
+        .and_then(|(_, rest)| rest.get(..10))
+        .and_then(|date| date.parse().ok())
+        .unwrap_or_else(|| panic!("no date after {label:?} in:\n{text}"))
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_walkthrough_shows_every_step_of_the_session_and_no_product_key() {
     let _ = tracing_subscriber::fmt()
@@ -33,8 +41,13 @@ async fn the_walkthrough_shows_every_step_of_the_session_and_no_product_key() {
     let masked = |key: &str| format!("•••••-•••••-•••••-•••••-{}", &key[key.len() - 5..]);
 
     has("database: postgres://");
-    // The operator's set-up, keys masked.
+    // The operator's set-up: a product and keys, masked; no subscription.
+    has("$ licensebot products add --sku BUSINESS-STANDARD");
     has("$ licensebot keys generate");
+    assert!(
+        !text.contains("subscriptions create"),
+        "the admin starts the subscription:\n{text}"
+    );
     for key in keys {
         has(&format!("{}   # printed in full; masked here", masked(key)));
     }
@@ -43,22 +56,45 @@ async fn the_walkthrough_shows_every_step_of_the_session_and_no_product_key() {
     has("Notices will be posted in #licenses.");
     has("── #licenses · Contoso Ltd");
     has("licensebot will post redemption and subscription notices in this channel.");
-    // /subscriptions.
+    // /subscriptions: none yet.
     has("ana ▸ /subscriptions");
     has("Your products");
-    has("Contoso: Business Standard · 50 licenses · ends");
+    has("This server has no subscriptions yet. Start one with /activate");
+    // /activate: the review of the new subscription, the receipt, the notice.
+    has(&format!(
+        "ana ▸ /activate name:Contoso keys:{}",
+        masked(&keys[0])
+    ));
+    has("Review your order: new subscription");
+    let ends = date_after(
+        text,
+        "New subscription *Contoso* · Business Standard · 50 licenses · ends ",
+    );
+    let started_on = date_after(text, "12 months from today, ");
+    assert_eq!(ends, started_on + Months::new(12), "exactly 12 months");
+    has(&format!(
+        "End date: {ends} (12 months from today, {started_on})"
+    ));
+    has("1 product key redeemed: *Contoso* has started.");
+    has(&format!(
+        "@ana started *Contoso* (Business Standard): 50 licenses until {ends}, 1 product key."
+    ));
+    // /subscriptions again: the new subscription.
+    has(&format!(
+        "Contoso: Business Standard · 50 licenses · ends {ends}"
+    ));
     // Autocomplete, then the mistyped key: refused, naming the position.
     has("licensebot suggests “Contoso · Business Standard · 50 licenses”");
     has(&format!(
         "keys:•••••-•0•••-•••••-•••••-{}",
-        &keys[0][keys[0].len() - 5..]
+        &keys[1][keys[1].len() - 5..]
     ));
     has("isn't a valid product key: character 7 ('0') is never used in product keys.");
     has("Nothing was changed.");
     // The review: masked key, before → after, the three buttons.
     has("licensebot (only you can see this) ▸");
     has("Review your order: add licenses");
-    has(&format!("`{}` · 10 licenses · 12 months", masked(&keys[0])));
+    has(&format!("`{}` · 10 licenses · 12 months", masked(&keys[1])));
     has("Licenses: 50 → 60");
     has("[Redeem] [Add another product key] [Cancel]");
     // The modal, and the review with both keys.
@@ -67,21 +103,16 @@ async fn the_walkthrough_shows_every_step_of_the_session_and_no_product_key() {
     has("Product keys (several lines, required)");
     has(&format!(
         "ana types {} into",
-        masked(&keys[1]).to_lowercase()
+        masked(&keys[2]).to_lowercase()
     ));
     has("licensebot updates the message (only you can see this) ▸");
-    has(&format!("`{}` · 15 licenses · 12 months", masked(&keys[1])));
+    has(&format!("`{}` · 15 licenses · 12 months", masked(&keys[2])));
     has("Licenses: 50 → 75");
     // The receipt.
     has("ana clicks [Redeem]");
     has("✅ Redeemed");
     has("2 product keys redeemed on *Contoso*.");
-    // /extend: the pooled seat-time arithmetic.
-    let ends: NaiveDate = text
-        .split_once("--ends ")
-        .and_then(|(_, rest)| rest.split_whitespace().next())
-        .and_then(|date| date.parse().ok())
-        .unwrap_or_else(|| panic!("the subscription's end date in:\n{text}"));
+    // /extend: the pooled seat-time arithmetic, from the end date the activation gave.
     let days_in_term = (ends + Months::new(12) - ends).num_days();
     let days = 25 * days_in_term / 75;
     let after = ends + chrono::Days::new(days as u64);
@@ -103,7 +134,15 @@ async fn the_walkthrough_shows_every_step_of_the_session_and_no_product_key() {
     let add_line = text
         .rfind("@ana · *Contoso* · 50 → 75 licenses · 2 product keys")
         .unwrap_or_else(|| panic!("the added licenses in the ledger:\n{text}"));
-    assert!(extend_line < add_line, "newest first:\n{text}");
+    let activate_line = text
+        .rfind(&format!(
+            "@ana · *Contoso* · started: 50 licenses until {ends} · 1 product key"
+        ))
+        .unwrap_or_else(|| panic!("the activation in the ledger:\n{text}"));
+    assert!(
+        extend_line < add_line && add_line < activate_line,
+        "newest first:\n{text}"
+    );
     has("Page 1 of 1");
     has("[Newer (disabled)] [Older (disabled)]");
     // The notices, in the notice channel, as they arrived.
@@ -113,7 +152,10 @@ async fn the_walkthrough_shows_every_step_of_the_session_and_no_product_key() {
     has(notice_add);
     has(&notice_extend);
     let notices_header = text.matches("── #licenses · Contoso Ltd").count();
-    assert_eq!(notices_header, 3, "greeting, two redemptions:\n{text}");
+    assert_eq!(
+        notices_header, 4,
+        "greeting, the activation, two redemptions:\n{text}"
+    );
     // Readable: no Discord markup left, no key in full.
     for markup in ["<@", "<#", "<t:"] {
         assert!(!text.contains(markup), "{markup} left in:\n{text}");

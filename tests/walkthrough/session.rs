@@ -1,7 +1,8 @@
 //! The walkthrough's session, shared by `cargo run --example walkthrough` and the test
 //! `tests/it/walkthrough_runs.rs`: the fake Discord, the real bot (in this process) and a
-//! PostgreSQL database; the operator's set-up; then an admin's session, printed as a chat
-//! transcript a person can read.
+//! PostgreSQL database; the operator's set-up (a product and keys, nothing else); then an
+//! admin's session, from starting the subscription with /activate to the ledger, printed
+//! as a chat transcript a person can read.
 //!
 //! The database is the one named by the caller, or else the walkthrough's own private
 //! cluster (see [`walkthrough_data_dir`]). Every run makes a new guild in the fake
@@ -15,7 +16,7 @@
 use std::{collections::HashMap, io::Write, path::PathBuf, sync::Arc, time::Duration};
 
 use anyhow::{bail, Context as _};
-use chrono::{DateTime, Days, Utc};
+use chrono::{DateTime, Utc};
 use fake_discord::{
     serenity::all::{ChannelId, GuildId, Permissions, UserId},
     CallbackKind, FakeDiscord, InteractionHandle, Modal, Response, StoredMessage,
@@ -24,7 +25,7 @@ use licensebot::{
     app::{App, Clock, KeyBatch},
     boot::{run_bot, BotOptions},
     config::Settings,
-    domain::{records, Term, ALPHABET},
+    domain::{Term, ALPHABET},
     pg_cluster::{PrivateCluster, Startup},
     store::Store,
 };
@@ -40,8 +41,8 @@ const PRODUCT: &str = "Business Standard";
 const MAX_SEATS: i64 = 300;
 const GUILD: &str = "Contoso Ltd";
 const SUBSCRIPTION: &str = "Contoso";
+/// The seats of the key that starts the subscription.
 const SEATS: i64 = 50;
-const ENDS_IN_DAYS: u64 = 60;
 const ADMIN: &str = "ana";
 /// Width of the channel headers.
 const RULE: usize = 64;
@@ -91,7 +92,7 @@ pub async fn play(db_url: Option<String>, out: &mut impl Write) -> anyhow::Resul
     chat.channels.insert(general.get(), "general".into());
     chat.channels.insert(notices.get(), "licenses".into());
 
-    let keys = set_up(&app, guild, &mut chat).await?;
+    let keys = set_up(&app, &mut chat).await?;
     let stage = Stage {
         fake,
         guild,
@@ -162,6 +163,8 @@ async fn open_database<W: Write>(
 
 /// The keys minted for the session, in full.
 struct Keys {
+    /// Typed into /activate: it starts the subscription.
+    activate: String,
     /// Typed into /add-licenses (first mistyped, then right).
     typed: String,
     /// Entered in the *Add another product key* modal.
@@ -172,7 +175,12 @@ struct Keys {
 
 impl Keys {
     fn all(&self) -> Vec<String> {
-        vec![self.typed.clone(), self.modal.clone(), self.extend.clone()]
+        vec![
+            self.activate.clone(),
+            self.typed.clone(),
+            self.modal.clone(),
+            self.extend.clone(),
+        ]
     }
 }
 
@@ -186,13 +194,10 @@ struct Stage {
     keys: Keys,
 }
 
-/// The operator's part: a product, a subscription for the guild, and keys; printed as the
-/// `licensebot` commands that do the same (they call these same use cases).
-async fn set_up<W: Write>(
-    app: &App,
-    guild: GuildId,
-    chat: &mut Chat<'_, W>,
-) -> anyhow::Result<Keys> {
+/// The operator's part: a product and keys, printed as the `licensebot` commands that do
+/// the same (they call these same use cases). The guild starts its subscription itself,
+/// with /activate.
+async fn set_up<W: Write>(app: &App, chat: &mut Chat<'_, W>) -> anyhow::Result<Keys> {
     chat.header("set-up: the operator runs (the same use cases, in-process)")?;
     let add_product = format!(
         "$ licensebot products add --sku {SKU} --name \"{PRODUCT}\" --max-seats {MAX_SEATS}"
@@ -211,22 +216,8 @@ async fn set_up<W: Write>(
                 .context("adding the product")?;
         }
     }
-    let ends_on = Utc::now().date_naive() + Days::new(ENDS_IN_DAYS);
-    chat.line(&format!(
-        "$ licensebot subscriptions create --guild {guild} --product {SKU} --name {SUBSCRIPTION} \
-         --seats {SEATS} --ends {ends_on}"
-    ))?;
-    app.create_subscription(
-        records::GuildId(guild.get()),
-        SKU,
-        SUBSCRIPTION,
-        SEATS,
-        ends_on,
-    )
-    .await
-    .context("creating the subscription")?;
     let mut keys = Vec::new();
-    for seats in [10, 15, 25] {
+    for seats in [SEATS, 10, 15, 25] {
         chat.line(&format!(
             "$ licensebot keys generate --product {SKU} --seats {seats} --term 12m --count 1 \
              --batch walkthrough"
@@ -249,9 +240,10 @@ async fn set_up<W: Write>(
         ))?;
         keys.push(key.to_string());
     }
-    let [typed, modal, extend] =
-        <[String; 3]>::try_from(keys).map_err(|_| anyhow::anyhow!("expected three keys"))?;
+    let [activate, typed, modal, extend] =
+        <[String; 4]>::try_from(keys).map_err(|_| anyhow::anyhow!("expected four keys"))?;
     Ok(Keys {
+        activate,
         typed,
         modal,
         extend,
@@ -323,7 +315,32 @@ async fn session<W: Write>(stage: &Stage, chat: &mut Chat<'_, W>) -> anyhow::Res
     chat.answer(&run).await?;
     chat.show_notices(stage, 1).await?;
 
-    // "Your products".
+    // "Your products": none yet.
+    chat.enter(stage.general)?;
+    chat.said(ADMIN, "/subscriptions")?;
+    let run = ana().command("subscriptions").send().await?;
+    chat.answer(&run).await?;
+
+    // The subscription, started with a product key, and redeemed.
+    chat.said(
+        ADMIN,
+        &format!(
+            "/activate name:{SUBSCRIPTION} keys:{}",
+            mask_typed(&keys.activate)
+        ),
+    )?;
+    let activate = ana()
+        .command("activate")
+        .option("name", SUBSCRIPTION)
+        .option("keys", keys.activate.as_str())
+        .send()
+        .await?;
+    chat.answer(&activate).await?;
+    let redeem = chat.click(&activate, "Redeem").await?;
+    chat.answer(&redeem).await?;
+    chat.show_notices(stage, 1).await?;
+
+    // "Your products" again.
     chat.enter(stage.general)?;
     chat.said(ADMIN, "/subscriptions")?;
     let run = ana().command("subscriptions").send().await?;

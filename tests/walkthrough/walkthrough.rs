@@ -1,9 +1,10 @@
 //! `cargo run --example walkthrough`: licensebot end to end on one machine, with nothing
 //! to set up. It starts the fake Discord (tests/fake-discord), the real bot in this process
-//! and a database, lets the operator create a product, a subscription and keys, plays an
-//! admin's session (/subscriptions; /add-licenses with a mistyped key, then the right one;
-//! Add another product key; Redeem; /extend; Redeem; /redemptions) and prints it to stdout
-//! as a chat transcript, notices included. Logs go to stderr (`RUST_LOG`, default `warn`).
+//! and a database, lets the operator create a product and keys, plays an admin's session
+//! (/subscriptions, none yet; /activate, starting the subscription with a key; Redeem;
+//! /subscriptions; /add-licenses with a mistyped key, then the right one; Add another
+//! product key; Redeem; /extend; Redeem; /redemptions) and prints it to stdout as a chat
+//! transcript, notices included. Logs go to stderr (`RUST_LOG`, default `warn`).
 //!
 //! The database is `DATABASE_URL` when it is set in the environment; otherwise the
 //! walkthrough's own private PostgreSQL cluster (see `session::walkthrough_data_dir`),

@@ -2,6 +2,7 @@
 //! autocompletes them. Adding a command is a new file with its `COMMAND`, plus one line in
 //! [`COMMANDS`].
 
+mod activate;
 mod add_licenses;
 mod extend;
 mod order;
@@ -52,6 +53,7 @@ pub(crate) use handler;
 pub const COMMANDS: &[SlashCommand] = &[
     add_licenses::COMMAND,
     extend::COMMAND,
+    activate::COMMAND,
     subscriptions::COMMAND,
     redemptions::COMMAND,
     settings::COMMAND,

@@ -1,8 +1,9 @@
-//! What /add-licenses and /extend share: the options, opening the order, autocomplete.
+//! What /add-licenses, /extend and /activate share: the options, opening the order,
+//! autocomplete.
 
 use serenity::all::{
     CommandInteraction, CommandOptionType, CreateAutocompleteResponse, CreateCommand,
-    CreateInteractionResponse, ResolvedValue,
+    CreateCommandOption, CreateInteractionResponse, ResolvedValue,
 };
 
 use super::{command, option, Bot};
@@ -13,13 +14,34 @@ use crate::{
         render,
         respond::{answer, respond, Outcome, Target, Transport, DEFER_AFTER},
     },
-    domain::{records::UserId, OrderKind},
+    domain::{catalogue::MAX_NAME_CHARS, records::UserId, OrderKind},
     telemetry::error_chain,
 };
 
 pub const SUBSCRIPTION: &str = "subscription";
+/// /activate's name for the new subscription.
+pub const NAME: &str = "name";
 pub const KEYS: &str = "keys";
 
+/// The keys option.
+fn keys_option() -> CreateCommandOption {
+    option(CommandOptionType::String, "opt-keys-name", "opt-keys-desc")
+        .required(true)
+        .max_length(1000)
+}
+
+/// /activate: the new subscription's name, and its keys.
+pub fn define_activate(name_id: &str, desc_id: &str) -> CreateCommand {
+    command(name_id, desc_id)
+        .add_option(
+            option(CommandOptionType::String, "opt-name-name", "opt-name-desc")
+                .required(true)
+                .max_length(MAX_NAME_CHARS as u16),
+        )
+        .add_option(keys_option())
+}
+
+/// /add-licenses and /extend: the subscription, by autocomplete, and the keys.
 pub fn define(name_id: &str, desc_id: &str) -> CreateCommand {
     command(name_id, desc_id)
         .add_option(
@@ -32,11 +54,7 @@ pub fn define(name_id: &str, desc_id: &str) -> CreateCommand {
             .set_autocomplete(true)
             .max_length(100),
         )
-        .add_option(
-            option(CommandOptionType::String, "opt-keys-name", "opt-keys-desc")
-                .required(true)
-                .max_length(1000),
-        )
+        .add_option(keys_option())
 }
 
 /// The text of a string option, if given.
@@ -64,13 +82,20 @@ pub async fn run(bot: &Bot, cmd: &CommandInteraction, kind: OrderKind, transport
             Ok(g) => g,
             Err(e) => return Outcome::Message(bot.error_reply(lang, &e, None)),
         };
+        let subscription = match kind {
+            // The subscription to start, by the name the admin gives it, as typed.
+            OrderKind::Activate => {
+                SubscriptionRef::Name(string_option(cmd, NAME).unwrap_or("").to_string())
+            }
+            OrderKind::AddLicenses | OrderKind::Extend => {
+                SubscriptionRef::from_option(string_option(cmd, SUBSCRIPTION).unwrap_or(""))
+            }
+        };
         let input = OpenOrder {
             guild,
             user: UserId(cmd.user.id.get()),
             locale: lang.code().to_string(),
-            subscription: SubscriptionRef::from_option(
-                string_option(cmd, SUBSCRIPTION).unwrap_or(""),
-            ),
+            subscription,
             kind,
             keys: string_option(cmd, KEYS).unwrap_or("").to_string(),
         };

@@ -116,7 +116,8 @@ pub async fn page(
     })
 }
 
-/// One redemption: when, who, which subscription, before → after, how many keys.
+/// One redemption: when, who, which subscription, before → after (for an activation, what
+/// it started), how many keys.
 fn line(lang: Lang, r: &Redemption) -> String {
     let common = [
         ("at", n(r.redeemed_at.timestamp())),
@@ -125,14 +126,29 @@ fn line(lang: Lang, r: &Redemption) -> String {
         ("keys", s(lang.product_keys(r.key_count))),
     ];
     let mut args = common.to_vec();
+    // Only an activation has no "before"; a dash would stand for one missing elsewhere.
+    let before = |value: Option<String>| s(value.unwrap_or_else(|| "–".into()));
     match r.kind {
         OrderKind::Extend => {
-            args.extend([("before", s(r.ends_before)), ("after", s(r.ends_after))]);
+            args.extend([
+                ("before", before(r.ends_before.map(|d| d.to_string()))),
+                ("after", s(r.ends_after)),
+            ]);
             lang.ta("redemptions-line-extend", &args)
         }
         OrderKind::AddLicenses => {
-            args.extend([("before", n(r.seats_before)), ("after", n(r.seats_after))]);
+            args.extend([
+                ("before", before(r.seats_before.map(|n| n.to_string()))),
+                ("after", n(r.seats_after)),
+            ]);
             lang.ta("redemptions-line-add", &args)
+        }
+        OrderKind::Activate => {
+            args.extend([
+                ("licenses", s(lang.licenses(r.seats_after))),
+                ("ends_on", s(r.ends_after)),
+            ]);
+            lang.ta("redemptions-line-activate", &args)
         }
     }
 }

@@ -58,6 +58,9 @@ impl Actor {
     /// Start a slash command. `path` is the command as typed, with subcommands separated by
     /// spaces: `"add-licenses"`, `"settings notices"`. The command must have been
     /// registered by the bot (guild commands first, then global), like in Discord's client.
+    /// As in Discord's client, the command, its subcommands and its options may also be
+    /// typed by their `name_localizations` for the actor's [`Actor::locale`]
+    /// (`"instellingen meldingen"` in `nl`): the interaction carries their default names.
     pub fn command(&self, path: &str) -> CommandBuilder {
         CommandBuilder {
             actor: self.clone(),
@@ -468,6 +471,7 @@ impl CommandBuilder {
         let root = self.path.first().ok_or_else(|| anyhow!("empty command"))?;
         let command = world
             .find_command(spec.guild_id, root, 1)
+            .or_else(|| world.find_localized_command(spec.guild_id, root, 1, &spec.locale))
             .cloned()
             .ok_or_else(|| {
                 let known: Vec<String> = world
@@ -527,12 +531,12 @@ impl CommandBuilder {
         for sub in &self.path[1..] {
             let def = definitions
                 .iter()
-                .find(|o| {
-                    o["name"].as_str() == Some(sub) && matches!(o["type"].as_u64(), Some(1 | 2))
-                })
+                .filter(|o| matches!(o["type"].as_u64(), Some(1 | 2)))
+                .find(|o| named(o, sub, &spec.locale))
                 .cloned()
                 .ok_or_else(|| anyhow!("/{} has no subcommand {sub:?}", self.path.join(" ")))?;
-            chain.push((sub.clone(), def["type"].as_u64().unwrap_or(1)));
+            let default = def["name"].as_str().unwrap_or(sub).to_string();
+            chain.push((default, def["type"].as_u64().unwrap_or(1)));
             definitions = def["options"].as_array().cloned().unwrap_or_default();
         }
         let subcommands: Vec<&str> = definitions
@@ -551,6 +555,7 @@ impl CommandBuilder {
             definitions
                 .iter()
                 .find(|o| o["name"].as_str() == Some(name))
+                .or_else(|| definitions.iter().find(|o| named(o, name, &spec.locale)))
                 .cloned()
                 .ok_or_else(|| {
                     anyhow!(
@@ -563,6 +568,8 @@ impl CommandBuilder {
                     )
                 })
         };
+        // The default names of the options given, however they were typed.
+        let mut given: Vec<String> = Vec::new();
         for (name, value) in &self.options {
             if self.focused.as_ref().is_some_and(|(f, _)| f == name) {
                 continue;
@@ -571,7 +578,8 @@ impl CommandBuilder {
             let kind = def["type"].as_u64().unwrap_or(0);
             let value = option_value(world, spec, &def, value, self.forged, &mut resolved)
                 .with_context(|| format!("option {name:?} of /{}", self.path.join(" ")))?;
-            leaf.push(json!({"name": name, "type": kind, "value": value}));
+            leaf.push(json!({"name": def["name"], "type": kind, "value": value}));
+            given.push(def["name"].as_str().unwrap_or(name).to_string());
         }
         let mut focused_type = None;
         match &self.focused {
@@ -584,14 +592,16 @@ impl CommandBuilder {
                 );
                 let kind = def["type"].as_u64().unwrap_or(3);
                 focused_type = Some(kind);
-                leaf.push(json!({"name": name, "type": kind, "value": typed, "focused": true}));
+                leaf.push(
+                    json!({"name": def["name"], "type": kind, "value": typed, "focused": true}),
+                );
             }
             None => {
                 for def in &definitions {
                     let name = def["name"].as_str().unwrap_or_default();
                     if def["required"].as_bool() == Some(true) {
                         ensure!(
-                            self.options.iter().any(|(n, _)| n == name),
+                            given.iter().any(|n| n == name),
                             "/{} needs the required option {name:?}",
                             self.path.join(" ")
                         );
@@ -615,8 +625,20 @@ impl CommandBuilder {
         if !resolved.is_empty() {
             data["resolved"] = resolved.into_json();
         }
-        Ok((data, focused_type, self.path.join(" ")))
+        // As Discord names it: by its default names, however it was typed.
+        let path = std::iter::once(command["name"].as_str().unwrap_or(root).to_string())
+            .chain(chain.into_iter().map(|(name, _)| name))
+            .collect::<Vec<_>>()
+            .join(" ");
+        Ok((data, focused_type, path))
     }
+}
+
+/// Whether a command, subcommand or option definition is called `typed`: by its name, or
+/// by its name in `locale`.
+fn named(definition: &Value, typed: &str, locale: &str) -> bool {
+    definition["name"].as_str() == Some(typed)
+        || definition["name_localizations"][locale].as_str() == Some(typed)
 }
 
 #[derive(Default)]

@@ -1436,6 +1436,29 @@ impl World {
     }
 
     /// The command a user in `guild` (or a DM) would run under `name`: guild commands first.
+    /// A command by its name in `locale` (its `name_localizations`), as a user of that
+    /// language types it; guild commands first, then global.
+    pub(crate) fn find_localized_command(
+        &self,
+        guild: Option<u64>,
+        name: &str,
+        kind: u64,
+        locale: &str,
+    ) -> Option<&Value> {
+        let matches = |c: &&Value| {
+            c["name_localizations"][locale].as_str() == Some(name)
+                && c["type"].as_u64().unwrap_or(1) == kind
+        };
+        guild
+            .and_then(|g| self.commands.get(&Some(g)))
+            .and_then(|list| list.iter().find(matches))
+            .or_else(|| {
+                self.commands
+                    .get(&None)
+                    .and_then(|list| list.iter().find(matches))
+            })
+    }
+
     pub(crate) fn find_command(&self, guild: Option<u64>, name: &str, kind: u64) -> Option<&Value> {
         let matches = |c: &&Value| {
             c["name"].as_str() == Some(name) && c["type"].as_u64().unwrap_or(1) == kind

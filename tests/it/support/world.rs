@@ -196,6 +196,61 @@ impl World {
         (run, message)
     }
 
+    /// `/activate name:<name> keys:<keys>` as `user`, in `locale`; waits for the first
+    /// answer. In Dutch (`nl`), typed as a Dutch admin types it: `/activeren naam:…
+    /// productcodes:…`.
+    pub async fn activate(
+        &self,
+        user: UserId,
+        locale: &str,
+        name: &str,
+        keys: &str,
+    ) -> (InteractionHandle, StoredMessage) {
+        let (command, name_option, keys_option) = match locale {
+            "nl" => ("activeren", "naam", "productcodes"),
+            _ => ("activate", "name", "keys"),
+        };
+        let run = self
+            .fake
+            .as_member(self.guild, user)
+            .locale(locale)
+            .command(command)
+            .option(name_option, name)
+            .option(keys_option, keys)
+            .send()
+            .await
+            .unwrap();
+        let message = answer(&run).await;
+        (run, message)
+    }
+
+    /// The guild's subscription of this name (case-insensitively), if it has one.
+    pub async fn subscription_named(&self, name: &str) -> Option<records::Subscription> {
+        self.store()
+            .subscription_by_name(self.guild_id(), name)
+            .await
+            .unwrap()
+    }
+
+    /// How many subscriptions the guild has.
+    pub async fn subscription_count(&self) -> usize {
+        self.store()
+            .list_subscriptions(self.guild_id())
+            .await
+            .unwrap()
+            .len()
+    }
+
+    /// A key's state as stored: `available`, `redeemed` or `revoked`.
+    pub async fn key_state(&self, key: &str) -> String {
+        let key = licensebot::domain::ProductKey::parse(key).unwrap();
+        sqlx::query_scalar("SELECT state FROM product_keys WHERE digest = $1")
+            .bind(&key.digest().0[..])
+            .fetch_one(&self.db.pool)
+            .await
+            .unwrap()
+    }
+
     pub async fn seats(&self) -> i64 {
         self.store()
             .subscription(self.guild_id(), self.subscription)

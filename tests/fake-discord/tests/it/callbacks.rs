@@ -432,3 +432,50 @@ async fn an_invalidated_session_makes_the_bot_identify_again() {
     .await;
     assert_eq!(handle.wait_response(WAIT).await.unwrap().text(), "pong");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_command_and_its_options_may_be_typed_in_the_users_language() {
+    let fake = FakeDiscord::start().await.unwrap();
+    let guild = fake.create_guild("Contoso", "nl");
+    let user = fake.add_member(guild, "ana", &[]);
+    let commands = vec![CreateCommand::new("activate")
+        .name_localized("nl", "activeren")
+        .description("Start a subscription")
+        .add_option(
+            CreateCommandOption::new(CommandOptionType::String, "name", "Its name")
+                .name_localized("nl", "naam")
+                .required(true),
+        )];
+    let _bot = forwarding_bot(&fake, commands).await;
+    let dutch = fake.as_member(guild, user).locale("nl");
+    let handle = dutch
+        .command("activeren")
+        .option("naam", "Contoso")
+        .send()
+        .await
+        .unwrap();
+    let data = &handle.payload()["data"];
+    assert_eq!(data["name"], "activate", "Discord sends the default name");
+    assert_eq!(data["options"][0]["name"], "name");
+    assert_eq!(data["options"][0]["value"], "Contoso");
+    assert!(
+        dutch.command("activeren").send().await.is_err(),
+        "naam is required, however it is typed"
+    );
+    let english = fake.as_member(guild, user);
+    assert!(
+        english
+            .command("activeren")
+            .option("name", "x")
+            .send()
+            .await
+            .is_err(),
+        "the Dutch name is for Dutch clients"
+    );
+    assert!(english
+        .command("activate")
+        .option("name", "x")
+        .send()
+        .await
+        .is_ok());
+}
