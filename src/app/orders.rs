@@ -23,7 +23,8 @@ use crate::store::{ExpiredOrder, NewNotice, NewOrder, OrderTx, RedemptionWrite};
 /// applied: well within the 15 minutes its interaction can still be answered.
 const COMMIT_CHECK_FOR: std::time::Duration = std::time::Duration::from_secs(5 * 60);
 
-#[derive(Debug, Clone)]
+/// An order to open. Its `Debug` leaves out what was typed (it may hold keys).
+#[derive(Clone)]
 pub struct OpenOrder {
     pub guild: GuildId,
     pub user: UserId,
@@ -32,6 +33,22 @@ pub struct OpenOrder {
     pub kind: OrderKind,
     /// Free text as typed; may hold several keys.
     pub keys: String,
+}
+
+impl std::fmt::Debug for OpenOrder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OpenOrder")
+            .field("guild", &self.guild)
+            .field("user", &self.user)
+            .field("locale", &self.locale)
+            .field("subscription", &self.subscription)
+            .field("kind", &self.kind)
+            .field(
+                "keys",
+                &format_args!("<{} characters>", self.keys.chars().count()),
+            )
+            .finish()
+    }
 }
 
 /// A redeemed order, as the admin is told about it.
@@ -601,5 +618,30 @@ impl App {
             plan,
             refusals,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_open_orders_debug_form_holds_no_typed_key() {
+        let key = "BCDFG-HJKMP-QRTVW-XY234-6789B";
+        let order = OpenOrder {
+            guild: GuildId(1),
+            user: UserId(2),
+            locale: "en-US".into(),
+            subscription: SubscriptionRef::Name("Contoso".into()),
+            kind: OrderKind::AddLicenses,
+            keys: format!("{key}\n{}", key.replace('-', "").to_lowercase()),
+        };
+        let debug = format!("{order:?} {order:#?}").to_uppercase();
+        assert!(!debug.contains(&key[..17]), "{debug}");
+        assert!(!debug.contains(&key.replace('-', "")[..15]), "{debug}");
+        assert!(
+            debug.contains("CONTOSO"),
+            "the rest is still shown: {debug}"
+        );
     }
 }
