@@ -420,9 +420,10 @@ impl CommandBuilder {
 
     /// Send the command although Discord's client would not: skip the checks of
     /// `default_member_permissions`, `contexts` and `dm_permission` (e.g. to test the bot's
-    /// own run-time checks against a forged or stale client), and string options' registered
-    /// `min_length`/`max_length`. Options are otherwise still checked, and strings still stop
-    /// at Discord's own limit of 6,000 characters.
+    /// own run-time checks against a forged or stale client), string options' registered
+    /// `min_length`/`max_length`, and that a channel option names a channel of this guild.
+    /// Options are otherwise still checked, and strings still stop at Discord's own limit of
+    /// 6,000 characters.
     pub fn forged(mut self) -> Self {
         self.forged = true;
         self
@@ -707,9 +708,11 @@ fn option_value(
                 .get(&id)
                 .filter(|c| !c.deleted)
                 .ok_or_else(|| anyhow!("no channel {id}"))?;
+            // Discord's client offers this guild's channels only; a forged delivery may
+            // name another guild's.
             ensure!(
-                channel.guild_id == spec.guild_id,
-                "channel {id} is not in this guild"
+                forged || channel.guild_id == spec.guild_id,
+                "channel {id} is not in this guild (.forged() sends it anyway)"
             );
             if let Some(types) = def["channel_types"].as_array().filter(|t| !t.is_empty()) {
                 ensure!(
