@@ -17,7 +17,7 @@ use crate::domain::{
     AcceptedKeys, AttemptCause, KeyRefusal, KeyRefusalCause, NoticeBody, NoticeKind, OrderKind,
     Plan, SubscriptionRef, TypedKeys, MAX_KEYS_PER_ORDER,
 };
-use crate::store::{ExpiredOrder, NewNotice, NewOrder, OrderTx, RedemptionWrite};
+use crate::store::{ExpiredOrder, NewNotice, NewOrder, OrderTx, RedemptionWrite, RefusalsRecorded};
 
 /// How long a redemption whose COMMIT failed waits for the database to say whether it was
 /// applied: well within the 15 minutes its interaction can still be answered.
@@ -180,9 +180,10 @@ impl App {
             Err(refusals) => {
                 // The connection goes back before the refusals take one to be recorded.
                 tx.rollback().await?;
-                self.record_refused_keys(input.guild, input.user, &refusals, now)
-                    .await?;
-                return Err(UserError::KeysRefused(refusals).into());
+                return Err(self
+                    .record_refused_keys(input.guild, input.user, refusals, now)
+                    .await?
+                    .into());
             }
         };
         let (order, keys) = tx
@@ -546,55 +547,67 @@ impl App {
         let in_order: Vec<i64> = existing.iter().map(|k| k.key.id).collect();
         match judge_keys(typed, sub, &in_order, &stored, now.date_naive()) {
             Ok(accepted) => Ok(accepted),
-            Err(refusals) => {
-                self.record_refused_keys(guild, user, &refusals, now)
-                    .await?;
-                Err(UserError::KeysRefused(refusals).into())
-            }
+            Err(refusals) => Err(self
+                .record_refused_keys(guild, user, refusals, now)
+                .await?
+                .into()),
         }
     }
 
     /// Records refused keys for the audit trail and the lockout (repeats within one entry
-    /// are slips, not guesses: they don't count); locks the user out when they reach the
-    /// threshold.
+    /// are slips, not guesses: they don't count), and says what to tell the admin: the
+    /// refusals key by key, or a lockout when the entry held more refused keys than the
+    /// lockout still allowed (or another entry locked the user out meanwhile), so that no
+    /// entry, nor entries at once, learn more about more keys than the threshold.
     async fn record_refused_keys(
         &self,
         guild: GuildId,
         user: UserId,
-        refusals: &[KeyRefusal],
+        refusals: Vec<KeyRefusal>,
         now: DateTime<Utc>,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<UserError> {
         let counted: Vec<(Option<String>, AttemptCause)> = refusals
             .iter()
             .filter(|r| r.cause != KeyRefusalCause::RepeatedInOrder)
             .map(|r| (r.tail.clone(), r.cause.attempt_cause()))
             .collect();
-        if !counted.is_empty() {
-            let started = self
-                .store
-                .record_refusals(
-                    guild,
-                    user,
-                    &counted,
-                    now,
-                    self.settings.lockout_policy(),
-                    |until| NewNotice {
-                        guild,
-                        dedupe_key: format!("lockout:{}:{}:{}", guild.0, user.0, until.timestamp()),
-                        kind: NoticeKind::Lockout,
-                        body: NoticeBody::Lockout {
-                            user: user.0,
-                            until,
-                        }
-                        .to_json(),
-                    },
-                )
-                .await?;
-            if let Some(until) = started {
-                tracing::warn!(until = %until, "user locked out of key entry");
-            }
+        if counted.is_empty() {
+            return Ok(UserError::KeysRefused(refusals));
         }
-        Ok(())
+        let recorded = self
+            .store
+            .record_refusals(
+                guild,
+                user,
+                &counted,
+                now,
+                self.settings.lockout_policy(),
+                |until| NewNotice {
+                    guild,
+                    dedupe_key: format!("lockout:{}:{}:{}", guild.0, user.0, until.timestamp()),
+                    kind: NoticeKind::Lockout,
+                    body: NoticeBody::Lockout {
+                        user: user.0,
+                        until,
+                    }
+                    .to_json(),
+                },
+            )
+            .await?;
+        Ok(match recorded {
+            RefusalsRecorded::Counted { lockout } => {
+                if let Some(until) = lockout {
+                    tracing::warn!(until = %until, "user locked out of key entry");
+                }
+                UserError::KeysRefused(refusals)
+            }
+            RefusalsRecorded::LockedOut { until, started } => {
+                if started {
+                    tracing::warn!(until = %until, keys = counted.len(), "user locked out of key entry by an entry past the lockout's budget");
+                }
+                UserError::LockedOut { until }
+            }
+        })
     }
 
     fn review_of(

@@ -15,7 +15,7 @@ use anyhow::Context as _;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use std::time::Duration;
 
-pub use audit::{AttemptRow, LockoutPolicy};
+pub use audit::{AttemptRow, LockoutPolicy, RefusalsRecorded};
 pub use keys::{KeyFilter, KeyListing, NewKey};
 pub use notices::{NewNotice, NoticeBacklog, NoticeRow, PendingNotice};
 pub use orders::{ClosedBy, ExpiredOrder, NewOrder, OrderTx, RedemptionWrite};
