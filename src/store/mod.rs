@@ -3,6 +3,7 @@
 //! Every query that touches a tenant's rows takes the guild id, so nothing crosses guilds.
 
 mod audit;
+mod deliveries;
 pub(crate) mod keys;
 mod notices;
 mod orders;

@@ -923,6 +923,39 @@ async fn five_refused_keys_within_fifteen_minutes_lock_the_user_out_once_across_
     assert_eq!(notices.len(), 1, "{notices:?}");
 }
 
+#[tokio::test]
+async fn an_interaction_is_a_first_delivery_once_across_processes_and_forgotten_after_an_hour() {
+    let fx = Fx::new("2026-01-10T09:00:00Z").await;
+    // Another replica: its own pool on the same database.
+    let pool = sqlx::PgPool::connect(&fx.db.url).await.expect("a new pool");
+    let other = App::assemble(
+        Store::new(pool),
+        Arc::new(Settings::default()),
+        fx.app.clock.clone(),
+    );
+    let id = 1_576_000_000_000_000_001;
+    assert!(fx.app.first_delivery(id).await.unwrap());
+    assert!(
+        !other.first_delivery(id).await.unwrap(),
+        "the other replica refuses it"
+    );
+    assert!(!fx.app.first_delivery(id).await.unwrap());
+    assert!(other.first_delivery(id + 1).await.unwrap());
+
+    fx.app.clock.advance(Duration::minutes(59));
+    assert_eq!(fx.app.forget_old_deliveries().await.unwrap(), 0);
+    assert!(
+        !other.first_delivery(id).await.unwrap(),
+        "remembered for an hour"
+    );
+    fx.app.clock.advance(Duration::minutes(2));
+    assert_eq!(fx.app.forget_old_deliveries().await.unwrap(), 2);
+    assert_eq!(
+        count(&fx.db.pool, "SELECT count(*) FROM handled_interactions").await,
+        0
+    );
+}
+
 /// `n` keys nobody minted, one per line.
 fn guesses(n: usize) -> String {
     (0..n)

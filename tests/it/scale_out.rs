@@ -545,6 +545,87 @@ async fn an_order_opened_through_one_http_process_is_redeemed_through_another() 
     drop((a, b));
 }
 
+/// Two HTTP replicas on one database, their endpoints set in the fake Discord.
+async fn two_http_processes(s: &Setup) -> (BotProcess, BotProcess) {
+    let (addr_a, addr_b) = (free_addr(), free_addr());
+    s.fake.set_interaction_endpoints([
+        format!("http://{addr_a}/interactions"),
+        format!("http://{addr_b}/interactions"),
+    ]);
+    let a = BotProcess::start(
+        "A",
+        &s.fake,
+        &s.db,
+        &["--http".into(), addr_a.to_string()],
+        &[],
+    )
+    .await;
+    let b = BotProcess::start(
+        "B",
+        &s.fake,
+        &s.db,
+        &["--http".into(), addr_b.to_string()],
+        &[],
+    )
+    .await;
+    s.fake
+        .wait_for_commands(None, WAIT)
+        .await
+        .expect("HTTP mode registers the commands at start");
+    (a, b)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delivery_replayed_to_another_replica_is_handled_once() {
+    let s = Setup::new().await;
+    let (a, b) = two_http_processes(&s).await;
+    let keys = s.keys(10, 1).await;
+    let admin = s.fake.as_member(s.guild, s.admin);
+
+    // Discord delivers /add-licenses to A, which opens the order and answers.
+    let run = admin
+        .clone()
+        .via_endpoint(0)
+        .command("add-licenses")
+        .option("subscription", "Contoso")
+        .option("keys", keys[0].as_str())
+        .send()
+        .await
+        .unwrap();
+    let review = answered(&run).await;
+    assert!(review.text().contains("50 → 60"), "{}", review.text());
+    assert_eq!(s.count("SELECT count(*) FROM orders").await, 1);
+
+    // The same delivery, captured and replayed to B within its five minutes, and to A.
+    for endpoint in [1, 0] {
+        run.redeliver_via(endpoint).await.unwrap();
+        let replay = run.wait_delivery(WAIT).await.unwrap();
+        assert_eq!(replay.endpoint, endpoint);
+        assert_ne!(
+            replay.status, 200,
+            "replica {endpoint} answered a replay: {replay:?}"
+        );
+    }
+    assert!(
+        run.refusals().is_empty(),
+        "no second answer reached Discord: {:?}",
+        run.refusals()
+    );
+    assert_eq!(
+        s.count("SELECT count(*) FROM orders").await,
+        1,
+        "one order, though two replicas got the delivery"
+    );
+    let duplicates = |text: &str, seen_in: &str| {
+        sample(
+            text,
+            &format!(r#"licensebot_duplicate_deliveries_total{{seen_in="{seen_in}"}}"#),
+        )
+    };
+    assert_eq!(duplicates(&b.scrape().await, "database"), 1.0);
+    assert_eq!(duplicates(&a.scrape().await, "memory"), 1.0);
+}
+
 /// Enqueues `count` notices for `guild` in one transaction, so that every dispatcher sees
 /// them at once.
 async fn enqueue_notices(db: &TestDb, guild: GuildId, batch: &str, count: i64) {

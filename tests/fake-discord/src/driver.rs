@@ -1219,6 +1219,31 @@ impl InteractionHandle {
         Ok(())
     }
 
+    /// In HTTP interactions mode: POST this interaction again (same id, token and body) to
+    /// endpoint `index`, as someone who captured Discord's delivery would replay it to
+    /// another replica behind the load balancer. It is signed afresh with the application's
+    /// key, which makes it exactly as valid as the captured one within its five minutes.
+    pub async fn redeliver_via(&self, index: usize) -> anyhow::Result<()> {
+        let mut world = self.inner.lock();
+        ensure!(
+            world.http.enabled(),
+            "redeliver_via needs HTTP interactions (set_interaction_endpoints)"
+        );
+        ensure!(
+            world.interactions.contains_key(&self.id),
+            "unknown interaction"
+        );
+        let mut options = self.actor.delivery;
+        options.endpoint = Some(index);
+        crate::http_delivery::spawn(self.inner.clone(), self.id, options);
+        if let Some(rec) = world.interactions.get_mut(&self.id) {
+            rec.deliveries += 1;
+        }
+        drop(world);
+        self.inner.bump();
+        Ok(())
+    }
+
     /// Click the button labelled `label` on this interaction's @original message, as the
     /// same user.
     pub async fn click(&self, label: &str) -> anyhow::Result<InteractionHandle> {
