@@ -28,21 +28,21 @@ use tokio::process::{Child, Command};
 
 use crate::support::db::TestDb;
 
-const WAIT: Duration = Duration::from_secs(15);
+pub(crate) const WAIT: Duration = Duration::from_secs(15);
 const SKU: &str = "BUSINESS-STANDARD";
 
 /// A free port on 127.0.0.1 (closed again, for a bot process to bind).
-fn free_addr() -> SocketAddr {
+pub(crate) fn free_addr() -> SocketAddr {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("a free port")
 }
 
 /// One `licensebot run` process; killed when dropped, its log printed if the test failed.
-struct BotProcess {
+pub(crate) struct BotProcess {
     name: String,
     child: Child,
-    metrics: SocketAddr,
+    pub(crate) metrics: SocketAddr,
     log: PathBuf,
     _dir: tempfile::TempDir,
 }
@@ -50,7 +50,7 @@ struct BotProcess {
 impl BotProcess {
     /// Starts `licensebot run <args> --metrics ADDR` in an empty directory (so no `.env`
     /// or `config/` of the repository is read) and waits until `/healthz` says ready.
-    async fn start(
+    pub(crate) async fn start(
         name: &str,
         fake: &FakeDiscord,
         db: &TestDb,
@@ -94,7 +94,7 @@ impl BotProcess {
         process
     }
 
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.metrics)
     }
 
@@ -119,7 +119,7 @@ impl BotProcess {
         );
     }
 
-    async fn scrape(&self) -> String {
+    pub(crate) async fn scrape(&self) -> String {
         let response = reqwest::get(self.url("/metrics"))
             .await
             .expect("/metrics answers");
@@ -157,7 +157,7 @@ impl Drop for BotProcess {
 }
 
 /// The value of the sample `series` (name and labels exactly as exposed), 0 when absent.
-fn sample(text: &str, series: &str) -> f64 {
+pub(crate) fn sample(text: &str, series: &str) -> f64 {
     text.lines()
         .find_map(|line| {
             line.strip_prefix(series)
@@ -169,9 +169,9 @@ fn sample(text: &str, series: &str) -> f64 {
 
 /// The fake Discord, a database, one guild with an admin, a notice channel, a product and
 /// a subscription ("Contoso", 50 seats).
-struct Setup {
-    fake: FakeDiscord,
-    db: TestDb,
+pub(crate) struct Setup {
+    pub(crate) fake: FakeDiscord,
+    pub(crate) db: TestDb,
     app: App,
     guild: GuildId,
     admin: UserId,
@@ -185,7 +185,7 @@ impl Setup {
         Store::new(self.db.pool.clone())
     }
 
-    async fn new() -> Setup {
+    pub(crate) async fn new() -> Setup {
         let fake = FakeDiscord::start().await.expect("the fake Discord starts");
         let db = TestDb::new().await;
         let app = App::assemble(
