@@ -153,9 +153,10 @@ pub enum KeysCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Revoke a batch or single keys (redeemed keys stay redeemed). `-` reads the keys from
-    /// standard input instead, so that they stay out of the process list and shell history:
-    /// `licensebot keys revoke - < keys.txt`.
+    /// Revoke a batch or single keys (redeemed keys stay redeemed).
+    ///
+    /// `-` reads the keys from standard input instead, so that they stay out of the process
+    /// list and the shell's history: `licensebot keys revoke - < keys.txt`.
     Revoke {
         #[arg(
             long,
