@@ -18,6 +18,7 @@ pub struct Settings {
     pub lockout: LockoutSettings,
     pub notices: NoticeSettings,
     pub database: DatabaseSettings,
+    pub http: HttpSettings,
     pub log: LogSettings,
     #[serde(default)]
     pub discord: DiscordSettings,
@@ -58,6 +59,29 @@ pub struct NoticeSettings {
 #[derive(Debug, Clone, Deserialize)]
 pub struct DatabaseSettings {
     pub max_connections: u32,
+}
+
+/// The limits of the HTTP servers (the interactions endpoint, `/healthz` + `/metrics`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct HttpSettings {
+    /// A request's headers must arrive within this long; also the keep-alive idle limit.
+    pub header_timeout_seconds: u64,
+    /// The whole request, body and answer included, must be done within this long.
+    pub request_timeout_seconds: u64,
+    /// The largest request body taken (413 beyond, before any signature work).
+    pub max_body_bytes: usize,
+    /// Connections served at once, per server.
+    pub max_connections: usize,
+}
+
+impl HttpSettings {
+    pub fn header_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.header_timeout_seconds)
+    }
+
+    pub fn request_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.request_timeout_seconds)
+    }
 }
 
 /// How this process meets Discord; `licensebot run --http/--shards/--shard-ids` override it.
@@ -163,6 +187,18 @@ impl Settings {
             self.notices.lease_seconds >= 1,
             "notices.lease_seconds must be at least 1"
         );
+        ensure!(
+            self.http.header_timeout_seconds >= 1 && self.http.request_timeout_seconds >= 1,
+            "http.header_timeout_seconds and http.request_timeout_seconds must be at least 1"
+        );
+        ensure!(
+            self.http.max_body_bytes >= 4096,
+            "http.max_body_bytes must be at least 4096: Discord's interactions are a few KiB"
+        );
+        ensure!(
+            self.http.max_connections >= 1,
+            "http.max_connections must be at least 1"
+        );
         Ok(())
     }
 
@@ -212,6 +248,8 @@ mod tests {
         assert_eq!(s.lockout.threshold, 5);
         assert_eq!(s.lockout.window_minutes, 15);
         assert_eq!(s.lockout.duration_minutes, 15);
+        assert_eq!(s.http.max_body_bytes, 128 * 1024);
+        assert!(s.http.request_timeout_seconds > 3, "above Discord's 3 s");
         s.check().unwrap();
     }
 

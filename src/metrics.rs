@@ -61,6 +61,11 @@ struct ResultLabel {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct SeenInLabel {
+    seen_in: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct StateLabel {
     state: &'static str,
 }
@@ -82,6 +87,8 @@ struct Inner {
     refusals: Family<ReasonLabel, Counter>,
     endpoint_refused: Family<ReasonLabel, Counter>,
     notices: Family<ResultLabel, Counter>,
+    duplicates: Family<SeenInLabel, Counter>,
+    unchecked: Counter,
     outbox_depth: Gauge,
     outbox_oldest: Gauge<f64, AtomicU64>,
     pool_connections: Family<StateLabel, Gauge>,
@@ -144,6 +151,20 @@ impl Metrics {
             "Notice delivery attempts by this process, by result",
             notices.clone(),
         );
+        let duplicates = Family::<SeenInLabel, Counter>::default();
+        registry.register(
+            "duplicate_deliveries",
+            "Interactions delivered again and not handled again, by where the first delivery \
+             was found: this process's memory, or the database all replicas share",
+            duplicates.clone(),
+        );
+        let unchecked = Counter::default();
+        registry.register(
+            "duplicate_checks_failed",
+            "Interactions handled on this process's memory alone, because the database did \
+             not say in time whether another replica had handled them",
+            unchecked.clone(),
+        );
         let outbox_depth = Gauge::default();
         registry.register(
             "outbox_depth",
@@ -177,6 +198,8 @@ impl Metrics {
                 refusals,
                 endpoint_refused,
                 notices,
+                duplicates,
+                unchecked,
                 outbox_depth,
                 outbox_oldest,
                 pool_connections,
@@ -233,6 +256,19 @@ impl Metrics {
             .notices
             .get_or_create(&ResultLabel { result })
             .inc();
+    }
+
+    /// A delivery not handled again: `memory` or `database` says where it was found.
+    pub fn duplicate(&self, seen_in: &'static str) {
+        self.inner
+            .duplicates
+            .get_or_create(&SeenInLabel { seen_in })
+            .inc();
+    }
+
+    /// An interaction handled without the database's word on whether it was handled before.
+    pub fn duplicate_check_failed(&self) {
+        self.inner.unchecked.inc();
     }
 
     /// Sets the gauges that live in the database and the pool, then renders everything.

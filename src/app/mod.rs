@@ -2,6 +2,7 @@
 //! Discord layer and the CLI both drive these.
 
 mod catalogue;
+mod deliveries;
 mod error;
 mod health;
 mod lifecycle;
@@ -17,6 +18,7 @@ use std::sync::{Arc, Mutex};
 use crate::{config::Settings, store::Store};
 
 pub use catalogue::{ImportError, KeyBatch};
+pub use deliveries::REMEMBER_DELIVERIES_FOR;
 pub use error::{AppError, UserError};
 pub use health::DatabaseGauges;
 pub use lifecycle::lifecycle_tick;

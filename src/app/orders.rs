@@ -25,13 +25,16 @@ use crate::domain::{
     AcceptedKeys, AttemptCause, KeyDigest, KeyRefusal, KeyRefusalCause, LifecycleState, NoticeBody,
     NoticeKind, OrderKind, OrderProduct, Plan, SubscriptionRef, TypedKeys, MAX_KEYS_PER_ORDER,
 };
-use crate::store::{ExpiredOrder, NewNotice, NewOrder, OrderTx, RedemptionWrite, Written};
+use crate::store::{
+    ExpiredOrder, NewNotice, NewOrder, OrderTx, RedemptionWrite, RefusalsRecorded, Written,
+};
 
 /// How long a redemption whose COMMIT failed waits for the database to say whether it was
 /// applied: well within the 15 minutes its interaction can still be answered.
 const COMMIT_CHECK_FOR: std::time::Duration = std::time::Duration::from_secs(5 * 60);
 
-#[derive(Debug, Clone)]
+/// An order to open. Its `Debug` leaves out what was typed (it may hold keys).
+#[derive(Clone)]
 pub struct OpenOrder {
     pub guild: GuildId,
     pub user: UserId,
@@ -42,6 +45,22 @@ pub struct OpenOrder {
     pub kind: OrderKind,
     /// Free text as typed; may hold several keys.
     pub keys: String,
+}
+
+impl std::fmt::Debug for OpenOrder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OpenOrder")
+            .field("guild", &self.guild)
+            .field("user", &self.user)
+            .field("locale", &self.locale)
+            .field("subscription", &self.subscription)
+            .field("kind", &self.kind)
+            .field(
+                "keys",
+                &format_args!("<{} characters>", self.keys.chars().count()),
+            )
+            .finish()
+    }
 }
 
 /// A redeemed order, as the admin is told about it.
@@ -243,9 +262,10 @@ impl App {
             Err(refusals) => {
                 // The connection goes back before the refusals take one to be recorded.
                 tx.rollback().await?;
-                self.record_refused_keys(input.guild, input.user, &refusals, now)
-                    .await?;
-                return Err(UserError::KeysRefused(refusals).into());
+                return Err(self
+                    .record_refused_keys(input.guild, input.user, refusals, now)
+                    .await?
+                    .into());
             }
         };
         let subject = match wanted {
@@ -689,55 +709,67 @@ impl App {
         let in_order: Vec<i64> = existing.iter().map(|k| k.key.id).collect();
         match judge_keys(typed, Some(product), &in_order, &stored, now.date_naive()) {
             Ok(accepted) => Ok(accepted),
-            Err(refusals) => {
-                self.record_refused_keys(guild, user, &refusals, now)
-                    .await?;
-                Err(UserError::KeysRefused(refusals).into())
-            }
+            Err(refusals) => Err(self
+                .record_refused_keys(guild, user, refusals, now)
+                .await?
+                .into()),
         }
     }
 
     /// Records refused keys for the audit trail and the lockout (repeats within one entry
-    /// are slips, not guesses: they don't count); locks the user out when they reach the
-    /// threshold.
+    /// are slips, not guesses: they don't count), and says what to tell the admin: the
+    /// refusals key by key, or a lockout when the entry held more refused keys than the
+    /// lockout still allowed (or another entry locked the user out meanwhile), so that no
+    /// entry, nor entries at once, learn more about more keys than the threshold.
     async fn record_refused_keys(
         &self,
         guild: GuildId,
         user: UserId,
-        refusals: &[KeyRefusal],
+        refusals: Vec<KeyRefusal>,
         now: DateTime<Utc>,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<UserError> {
         let counted: Vec<(Option<String>, AttemptCause)> = refusals
             .iter()
             .filter(|r| r.cause != KeyRefusalCause::RepeatedInOrder)
             .map(|r| (r.tail.clone(), r.cause.attempt_cause()))
             .collect();
-        if !counted.is_empty() {
-            let started = self
-                .store
-                .record_refusals(
-                    guild,
-                    user,
-                    &counted,
-                    now,
-                    self.settings.lockout_policy(),
-                    |until| NewNotice {
-                        guild,
-                        dedupe_key: format!("lockout:{}:{}:{}", guild.0, user.0, until.timestamp()),
-                        kind: NoticeKind::Lockout,
-                        body: NoticeBody::Lockout {
-                            user: user.0,
-                            until,
-                        }
-                        .to_json(),
-                    },
-                )
-                .await?;
-            if let Some(until) = started {
-                tracing::warn!(until = %until, "user locked out of key entry");
-            }
+        if counted.is_empty() {
+            return Ok(UserError::KeysRefused(refusals));
         }
-        Ok(())
+        let recorded = self
+            .store
+            .record_refusals(
+                guild,
+                user,
+                &counted,
+                now,
+                self.settings.lockout_policy(),
+                |until| NewNotice {
+                    guild,
+                    dedupe_key: format!("lockout:{}:{}:{}", guild.0, user.0, until.timestamp()),
+                    kind: NoticeKind::Lockout,
+                    body: NoticeBody::Lockout {
+                        user: user.0,
+                        until,
+                    }
+                    .to_json(),
+                },
+            )
+            .await?;
+        Ok(match recorded {
+            RefusalsRecorded::Counted { lockout } => {
+                if let Some(until) = lockout {
+                    tracing::warn!(until = %until, "user locked out of key entry");
+                }
+                UserError::KeysRefused(refusals)
+            }
+            RefusalsRecorded::LockedOut { until, started } => {
+                if started {
+                    tracing::warn!(until = %until, keys = counted.len(), "user locked out of key entry by an entry past the lockout's budget");
+                }
+                UserError::LockedOut { until }
+            }
+        })
     }
 
     fn review_of(
@@ -784,4 +816,29 @@ async fn lock_subject(tx: &mut OrderTx, order: &Order) -> Result<Subject, AppErr
 /// An order's product, which the schema keeps (products are never deleted).
 fn known_product(product: Option<Product>, sku: &str) -> anyhow::Result<Product> {
     product.ok_or_else(|| anyhow::anyhow!("the product {sku} of an order is gone"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_open_orders_debug_form_holds_no_typed_key() {
+        let key = "BCDFG-HJKMP-QRTVW-XY234-6789B";
+        let order = OpenOrder {
+            guild: GuildId(1),
+            user: UserId(2),
+            locale: "en-US".into(),
+            subscription: SubscriptionRef::Name("Contoso".into()),
+            kind: OrderKind::AddLicenses,
+            keys: format!("{key}\n{}", key.replace('-', "").to_lowercase()),
+        };
+        let debug = format!("{order:?} {order:#?}").to_uppercase();
+        assert!(!debug.contains(&key[..17]), "{debug}");
+        assert!(!debug.contains(&key.replace('-', "")[..15]), "{debug}");
+        assert!(
+            debug.contains("CONTOSO"),
+            "the rest is still shown: {debug}"
+        );
+    }
 }

@@ -11,7 +11,7 @@ use crate::{
     app::{App, KeyBatch, KeyFilter},
     boot,
     config::Settings,
-    domain::{records::GuildId, OrderKind},
+    domain::{records::GuildId, split_keys, OrderKind},
 };
 
 /// Runs a parsed command line to completion.
@@ -252,11 +252,38 @@ async fn keys_list(
     Ok(())
 }
 
-/// `keys revoke (--batch LABEL | KEY...)`
+/// `keys revoke (--batch LABEL | KEY... | -)`
 async fn keys_revoke(app: &App, batch: Option<&str>, keys: &[String]) -> anyhow::Result<()> {
+    let from_stdin;
+    let keys = if keys.iter().any(|k| k == STDIN) {
+        anyhow::ensure!(
+            keys.len() == 1,
+            "`-` reads the keys from standard input: give it alone"
+        );
+        from_stdin = keys_from_stdin()?;
+        &from_stdin
+    } else {
+        keys
+    };
     let n = app.revoke_keys(batch, keys).await?;
     println!("revoked {n} {}", if n == 1 { "key" } else { "keys" });
     Ok(())
+}
+
+/// The argument that stands for standard input.
+const STDIN: &str = "-";
+
+/// The keys on standard input, as people paste them: one per line, or separated by
+/// spaces or commas, each dashed or not.
+fn keys_from_stdin() -> anyhow::Result<Vec<String>> {
+    use std::io::Read as _;
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .context("reading keys from standard input")?;
+    let keys: Vec<String> = split_keys(&text).into_iter().map(|c| c.typed).collect();
+    anyhow::ensure!(!keys.is_empty(), "no keys on standard input");
+    Ok(keys)
 }
 
 /// `redemptions list`

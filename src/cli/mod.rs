@@ -154,6 +154,9 @@ pub enum KeysCommand {
         json: bool,
     },
     /// Revoke a batch or single keys (redeemed keys stay redeemed).
+    ///
+    /// `-` reads the keys from standard input instead, so that they stay out of the process
+    /// list and the shell's history: `licensebot keys revoke - < keys.txt`.
     Revoke {
         #[arg(
             long,
@@ -162,7 +165,9 @@ pub enum KeysCommand {
             required_unless_present = "keys"
         )]
         batch: Option<String>,
-        #[arg(value_name = "KEY")]
+        /// Keys in any spelling; `-` alone: read them from standard input, one per line
+        /// (or separated by spaces or commas).
+        #[arg(value_name = "KEY|-")]
         keys: Vec<String>,
     },
 }

@@ -11,7 +11,7 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use super::{
-    endpoint, http_client, layout::Layout, ops, register_commands, workers::InFlight,
+    endpoint, http_client, http_server, layout::Layout, ops, register_commands, workers::InFlight,
     workers::Running, BotOptions,
 };
 
@@ -56,11 +56,9 @@ pub async fn run_http(
         in_flight.stopping,
     ));
     tracing::info!(addr = %local, "taking interactions over HTTP");
-    let result = axum::serve(listener, endpoint::router(endpoint))
-        .with_graceful_shutdown(shutdown.cancelled_owned())
-        .await
-        .context("the HTTP interactions endpoint failed");
+    let limits = options.app.settings.http.clone();
+    http_server::serve(listener, endpoint::router(endpoint), &limits, shutdown).await;
     listening.store(false, std::sync::atomic::Ordering::Relaxed);
     running.stop().await;
-    result
+    Ok(())
 }

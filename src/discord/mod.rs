@@ -15,6 +15,7 @@ pub mod custom_id;
 pub mod endpoint;
 mod gateway;
 mod http_mode;
+mod http_server;
 pub mod i18n;
 pub mod layout;
 mod ops;
@@ -118,12 +119,62 @@ impl Bot {
         Reply::text(self.error_text(lang, e, subscription))
     }
 
-    /// Whether this interaction was seen before (a gateway replay or double delivery).
+    /// Whether this interaction was seen before by this process (a gateway replay or
+    /// double delivery).
     fn seen_before(&self, id: InteractionId) -> bool {
         let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
         !recent.insert(id.get())
     }
+
+    /// Whether this interaction was handled before, by this process or by any replica. The
+    /// memory of this process is asked first; then, for interactions that change or send
+    /// something (not autocomplete nor PING, which only read), the database all replicas
+    /// share, where the id is recorded. A captured HTTP delivery stays correctly signed for
+    /// five minutes: without the database, another replica would handle it again.
+    ///
+    /// When the database does not answer within [`SHARED_CHECK_WITHIN`], or fails, the
+    /// interaction is handled on the memory check alone (logged and counted): every effect
+    /// of a handler is a write to that same database, so a replay slipping through while it
+    /// is away can change nothing, and answering the admin is not held up by it.
+    async fn handled_before(&self, interaction: &Interaction) -> bool {
+        let id = interaction.id();
+        if self.seen_before(id) {
+            self.metrics.duplicate("memory");
+            return true;
+        }
+        if matches!(
+            interaction,
+            Interaction::Autocomplete(_) | Interaction::Ping(_)
+        ) {
+            return false;
+        }
+        match tokio::time::timeout(SHARED_CHECK_WITHIN, self.app.first_delivery(id.get())).await {
+            Ok(Ok(first)) => {
+                if !first {
+                    self.metrics.duplicate("database");
+                }
+                !first
+            }
+            Ok(Err(e)) => {
+                self.metrics.duplicate_check_failed();
+                tracing::warn!(interaction = id.get(), error = %format!("{e:#}"), "could not record the interaction as handled; handling it on this process's memory alone");
+                false
+            }
+            Err(_) => {
+                self.metrics.duplicate_check_failed();
+                tracing::warn!(
+                    interaction = id.get(),
+                    "the database did not record the interaction within {SHARED_CHECK_WITHIN:?}; handling it on this process's memory alone"
+                );
+                false
+            }
+        }
+    }
 }
+
+/// How long the shared duplicate check may take. It comes before the handler, whose
+/// deferral goes out 1.2 s after it starts: together well within Discord's 3 s.
+const SHARED_CHECK_WITHIN: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// A refusal's reason, as a metrics label.
 fn refusal_reason(e: &UserError) -> &'static str {
@@ -161,7 +212,7 @@ pub(crate) fn note_outcome(outcome: Verdict) {
 /// Hands an interaction to its handler; `transport` says how the first response travels.
 /// The gateway's event handler and the HTTP endpoint both come here.
 pub async fn route(bot: &Bot, interaction: &Interaction, transport: &Transport) {
-    if bot.seen_before(interaction.id()) {
+    if bot.handled_before(interaction).await {
         tracing::info!(
             interaction = interaction.id().get(),
             "duplicate delivery ignored"
@@ -227,7 +278,8 @@ fn describe(interaction: &Interaction) -> (&'static str, &'static str) {
     }
 }
 
-/// The last few thousand interaction ids, to handle a double delivery once.
+/// The last few thousand interaction ids this process saw: the cheap first check against a
+/// double delivery (the database is the one every replica shares).
 #[derive(Default)]
 struct RecentInteractions {
     ids: HashSet<u64>,

@@ -2,7 +2,8 @@
 //!
 //! `/healthz` answers 200 when the database answers and interactions can come in (every
 //! gateway shard of this process connected, or the HTTP endpoint listening), else 503; the
-//! body says which part is not ready. `/metrics` is the Prometheus text exposition.
+//! body says which part is not ready, in fixed words (the database's own error is logged,
+//! not shown). Served with the limits of `http_server`. `/metrics` is the Prometheus text exposition.
 
 use std::{
     sync::{
@@ -84,7 +85,8 @@ pub(crate) async fn serve(
     frontend: Frontend,
     stop: CancellationToken,
 ) {
-    let app = Router::new()
+    let limits = app.settings.http.clone();
+    let router = Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(scrape))
         .with_state(Ops {
@@ -92,26 +94,30 @@ pub(crate) async fn serve(
             metrics,
             frontend,
         });
-    if let Err(e) = axum::serve(listener, app)
-        .with_graceful_shutdown(stop.cancelled_owned())
-        .await
-    {
-        tracing::warn!(error = %e, "the health and metrics server stopped");
-    }
+    super::http_server::serve(listener, router, &limits, stop).await;
 }
 
 async fn healthz(State(ops): State<Ops>) -> Response {
+    // Whoever can reach /healthz reads the answer: it says that the database is away and a
+    // short fixed reason, never the error itself (which names hosts, databases and users);
+    // that goes to the log.
     let database = match tokio::time::timeout(Duration::from_secs(2), ops.app.ping_database()).await
     {
-        Ok(Ok(())) => Ok(()),
-        Ok(Err(e)) => Err(format!("{e:#}")),
-        Err(_) => Err("no answer within 2 s".to_string()),
+        Ok(Ok(())) => "ok",
+        Ok(Err(e)) => {
+            tracing::warn!(error = %format!("{e:#}"), "/healthz: the database refused or failed");
+            "unavailable: the database refused or failed (see the log)"
+        }
+        Err(_) => {
+            tracing::warn!("/healthz: the database did not answer within 2 s");
+            "unavailable: no answer within 2 s"
+        }
     };
     let (ready, interactions) = ops.frontend.readiness().await;
-    let healthy = database.is_ok() && ready;
+    let healthy = database == "ok" && ready;
     let body = json!({
         "status": if healthy { "ok" } else { "unavailable" },
-        "database": match &database { Ok(()) => "ok".to_string(), Err(e) => e.clone() },
+        "database": database,
         "interactions": interactions,
     });
     let status = if healthy {

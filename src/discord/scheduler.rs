@@ -1,6 +1,6 @@
-//! The periodic work: lifecycle notices, and closing expired orders (their review's buttons
+//! The periodic work: lifecycle notices, closing expired orders (their review's buttons
 //! removed, also for orders opened before a restart, since the review's interaction token
-//! is kept with the order).
+//! is kept with the order), and forgetting the interactions handled over an hour ago.
 
 use std::{sync::Arc, time::Duration};
 
@@ -28,6 +28,13 @@ pub async fn run(app: App, http: Arc<Http>, wake_outbox: Arc<Notify>, stop: Canc
                     wake_outbox.notify_one();
                 }
                 Err(e) => tracing::warn!(error = %error_chain(&*e), "lifecycle pass failed"),
+            }
+            match app.forget_old_deliveries().await {
+                Ok(0) => {}
+                Ok(n) => tracing::debug!(forgotten = n, "old handled interactions forgotten"),
+                Err(e) => {
+                    tracing::warn!(error = %format!("{e:#}"), "forgetting old handled interactions failed")
+                }
             }
             last_lifecycle = Some(tokio::time::Instant::now());
         }

@@ -7,8 +7,9 @@ use super::key::{is_separator, KeyFormatError, ProductKey, KEY_LEN, TAIL_LEN};
 /// Longest masked form of a mistyped candidate, so a paste of a paragraph stays one line.
 const MASKED_MAX_CHARS: usize = 40;
 
-/// One key as the admin typed it, and what it parses to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One key as the admin typed it, and what it parses to. Its `Debug` shows the masked
+/// text only, so a stray `{:?}` cannot put what was typed in a log.
+#[derive(Clone, PartialEq, Eq)]
 pub struct KeyCandidate {
     /// The text as typed (trimmed), for masking in messages. Never logged.
     pub typed: String,
@@ -32,6 +33,15 @@ impl KeyCandidate {
             Ok(key) => key.masked(),
             Err(_) => mask_typed(&self.typed),
         }
+    }
+}
+
+impl std::fmt::Debug for KeyCandidate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyCandidate")
+            .field("typed", &self.masked())
+            .field("parsed", &self.parsed)
+            .finish()
     }
 }
 
@@ -189,6 +199,20 @@ mod tests {
 
     fn key(s: &str) -> ProductKey {
         ProductKey::parse(s).expect("a valid test key")
+    }
+
+    #[test]
+    fn a_candidates_debug_form_holds_no_key_only_its_masked_text() {
+        let typed = format!("{KEY_A}\n{} bcdfg", &KEY_B[..20]);
+        for candidate in split_keys(&typed) {
+            let debug = format!("{candidate:?} {candidate:#?}");
+            let upper = debug.to_uppercase();
+            for key in [KEY_A, KEY_B] {
+                assert!(!upper.contains(&key[..17]), "{debug}");
+                assert!(!upper.contains(&key.replace('-', "")[..15]), "{debug}");
+            }
+            assert!(debug.contains(&candidate.masked()), "{debug}");
+        }
     }
 
     #[test]

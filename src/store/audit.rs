@@ -32,6 +32,16 @@ pub struct LockoutPolicy {
     pub duration: chrono::Duration,
 }
 
+/// What became of an entry's refused keys, in the lockout's eyes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefusalsRecorded {
+    /// All were counted; `lockout` is the lock's end when they started one.
+    Counted { lockout: Option<DateTime<Utc>> },
+    /// The user is locked out until `until`: by another entry meanwhile, or (`started`) by
+    /// this one, which held more refused keys than the policy still allowed.
+    LockedOut { until: DateTime<Utc>, started: bool },
+}
+
 /// Until when this user is locked out of key entry in this guild, if they are now.
 pub(super) async fn lockout_end<'c, E>(
     executor: E,
@@ -65,9 +75,13 @@ impl Store {
         lockout_end(&self.pool, guild, user, now).await
     }
 
-    /// Records refused attempts and, when they reach the threshold within the window,
-    /// locks the user out and enqueues `notice` (built for that lock) in the same
-    /// transaction. Returns the lock's end when this call started a lockout.
+    /// Checks the lockout and records refused attempts in one step, under a lock on this
+    /// user's attempts in this guild, so that entries at once cannot between them count
+    /// more than the threshold. The attempts the policy still allows are recorded; when
+    /// they reach the threshold the user is locked out and `notice` (built for that lock)
+    /// is enqueued, in the same transaction. An entry with more refused keys than the
+    /// budget left is not recorded past it and is told [`RefusalsRecorded::LockedOut`]:
+    /// its keys must not be answered one by one.
     pub async fn record_refusals(
         &self,
         guild: GuildId,
@@ -76,9 +90,10 @@ impl Store {
         now: DateTime<Utc>,
         policy: LockoutPolicy,
         notice: impl FnOnce(DateTime<Utc>) -> NewNotice,
-    ) -> anyhow::Result<Option<DateTime<Utc>>> {
+    ) -> anyhow::Result<RefusalsRecorded> {
         let mut tx = self.pool.begin().await.context("starting a transaction")?;
-        // Serialise a user's attempts in a guild so that two at once cannot both skip the lock.
+        // Serialise a user's attempts in a guild: the lockout is read, the budget counted
+        // and the attempts recorded by one entry at a time.
         sqlx::query!(
             "SELECT pg_advisory_xact_lock(hashtextextended('lockout:' || $1::text || ':' || $2::text, 0))",
             guild_param(guild).to_string(),
@@ -87,18 +102,13 @@ impl Store {
         .execute(&mut *tx)
         .await
         .context("locking a user's attempts")?;
-        for (tail, cause) in refusals {
-            sqlx::query!(
-                "INSERT INTO key_attempts (guild_id, user_id, tail, cause, at) VALUES ($1, $2, $3, $4, $5)",
-                guild_param(guild),
-                user_param(user),
-                tail.as_deref(),
-                cause.as_str(),
-                now
-            )
-            .execute(&mut *tx)
-            .await
-            .context("recording a refused attempt")?;
+        if let Some(until) = lockout_end(&mut *tx, guild, user, now).await? {
+            // Another entry locked the user out while this one was being judged.
+            tx.rollback().await.context("ending a transaction")?;
+            return Ok(RefusalsRecorded::LockedOut {
+                until,
+                started: false,
+            });
         }
         let since = now - policy.window;
         let recent = sqlx::query_scalar!(
@@ -111,9 +121,25 @@ impl Store {
         .fetch_one(&mut *tx)
         .await
         .context("counting refused attempts")?;
+        let budget = usize::try_from(policy.threshold.saturating_sub(recent)).unwrap_or(0);
+        let over_budget = refusals.len() > budget;
+        for (tail, cause) in refusals.iter().take(budget) {
+            sqlx::query!(
+                "INSERT INTO key_attempts (guild_id, user_id, tail, cause, at) VALUES ($1, $2, $3, $4, $5)",
+                guild_param(guild),
+                user_param(user),
+                tail.as_deref(),
+                cause.as_str(),
+                now
+            )
+            .execute(&mut *tx)
+            .await
+            .context("recording a refused attempt")?;
+        }
+        let counted = recent + refusals.len().min(budget) as i64;
+        let until = now + policy.duration;
         let mut started = None;
-        if recent >= policy.threshold {
-            let until = now + policy.duration;
+        if over_budget || counted >= policy.threshold {
             let locked = sqlx::query!(
                 r#"INSERT INTO lockouts (guild_id, user_id, locked_until, created_at)
                    VALUES ($1, $2, $3, $4)
@@ -134,7 +160,14 @@ impl Store {
             }
         }
         tx.commit().await.context("committing refused attempts")?;
-        Ok(started)
+        Ok(if over_budget {
+            RefusalsRecorded::LockedOut {
+                until,
+                started: started.is_some(),
+            }
+        } else {
+            RefusalsRecorded::Counted { lockout: started }
+        })
     }
 
     pub async fn list_attempts(&self, guild: Option<GuildId>) -> anyhow::Result<Vec<AttemptRow>> {

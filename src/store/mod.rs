@@ -3,6 +3,7 @@
 //! Every query that touches a tenant's rows takes the guild id, so nothing crosses guilds.
 
 mod audit;
+mod deliveries;
 pub(crate) mod keys;
 mod notices;
 mod orders;
@@ -15,7 +16,7 @@ use anyhow::Context as _;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use std::time::Duration;
 
-pub use audit::{AttemptRow, LockoutPolicy};
+pub use audit::{AttemptRow, LockoutPolicy, RefusalsRecorded};
 pub use keys::{KeyFilter, KeyListing, NewKey};
 pub use notices::{NewNotice, NoticeBacklog, NoticeRow, PendingNotice};
 pub use orders::{ClosedBy, ExpiredOrder, NewOrder, OrderTx, RedemptionWrite, Written};

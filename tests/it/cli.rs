@@ -55,6 +55,11 @@ impl Cli {
     }
 
     async fn run(&self, args: &[&str]) -> Run {
+        self.run_with_stdin(args, None).await
+    }
+
+    /// Runs the binary with `stdin` on its standard input (none: it reads end of file).
+    async fn run_with_stdin(&self, args: &[&str], stdin: Option<&str>) -> Run {
         let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_licensebot"));
         command
             .args(args)
@@ -73,7 +78,23 @@ impl Cli {
         if let Some(dir) = &self.data_dir {
             command.env("LICENSEBOT_DATA_DIR", dir);
         }
-        let output = command.output().await.expect("running licensebot");
+        let output = match stdin {
+            None => command.output().await.expect("running licensebot"),
+            Some(input) => {
+                use tokio::io::AsyncWriteExt as _;
+                command
+                    .stdin(std::process::Stdio::piped())
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped());
+                let mut child = command.spawn().expect("running licensebot");
+                let mut pipe = child.stdin.take().expect("a stdin pipe");
+                pipe.write_all(input.as_bytes())
+                    .await
+                    .expect("writing to licensebot's stdin");
+                drop(pipe);
+                child.wait_with_output().await.expect("running licensebot")
+            }
+        };
         Run {
             success: output.status.success(),
             stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
@@ -515,6 +536,104 @@ async fn the_operator_manages_products_subscriptions_keys_and_reads_the_ledger()
         })
         .await;
     assert!(refused.is_err(), "{refused:?}");
+}
+
+#[tokio::test]
+async fn keys_revoke_dash_reads_the_keys_from_standard_input_so_they_stay_off_the_command_line() {
+    let db = TestDb::new().await;
+    let cli = Cli::with_database(&db.url);
+    cli.ok(&["products", "add", "--sku", "P1", "--name", "Plan One"])
+        .await;
+    let keys = printed_keys(
+        &cli.ok(&[
+            "keys",
+            "generate",
+            "--product",
+            "P1",
+            "--seats",
+            "1",
+            "--term",
+            "12m",
+            "--count",
+            "4",
+        ])
+        .await,
+        4,
+    );
+    // One per line, in any spelling people paste: dashed, compact lower case, in groups.
+    let grouped = keys[2]
+        .compact()
+        .as_bytes()
+        .chunks(5)
+        .map(|g| std::str::from_utf8(g).unwrap())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let input = format!(
+        "{}\n{}\r\n{grouped}\n\n",
+        keys[0],
+        keys[1].compact().to_lowercase()
+    );
+    let run = cli
+        .run_with_stdin(&["keys", "revoke", "-"], Some(&input))
+        .await;
+    assert!(run.success, "{run:?}");
+    assert_eq!(run.stdout, "revoked 3 keys\n");
+    assert_no_key_in(&run.stderr, &keys);
+    let states: Vec<(String, String)> =
+        sqlx::query_as("SELECT tail, state FROM product_keys ORDER BY tail")
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
+    let revoked: HashSet<String> = states
+        .iter()
+        .filter(|(_, state)| state == "revoked")
+        .map(|(tail, _)| tail.clone())
+        .collect();
+    let expected: HashSet<String> = keys[..3]
+        .iter()
+        .map(|k| k.tail().as_str().to_string())
+        .collect();
+    assert_eq!(revoked, expected, "the fourth key stays available");
+
+    // Nothing on standard input, or a bad key there, is refused whole, naming no key.
+    let empty = cli
+        .run_with_stdin(&["keys", "revoke", "-"], Some("\n"))
+        .await;
+    assert!(
+        !empty.success && empty.stderr.contains("no keys"),
+        "{empty:?}"
+    );
+    let bad = cli
+        .run_with_stdin(
+            &["keys", "revoke", "-"],
+            Some(&format!("{}\nNOT-A-KEY\n", keys[3])),
+        )
+        .await;
+    assert!(
+        !bad.success && bad.stderr.contains("key 2 is not a valid product key"),
+        "{bad:?}"
+    );
+    assert_no_key_in(&bad.stderr, &keys);
+    assert_eq!(
+        table_count_where(&db, "state = 'revoked'").await,
+        3,
+        "the bad entry revoked nothing"
+    );
+    // `-` stands alone.
+    let mixed = cli
+        .run_with_stdin(&["keys", "revoke", "-", &keys[3].to_string()], Some(""))
+        .await;
+    assert!(!mixed.success, "{mixed:?}");
+    assert_no_key_in(&mixed.stderr, &keys);
+}
+
+async fn table_count_where(db: &TestDb, condition: &str) -> i64 {
+    sqlx::query_scalar(&format!(
+        "SELECT count(*) FROM product_keys WHERE {condition}"
+    ))
+    .fetch_one(&db.pool)
+    .await
+    .expect("counting keys")
 }
 
 #[tokio::test]

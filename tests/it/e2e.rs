@@ -636,6 +636,40 @@ async fn an_unwritable_notice_channel_is_reported_at_settings_time() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_notice_channel_of_another_server_is_refused_and_nothing_is_posted_there() {
+    let world = World::new().await;
+    let elsewhere = world.fake.create_guild("Fabrikam", "en-US");
+    let theirs = world.fake.create_text_channel(elsewhere, "general");
+    for (locale, says) in [
+        ("en-US", "is not a channel of this server"),
+        ("nl", "is geen kanaal van deze server"),
+    ] {
+        let set = world
+            .fake
+            .as_member(world.guild, world.admin)
+            .locale(locale)
+            .command("settings notices")
+            .option("channel", theirs)
+            .forged()
+            .send()
+            .await
+            .unwrap();
+        let text = answer(&set).await.text();
+        assert!(text.contains(says), "{locale}: {text}");
+    }
+    assert!(
+        world.fake.channel_messages(theirs).is_empty(),
+        "nothing was posted in the other server"
+    );
+    let settings = world.app.guild_settings(world.guild_id()).await.unwrap();
+    assert_eq!(
+        settings.notice_channel,
+        Some(world.notices.get()),
+        "nothing changed"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rate_limited_notice_is_retried_after_retry_after_and_delivered_once() {
     let world = World::new().await;
     world.fake.fail_next(

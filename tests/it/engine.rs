@@ -924,6 +924,170 @@ async fn five_refused_keys_within_fifteen_minutes_lock_the_user_out_once_across_
 }
 
 #[tokio::test]
+async fn an_interaction_is_a_first_delivery_once_across_processes_and_forgotten_after_an_hour() {
+    let fx = Fx::new("2026-01-10T09:00:00Z").await;
+    // Another replica: its own pool on the same database.
+    let pool = sqlx::PgPool::connect(&fx.db.url).await.expect("a new pool");
+    let other = App::assemble(
+        Store::new(pool),
+        Arc::new(Settings::default()),
+        fx.app.clock.clone(),
+    );
+    let id = 1_576_000_000_000_000_001;
+    assert!(fx.app.first_delivery(id).await.unwrap());
+    assert!(
+        !other.first_delivery(id).await.unwrap(),
+        "the other replica refuses it"
+    );
+    assert!(!fx.app.first_delivery(id).await.unwrap());
+    assert!(other.first_delivery(id + 1).await.unwrap());
+
+    fx.app.clock.advance(Duration::minutes(59));
+    assert_eq!(fx.app.forget_old_deliveries().await.unwrap(), 0);
+    assert!(
+        !other.first_delivery(id).await.unwrap(),
+        "remembered for an hour"
+    );
+    fx.app.clock.advance(Duration::minutes(2));
+    assert_eq!(fx.app.forget_old_deliveries().await.unwrap(), 2);
+    assert_eq!(
+        count(&fx.db.pool, "SELECT count(*) FROM handled_interactions").await,
+        0
+    );
+}
+
+/// `n` keys nobody minted, one per line.
+fn guesses(n: usize) -> String {
+    (0..n)
+        .map(|_| ProductKey::generate(&mut rand::rngs::OsRng).to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// How many keys a refusal answered one by one (what a guesser learns from it).
+fn keys_answered(result: &Result<Review, AppError>) -> usize {
+    match result {
+        Err(AppError::User(UserError::KeysRefused(refusals))) => refusals.len(),
+        Err(AppError::User(UserError::LockedOut { .. })) => 0,
+        other => panic!("expected refused keys or a lockout, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_entry_of_more_unknown_keys_than_the_lockout_allows_is_not_answered_key_by_key() {
+    let fx = Fx::new("2026-01-10T09:00:00Z").await;
+    let sub = fx
+        .subscription(GUILD, "Contoso", STANDARD, 10, "2026-06-30")
+        .await;
+    // Two guesses leave three before the lockout (threshold 5).
+    let first = fx
+        .open(GUILD, ANA, &sub, OrderKind::AddLicenses, &guesses(2))
+        .await;
+    assert_eq!(
+        keys_answered(&first),
+        2,
+        "within the budget: answered as before"
+    );
+    // Ten keys at once are ten guesses: more than the three left.
+    let until = at("2026-01-10T09:15:00Z");
+    assert_eq!(
+        user_error(
+            fx.open(GUILD, ANA, &sub, OrderKind::AddLicenses, &guesses(10))
+                .await
+        ),
+        UserError::LockedOut { until },
+        "the entry is refused whole, without saying which of its keys exist"
+    );
+    assert_eq!(
+        count(&fx.db.pool, "SELECT count(*) FROM key_attempts").await,
+        5,
+        "no more guesses are counted than the threshold"
+    );
+    assert_eq!(
+        count(
+            &fx.db.pool,
+            "SELECT count(*) FROM notices WHERE kind = 'lockout'"
+        )
+        .await,
+        1,
+        "the team channel is told"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_refused_entries_never_count_or_answer_more_guesses_than_the_threshold() {
+    let fx = Fx::new("2026-01-10T09:00:00Z").await;
+    let sub = fx
+        .subscription(GUILD, "Contoso", STANDARD, 100, "2026-06-30")
+        .await;
+    let good = fx.mint(STANDARD, 1, "12m", 2).await;
+    // An open order to add keys to, through the modal's path.
+    let review = fx
+        .open(
+            GUILD,
+            ANA,
+            &sub,
+            OrderKind::AddLicenses,
+            &good[0].to_string(),
+        )
+        .await
+        .expect("opening an order");
+    let mut entries = tokio::task::JoinSet::new();
+    for i in 0..12 {
+        let app = fx.app.clone();
+        let typed = guesses(1 + i % 3);
+        let input = order_input(GUILD, ANA, &sub, OrderKind::AddLicenses, &typed);
+        let order = review.order.id;
+        entries.spawn(async move {
+            if i % 2 == 0 {
+                app.open_order(input).await
+            } else {
+                app.add_keys(GUILD, ANA, order, &typed).await
+            }
+        });
+    }
+    let mut answered = 0;
+    while let Some(result) = entries.join_next().await {
+        answered += keys_answered(&result.expect("an entry ran"));
+    }
+    let threshold = Settings::default().lockout.threshold as usize;
+    assert!(
+        answered <= threshold,
+        "{answered} guesses were answered key by key; the lockout allows {threshold}"
+    );
+    let counted = count(&fx.db.pool, "SELECT count(*) FROM key_attempts").await;
+    assert!(
+        counted <= threshold as i64,
+        "{counted} refused keys were counted; the lockout allows {threshold}"
+    );
+    assert!(
+        matches!(
+            user_error(
+                fx.open(
+                    GUILD,
+                    ANA,
+                    &sub,
+                    OrderKind::AddLicenses,
+                    &good[1].to_string()
+                )
+                .await
+            ),
+            UserError::LockedOut { .. }
+        ),
+        "the user is locked out"
+    );
+    assert_eq!(
+        count(
+            &fx.db.pool,
+            "SELECT count(*) FROM notices WHERE kind = 'lockout'"
+        )
+        .await,
+        1,
+        "one lockout, told once"
+    );
+}
+
+#[tokio::test]
 async fn refused_keys_spread_over_more_than_fifteen_minutes_do_not_lock_the_user_out() {
     let fx = Fx::new("2026-01-10T09:00:00Z").await;
     let sub = fx

@@ -19,6 +19,7 @@ mod engine;
 mod gateway;
 mod hardening;
 mod hostile;
+mod http_limits;
 mod private_cluster;
 mod races;
 mod scale_out;

@@ -28,21 +28,21 @@ use tokio::process::{Child, Command};
 
 use crate::support::db::TestDb;
 
-const WAIT: Duration = Duration::from_secs(15);
+pub(crate) const WAIT: Duration = Duration::from_secs(15);
 const SKU: &str = "BUSINESS-STANDARD";
 
 /// A free port on 127.0.0.1 (closed again, for a bot process to bind).
-fn free_addr() -> SocketAddr {
+pub(crate) fn free_addr() -> SocketAddr {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("a free port")
 }
 
 /// One `licensebot run` process; killed when dropped, its log printed if the test failed.
-struct BotProcess {
+pub(crate) struct BotProcess {
     name: String,
     child: Child,
-    metrics: SocketAddr,
+    pub(crate) metrics: SocketAddr,
     log: PathBuf,
     _dir: tempfile::TempDir,
 }
@@ -50,7 +50,7 @@ struct BotProcess {
 impl BotProcess {
     /// Starts `licensebot run <args> --metrics ADDR` in an empty directory (so no `.env`
     /// or `config/` of the repository is read) and waits until `/healthz` says ready.
-    async fn start(
+    pub(crate) async fn start(
         name: &str,
         fake: &FakeDiscord,
         db: &TestDb,
@@ -94,7 +94,7 @@ impl BotProcess {
         process
     }
 
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.metrics)
     }
 
@@ -119,7 +119,7 @@ impl BotProcess {
         );
     }
 
-    async fn scrape(&self) -> String {
+    pub(crate) async fn scrape(&self) -> String {
         let response = reqwest::get(self.url("/metrics"))
             .await
             .expect("/metrics answers");
@@ -157,7 +157,7 @@ impl Drop for BotProcess {
 }
 
 /// The value of the sample `series` (name and labels exactly as exposed), 0 when absent.
-fn sample(text: &str, series: &str) -> f64 {
+pub(crate) fn sample(text: &str, series: &str) -> f64 {
     text.lines()
         .find_map(|line| {
             line.strip_prefix(series)
@@ -169,9 +169,9 @@ fn sample(text: &str, series: &str) -> f64 {
 
 /// The fake Discord, a database, one guild with an admin, a notice channel, a product and
 /// a subscription ("Contoso", 50 seats).
-struct Setup {
-    fake: FakeDiscord,
-    db: TestDb,
+pub(crate) struct Setup {
+    pub(crate) fake: FakeDiscord,
+    pub(crate) db: TestDb,
     app: App,
     guild: GuildId,
     admin: UserId,
@@ -185,7 +185,7 @@ impl Setup {
         Store::new(self.db.pool.clone())
     }
 
-    async fn new() -> Setup {
+    pub(crate) async fn new() -> Setup {
         let fake = FakeDiscord::start().await.expect("the fake Discord starts");
         let db = TestDb::new().await;
         let app = App::assemble(
@@ -618,6 +618,87 @@ async fn an_interaction_serenity_cannot_decode_over_http_is_answered_and_its_key
         "{metrics}"
     );
     assert_eq!(s.count("SELECT count(*) FROM orders").await, 0);
+}
+
+/// Two HTTP replicas on one database, their endpoints set in the fake Discord.
+async fn two_http_processes(s: &Setup) -> (BotProcess, BotProcess) {
+    let (addr_a, addr_b) = (free_addr(), free_addr());
+    s.fake.set_interaction_endpoints([
+        format!("http://{addr_a}/interactions"),
+        format!("http://{addr_b}/interactions"),
+    ]);
+    let a = BotProcess::start(
+        "A",
+        &s.fake,
+        &s.db,
+        &["--http".into(), addr_a.to_string()],
+        &[],
+    )
+    .await;
+    let b = BotProcess::start(
+        "B",
+        &s.fake,
+        &s.db,
+        &["--http".into(), addr_b.to_string()],
+        &[],
+    )
+    .await;
+    s.fake
+        .wait_for_commands(None, WAIT)
+        .await
+        .expect("HTTP mode registers the commands at start");
+    (a, b)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delivery_replayed_to_another_replica_is_handled_once() {
+    let s = Setup::new().await;
+    let (a, b) = two_http_processes(&s).await;
+    let keys = s.keys(10, 1).await;
+    let admin = s.fake.as_member(s.guild, s.admin);
+
+    // Discord delivers /add-licenses to A, which opens the order and answers.
+    let run = admin
+        .clone()
+        .via_endpoint(0)
+        .command("add-licenses")
+        .option("subscription", "Contoso")
+        .option("keys", keys[0].as_str())
+        .send()
+        .await
+        .unwrap();
+    let review = answered(&run).await;
+    assert!(review.text().contains("50 → 60"), "{}", review.text());
+    assert_eq!(s.count("SELECT count(*) FROM orders").await, 1);
+
+    // The same delivery, captured and replayed to B within its five minutes, and to A.
+    for endpoint in [1, 0] {
+        run.redeliver_via(endpoint).await.unwrap();
+        let replay = run.wait_delivery(WAIT).await.unwrap();
+        assert_eq!(replay.endpoint, endpoint);
+        assert_ne!(
+            replay.status, 200,
+            "replica {endpoint} answered a replay: {replay:?}"
+        );
+    }
+    assert!(
+        run.refusals().is_empty(),
+        "no second answer reached Discord: {:?}",
+        run.refusals()
+    );
+    assert_eq!(
+        s.count("SELECT count(*) FROM orders").await,
+        1,
+        "one order, though two replicas got the delivery"
+    );
+    let duplicates = |text: &str, seen_in: &str| {
+        sample(
+            text,
+            &format!(r#"licensebot_duplicate_deliveries_total{{seen_in="{seen_in}"}}"#),
+        )
+    };
+    assert_eq!(duplicates(&b.scrape().await, "database"), 1.0);
+    assert_eq!(duplicates(&a.scrape().await, "memory"), 1.0);
 }
 
 /// Enqueues `count` notices for `guild` in one transaction, so that every dispatcher sees

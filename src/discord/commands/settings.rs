@@ -3,8 +3,8 @@
 //! Both need Manage Server.
 
 use serenity::all::{
-    ChannelId, ChannelType, CommandInteraction, CommandOptionType, CreateCommand, CreateMessage,
-    ResolvedValue,
+    Channel, ChannelId, ChannelType, CommandInteraction, CommandOptionType, CreateCommand,
+    CreateMessage, ResolvedValue,
 };
 
 use super::{command, handler, option, Bot, SlashCommand};
@@ -98,15 +98,17 @@ pub async fn run(bot: &Bot, cmd: &CommandInteraction, transport: &Transport) {
     respond(&bot.http, target, work).await
 }
 
-/// Saves the notice channel once a message could be posted there; otherwise says why not
-/// and changes nothing.
+/// Saves the notice channel once it is known to be this guild's and a message could be
+/// posted there; otherwise says why not and changes nothing.
 async fn set_notices(bot: &Bot, lang: Lang, guild: GuildId, channel: ChannelId) -> Reply {
     let guild_lang = match bot.app.guild_settings(guild).await {
         Ok(settings) => Lang::from_discord(&settings.locale),
         Err(e) => return bot.error_reply(lang, &e, None),
     };
-    let hello = CreateMessage::new().content(guild_lang.t("settings-notices-hello"));
-    if let Err(e) = channel.send_message(&bot.http, hello).await {
+    // The option's resolved channel does not say which guild it is in. Discord's client
+    // offers this guild's channels only, but a forged or mistaken delivery must not send a
+    // guild's notices into another guild's channel (where the bot may also be): ask Discord.
+    let failed = |e: serenity::Error| {
         let reason = match &e {
             serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(r)) => {
                 format!("{} {}", r.status_code.as_u16(), r.error.message)
@@ -116,10 +118,28 @@ async fn set_notices(bot: &Bot, lang: Lang, guild: GuildId, channel: ChannelId) 
         // Shown to the admin too: the error's own words, with any URL's secrets taken out.
         let reason = crate::telemetry::redact_urls(&reason);
         tracing::warn!(guild = guild.0, channel = channel.get(), error = %reason, "notice channel refused");
-        return Reply::text(lang.ta(
+        Reply::text(lang.ta(
             "settings-notices-failed",
             &[("channel", s(channel)), ("reason", s(reason))],
-        ));
+        ))
+    };
+    match channel.to_channel(&bot.http).await {
+        Ok(Channel::Guild(found)) if found.guild_id.get() == guild.0 => {}
+        Ok(_) => {
+            tracing::warn!(
+                guild = guild.0,
+                channel = channel.get(),
+                "refused a notice channel of another guild"
+            );
+            return Reply::text(
+                lang.ta("settings-notices-other-server", &[("channel", s(channel))]),
+            );
+        }
+        Err(e) => return failed(e),
+    }
+    let hello = CreateMessage::new().content(guild_lang.t("settings-notices-hello"));
+    if let Err(e) = channel.send_message(&bot.http, hello).await {
+        return failed(e);
     }
     match bot.app.set_notice_channel(guild, channel.get()).await {
         Ok(()) => {

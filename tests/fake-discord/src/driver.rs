@@ -423,9 +423,10 @@ impl CommandBuilder {
 
     /// Send the command although Discord's client would not: skip the checks of
     /// `default_member_permissions`, `contexts` and `dm_permission` (e.g. to test the bot's
-    /// own run-time checks against a forged or stale client), and string options' registered
-    /// `min_length`/`max_length`. Options are otherwise still checked, and strings still stop
-    /// at Discord's own limit of 6,000 characters.
+    /// own run-time checks against a forged or stale client), string options' registered
+    /// `min_length`/`max_length`, and that a channel option names a channel of this guild.
+    /// Options are otherwise still checked, and strings still stop at Discord's own limit of
+    /// 6,000 characters.
     pub fn forged(mut self) -> Self {
         self.forged = true;
         self
@@ -746,9 +747,11 @@ fn option_value(
                 .get(&id)
                 .filter(|c| !c.deleted)
                 .ok_or_else(|| anyhow!("no channel {id}"))?;
+            // Discord's client offers this guild's channels only; a forged delivery may
+            // name another guild's.
             ensure!(
-                channel.guild_id == spec.guild_id,
-                "channel {id} is not in this guild"
+                forged || channel.guild_id == spec.guild_id,
+                "channel {id} is not in this guild (.forged() sends it anyway)"
             );
             if let Some(types) = def["channel_types"].as_array().filter(|t| !t.is_empty()) {
                 ensure!(
@@ -1262,6 +1265,31 @@ impl InteractionHandle {
                 .dispatch("INTERACTION_CREATE", payload)
                 .map_err(|e| anyhow!(e))?;
         }
+        if let Some(rec) = world.interactions.get_mut(&self.id) {
+            rec.deliveries += 1;
+        }
+        drop(world);
+        self.inner.bump();
+        Ok(())
+    }
+
+    /// In HTTP interactions mode: POST this interaction again (same id, token and body) to
+    /// endpoint `index`, as someone who captured Discord's delivery would replay it to
+    /// another replica behind the load balancer. It is signed afresh with the application's
+    /// key, which makes it exactly as valid as the captured one within its five minutes.
+    pub async fn redeliver_via(&self, index: usize) -> anyhow::Result<()> {
+        let mut world = self.inner.lock();
+        ensure!(
+            world.http.enabled(),
+            "redeliver_via needs HTTP interactions (set_interaction_endpoints)"
+        );
+        ensure!(
+            world.interactions.contains_key(&self.id),
+            "unknown interaction"
+        );
+        let mut options = self.actor.delivery;
+        options.endpoint = Some(index);
+        crate::http_delivery::spawn(self.inner.clone(), self.id, options);
         if let Some(rec) = world.interactions.get_mut(&self.id) {
             rec.deliveries += 1;
         }

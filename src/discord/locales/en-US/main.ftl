@@ -145,6 +145,7 @@ button-older = Older
 ## Settings
 settings-notices-saved = Notices will be posted in <#{ $channel }>.
 settings-notices-failed = I can't post in <#{ $channel }> ({ $reason }). Give me Send Messages and Embed Links there, or pick another channel. Nothing was changed.
+settings-notices-other-server = <#{ $channel }> is not a channel of this server. Pick one of this server's channels. Nothing was changed.
 settings-notices-hello = licensebot will post redemption and subscription notices in this channel.
 settings-role-saved = Members of <@&{ $role }> may now use licensebot.
 

@@ -145,6 +145,7 @@ button-older = Ouder
 ## Instellingen
 settings-notices-saved = Meldingen worden geplaatst in <#{ $channel }>.
 settings-notices-failed = Ik kan niet posten in <#{ $channel }> ({ $reason }). Geef mij daar Berichten versturen en Links insluiten, of kies een ander kanaal. Er is niets gewijzigd.
+settings-notices-other-server = <#{ $channel }> is geen kanaal van deze server. Kies een kanaal van deze server. Er is niets gewijzigd.
 settings-notices-hello = licensebot plaatst in dit kanaal meldingen over inwisselingen en abonnementen.
 settings-role-saved = Leden van <@&{ $role }> mogen nu licensebot gebruiken.
 
