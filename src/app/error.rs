@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::{
     records::{GuildId, UserId},
-    EntryError, KeyRefusal, RecheckRefusal, RuleError,
+    EntryError, KeyRefusal, LicenseRefusal, RecheckRefusal, RuleError,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +43,8 @@ pub enum UserError {
         guild: GuildId,
         at: DateTime<Utc>,
     },
+    /// A license could not be assigned, unassigned, requested or decided.
+    License(LicenseRefusal),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -62,6 +64,12 @@ impl From<UserError> for AppError {
 impl From<RuleError> for AppError {
     fn from(e: RuleError) -> AppError {
         AppError::User(UserError::Rule(e))
+    }
+}
+
+impl From<LicenseRefusal> for AppError {
+    fn from(e: LicenseRefusal) -> AppError {
+        AppError::User(UserError::License(e))
     }
 }
 

@@ -44,7 +44,7 @@ pub struct Receipt {
 
 /// Locks the subscription the admin named, in `tx`: autocomplete's id, or a name typed by
 /// hand (a subscription may be named like a number).
-async fn lock_subscription(
+pub(super) async fn lock_subscription(
     tx: &mut OrderTx,
     guild: GuildId,
     reference: &SubscriptionRef,
@@ -194,7 +194,7 @@ impl App {
         )?;
         tx.commit().await?;
         tracing::info!(order = %order.id, keys = keys.len(), "order opened");
-        Ok(self.review_of(order, sub, &keys, plan, Vec::new()))
+        Ok(self.review_of(order, sub, &keys, plan, Vec::new()).await?)
     }
 
     /// *Add another product key*: more keys join an open order of this user, or nothing
@@ -253,7 +253,7 @@ impl App {
             self.settings.periods(),
         )?;
         tx.commit().await?;
-        Ok(self.review_of(order, sub, &keys, plan, Vec::new()))
+        Ok(self.review_of(order, sub, &keys, plan, Vec::new()).await?)
     }
 
     /// The review of an open order of this user, as it stands now.
@@ -278,7 +278,7 @@ impl App {
             now.date_naive(),
             self.settings.periods(),
         )?;
-        Ok(self.review_of(order, sub, &keys, plan, Vec::new()))
+        Ok(self.review_of(order, sub, &keys, plan, Vec::new()).await?)
     }
 
     /// **Redeem**: one transaction re-checks every key and the subscription under row
@@ -316,7 +316,7 @@ impl App {
         };
         Ok(Receipt {
             redemption_id,
-            review: self.review_of(order, sub, &keys, plan, Vec::new()),
+            review: self.review_of(order, sub, &keys, plan, Vec::new()).await?,
             redeemed_at: now,
         })
     }
@@ -361,6 +361,8 @@ impl App {
         now: DateTime<Utc>,
     ) -> anyhow::Result<i64> {
         let redemption_id = tx.write_redemption(write, now).await?;
+        self.follow_redemption_in(&mut tx, write.guild, write.subscription_id, now)
+            .await?;
         if let Err(error) = tx.commit().await {
             self.applied_after_all(redemption_id, error).await?;
         }
@@ -580,26 +582,28 @@ impl App {
         Ok(())
     }
 
-    fn review_of(
+    async fn review_of(
         &self,
         order: Order,
         subscription: Subscription,
         keys: &[OrderKey],
         plan: Plan,
         refusals: Vec<KeyRefusal>,
-    ) -> Review {
+    ) -> anyhow::Result<Review> {
         let state = crate::domain::LifecycleState::on(
             subscription.ends_on,
             self.clock.today(),
             self.settings.periods(),
         );
-        Review {
+        let assigned = self.store.assigned_count(subscription.id).await?;
+        Ok(Review {
             order,
             subscription,
             state,
+            assigned,
             keys: review_keys(keys),
             plan,
             refusals,
-        }
+        })
     }
 }

@@ -195,6 +195,7 @@ pub fn user_error(lang: Lang, e: &UserError, subscription: Option<&str>) -> Stri
             "error-key-taken",
             &[("tail", s(tail)), ("user", s(by.0)), ("at", n(unix(*at)))],
         ),
+        UserError::License(refusal) => super::render_licenses::refusal(lang, refusal),
     }
 }
 
@@ -202,10 +203,12 @@ pub fn internal_error(lang: Lang, error_id: &str) -> String {
     lang.ta("error-internal", &[("id", s(error_id))])
 }
 
-fn subscription_field(review: &Review) -> String {
+fn subscription_field(lang: Lang, review: &Review) -> String {
     format!(
-        "{} ({})",
-        review.subscription.name, review.subscription.product.name
+        "{} ({})\n{}",
+        review.subscription.name,
+        review.subscription.product.name,
+        super::render_licenses::assigned_of(lang, review.assigned, review.subscription.seats)
     )
 }
 
@@ -232,7 +235,7 @@ fn change_fields(lang: Lang, review: &Review, mut embed: CreateEmbed) -> CreateE
     embed = embed
         .field(
             lang.t("review-subscription"),
-            subscription_field(review),
+            subscription_field(lang, review),
             false,
         )
         .field(lang.t("review-keys"), key_lines(lang, review), false);
@@ -476,6 +479,13 @@ pub fn notice(lang: Lang, body: &NoticeBody) -> String {
             "notice-lockout",
             &[("user", s(user)), ("until", n(unix(*until)))],
         ),
+        NoticeBody::LicenseRequest { .. }
+        | NoticeBody::LicensesFull { .. }
+        | NoticeBody::MemberGone { .. }
+        | NoticeBody::RoleRefused { .. }
+        | NoticeBody::RequestDecided { .. } => {
+            super::render_licenses::notice(lang, body).unwrap_or_default()
+        }
     }
 }
 

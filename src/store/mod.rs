@@ -4,6 +4,7 @@
 
 mod audit;
 pub(crate) mod keys;
+mod licenses;
 mod notices;
 mod orders;
 mod products;
@@ -17,6 +18,9 @@ use std::time::Duration;
 
 pub use audit::{AttemptRow, LockoutPolicy};
 pub use keys::{KeyFilter, KeyListing, NewKey};
+pub use licenses::{
+    Assignment, ExpiredRequest, LicenseRequest, LicenseSpan, MemberRole, RoleChange, RoleScope,
+};
 pub use notices::{NewNotice, NoticeBacklog, NoticeRow, PendingNotice};
 pub use orders::{ClosedBy, ExpiredOrder, NewOrder, OrderTx, RedemptionWrite};
 pub use redemptions::RedemptionFilter;

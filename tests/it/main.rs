@@ -21,6 +21,8 @@ mod hostile;
 mod private_cluster;
 mod races;
 mod scale_out;
+mod seats;
+mod seats_e2e;
 mod secrets;
 mod security_cluster;
 mod security_env;

@@ -46,9 +46,9 @@ async fn the_walkthrough_shows_every_step_of_the_session_and_no_product_key() {
     // /subscriptions.
     has("ana ▸ /subscriptions");
     has("Your products");
-    has("Contoso: Business Standard · 50 licenses · ends");
+    has("Contoso: Business Standard · 0 of 50 assigned · ends");
     // Autocomplete, then the mistyped key: refused, naming the position.
-    has("licensebot suggests “Contoso · Business Standard · 50 licenses”");
+    has("licensebot suggests “Contoso · Business Standard · 0 of 50 assigned”");
     has(&format!(
         "keys:•••••-•0•••-•••••-•••••-{}",
         &keys[0][keys[0].len() - 5..]
