@@ -26,6 +26,9 @@ use crate::store::{
     Assignment, ExpiredRequest, LicenseRequest, LicenseSpan, NewNotice, OrderTx, RoleScope,
 };
 
+/// Who assigns licenses from the command line: the operator, recorded as user id 0.
+pub const OPERATOR: UserId = UserId(0);
+
 /// `/licenses assign`: who gets a license of which subscription, from whom.
 #[derive(Debug, Clone)]
 pub struct AssignLicense {

@@ -23,7 +23,7 @@ pub use error::{AppError, UserError};
 pub use health::DatabaseGauges;
 pub use licenses::{
     request_notice_key, AssignLicense, Decision, HeldLicense, HolderPage, LicenseChange,
-    PostedRequest, RoleLink, UnassignLicense,
+    PostedRequest, RoleLink, UnassignLicense, OPERATOR,
 };
 pub use lifecycle::lifecycle_tick;
 pub use listing::RedemptionPage;

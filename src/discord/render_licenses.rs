@@ -138,6 +138,8 @@ pub fn holders(lang: Lang, page: &HolderPage, role: Option<u64>) -> Reply {
         .map(|a| {
             let id = if a.via == LicenseReason::Request {
                 "licenses-line-requested"
+            } else if a.assigned_by == crate::app::OPERATOR {
+                "licenses-line-operator"
             } else {
                 "licenses-line"
             };

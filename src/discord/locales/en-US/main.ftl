@@ -170,6 +170,7 @@ licenses-title = Licenses: { $subscription }
 licenses-empty = Nobody holds a license of *{ $subscription }* yet. Assign one with /licenses assign.
 licenses-line = <@{ $user }> · since <t:{ $at }:d> · by <@{ $by }>
 licenses-line-requested = <@{ $user }> · since <t:{ $at }:d> · approved by <@{ $by }> on request
+licenses-line-operator = <@{ $user }> · since <t:{ $at }:d> · from the command line
 licenses-role = License role: <@&{ $role }>
 licenses-page = Page { $page } of { $pages }
 my-licenses-title = Your licenses

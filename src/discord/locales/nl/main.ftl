@@ -170,6 +170,7 @@ licenses-title = Licenties: { $subscription }
 licenses-empty = Nog niemand heeft een licentie van *{ $subscription }*. Wijs er een toe met /licenties toewijzen.
 licenses-line = <@{ $user }> · sinds <t:{ $at }:d> · door <@{ $by }>
 licenses-line-requested = <@{ $user }> · sinds <t:{ $at }:d> · op aanvraag goedgekeurd door <@{ $by }>
+licenses-line-operator = <@{ $user }> · sinds <t:{ $at }:d> · via de opdrachtregel
 licenses-role = Licentierol: <@&{ $role }>
 licenses-page = Pagina { $page } van { $pages }
 my-licenses-title = Uw licenties
