@@ -2,8 +2,10 @@
 //! to set up. It starts the fake Discord (tests/fake-discord), the real bot in this process
 //! and a database, lets the operator create a product, a subscription and keys, plays an
 //! admin's session (/subscriptions; /add-licenses with a mistyped key, then the right one;
-//! Add another product key; Redeem; /extend; Redeem; /redemptions) and prints it to stdout
-//! as a chat transcript, notices included. Logs go to stderr (`RUST_LOG`, default `warn`).
+//! Add another product key; Redeem; /extend; Redeem; /redemptions; then licenses for people:
+//! a role linked to a small subscription, two members assigned, one who asks and is
+//! approved, the subscription out of licenses, and the members' roles in Discord) and prints
+//! it to stdout as a chat transcript, notices and direct messages included. Logs go to stderr (`RUST_LOG`, default `warn`).
 //!
 //! The database is `DATABASE_URL` when it is set in the environment; otherwise the
 //! walkthrough's own private PostgreSQL cluster (see `session::walkthrough_data_dir`),
