@@ -159,7 +159,9 @@ impl RoleSender {
             )));
         }
         let text = response.text().await.unwrap_or_default();
-        if status.is_server_error() {
+        // A rejected token concerns the whole bot, not this role: not a reason to stop
+        // touching the role.
+        if status.is_server_error() || status.as_u16() == 401 {
             let text: String = text.chars().take(200).collect();
             return Err(RoleError::Transient(format!("{status}: {text}")));
         }

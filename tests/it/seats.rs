@@ -900,3 +900,37 @@ async fn the_history_is_append_only() {
         assert!(refused.is_err(), "{sql} was allowed");
     }
 }
+
+#[tokio::test]
+async fn the_holders_list_pages_ten_at_a_time_newest_first() {
+    let fx = Fx::new().await;
+    let sub = fx.subscription("Contoso", 20, "2027-01-31").await;
+    for i in 0..12u64 {
+        fx.assign(&sub, UserId(860_000_000_000_000_000 + i))
+            .await
+            .unwrap();
+        fx.clock.advance(Duration::minutes(1));
+    }
+    let reference = SubscriptionRef::Name("CONTOSO".into());
+    let first = fx
+        .app
+        .license_holders_page(GUILD, &reference, 0, 10)
+        .await
+        .unwrap();
+    assert_eq!((first.page, first.pages, first.assigned), (0, 2, 12));
+    assert_eq!(first.rows.len(), 10);
+    assert_eq!(
+        first.rows[0].user,
+        UserId(860_000_000_000_000_011),
+        "newest first"
+    );
+    assert_eq!(first.rows[0].assigned_by, ADMIN);
+    let last = fx
+        .app
+        .license_holders_page(GUILD, &reference, 7, 10)
+        .await
+        .unwrap();
+    assert_eq!(last.page, 1, "past the last page: the last page");
+    assert_eq!(last.rows.len(), 2);
+    assert_eq!(last.rows[1].user, UserId(860_000_000_000_000_000));
+}

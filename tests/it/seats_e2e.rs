@@ -10,7 +10,7 @@ use std::time::Duration;
 use chrono::Days;
 use fake_discord::{
     serenity::all::{ChannelId, Permissions, RoleId, UserId},
-    StoredMessage,
+    Failure, StoredMessage,
 };
 use licensebot::config::Settings;
 
@@ -37,9 +37,15 @@ struct Seats {
 
 impl Seats {
     async fn new() -> Seats {
+        Seats::in_language("en-US").await
+    }
+
+    /// The same, in a guild whose language is `locale`.
+    async fn in_language(locale: &str) -> Seats {
         let mut settings = Settings::default();
         settings.lifecycle.tick_seconds = 1;
-        let world = World::with(settings, "en-US").await;
+        settings.notices.retry_base_seconds = 1;
+        let world = World::with(settings, locale).await;
         let (fake, guild) = (&world.fake, world.guild);
         let role = fake.create_role(guild, "Contoso users", Permissions::empty());
         fake.set_role_position(guild, fake.bot_role(guild), 10);
@@ -666,4 +672,157 @@ async fn missing_permissions_is_reported_once_and_that_role_is_left_alone_until_
     seats.wait_has_role(seats.bob, seats.role).await;
     seats.wait_has_role(seats.carol, seats.role).await;
     seats.assert_only_touched(&[seats.role]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rate_limited_or_failed_role_change_is_sent_again() {
+    let seats = Seats::new().await;
+    let fake = &seats.world.fake;
+    seats.link("Contoso", Some(seats.role)).await;
+    fake.fail_next(
+        "PUT",
+        "/guilds/*/members/*/roles/*",
+        Failure::rate_limited(0.2),
+    );
+    fake.fail_next("PUT", "/guilds/*/members/*/roles/*", Failure::ServerError);
+    seats.licenses("assign", "Contoso", seats.bob).await;
+    seats.wait_has_role(seats.bob, seats.role).await;
+    let puts = fake.requests_to("PUT", "/guilds/*/members/*/roles/*");
+    let statuses: Vec<u16> = puts.iter().map(|r| r.status).collect();
+    assert_eq!(statuses, [429, 500, 204]);
+    seats.wait_roles_settled().await;
+    assert!(
+        fake.channel_messages(seats.world.notices)
+            .iter()
+            .all(|m| !m.text().contains("Discord refused")),
+        "a passing failure is not reported"
+    );
+    seats.assert_only_touched(&[seats.role]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_request_loses_its_buttons_also_after_a_restart() {
+    let mut seats = Seats::new().await;
+    let (guild, bob) = (seats.world.guild, seats.bob);
+    let run = seats
+        .world
+        .fake
+        .as_member(guild, bob)
+        .command("request-license")
+        .option("subscription", "Contoso")
+        .send()
+        .await
+        .unwrap();
+    answer(&run).await;
+    let request = seats.notice("asks for a license").await;
+    seats.world.stop_bot().await;
+    // Seven days pass while the bot is down.
+    sqlx::query("UPDATE license_requests SET created_at = now() - interval '8 days', expires_at = now() - interval '1 day'")
+        .execute(&seats.world.db.pool)
+        .await
+        .unwrap();
+    seats.world.start_bot().await;
+    let expired = seats
+        .world
+        .fake
+        .wait_for_message(seats.world.notices, WAIT, |m| {
+            m.id == request.id && m.buttons().is_empty()
+        })
+        .await
+        .expect("the expired request's buttons are removed");
+    assert!(expired.text().contains("Expired at"), "{}", expired.text());
+    assert!(expired.text().contains("nobody decided within 7 days"));
+    // The member may ask again.
+    let again = seats
+        .world
+        .fake
+        .as_member(guild, bob)
+        .command("request-license")
+        .option("subscription", "Contoso")
+        .send()
+        .await
+        .unwrap();
+    assert!(answer(&again)
+        .await
+        .text()
+        .contains("was sent to the admins"));
+    assert!(seats.holders().await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dutch_server_reads_its_requests_and_counts_in_dutch() {
+    let seats = Seats::in_language("nl").await;
+    let (fake, guild) = (&seats.world.fake, seats.world.guild);
+    let run = fake
+        .as_member(guild, seats.world.admin)
+        .locale("nl")
+        .command("licenses assign")
+        .option("subscription", "Contoso")
+        .option("user", seats.carol)
+        .send()
+        .await
+        .unwrap();
+    let text = answer(&run).await.text();
+    assert!(
+        text.contains("heeft nu een licentie van *Contoso*: 1 van 50 toegewezen"),
+        "{text}"
+    );
+    let run = fake
+        .as_member(guild, seats.bob)
+        .locale("en-US")
+        .command("request-license")
+        .option("subscription", "Contoso")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        answer(&run).await.text().contains("was sent to the admins"),
+        "the member's language"
+    );
+    let request = seats.notice("vraagt een licentie van *Contoso* aan").await;
+    assert_eq!(
+        request.button_labels(),
+        ["Goedkeuren", "Weigeren"],
+        "the guild's language"
+    );
+    let registered = fake.registered_commands(None);
+    let names = |name: &str| {
+        registered.iter().find(|c| c["name"] == name).map(|c| {
+            c["name_localizations"]["nl"]
+                .as_str()
+                .unwrap_or("")
+                .to_string()
+        })
+    };
+    assert_eq!(names("licenses").as_deref(), Some("licenties"));
+    assert_eq!(names("my-licenses").as_deref(), Some("mijn-licenties"));
+    assert_eq!(
+        names("request-license").as_deref(),
+        Some("licentie-aanvragen")
+    );
+    let licenses = registered.iter().find(|c| c["name"] == "licenses").unwrap();
+    let subs: Vec<&str> = licenses["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|o| o["name_localizations"]["nl"].as_str())
+        .collect();
+    assert_eq!(subs, ["toewijzen", "intrekken", "overzicht"]);
+    // /my-licenses is offered to every member; /licenses only to managers.
+    let my = registered
+        .iter()
+        .find(|c| c["name"] == "my-licenses")
+        .unwrap();
+    assert!(my["default_member_permissions"].is_null(), "{my}");
+    assert_eq!(licenses["default_member_permissions"], "32");
+    let run = fake
+        .as_member(guild, seats.carol)
+        .locale("nl")
+        .command("my-licenses")
+        .send()
+        .await
+        .unwrap();
+    let held = answer(&run).await.text();
+    assert!(held.contains("Uw licenties"), "{held}");
+    assert!(held.contains("Business Standard · eindigt"), "{held}");
 }
