@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use crate::domain::{
     catalogue::NameError,
     records::{GuildId, UserId},
-    EntryError, KeyRefusal, RecheckRefusal, RuleError,
+    EntryError, KeyRefusal, LicenseRefusal, RecheckRefusal, RuleError,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,6 +52,8 @@ pub enum UserError {
         guild: GuildId,
         at: DateTime<Utc>,
     },
+    /// A license could not be assigned, unassigned, requested or decided.
+    License(LicenseRefusal),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -81,6 +83,12 @@ impl From<RuleError> for AppError {
 impl From<NameError> for AppError {
     fn from(e: NameError) -> AppError {
         AppError::User(UserError::InvalidName(e))
+    }
+}
+
+impl From<LicenseRefusal> for AppError {
+    fn from(e: LicenseRefusal) -> AppError {
+        AppError::User(UserError::License(e))
     }
 }
 

@@ -1,9 +1,10 @@
 //! The lifecycle pass: enqueues the lifecycle notices due today (see
-//! `domain::notice::due_notice`), each exactly once however many processes run it.
+//! `domain::notice::due_notice`), each exactly once however many processes run it, with
+//! what a change to `disabled` or `deleted` does to the subscription's licenses (in the
+//! same transaction as its notice).
 
 use super::App;
 use crate::domain::notice::{due_notice, lifecycle_notice_window};
-use crate::store::NewNotice;
 
 /// One pass of the lifecycle scheduler; returns how many notices it enqueued. Safe to run
 /// on any number of processes at once.
@@ -24,19 +25,14 @@ pub async fn lifecycle_tick(app: &App) -> anyhow::Result<usize> {
             .await?;
         let Some(last) = page.last() else { break };
         after_id = last.id;
-        let notices: Vec<NewNotice> = page
+        let due: Vec<_> = page
             .iter()
             .filter_map(|sub| {
                 let (dedupe_key, body) = due_notice(sub, today, periods, reminder_days)?;
-                Some(NewNotice {
-                    guild: sub.guild,
-                    dedupe_key,
-                    kind: body.kind(),
-                    body: body.to_json(),
-                })
+                Some((sub.clone(), body, dedupe_key))
             })
             .collect();
-        enqueued += app.store.enqueue_notices(&notices).await? as usize;
+        enqueued += app.enqueue_lifecycle_notices(due).await?;
         if page.len() < LIFECYCLE_PAGE as usize {
             break;
         }

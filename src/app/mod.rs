@@ -5,11 +5,13 @@ mod catalogue;
 mod deliveries;
 mod error;
 mod health;
+mod licenses;
 mod lifecycle;
 mod listing;
 mod orders;
 mod outbox;
 mod review;
+mod roles;
 mod settings;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -21,6 +23,10 @@ pub use catalogue::{ImportError, KeyBatch};
 pub use deliveries::REMEMBER_DELIVERIES_FOR;
 pub use error::{AppError, UserError};
 pub use health::DatabaseGauges;
+pub use licenses::{
+    request_notice_key, AssignLicense, Decision, HeldLicense, HolderPage, LicenseChange,
+    PostedRequest, RoleLink, UnassignLicense, OPERATOR,
+};
 pub use lifecycle::lifecycle_tick;
 pub use listing::RedemptionPage;
 pub use orders::{OpenOrder, Receipt};
@@ -30,7 +36,10 @@ pub use settings::Caller;
 // Domain types in the use cases' outcomes, where their callers have always found them.
 pub use crate::domain::{catalogue::normalise_sku, NoticeBody, Plan, SubscriptionRef};
 // The store's row types that the use cases hand out.
-pub use crate::store::{AttemptRow, KeyFilter, KeyListing, PendingNotice};
+pub use crate::store::{
+    Assignment, AttemptRow, ExpiredRequest, KeyFilter, KeyListing, LicenseRequest, LicenseSpan,
+    PendingNotice, RoleChange,
+};
 
 /// What every use case needs: the database, the settings and the time. The store is
 /// private: the Discord layer and the CLI reach the database only through use cases.

@@ -73,7 +73,7 @@ pub struct Receipt {
 
 /// Locks the subscription the admin named, in `tx`: autocomplete's id, or a name typed by
 /// hand (a subscription may be named like a number).
-async fn lock_subscription(
+pub(super) async fn lock_subscription(
     tx: &mut OrderTx,
     guild: GuildId,
     reference: &SubscriptionRef,
@@ -301,7 +301,9 @@ impl App {
         let plan = plan_order(input.kind, &subject, &keys, today, self.settings.periods())?;
         tx.commit().await?;
         tracing::info!(order = %order.id, keys = keys.len(), "order opened");
-        Ok(self.review_of(order, subject, &keys, plan, Vec::new()))
+        Ok(self
+            .review_of(order, subject, &keys, plan, Vec::new())
+            .await?)
     }
 
     /// *Add another product key*: more keys join an open order of this user, or nothing
@@ -360,7 +362,9 @@ impl App {
             self.settings.periods(),
         )?;
         tx.commit().await?;
-        Ok(self.review_of(order, subject, &keys, plan, Vec::new()))
+        Ok(self
+            .review_of(order, subject, &keys, plan, Vec::new())
+            .await?)
     }
 
     /// The review of an open order of this user, as it stands now.
@@ -381,7 +385,9 @@ impl App {
             now.date_naive(),
             self.settings.periods(),
         )?;
-        Ok(self.review_of(order, subject, &keys, plan, Vec::new()))
+        Ok(self
+            .review_of(order, subject, &keys, plan, Vec::new())
+            .await?)
     }
 
     /// What an order is for, as it stands now (without locking): its subscription, or the
@@ -459,7 +465,9 @@ impl App {
         };
         Ok(Receipt {
             redemption_id,
-            review: self.review_of(order, subject, &keys, plan, Vec::new()),
+            review: self
+                .review_of(order, subject, &keys, plan, Vec::new())
+                .await?,
             redeemed_at: now,
         })
     }
@@ -520,6 +528,8 @@ impl App {
                 return Err(self.name_taken_by_another(write, now).await?.into());
             }
         };
+        self.follow_redemption_in(&mut tx, write.guild, subscription_id, now)
+            .await?;
         if let Err(error) = tx.commit().await {
             self.applied_after_all(redemption_id, error).await?;
         }
@@ -772,28 +782,29 @@ impl App {
         })
     }
 
-    fn review_of(
+    async fn review_of(
         &self,
         order: Order,
         subject: Subject,
         keys: &[OrderKey],
         plan: Plan,
         refusals: Vec<KeyRefusal>,
-    ) -> Review {
-        // A new subscription would start active.
-        let ends_on = match &subject {
-            Subject::Existing(sub) => sub.ends_on,
-            Subject::New { .. } => plan.ends_after(),
+    ) -> anyhow::Result<Review> {
+        // A new subscription would start active, with no license assigned.
+        let (ends_on, assigned) = match &subject {
+            Subject::Existing(sub) => (sub.ends_on, self.store.assigned_count(sub.id).await?),
+            Subject::New { .. } => (plan.ends_after(), 0),
         };
         let state = LifecycleState::on(ends_on, self.clock.today(), self.settings.periods());
-        Review {
+        Ok(Review {
             order,
             subject,
             state,
+            assigned,
             keys: review_keys(keys),
             plan,
             refusals,
-        }
+        })
     }
 }
 

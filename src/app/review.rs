@@ -21,6 +21,8 @@ pub struct Review {
     pub subject: Subject,
     /// The subscription's state today (a new one would start active).
     pub state: LifecycleState,
+    /// Licenses of the subscription assigned to members ("13 of 70 assigned").
+    pub assigned: i64,
     pub keys: Vec<ReviewKey>,
     pub plan: Plan,
     /// Keys refused while growing the order (shown above the review, nothing added).

@@ -4,14 +4,20 @@ use anyhow::Context as _;
 use chrono::NaiveDate;
 
 use super::{
-    table, AuditCommand, Cli, Command, KeysCommand, ProductsCommand, RedemptionsCommand,
-    SubscriptionsCommand,
+    table, AuditCommand, Cli, Command, KeysCommand, LicenseArgs, LicensesCommand, ProductsCommand,
+    RedemptionsCommand, SubscriptionsCommand,
 };
 use crate::{
-    app::{App, KeyBatch, KeyFilter},
+    app::{
+        App, AppError, AssignLicense, KeyBatch, KeyFilter, LicenseChange, SubscriptionRef,
+        UnassignLicense, UserError, OPERATOR,
+    },
     boot,
     config::Settings,
-    domain::{records::GuildId, split_keys, OrderKind},
+    domain::{
+        records::{GuildId, UserId},
+        split_keys, LicenseRefusal, OrderKind,
+    },
 };
 
 /// Runs a parsed command line to completion.
@@ -85,6 +91,16 @@ async fn operate(app: &App, command: Command) -> anyhow::Result<()> {
         Command::Audit(AuditCommand::List { guild, json }) => {
             audit_list(app, guild.map(GuildId), json).await
         }
+        Command::Licenses(LicensesCommand::List {
+            guild,
+            subscription,
+            history,
+            json,
+        }) => licenses_list(app, GuildId(guild), subscription.as_deref(), history, json).await,
+        Command::Licenses(LicensesCommand::Assign(args)) => licenses_change(app, &args, true).await,
+        Command::Licenses(LicensesCommand::Unassign(args)) => {
+            licenses_change(app, &args, false).await
+        }
     }
 }
 
@@ -136,6 +152,8 @@ async fn subscriptions_create(
 /// `subscriptions list`
 async fn subscriptions_list(app: &App, guild: GuildId, json: bool) -> anyhow::Result<()> {
     let subs = app.list_subscriptions(guild).await?;
+    let counts = app.assigned_counts(guild).await?;
+    let assigned = |id: i64| counts.get(&id).copied().unwrap_or(0);
     if json {
         let listed: Vec<serde_json::Value> = subs
             .iter()
@@ -148,6 +166,7 @@ async fn subscriptions_list(app: &App, guild: GuildId, json: bool) -> anyhow::Re
                     "product": s.product.sku,
                     "product_name": s.product.name,
                     "seats": s.seats,
+                    "assigned": assigned(s.id),
                     "ends_on": s.ends_on,
                     "state": status.state.as_str(),
                 })
@@ -164,12 +183,18 @@ async fn subscriptions_list(app: &App, guild: GuildId, json: bool) -> anyhow::Re
                 s.name.clone(),
                 s.product.sku.clone(),
                 s.seats.to_string(),
+                assigned(s.id).to_string(),
                 s.ends_on.to_string(),
                 status.state.as_str().to_string(),
             ]
         })
         .collect::<Vec<_>>();
-    table::print(&["ID", "NAME", "PRODUCT", "SEATS", "ENDS", "STATE"], &rows);
+    table::print(
+        &[
+            "ID", "NAME", "PRODUCT", "SEATS", "ASSIGNED", "ENDS", "STATE",
+        ],
+        &rows,
+    );
     Ok(())
 }
 
@@ -346,6 +371,162 @@ async fn audit_list(app: &App, guild: Option<GuildId>, json: bool) -> anyhow::Re
         .collect::<Vec<_>>();
     table::print(&["AT", "GUILD", "USER", "KEY", "CAUSE"], &rows);
     Ok(())
+}
+
+/// `licenses list`: who holds which license (with `--history`, also those that ended).
+async fn licenses_list(
+    app: &App,
+    guild: GuildId,
+    subscription: Option<&str>,
+    history: bool,
+    json: bool,
+) -> anyhow::Result<()> {
+    let reference = subscription.map(|name| SubscriptionRef::Name(name.trim().to_string()));
+    let spans = app
+        .list_licenses(guild, reference.as_ref(), history)
+        .await
+        .map_err(cli_error)?;
+    if json {
+        let listed: Vec<serde_json::Value> = spans
+            .iter()
+            .map(|l| {
+                let mut row = serde_json::json!({
+                    "subscription": l.subscription,
+                    "subscription_id": l.subscription_id,
+                    "user_id": l.user.0.to_string(),
+                    "assigned_by": l.assigned_by.0.to_string(),
+                    "assigned_at": l.assigned_at,
+                    "assigned_via": l.assigned_via,
+                });
+                if history {
+                    row["unassigned_by"] =
+                        serde_json::json!(l.unassigned_by.map(|u| u.0.to_string()));
+                    row["unassigned_at"] = serde_json::json!(l.unassigned_at);
+                    row["reason"] = serde_json::json!(l.unassigned_reason);
+                }
+                row
+            })
+            .collect();
+        return table::json(&listed);
+    }
+    let time = |at: chrono::DateTime<chrono::Utc>| at.format("%Y-%m-%d %H:%M:%S UTC").to_string();
+    let rows = spans
+        .iter()
+        .map(|l| {
+            let mut row = vec![
+                l.subscription.clone(),
+                l.user.0.to_string(),
+                who(l.assigned_by),
+                time(l.assigned_at),
+                l.assigned_via.to_string(),
+            ];
+            if history {
+                row.push(or_dash(l.unassigned_at.map(time)));
+                row.push(or_dash(l.unassigned_reason));
+            }
+            row
+        })
+        .collect::<Vec<_>>();
+    let mut headers = vec!["SUBSCRIPTION", "USER", "ASSIGNED BY", "ASSIGNED AT", "VIA"];
+    if history {
+        headers.extend(["UNASSIGNED AT", "REASON"]);
+    }
+    table::print(&headers, &rows);
+    Ok(())
+}
+
+/// Who assigned a license, for a table: a user id, or the operator.
+fn who(user: UserId) -> String {
+    if user == OPERATOR {
+        "operator".into()
+    } else {
+        user.0.to_string()
+    }
+}
+
+/// `licenses assign|unassign`, by the operator, under the same rules as in Discord.
+async fn licenses_change(app: &App, args: &LicenseArgs, assign: bool) -> anyhow::Result<()> {
+    let (guild, member) = (GuildId(args.guild), UserId(args.user));
+    let subscription = SubscriptionRef::Name(args.subscription.trim().to_string());
+    let change: LicenseChange = if assign {
+        app.assign_license(AssignLicense {
+            guild,
+            subscription,
+            member,
+            member_is_bot: false,
+            by: OPERATOR,
+        })
+        .await
+    } else {
+        app.unassign_license(UnassignLicense {
+            guild,
+            subscription,
+            member,
+            by: OPERATOR,
+        })
+        .await
+    }
+    .map_err(cli_error)?;
+    let s = &change.subscription;
+    let counted = format!("{} of {} assigned", change.assigned, s.seats);
+    if assign {
+        println!(
+            "assigned a license of {} to {}: {counted}",
+            s.name, member.0
+        );
+    } else {
+        println!("unassigned {}'s license of {}: {counted}", member.0, s.name);
+    }
+    Ok(())
+}
+
+/// A refusal as one line for the operator; anything else as it is.
+fn cli_error(e: AppError) -> anyhow::Error {
+    match e {
+        AppError::User(UserError::SubscriptionNotFound) => {
+            anyhow::anyhow!("this guild has no such subscription")
+        }
+        AppError::User(UserError::License(refusal)) => anyhow::anyhow!(refusal_text(&refusal)),
+        AppError::User(other) => anyhow::anyhow!("refused: {other:?}"),
+        AppError::Internal(e) => e,
+    }
+}
+
+fn refusal_text(refusal: &LicenseRefusal) -> String {
+    match refusal {
+        LicenseRefusal::BotUser { member } => {
+            format!("{} is a bot; bots hold no licenses", member.0)
+        }
+        LicenseRefusal::NotAMember { member } => {
+            format!("{} is not a member of the guild", member.0)
+        }
+        LicenseRefusal::WrongState {
+            subscription,
+            state,
+        } => format!("{subscription} is {state}: no licenses can be assigned"),
+        LicenseRefusal::AlreadyAssigned {
+            subscription,
+            member,
+        } => {
+            format!("{} already holds a license of {subscription}", member.0)
+        }
+        LicenseRefusal::NoFreeLicense {
+            subscription,
+            seats,
+        } => format!(
+            "all {seats} licenses of {subscription} are assigned; add licenses or unassign someone"
+        ),
+        LicenseRefusal::NotAssigned {
+            subscription,
+            member,
+        } => {
+            format!(
+                "{} holds no license of {subscription}; nothing was changed",
+                member.0
+            )
+        }
+        other => format!("refused: {other:?}"),
+    }
 }
 
 /// A value for a table cell, or `-`.

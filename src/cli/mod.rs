@@ -46,6 +46,9 @@ pub enum Command {
     /// Refused key attempts (the audit trail behind the lockout).
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Licenses assigned to members.
+    #[command(subcommand)]
+    Licenses(LicensesCommand),
 }
 
 #[derive(Debug, Args, Default)]
@@ -192,6 +195,39 @@ pub enum AuditCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LicensesCommand {
+    /// A guild's licenses and who holds them, newest first.
+    List {
+        #[arg(long, value_name = "ID")]
+        guild: u64,
+        /// Only this subscription's (its name, in any case).
+        #[arg(long, value_name = "NAME")]
+        subscription: Option<String>,
+        /// Also the licenses that ended: when, and why.
+        #[arg(long)]
+        history: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Give a member a license (by the subscription's rules).
+    Assign(LicenseArgs),
+    /// Take a member's license back.
+    Unassign(LicenseArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LicenseArgs {
+    #[arg(long, value_name = "ID")]
+    pub guild: u64,
+    /// The subscription's name, in any case.
+    #[arg(long, value_name = "NAME")]
+    pub subscription: String,
+    /// The member's Discord user id.
+    #[arg(long, value_name = "ID")]
+    pub user: u64,
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {

@@ -8,7 +8,7 @@ use serenity::all::{
 use uuid::Uuid;
 
 use super::{
-    commands::redemptions,
+    commands::{licenses, redemptions, request_license},
     custom_id::{CustomId, KEYS_INPUT},
     i18n::Lang,
     render::{self, Reply},
@@ -38,6 +38,12 @@ pub async fn button(bot: &Bot, click: &ComponentInteraction, transport: &Transpo
         // A modal must be the first response: check quickly, and open it.
         return respond(&bot.http, target, add_key(bot, lang, click, user, order)).await;
     }
+    if let CustomId::ApproveRequest(request) | CustomId::DenyRequest(request) = id {
+        // Anyone can click a request's buttons: the decision checks who did.
+        let approve = matches!(id, CustomId::ApproveRequest(_));
+        let work = request_license::decide(bot, lang, click, request, approve);
+        return respond(&bot.http, target, work).await;
+    }
     let work = async {
         let guild = match bot.authorise(click.guild_id, click.member.as_ref()).await {
             Ok(g) => g,
@@ -62,7 +68,17 @@ pub async fn button(bot: &Bot, click: &ComponentInteraction, transport: &Transpo
                     Err(e) => Outcome::Message(bot.error_reply(lang, &e, None)),
                 }
             }
-            CustomId::AddKey(_) | CustomId::KeysModal(_) => {
+            CustomId::LicensesPage { subscription, page } => {
+                let subscription = crate::app::SubscriptionRef::Id(subscription);
+                match licenses::page(bot, lang, guild, &subscription, page).await {
+                    Ok(reply) => Outcome::Update(reply),
+                    Err(e) => Outcome::Message(bot.error_reply(lang, &e, None)),
+                }
+            }
+            CustomId::AddKey(_)
+            | CustomId::KeysModal(_)
+            | CustomId::ApproveRequest(_)
+            | CustomId::DenyRequest(_) => {
                 Outcome::Message(Reply::text(lang.t("error-stale-button")))
             }
         }

@@ -18,6 +18,12 @@ pub enum CustomId {
         subscription: Option<i64>,
         page: u32,
     },
+    /// `licenses:<subscription id>:<page>` — a page of `/licenses list`.
+    LicensesPage { subscription: i64, page: u32 },
+    /// `request:<uuid>:approve` — on a member's request in the notice channel.
+    ApproveRequest(Uuid),
+    /// `request:<uuid>:deny`
+    DenyRequest(Uuid),
 }
 
 /// The text input inside the keys modal.
@@ -42,6 +48,25 @@ impl CustomId {
                     _ => return None,
                 }
             }
+            ("request", id, action) => {
+                let id = Uuid::try_parse(id).ok().filter(|u| u.to_string() == id)?;
+                match action {
+                    "approve" => CustomId::ApproveRequest(id),
+                    "deny" => CustomId::DenyRequest(id),
+                    _ => return None,
+                }
+            }
+            ("licenses", sub, page) => {
+                let sub: i64 = digits(sub)?.parse().ok()?;
+                let page: u32 = digits(page)?.parse().ok()?;
+                if sub <= 0 {
+                    return None;
+                }
+                CustomId::LicensesPage {
+                    subscription: sub,
+                    page,
+                }
+            }
             ("redemptions", sub, page) => {
                 let sub: i64 = digits(sub)?.parse().ok()?;
                 let page: u32 = digits(page)?.parse().ok()?;
@@ -63,6 +88,9 @@ impl CustomId {
             CustomId::Cancel(_) => "cancel",
             CustomId::KeysModal(_) => "keys",
             CustomId::RedemptionsPage { .. } => "redemptions-page",
+            CustomId::LicensesPage { .. } => "licenses-page",
+            CustomId::ApproveRequest(_) => "approve-request",
+            CustomId::DenyRequest(_) => "deny-request",
         }
     }
 
@@ -75,6 +103,11 @@ impl CustomId {
             CustomId::RedemptionsPage { subscription, page } => {
                 format!("redemptions:{}:{page}", subscription.unwrap_or(0))
             }
+            CustomId::LicensesPage { subscription, page } => {
+                format!("licenses:{subscription}:{page}")
+            }
+            CustomId::ApproveRequest(id) => format!("request:{id}:approve"),
+            CustomId::DenyRequest(id) => format!("request:{id}:deny"),
         }
     }
 }
@@ -106,6 +139,12 @@ mod tests {
                 subscription: Some(42),
                 page: 3,
             },
+            CustomId::LicensesPage {
+                subscription: 42,
+                page: 0,
+            },
+            CustomId::ApproveRequest(id),
+            CustomId::DenyRequest(id),
         ] {
             let raw = c.encode();
             assert!(raw.len() <= 100);
@@ -124,6 +163,11 @@ mod tests {
             "redemptions:-1:2",
             "redemptions:1:+2",
             "redemptions:99999999999999999999:1",
+            "licenses:0:1",
+            "licenses:-4:1",
+            "licenses:007:1",
+            "request:00000000-0000-0000-0000-000000000000:grant",
+            "request:not-a-uuid:approve",
             "admin:1:2",
         ] {
             assert_eq!(CustomId::parse(raw), None, "{raw}");
@@ -138,16 +182,23 @@ mod tests {
         /// miss (which practically never holds a canonical UUID), an order's id (any UUID,
         /// canonically spelt, with each action) or a page of the redemptions list.
         fn custom_id_text() -> impl Strategy<Value = (String, bool)> {
-            let near_miss = "(order|redemptions):[0-9a-f-]{0,40}:[a-z0-9]{0,8}";
+            let near_miss = "(order|redemptions|licenses|request):[0-9a-f-]{0,40}:[a-z0-9]{0,8}";
             let action = prop::sample::select(vec!["redeem", "add", "cancel", "keys"]);
             let order = (any::<u128>(), action)
                 .prop_map(|(n, action)| format!("order:{}:{action}", Uuid::from_u128(n)));
             let page = (0..=999_999_999_999_999_999_i64, any::<u32>())
                 .prop_map(|(sub, page)| format!("redemptions:{sub}:{page}"));
+            let holders = (1..=999_999_999_999_999_999_i64, any::<u32>())
+                .prop_map(|(sub, page)| format!("licenses:{sub}:{page}"));
+            let decision = prop::sample::select(vec!["approve", "deny"]);
+            let request = (any::<u128>(), decision)
+                .prop_map(|(n, action)| format!("request:{}:{action}", Uuid::from_u128(n)));
             prop_oneof![
                 near_miss.prop_map(|raw| (raw, false)),
                 order.prop_map(|raw| (raw, true)),
                 page.prop_map(|raw| (raw, true)),
+                holders.prop_map(|raw| (raw, true)),
+                request.prop_map(|raw| (raw, true)),
             ]
         }
 

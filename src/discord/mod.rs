@@ -22,7 +22,9 @@ mod ops;
 pub mod outbox;
 pub mod permissions;
 pub mod render;
+pub mod render_licenses;
 pub mod respond;
+pub mod roles;
 pub mod scheduler;
 pub mod undecodable;
 mod workers;
@@ -70,16 +72,25 @@ pub struct Bot {
     pub http: Arc<Http>,
     /// Wakes the notice dispatcher when a notice was just written.
     pub outbox: Arc<Notify>,
+    /// Wakes the role dispatcher when a role change was just queued.
+    pub roles: Arc<Notify>,
     pub metrics: Metrics,
     recent: Mutex<RecentInteractions>,
 }
 
 impl Bot {
-    fn new(app: App, http: Arc<Http>, outbox: Arc<Notify>, metrics: Metrics) -> Bot {
+    fn new(
+        app: App,
+        http: Arc<Http>,
+        outbox: Arc<Notify>,
+        roles: Arc<Notify>,
+        metrics: Metrics,
+    ) -> Bot {
         Bot {
             app,
             http,
             outbox,
+            roles,
             metrics,
             recent: Mutex::new(RecentInteractions::default()),
         }
@@ -195,6 +206,25 @@ fn refusal_reason(e: &UserError) -> &'static str {
         UserError::OrderCancelled => "order_cancelled",
         UserError::OrderRedeemed { .. } => "order_redeemed",
         UserError::KeyTaken { .. } => "key_taken",
+        UserError::License(refusal) => license_refusal_reason(refusal),
+    }
+}
+
+/// A license refusal's reason, as a metrics label.
+fn license_refusal_reason(e: &crate::domain::LicenseRefusal) -> &'static str {
+    use crate::domain::LicenseRefusal::*;
+    match e {
+        BotUser { .. } => "license_bot_user",
+        NotAMember { .. } => "license_not_a_member",
+        WrongState { .. } => "license_wrong_state",
+        AlreadyAssigned { .. } => "license_already_assigned",
+        NoFreeLicense { .. } => "license_none_free",
+        NotAssigned { .. } => "license_not_assigned",
+        RequestOpen { .. } => "request_open",
+        RequestClosed { .. } => "request_closed",
+        RequestNotFound => "request_not_found",
+        NoNoticeChannel => "request_no_notice_channel",
+        RoleNotLinkable { .. } => "role_not_linkable",
     }
 }
 

@@ -1,4 +1,6 @@
-//! The notice dispatcher: delivers the outbox to each guild's notice channel. Every
+//! The notice dispatcher: delivers the outbox to each guild's notice channel (and the
+//! few notices meant for one member, by direct message: a closed DM, Discord's 50007, is
+//! logged and not retried). Every
 //! notice is sent with its own nonce and `enforce_nonce`, so a resend after a crash or a
 //! lost answer is deduplicated by Discord; 429s are obeyed; a channel that is gone or
 //! unwritable fails the notice (logged) instead of retrying forever.
@@ -16,7 +18,7 @@ use tokio::{
 };
 use tokio_util::sync::CancellationToken;
 
-use super::{i18n::Lang, render};
+use super::{i18n::Lang, render, render_licenses};
 use crate::{
     app::{App, NextAttempt, NoticeBody, PendingNotice, SentNotice},
     domain::records::{GuildId, GuildSettings},
@@ -39,6 +41,8 @@ pub enum SendError {
     RetryAfter(Duration),
     /// Discord will never accept it (channel gone, no permission, bad request).
     Permanent(String),
+    /// The member does not take direct messages from the bot (50007).
+    DirectMessagesClosed,
     /// A network error or a 5xx.
     Transient(String),
 }
@@ -52,6 +56,15 @@ struct Created {
 struct RateLimited {
     retry_after: f64,
 }
+
+#[derive(Deserialize)]
+struct DiscordError {
+    #[serde(default)]
+    code: u64,
+}
+
+/// Discord's JSON error code for "Cannot send messages to this user".
+const CANNOT_MESSAGE_USER: u64 = 50007;
 
 impl NoticeSender {
     pub fn new(api_base: Option<&str>, token: &str) -> anyhow::Result<NoticeSender> {
@@ -84,18 +97,56 @@ impl NoticeSender {
 
     /// Posts `content` to `channel`; returns the message id.
     pub async fn send(&self, channel: u64, content: &str, nonce: &str) -> Result<u64, SendError> {
-        let body = serde_json::json!({
+        self.send_with(channel, content, serde_json::json!([]), nonce)
+            .await
+    }
+
+    /// Posts `content` with `components` (buttons) to `channel`; returns the message id.
+    pub async fn send_with(
+        &self,
+        channel: u64,
+        content: &str,
+        components: serde_json::Value,
+        nonce: &str,
+    ) -> Result<u64, SendError> {
+        let mut body = serde_json::json!({
             "content": content,
             "nonce": nonce,
             "enforce_nonce": true,
             "allowed_mentions": { "parse": [] },
         });
+        if components.as_array().is_some_and(|c| !c.is_empty()) {
+            body["components"] = components;
+        }
         let url = format!("{}/api/v10/channels/{channel}/messages", self.base);
+        self.post(url, &body).await
+    }
+
+    /// Sends `content` to `user` by direct message; returns (channel id, message id).
+    pub async fn send_direct(
+        &self,
+        user: u64,
+        content: &str,
+        nonce: &str,
+    ) -> Result<(u64, u64), SendError> {
+        let url = format!("{}/api/v10/users/@me/channels", self.base);
+        let channel = self
+            .post(
+                url,
+                &serde_json::json!({ "recipient_id": user.to_string() }),
+            )
+            .await?;
+        let message = self.send(channel, content, nonce).await?;
+        Ok((channel, message))
+    }
+
+    /// POSTs `body` to `url`; returns the created object's id.
+    async fn post(&self, url: String, body: &serde_json::Value) -> Result<u64, SendError> {
         let response = self
             .client
             .post(url)
             .header("Authorization", &self.authorization)
-            .json(&body)
+            .json(body)
             .send()
             .await
             .map_err(|e| SendError::Transient(error_chain(&e.without_url())))?;
@@ -122,6 +173,10 @@ impl NoticeSender {
         }
         let text = response.text().await.unwrap_or_default();
         let text: String = text.chars().take(200).collect();
+        if serde_json::from_str::<DiscordError>(&text).is_ok_and(|e| e.code == CANNOT_MESSAGE_USER)
+        {
+            return Err(SendError::DirectMessagesClosed);
+        }
         if status.is_server_error() {
             Err(SendError::Transient(format!("{status}: {text}")))
         } else {
@@ -234,6 +289,14 @@ async fn deliver(
     settings: Option<&GuildSettings>,
     notice: PendingNotice,
 ) -> anyhow::Result<Option<SentNotice>> {
+    let Some(body) = NoticeBody::from_json(&notice.body) else {
+        app.notice_failed(notice.id, "unreadable notice body")
+            .await?;
+        return Ok(None);
+    };
+    if let Some(user) = body.direct_to() {
+        return deliver_direct(app, sender, notice, &body, user).await;
+    }
     let Some((channel, locale)) =
         settings.and_then(|s| Some((s.notice_channel?, s.locale.as_str())))
     else {
@@ -246,23 +309,61 @@ async fn deliver(
         app.notice_dropped(notice.id, "no notice channel").await?;
         return Ok(None);
     };
-    let Some(body) = NoticeBody::from_json(&notice.body) else {
-        app.notice_failed(notice.id, "unreadable notice body")
-            .await?;
-        return Ok(None);
+    let lang = Lang::from_discord(locale);
+    let text = render::notice(lang, &body);
+    let buttons = serde_json::to_value(render_licenses::notice_buttons(lang, &body))
+        .unwrap_or_else(|_| serde_json::json!([]));
+    let result = sender
+        .send_with(channel, &text, buttons, &notice.nonce)
+        .await
+        .map(|message| (channel, message));
+    settle(app, sender, &notice, result).await
+}
+
+/// A notice for one member, by direct message, in their language. A member who takes no
+/// direct messages from the bot is no error: logged, and not tried again.
+async fn deliver_direct(
+    app: &App,
+    sender: &NoticeSender,
+    notice: PendingNotice,
+    body: &NoticeBody,
+    user: u64,
+) -> anyhow::Result<Option<SentNotice>> {
+    let lang = match body {
+        NoticeBody::RequestDecided { locale, .. } => Lang::from_discord(locale),
+        _ => Lang::EnUs,
     };
-    let text = render::notice(Lang::from_discord(locale), &body);
-    let result = sender.send(channel, &text, &notice.nonce).await;
+    let text = render::notice(lang, body);
+    let result = sender.send_direct(user, &text, &notice.nonce).await;
+    settle(app, sender, &notice, result).await
+}
+
+/// Records what Discord said about one notice: `Some` when it was accepted (to be marked
+/// sent by the caller), a refusal or a retry recorded here.
+async fn settle(
+    app: &App,
+    sender: &NoticeSender,
+    notice: &PendingNotice,
+    result: Result<(u64, u64), SendError>,
+) -> anyhow::Result<Option<SentNotice>> {
     sender.count(match &result {
         Ok(_) => "sent",
         Err(SendError::RetryAfter(_)) => "rate_limited",
-        Err(SendError::Permanent(_)) => "failed",
+        Err(SendError::Permanent(_)) | Err(SendError::DirectMessagesClosed) => "failed",
         Err(SendError::Transient(_)) => "retry",
     });
     match result {
-        Ok(message) => {
+        Ok((channel, message)) => {
             tracing::info!(guild = notice.guild.0, notice = notice.id, kind = %notice.kind, "notice delivered");
             return Ok(Some((notice.id, channel, message)));
+        }
+        Err(SendError::DirectMessagesClosed) => {
+            tracing::info!(
+                notice = notice.id,
+                "the member takes no direct messages from the bot; not sent"
+            );
+            app.notice_failed(notice.id, "50007 direct messages closed")
+                .await?;
         }
         Err(SendError::RetryAfter(wait)) => {
             tracing::info!(
@@ -273,12 +374,12 @@ async fn deliver(
             app.notice_rate_limited(notice.id, wait).await?;
         }
         Err(SendError::Permanent(reason)) => {
-            tracing::error!(guild = notice.guild.0, channel, notice = notice.id, error = %reason,
-                "the notice channel refused a notice; giving up on it (check /settings notices)");
+            tracing::error!(guild = notice.guild.0, notice = notice.id, error = %reason,
+                "Discord refused a notice; giving up on it (check /settings notices)");
             app.notice_failed(notice.id, &reason).await?;
         }
         Err(SendError::Transient(reason)) => {
-            match app.notice_delivery_failed(&notice, &reason).await? {
+            match app.notice_delivery_failed(notice, &reason).await? {
                 NextAttempt::GaveUp => {
                     tracing::error!(notice = notice.id, error = %reason, "giving up on a notice after {} attempts", notice.attempts)
                 }

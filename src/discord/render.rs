@@ -14,8 +14,8 @@ use super::{
 use crate::{
     app::{NoticeBody, Plan, Receipt, Review, UserError},
     domain::{
-        catalogue::NameError, ActivatePlan, KeyFormatError, KeyRefusal, KeyRefusalCause,
-        LifecycleState, OrderKind, RuleError, SeatDays,
+        catalogue::NameError, records::Subject, ActivatePlan, KeyFormatError, KeyRefusal,
+        KeyRefusalCause, LifecycleState, OrderKind, RuleError, SeatDays,
     },
 };
 
@@ -225,6 +225,7 @@ pub fn user_error(lang: Lang, e: &UserError, subscription: Option<&str>) -> Stri
             "error-key-taken",
             &[("tail", s(tail)), ("user", s(by.0)), ("at", n(unix(*at)))],
         ),
+        UserError::License(refusal) => super::render_licenses::refusal(lang, refusal),
     }
 }
 
@@ -232,12 +233,20 @@ pub fn internal_error(lang: Lang, error_id: &str) -> String {
     lang.ta("error-internal", &[("id", s(error_id))])
 }
 
-fn subscription_field(review: &Review) -> String {
-    format!(
+fn subscription_field(lang: Lang, review: &Review) -> String {
+    let head = format!(
         "{} ({})",
         review.subject.name(),
         review.subject.product().name
-    )
+    );
+    match &review.subject {
+        // "13 of 70 assigned": a subscription that does not exist yet has no holders.
+        Subject::Existing(sub) => format!(
+            "{head}\n{}",
+            super::render_licenses::assigned_of(lang, review.assigned, sub.seats)
+        ),
+        Subject::New { .. } => head,
+    }
 }
 
 fn key_lines(lang: Lang, review: &Review) -> String {
@@ -289,7 +298,7 @@ fn change_fields(lang: Lang, review: &Review, embed: CreateEmbed) -> CreateEmbed
         embed
             .field(
                 lang.t("review-subscription"),
-                subscription_field(review),
+                subscription_field(lang, review),
                 false,
             )
             .field(lang.t("review-keys"), key_lines(lang, review), false)
@@ -583,6 +592,13 @@ pub fn notice(lang: Lang, body: &NoticeBody) -> String {
             "notice-lockout",
             &[("user", s(user)), ("until", n(unix(*until)))],
         ),
+        NoticeBody::LicenseRequest { .. }
+        | NoticeBody::LicensesFull { .. }
+        | NoticeBody::MemberGone { .. }
+        | NoticeBody::RoleRefused { .. }
+        | NoticeBody::RequestDecided { .. } => {
+            super::render_licenses::notice(lang, body).unwrap_or_default()
+        }
     }
 }
 

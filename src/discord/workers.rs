@@ -1,6 +1,6 @@
 //! What gateway and HTTP mode share, built once: the bot's state, the work besides
-//! interactions (the notice dispatcher, the scheduler, `/healthz` + `/metrics`), and the
-//! shutdown that finishes interactions in flight and flushes due notices.
+//! interactions (the notice and role dispatchers, the scheduler, `/healthz` + `/metrics`),
+//! and the shutdown that finishes interactions in flight and flushes due notices.
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
@@ -10,7 +10,7 @@ use serenity::all::Http;
 use tokio::{net::TcpListener, sync::Notify, task::JoinHandle};
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 
-use super::{ops, outbox, scheduler, Bot, BotOptions};
+use super::{ops, outbox, roles, scheduler, Bot, BotOptions};
 use crate::{app::App, metrics::Metrics, telemetry::error_chain};
 
 /// Interactions being handled, and the switch that stops taking new ones.
@@ -38,15 +38,18 @@ impl Running {
         metrics_addr: Option<SocketAddr>,
     ) -> anyhow::Result<Running> {
         let metrics = Metrics::new();
-        let outbox_wake = Arc::new(Notify::new());
+        let wake = Wake {
+            outbox: Arc::new(Notify::new()),
+            roles: Arc::new(Notify::new()),
+        };
         let bot = Arc::new(Bot::new(
             options.app.clone(),
             http.clone(),
-            outbox_wake.clone(),
+            wake.outbox.clone(),
+            wake.roles.clone(),
             metrics.clone(),
         ));
-        let workers =
-            Workers::start(options, http, outbox_wake, metrics, frontend, metrics_addr).await?;
+        let workers = Workers::start(options, http, wake, metrics, frontend, metrics_addr).await?;
         Ok(Running {
             bot,
             in_flight,
@@ -71,27 +74,38 @@ impl Running {
     }
 }
 
+/// What wakes the dispatchers early: a notice, or a role change, just written.
+struct Wake {
+    outbox: Arc<Notify>,
+    roles: Arc<Notify>,
+}
+
 /// The work besides interactions, on every replica at once: the notice dispatcher, the
-/// scheduler, and `/healthz` + `/metrics`.
+/// role dispatcher, the scheduler, and `/healthz` + `/metrics`.
 struct Workers {
     stop: CancellationToken,
     tasks: Vec<JoinHandle<()>>,
     sender: outbox::NoticeSender,
+    role_sender: roles::RoleSender,
+    outbox_wake: Arc<Notify>,
 }
 
 impl Workers {
     async fn start(
         options: &BotOptions,
         http: Arc<Http>,
-        outbox_wake: Arc<Notify>,
+        wake: Wake,
         metrics: Metrics,
         frontend: ops::Frontend,
         metrics_addr: Option<SocketAddr>,
     ) -> anyhow::Result<Workers> {
         let stop = CancellationToken::new();
+        let outbox_wake = wake.outbox;
         let sender =
             outbox::NoticeSender::new(options.api_url.as_deref(), options.token.expose_secret())?
                 .with_metrics(metrics.clone());
+        let role_sender =
+            roles::RoleSender::new(options.api_url.as_deref(), options.token.expose_secret())?;
         let mut tasks = Vec::new();
         if let Some(addr) = metrics_addr {
             let listener = TcpListener::bind(addr)
@@ -112,25 +126,38 @@ impl Workers {
             outbox_wake.clone(),
             stop.clone(),
         )));
+        tasks.push(tokio::spawn(roles::run(
+            options.app.clone(),
+            role_sender.clone(),
+            wake.roles.clone(),
+            outbox_wake.clone(),
+            stop.clone(),
+        )));
         tasks.push(tokio::spawn(scheduler::run(
             options.app.clone(),
             http,
-            outbox_wake,
+            outbox_wake.clone(),
+            wake.roles,
             stop.clone(),
         )));
         Ok(Workers {
             stop,
             tasks,
             sender,
+            role_sender,
+            outbox_wake,
         })
     }
 
-    /// Stops the tasks, then one more delivery pass for notices written by the last
-    /// interactions.
+    /// Stops the tasks, then one more pass of each dispatcher for the role changes and
+    /// notices written by the last interactions.
     async fn stop(self, app: &App) {
         self.stop.cancel();
         for task in self.tasks {
             let _ = task.await;
+        }
+        if let Err(e) = roles::apply_due(app, &self.role_sender, &self.outbox_wake).await {
+            tracing::warn!(error = %format!("{e:#}"), "flushing role changes failed");
         }
         if let Err(e) = outbox::deliver_due(app, &self.sender).await {
             tracing::warn!(error = %error_chain(&*e), "flushing notices failed");

@@ -1,12 +1,13 @@
 //! The rules of licensebot in plain Rust: product keys and what admins type, terms,
 //! lifecycle states, the add-licenses / extend / activate arithmetic, the checks on a key
-//! entry, the catalogue's limits, notices, and the one spelling of each word the database
-//! stores as text. No I/O, no serenity, no sqlx.
+//! entry, the catalogue's limits, notices, licenses assigned to members, and the one
+//! spelling of each word the database stores as text. No I/O, no serenity, no sqlx.
 
 pub mod catalogue;
 pub mod entry;
 pub mod input;
 pub mod key;
+pub mod licenses;
 pub mod lifecycle;
 pub mod names;
 pub mod notice;
@@ -22,6 +23,10 @@ pub use entry::{
 };
 pub use input::{split_keys, KeyCandidate};
 pub use key::{KeyDigest, KeyFormatError, KeyTail, ProductKey, ALPHABET};
+pub use licenses::{
+    BotStanding, LicenseEvent, LicenseReason, LicenseRefusal, Occupancy, RequestState, RoleFacts,
+    RoleLinkRefusal,
+};
 pub use lifecycle::{LifecyclePeriods, LifecycleState};
 pub use names::UnknownName;
 pub use notice::{NoticeBody, NoticeKind, NoticeState};

@@ -84,7 +84,8 @@ mod tests {
     use super::UnknownName;
     use crate::domain::{
         records::{KeyState, OrderState},
-        AttemptCause, LifecycleState, NoticeKind, OrderKind,
+        AttemptCause, LicenseEvent, LicenseReason, LifecycleState, NoticeKind, OrderKind,
+        RequestState,
     };
 
     /// Each value has its own spelling, which reads back as that value, also through JSON.
@@ -112,6 +113,9 @@ mod tests {
         spelled_once(LifecycleState::ALL);
         spelled_once(NoticeKind::ALL);
         spelled_once(AttemptCause::ALL);
+        spelled_once(LicenseReason::ALL);
+        spelled_once(LicenseEvent::ALL);
+        spelled_once(RequestState::ALL);
     }
 
     #[test]

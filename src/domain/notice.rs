@@ -25,6 +25,12 @@ pub enum NoticeKind {
     Lifecycle,
     /// A user was locked out of key entry (`lockout:<guild>:<user>:<until>`).
     Lockout,
+    /// Licenses assigned to members: a request to decide (`license-request:<id>`), the
+    /// last free license assigned (`licenses-full:<history id>`), a member who left
+    /// (`member-gone:<guild>:<user>:<history id>`), a role Discord refused
+    /// (`role-refused:<guild>:<role>:<unix time>`), and a decision told to the member by
+    /// direct message (`license-dm:<request id>`).
+    License,
 }
 
 /// Where a notice is in the outbox.
@@ -51,6 +57,7 @@ names!(NoticeKind, "notice kind" {
     Redemption => "redemption",
     Lifecycle => "lifecycle",
     Lockout => "lockout",
+    License => "license",
 });
 
 /// What a notice says.
@@ -92,6 +99,39 @@ pub enum NoticeBody {
         user: u64,
         until: DateTime<Utc>,
     },
+    /// A member asks for a license; posted with Approve / Deny buttons.
+    LicenseRequest {
+        request: uuid::Uuid,
+        user: u64,
+        subscription: String,
+        product: String,
+    },
+    /// The last free license of a subscription was just assigned.
+    LicensesFull {
+        subscription: String,
+        seats: i64,
+    },
+    /// Discord no longer knows the member: their licenses were released.
+    MemberGone {
+        user: u64,
+        subscriptions: Vec<String>,
+    },
+    /// Discord refused to let licensebot change a linked role; it stops trying until the
+    /// role is linked again.
+    RoleRefused {
+        role: u64,
+        error: String,
+    },
+    /// Told to `user` by direct message, not in the notice channel: an admin decided their
+    /// request.
+    RequestDecided {
+        user: u64,
+        subscription: String,
+        approved: bool,
+        by: u64,
+        /// The member's language (from their request), not the guild's.
+        locale: String,
+    },
 }
 
 impl NoticeBody {
@@ -101,6 +141,19 @@ impl NoticeBody {
             NoticeBody::Redemption { .. } | NoticeBody::Activation { .. } => NoticeKind::Redemption,
             NoticeBody::Reminder { .. } | NoticeBody::StateChange { .. } => NoticeKind::Lifecycle,
             NoticeBody::Lockout { .. } => NoticeKind::Lockout,
+            NoticeBody::LicenseRequest { .. }
+            | NoticeBody::LicensesFull { .. }
+            | NoticeBody::MemberGone { .. }
+            | NoticeBody::RoleRefused { .. }
+            | NoticeBody::RequestDecided { .. } => NoticeKind::License,
+        }
+    }
+
+    /// The member this notice goes to by direct message, instead of the notice channel.
+    pub fn direct_to(&self) -> Option<u64> {
+        match self {
+            NoticeBody::RequestDecided { user, .. } => Some(*user),
+            _ => None,
         }
     }
 

@@ -5,6 +5,7 @@
 mod audit;
 mod deliveries;
 pub(crate) mod keys;
+mod licenses;
 mod notices;
 mod orders;
 mod products;
@@ -18,6 +19,9 @@ use std::time::Duration;
 
 pub use audit::{AttemptRow, LockoutPolicy, RefusalsRecorded};
 pub use keys::{KeyFilter, KeyListing, NewKey};
+pub use licenses::{
+    Assignment, ExpiredRequest, LicenseRequest, LicenseSpan, MemberRole, RoleChange, RoleScope,
+};
 pub use notices::{NewNotice, NoticeBacklog, NoticeRow, PendingNotice};
 pub use orders::{ClosedBy, ExpiredOrder, NewOrder, OrderTx, RedemptionWrite, Written};
 pub use redemptions::RedemptionFilter;

@@ -210,9 +210,10 @@ impl Store {
     }
 }
 
-/// A transaction over orders, subscriptions, keys, the ledger and the outbox.
+/// A transaction over orders, subscriptions, keys, the ledger and the outbox (and, in
+/// `licenses.rs`, licenses and their role changes).
 pub struct OrderTx {
-    tx: Transaction<'static, Postgres>,
+    pub(super) tx: Transaction<'static, Postgres>,
 }
 
 impl OrderTx {

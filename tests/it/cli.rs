@@ -370,6 +370,7 @@ async fn the_operator_manages_products_subscriptions_keys_and_reads_the_ledger()
             "product": "BUSINESS-STANDARD",
             "product_name": "Business Standard",
             "seats": 50,
+            "assigned": 0,
             "ends_on": "2099-01-31",
             "state": "active",
         }])
@@ -1054,4 +1055,177 @@ async fn without_database_url_the_cli_runs_its_own_cluster_and_finds_its_data_ag
         .await
         .expect("stopping the cluster");
     assert!(!data.path().join("postgres").join("postmaster.pid").exists());
+}
+
+#[tokio::test]
+async fn the_operator_assigns_unassigns_and_lists_licenses_with_their_history() {
+    let db = TestDb::new().await;
+    let cli = Cli::with_database(&db.url);
+    let guild = GUILD.to_string();
+    cli.ok(&[
+        "products",
+        "add",
+        "--sku",
+        "BUSINESS-STANDARD",
+        "--name",
+        "Business Standard",
+    ])
+    .await;
+    cli.ok(&[
+        "subscriptions",
+        "create",
+        "--guild",
+        &guild,
+        "--product",
+        "BUSINESS-STANDARD",
+        "--name",
+        "Contoso",
+        "--seats",
+        "2",
+        "--ends",
+        "2099-01-31",
+    ])
+    .await;
+    let license = |action: &'static str, user: &'static str| {
+        let guild = guild.clone();
+        let cli = &cli;
+        async move {
+            cli.run(&[
+                "licenses",
+                action,
+                "--guild",
+                &guild,
+                "--subscription",
+                "contoso",
+                "--user",
+                user,
+            ])
+            .await
+        }
+    };
+    let ana = "830000000000000001";
+    let bob = "830000000000000002";
+    let carol = "830000000000000003";
+    let run = license("assign", ana).await;
+    assert!(run.success, "{run:?}");
+    assert_eq!(
+        run.stdout,
+        format!("assigned a license of Contoso to {ana}: 1 of 2 assigned\n")
+    );
+    assert!(license("assign", bob).await.success);
+    let before = table_count(&db, "license_history").await;
+    let full = cli
+        .fails(&[
+            "licenses",
+            "assign",
+            "--guild",
+            &guild,
+            "--subscription",
+            "Contoso",
+            "--user",
+            carol,
+        ])
+        .await;
+    assert_eq!(
+        full,
+        "error: all 2 licenses of Contoso are assigned; add licenses or unassign someone"
+    );
+    let again = cli
+        .fails(&[
+            "licenses",
+            "assign",
+            "--guild",
+            &guild,
+            "--subscription",
+            "Contoso",
+            "--user",
+            ana,
+        ])
+        .await;
+    assert!(
+        again.contains("already holds a license of Contoso"),
+        "{again}"
+    );
+    let unknown = cli
+        .fails(&[
+            "licenses",
+            "assign",
+            "--guild",
+            &guild,
+            "--subscription",
+            "Fabrikam",
+            "--user",
+            ana,
+        ])
+        .await;
+    assert_eq!(unknown, "error: this guild has no such subscription");
+    assert_eq!(
+        table_count(&db, "license_history").await,
+        before,
+        "refusals change nothing"
+    );
+
+    let run = license("unassign", ana).await;
+    assert_eq!(
+        run.stdout,
+        format!("unassigned {ana}'s license of Contoso: 1 of 2 assigned\n")
+    );
+    let subs = cli
+        .json(&["subscriptions", "list", "--guild", &guild, "--json"])
+        .await;
+    assert_eq!(subs[0]["assigned"], 1);
+
+    let held = cli
+        .json(&["licenses", "list", "--guild", &guild, "--json"])
+        .await;
+    let held = held.as_array().expect("a list");
+    assert_eq!(held.len(), 1);
+    assert_eq!(held[0]["subscription"], "Contoso");
+    assert_eq!(held[0]["user_id"], bob);
+    assert_eq!(held[0]["assigned_by"], "0", "the operator");
+    assert_eq!(held[0]["assigned_via"], "admin");
+    assert!(held[0]["assigned_at"].is_string());
+    assert!(
+        held[0].get("reason").is_none(),
+        "no history fields without --history"
+    );
+
+    let history = cli
+        .json(&[
+            "licenses",
+            "list",
+            "--guild",
+            &guild,
+            "--subscription",
+            "CONTOSO",
+            "--history",
+            "--json",
+        ])
+        .await;
+    let history = history.as_array().expect("a list");
+    assert_eq!(history.len(), 2, "{history:?}");
+    let ended = history
+        .iter()
+        .find(|l| l["user_id"] == ana)
+        .expect("ana's license");
+    assert_eq!(ended["reason"], "admin");
+    assert!(ended["unassigned_at"].is_string());
+    let current = history
+        .iter()
+        .find(|l| l["user_id"] == bob)
+        .expect("bob's license");
+    assert_eq!(current["reason"], Value::Null);
+    assert_eq!(current["unassigned_at"], Value::Null);
+
+    let table = cli
+        .ok(&["licenses", "list", "--guild", &guild, "--history"])
+        .await;
+    let lines: Vec<&str> = table.lines().collect();
+    assert!(lines[0].starts_with("SUBSCRIPTION  USER"), "{table}");
+    assert!(
+        lines[0].contains("UNASSIGNED AT") && lines[0].ends_with("REASON"),
+        "{table}"
+    );
+    assert_eq!(lines.len(), 3, "{table}");
+    assert!(table.contains("operator"), "{table}");
 }

@@ -23,6 +23,8 @@ mod http_limits;
 mod private_cluster;
 mod races;
 mod scale_out;
+mod seats;
+mod seats_e2e;
 mod secrets;
 mod security_cluster;
 mod security_env;

@@ -81,10 +81,10 @@ async fn the_walkthrough_shows_every_step_of_the_session_and_no_product_key() {
     ));
     // /subscriptions again: the new subscription.
     has(&format!(
-        "Contoso: Business Standard · 50 licenses · ends {ends}"
+        "Contoso: Business Standard · 0 of 50 assigned · ends {ends}"
     ));
     // Autocomplete, then the mistyped key: refused, naming the position.
-    has("licensebot suggests “Contoso · Business Standard · 50 licenses”");
+    has("licensebot suggests “Contoso · Business Standard · 0 of 50 assigned”");
     has(&format!(
         "keys:•••••-•0•••-•••••-•••••-{}",
         &keys[1][keys[1].len() - 5..]
@@ -96,6 +96,7 @@ async fn the_walkthrough_shows_every_step_of_the_session_and_no_product_key() {
     has("Review your order: add licenses");
     has(&format!("`{}` · 10 licenses · 12 months", masked(&keys[1])));
     has("Licenses: 50 → 60");
+    has("┃   Contoso (Business Standard)\n  ┃   0 of 50 assigned");
     has("[Redeem] [Add another product key] [Cancel]");
     // The modal, and the review with both keys.
     has("ana clicks [Add another product key]");
@@ -151,10 +152,39 @@ async fn the_walkthrough_shows_every_step_of_the_session_and_no_product_key() {
         format!("@ana extended *Contoso*: end date {ends} → {after} (1 product key).");
     has(notice_add);
     has(&notice_extend);
+    // Licenses for people: a linked role, two assigned, one approved on request, none left.
+    has("(in Discord, the server gives licensebot Manage Roles and drags its role above @Design licenses)");
+    has(&format!(
+        "ana ▸ /activate name:Contoso Design keys:{}",
+        masked(&keys[4])
+    ));
+    has("@ana started *Contoso Design* (Business Standard): 3 licenses until");
+    has("ana ▸ /settings license-role subscription:Contoso Design role:@Design licenses");
+    has("Members holding a license of *Contoso Design* will carry @Design licenses while it is active or expired.");
+    has("@bob now holds a license of *Contoso Design*: 1 of 3 assigned.");
+    has("@carol now holds a license of *Contoso Design*: 2 of 3 assigned.");
+    has("dave ▸ /request-license subscription:Contoso Design");
+    has("@dave asks for a license of *Contoso Design* (Business Standard).\n  [Approve] [Deny]");
+    has("Approved: @dave now holds a license of *Contoso Design* (3 of 3 assigned).");
+    has("licensebot updates the request ▸");
+    has("✅ Approved by @ana at");
+    has("The last free license of *Contoso Design* was just assigned: all 3 are in use.");
+    has("── direct message to @dave");
+    has("Your request for a license of *Contoso Design* was approved by @ana.");
+    has("All 3 licenses of *Contoso Design* are assigned. Add licenses with /add-licenses or unassign someone.");
+    has("@dave · since");
+    has("approved by @ana on request");
+    has("── members' roles in Discord");
+    has("@bob: @Design licenses\n@carol: @Design licenses\n@dave: @Design licenses\n@erin: (none)");
+    assert_eq!(
+        text.matches("Approved: @dave").count(),
+        1,
+        "the answer to the click is shown once:\n{text}"
+    );
     let notices_header = text.matches("── #licenses · Contoso Ltd").count();
     assert_eq!(
-        notices_header, 4,
-        "greeting, the activation, two redemptions:\n{text}"
+        notices_header, 6,
+        "greeting, the two activations, two redemptions, the request and what followed:\n{text}"
     );
     // Readable: no Discord markup left, no key in full.
     for markup in ["<@", "<#", "<t:"] {

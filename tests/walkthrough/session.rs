@@ -18,7 +18,7 @@ use std::{collections::HashMap, io::Write, path::PathBuf, sync::Arc, time::Durat
 use anyhow::{bail, Context as _};
 use chrono::{DateTime, Utc};
 use fake_discord::{
-    serenity::all::{ChannelId, GuildId, Permissions, UserId},
+    serenity::all::{ChannelId, GuildId, Permissions, RoleId, UserId},
     CallbackKind, FakeDiscord, InteractionHandle, Modal, Response, StoredMessage,
 };
 use licensebot::{
@@ -43,7 +43,13 @@ const GUILD: &str = "Contoso Ltd";
 const SUBSCRIPTION: &str = "Contoso";
 /// The seats of the key that starts the subscription.
 const SEATS: i64 = 50;
+/// The small subscription whose licenses go to people, and the role its holders carry.
+const TEAM: &str = "Contoso Design";
+const TEAM_SEATS: i64 = 3;
+const TEAM_ROLE: &str = "Design licenses";
 const ADMIN: &str = "ana";
+/// Members who get a license: two assigned, one by request; the last one finds none left.
+const MEMBERS: [&str; 4] = ["bob", "carol", "dave", "erin"];
 /// Width of the channel headers.
 const RULE: usize = 64;
 
@@ -85,6 +91,23 @@ pub async fn play(db_url: Option<String>, out: &mut impl Write) -> anyhow::Resul
     let admin = fake.add_member(guild, ADMIN, &[admins]);
     let general = fake.default_channel(guild);
     let notices = fake.create_text_channel(guild, "licenses");
+    let team_role = fake.create_role(guild, TEAM_ROLE, Permissions::empty());
+    // The invite's Manage Roles, and the bot's role dragged above the role it will give.
+    fake.set_bot_permissions(
+        guild,
+        Permissions::VIEW_CHANNEL
+            | Permissions::SEND_MESSAGES
+            | Permissions::EMBED_LINKS
+            | Permissions::READ_MESSAGE_HISTORY
+            | Permissions::MANAGE_ROLES,
+    );
+    fake.set_role_position(guild, fake.bot_role(guild), 10);
+    let members = MEMBERS.map(|name| {
+        let user = fake.add_member(guild, name, &[]);
+        chat.users.insert(user.get(), name.into());
+        user
+    });
+    chat.roles.insert(team_role.get(), TEAM_ROLE.into());
     chat.users.insert(admin.get(), ADMIN.into());
     chat.users
         .insert(fake.bot_user_id().get(), "licensebot".into());
@@ -100,6 +123,8 @@ pub async fn play(db_url: Option<String>, out: &mut impl Write) -> anyhow::Resul
         general,
         notices,
         keys,
+        team_role,
+        members,
     };
     let bot = start_bot(&app, &stage.fake).await?;
     let outcome = session(&stage, &mut chat).await;
@@ -171,6 +196,8 @@ struct Keys {
     modal: String,
     /// Typed into /extend.
     extend: String,
+    /// Typed into /activate to start [`TEAM`], whose licenses go to people.
+    team: String,
 }
 
 impl Keys {
@@ -180,6 +207,7 @@ impl Keys {
             self.typed.clone(),
             self.modal.clone(),
             self.extend.clone(),
+            self.team.clone(),
         ]
     }
 }
@@ -192,6 +220,10 @@ struct Stage {
     general: ChannelId,
     notices: ChannelId,
     keys: Keys,
+    /// The role linked to [`TEAM`].
+    team_role: RoleId,
+    /// [`MEMBERS`], in order.
+    members: [UserId; 4],
 }
 
 /// The operator's part: a product and keys, printed as the `licensebot` commands that do
@@ -216,8 +248,12 @@ async fn set_up<W: Write>(app: &App, chat: &mut Chat<'_, W>) -> anyhow::Result<K
                 .context("adding the product")?;
         }
     }
+    chat.line(&format!(
+        "(in Discord, the server gives licensebot Manage Roles and drags its role above \
+         @{TEAM_ROLE})"
+    ))?;
     let mut keys = Vec::new();
-    for seats in [SEATS, 10, 15, 25] {
+    for seats in [SEATS, 10, 15, 25, TEAM_SEATS] {
         chat.line(&format!(
             "$ licensebot keys generate --product {SKU} --seats {seats} --term 12m --count 1 \
              --batch walkthrough"
@@ -240,13 +276,14 @@ async fn set_up<W: Write>(app: &App, chat: &mut Chat<'_, W>) -> anyhow::Result<K
         ))?;
         keys.push(key.to_string());
     }
-    let [activate, typed, modal, extend] =
-        <[String; 4]>::try_from(keys).map_err(|_| anyhow::anyhow!("expected four keys"))?;
+    let [activate, typed, modal, extend, team] =
+        <[String; 5]>::try_from(keys).map_err(|_| anyhow::anyhow!("expected five keys"))?;
     Ok(Keys {
         activate,
         typed,
         modal,
         extend,
+        team,
     })
 }
 
@@ -446,7 +483,204 @@ async fn session<W: Write>(stage: &Stage, chat: &mut Chat<'_, W>) -> anyhow::Res
     let run = ana().command("redemptions").send().await?;
     chat.answer(&run).await?;
     chat.show_notices(stage, 0).await?;
+
+    licenses_scene(stage, chat).await
+}
+
+/// Licenses go to people: a role linked to the team's subscription, two members assigned,
+/// one asks and is approved, and the subscription runs out of licenses.
+async fn licenses_scene<W: Write>(stage: &Stage, chat: &mut Chat<'_, W>) -> anyhow::Result<()> {
+    let ana = || stage.fake.as_member(stage.guild, stage.admin);
+    let [bob, carol, dave, erin] = stage.members;
+    let name = |user: UserId| chat_name(user, stage);
+
+    // The team's own subscription, started like the first one.
+    chat.enter(stage.general)?;
+    chat.said(
+        ADMIN,
+        &format!(
+            "/activate name:{TEAM} keys:{}",
+            mask_typed(&stage.keys.team)
+        ),
+    )?;
+    let activate = ana()
+        .command("activate")
+        .option("name", TEAM)
+        .option("keys", stage.keys.team.as_str())
+        .send()
+        .await?;
+    chat.answer(&activate).await?;
+    let redeem = chat.click(&activate, "Redeem").await?;
+    chat.answer(&redeem).await?;
+    chat.show_notices(stage, 1).await?;
+
+    chat.enter(stage.general)?;
+    chat.said(
+        ADMIN,
+        &format!("/settings license-role subscription:{TEAM} role:@{TEAM_ROLE}"),
+    )?;
+    let run = ana()
+        .command("settings license-role")
+        .option("subscription", TEAM)
+        .option("role", stage.team_role)
+        .send()
+        .await?;
+    chat.answer(&run).await?;
+    for member in [bob, carol] {
+        chat.said(
+            ADMIN,
+            &format!(
+                "/licenses assign subscription:{TEAM} user:@{}",
+                name(member)
+            ),
+        )?;
+        let run = ana()
+            .command("licenses assign")
+            .option("subscription", TEAM)
+            .option("user", member)
+            .send()
+            .await?;
+        chat.answer(&run).await?;
+    }
+
+    // dave asks; the request waits in the notice channel.
+    chat.said("dave", &format!("/request-license subscription:{TEAM}"))?;
+    let run = stage
+        .fake
+        .as_member(stage.guild, dave)
+        .command("request-license")
+        .option("subscription", TEAM)
+        .send()
+        .await?;
+    chat.answer(&run).await?;
+    chat.show_notices(stage, 1).await?;
+    let request = stage
+        .fake
+        .wait_for_message(stage.notices, WAIT, |m| {
+            m.button_labels() == ["Approve", "Deny"]
+        })
+        .await?;
+    chat.line(&format!("{ADMIN} clicks [Approve]"))?;
+    let approve = ana().click(request.id, "Approve").await?;
+    chat.answer(&approve).await?;
+    let decided = stage
+        .fake
+        .wait_for_message(stage.notices, WAIT, |m| {
+            m.id == request.id && m.buttons().is_empty()
+        })
+        .await?;
+    chat.enter(stage.notices)?;
+    chat.message(&decided, " updates the request")?;
+    // The last free license, announced once.
+    chat.show_notices(stage, 1).await?;
+    let dm = direct_message(stage, dave).await?;
+    chat.line("")?;
+    chat.line(&format!(
+        "── direct message to @dave {}",
+        "─".repeat(RULE - 27)
+    ))?;
+    chat.here = None;
+    chat.message(&dm, "")?;
+
+    // None left: erin is refused.
+    chat.enter(stage.general)?;
+    chat.said(
+        ADMIN,
+        &format!("/licenses assign subscription:{TEAM} user:@{}", name(erin)),
+    )?;
+    let run = ana()
+        .command("licenses assign")
+        .option("subscription", TEAM)
+        .option("user", erin)
+        .send()
+        .await?;
+    chat.answer(&run).await?;
+    chat.said(ADMIN, &format!("/licenses list subscription:{TEAM}"))?;
+    let run = ana()
+        .command("licenses list")
+        .option("subscription", TEAM)
+        .send()
+        .await?;
+    chat.answer(&run).await?;
+
+    // What Discord shows: the linked role on every holder, and on no one else.
+    let deadline = tokio::time::Instant::now() + WAIT;
+    let holders = [bob, carol, dave];
+    while !holders.iter().all(|m| {
+        stage
+            .fake
+            .member_roles(stage.guild, *m)
+            .contains(&stage.team_role)
+    }) && tokio::time::Instant::now() < deadline
+    {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    chat.line("")?;
+    chat.line(&format!(
+        "── members' roles in Discord {}",
+        "─".repeat(RULE - 29)
+    ))?;
+    chat.here = None;
+    for member in stage.members {
+        let roles: Vec<String> = stage
+            .fake
+            .member_roles(stage.guild, member)
+            .iter()
+            .map(|r| {
+                format!(
+                    "@{}",
+                    chat.roles.get(&r.get()).cloned().unwrap_or(r.to_string())
+                )
+            })
+            .collect();
+        let roles = if roles.is_empty() {
+            "(none)".to_string()
+        } else {
+            roles.join(", ")
+        };
+        chat.line(&format!("@{}: {roles}", name(member)))?;
+    }
+    chat.show_notices(stage, 0).await?;
     Ok(())
+}
+
+fn chat_name(user: UserId, stage: &Stage) -> &'static str {
+    stage
+        .members
+        .iter()
+        .position(|m| *m == user)
+        .map(|i| MEMBERS[i])
+        .unwrap_or("someone")
+}
+
+/// The bot's first direct message to `user`: a message in a DM channel the bot opened with
+/// them (`POST /users/@me/channels`).
+async fn direct_message(stage: &Stage, user: UserId) -> anyhow::Result<StoredMessage> {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let channel = stage
+            .fake
+            .requests_to("POST", "/users/@me/channels")
+            .iter()
+            .filter(|r| {
+                r.body.as_ref().and_then(|b| b["recipient_id"].as_str())
+                    == Some(user.to_string().as_str())
+            })
+            .find_map(|r| r.response.as_ref()?["id"].as_str()?.parse::<u64>().ok());
+        if let Some(message) = channel.and_then(|c| {
+            stage
+                .fake
+                .channel_messages(ChannelId::new(c))
+                .into_iter()
+                .next()
+        }) {
+            return Ok(message);
+        }
+        if tokio::time::Instant::now() > deadline {
+            bail!("no direct message to {user} within {WAIT:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 /// The key with one character mistyped: a `0` for the second character of the second
@@ -725,10 +959,19 @@ impl<'w, W: Write> Chat<'w, W> {
     async fn show_notices(&mut self, stage: &Stage, expected: usize) -> anyhow::Result<()> {
         let want = self.notices_shown + expected;
         let deadline = tokio::time::Instant::now() + WAIT;
-        let mut messages = stage.fake.channel_messages(stage.notices);
+        // Ephemeral answers to clicks in the channel are shown with their click.
+        let posted = || -> Vec<StoredMessage> {
+            stage
+                .fake
+                .channel_messages(stage.notices)
+                .into_iter()
+                .filter(|m| !m.ephemeral)
+                .collect()
+        };
+        let mut messages = posted();
         while messages.len() < want && tokio::time::Instant::now() < deadline {
             tokio::time::sleep(Duration::from_millis(50)).await;
-            messages = stage.fake.channel_messages(stage.notices);
+            messages = posted();
         }
         if messages.len() < want {
             self.problems.push(format!(

@@ -3,8 +3,11 @@
 //! and a database, lets the operator create a product and keys, plays an admin's session
 //! (/subscriptions, none yet; /activate, starting the subscription with a key; Redeem;
 //! /subscriptions; /add-licenses with a mistyped key, then the right one; Add another
-//! product key; Redeem; /extend; Redeem; /redemptions) and prints it to stdout as a chat
-//! transcript, notices included. Logs go to stderr (`RUST_LOG`, default `warn`).
+//! product key; Redeem; /extend; Redeem; /redemptions; then licenses for people: a small
+//! subscription activated for a team, a role linked to it, two members assigned, one who
+//! asks and is approved, the subscription out of licenses, and the members' roles in
+//! Discord) and prints it to stdout as a chat transcript, notices and direct messages
+//! included. Logs go to stderr (`RUST_LOG`, default `warn`).
 //!
 //! The database is `DATABASE_URL` when it is set in the environment; otherwise the
 //! walkthrough's own private PostgreSQL cluster (see `session::walkthrough_data_dir`),

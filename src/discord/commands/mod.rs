@@ -5,8 +5,11 @@
 mod activate;
 mod add_licenses;
 mod extend;
+pub(crate) mod licenses;
+mod my_licenses;
 mod order;
 pub(crate) mod redemptions;
+pub(crate) mod request_license;
 mod settings;
 mod subscriptions;
 
@@ -57,6 +60,9 @@ pub const COMMANDS: &[SlashCommand] = &[
     subscriptions::COMMAND,
     redemptions::COMMAND,
     settings::COMMAND,
+    licenses::COMMAND,
+    my_licenses::COMMAND,
+    request_license::COMMAND,
 ];
 
 pub fn definitions() -> Vec<CreateCommand> {
@@ -86,9 +92,14 @@ pub async fn autocomplete(bot: &Bot, cmd: &CommandInteraction, transport: &Trans
 
 /// A guild-only command for server managers, named and described in every language.
 fn command(name_id: &str, desc_id: &str) -> CreateCommand {
+    member_command(name_id, desc_id).default_member_permissions(Permissions::MANAGE_GUILD)
+}
+
+/// A guild-only command for any member (no `default_member_permissions`: Discord's client
+/// offers it to everyone), named and described in every language.
+fn member_command(name_id: &str, desc_id: &str) -> CreateCommand {
     let mut c = CreateCommand::new(Lang::EnUs.t(name_id))
         .description(Lang::EnUs.t(desc_id))
-        .default_member_permissions(Permissions::MANAGE_GUILD)
         .contexts(vec![InteractionContext::Guild]);
     for lang in Lang::ALL {
         c = c
@@ -171,8 +182,13 @@ mod tests {
         }
         walk(&defs, &mut checked);
         assert!(checked >= 12, "checked only {checked}");
+        let for_members = ["my-licenses", "request-license"];
         for def in defs.as_array().unwrap() {
-            assert_eq!(def["default_member_permissions"], "32", "{def}");
+            if for_members.contains(&def["name"].as_str().unwrap()) {
+                assert!(def["default_member_permissions"].is_null(), "{def}");
+            } else {
+                assert_eq!(def["default_member_permissions"], "32", "{def}");
+            }
             assert_eq!(def["contexts"], serde_json::json!([0]), "{def}");
             assert!(def["name_localizations"]["nl"].is_string());
         }

@@ -3,7 +3,7 @@
 
 use serenity::all::{
     CommandInteraction, CommandOptionType, CreateAutocompleteResponse, CreateCommand,
-    CreateCommandOption, CreateInteractionResponse, ResolvedValue,
+    CreateCommandOption, CreateInteractionResponse, ResolvedOption, ResolvedValue,
 };
 
 use super::{command, option, Bot};
@@ -11,7 +11,7 @@ use crate::{
     app::{OpenOrder, SubscriptionRef},
     discord::{
         i18n::Lang,
-        render,
+        render, render_licenses,
         respond::{answer, respond, Outcome, Target, Transport, DEFER_AFTER},
     },
     domain::{catalogue::MAX_NAME_CHARS, records::UserId, OrderKind},
@@ -69,6 +69,23 @@ pub fn string_option<'a>(cmd: &'a CommandInteraction, name: &str) -> Option<&'a 
         })
 }
 
+/// The subcommand that was run: its name and its options.
+pub fn subcommand(cmd: &CommandInteraction) -> Option<(&str, Vec<ResolvedOption<'_>>)> {
+    cmd.data.options().into_iter().find_map(|o| match o.value {
+        ResolvedValue::SubCommand(args) => Some((o.name, args)),
+        _ => None,
+    })
+}
+
+/// The text of a subcommand's string option, if given.
+pub fn arg_str<'a>(args: &[ResolvedOption<'a>], name: &str) -> Option<&'a str> {
+    args.iter().find_map(|o| match (o.name == name, &o.value) {
+        (true, ResolvedValue::String(s)) => Some(*s),
+        (true, ResolvedValue::Autocomplete { value, .. }) => Some(*value),
+        _ => None,
+    })
+}
+
 pub async fn run(bot: &Bot, cmd: &CommandInteraction, kind: OrderKind, transport: &Transport) {
     let lang = Lang::from_discord(&cmd.locale);
     let target = Target {
@@ -110,6 +127,16 @@ pub async fn run(bot: &Bot, cmd: &CommandInteraction, kind: OrderKind, transport
 
 /// The subscription option: up to 25 of the guild's subscriptions whose name matches.
 pub async fn autocomplete(bot: &Bot, cmd: &CommandInteraction, transport: &Transport) {
+    suggest(bot, cmd, transport, true).await
+}
+
+/// The subscription option of a command any member may run (`/request-license`): the same
+/// choices, without the admin check.
+pub async fn member_autocomplete(bot: &Bot, cmd: &CommandInteraction, transport: &Transport) {
+    suggest(bot, cmd, transport, false).await
+}
+
+async fn suggest(bot: &Bot, cmd: &CommandInteraction, transport: &Transport, admins_only: bool) {
     let typed = cmd
         .data
         .autocomplete()
@@ -117,16 +144,26 @@ pub async fn autocomplete(bot: &Bot, cmd: &CommandInteraction, transport: &Trans
         .unwrap_or_default();
     let lookup = async {
         let mut response = CreateAutocompleteResponse::new();
-        if let Ok(guild) = bot.authorise(cmd.guild_id, cmd.member.as_deref()).await {
+        let guild = if admins_only {
+            bot.authorise(cmd.guild_id, cmd.member.as_deref())
+                .await
+                .ok()
+        } else {
+            cmd.guild_id
+                .map(|g| crate::domain::records::GuildId(g.get()))
+        };
+        if let Some(guild) = guild {
+            let counts = bot.app.assigned_counts(guild).await.unwrap_or_default();
             match bot.app.search_subscriptions(guild, &typed, 25).await {
                 Ok(subs) => {
                     let lang = Lang::from_discord(&cmd.locale);
                     for sub in subs {
+                        let assigned = counts.get(&sub.id).copied().unwrap_or(0);
                         let label = format!(
                             "{} · {} · {}",
                             sub.name,
                             sub.product.name,
-                            lang.licenses(sub.seats)
+                            render_licenses::assigned_of(lang, assigned, sub.seats)
                         );
                         let label: String = label.chars().take(100).collect();
                         response = response.add_string_choice(label, sub.id.to_string());

@@ -1,13 +1,19 @@
 //! `/settings notices channel:<channel>` — where notices go (checked by posting there);
-//! `/settings manager-role role:<role>` — a role whose members may use the bot.
-//! Both need Manage Server.
+//! `/settings manager-role role:<role>` — a role whose members may use the bot;
+//! `/settings license-role subscription:<ac> [role:<role>]` — the role a subscription's
+//! license holders carry (omit `role` to unlink; checked against the bot's powers).
+//! All need Manage Server.
 
 use serenity::all::{
     Channel, ChannelId, ChannelType, CommandInteraction, CommandOptionType, CreateCommand,
     CreateMessage, ResolvedValue,
 };
 
-use super::{command, handler, option, Bot, SlashCommand};
+use super::{
+    command, handler, option,
+    order::{self, arg_str},
+    Bot, SlashCommand,
+};
 use crate::{
     app::UserError,
     discord::{
@@ -15,8 +21,9 @@ use crate::{
         permissions::is_server_manager,
         render::Reply,
         respond::{respond, Outcome, Target, Transport},
+        roles,
     },
-    domain::records::GuildId,
+    domain::records::{GuildId, UserId},
 };
 
 const NAME: &str = "settings";
@@ -25,7 +32,7 @@ pub const COMMAND: SlashCommand = SlashCommand {
     name: NAME,
     define,
     run: handler!(run),
-    autocomplete: None,
+    autocomplete: Some(handler!(order::autocomplete)),
 };
 
 pub fn define() -> CreateCommand {
@@ -56,6 +63,31 @@ pub fn define() -> CreateCommand {
                 option(CommandOptionType::Role, "opt-role-name", "opt-role-desc").required(true),
             ),
         )
+        .add_option(
+            option(
+                CommandOptionType::SubCommand,
+                "cmd-settings-license-role-name",
+                "cmd-settings-license-role-desc",
+            )
+            .add_sub_option(
+                option(
+                    CommandOptionType::String,
+                    "opt-subscription-name",
+                    "opt-subscription-desc",
+                )
+                .required(true)
+                .set_autocomplete(true)
+                .max_length(100),
+            )
+            .add_sub_option(
+                option(
+                    CommandOptionType::Role,
+                    "opt-role-name",
+                    "opt-license-role-desc",
+                )
+                .required(false),
+            ),
+        )
 }
 
 pub async fn run(bot: &Bot, cmd: &CommandInteraction, transport: &Transport) {
@@ -80,6 +112,10 @@ pub async fn run(bot: &Bot, cmd: &CommandInteraction, transport: &Transport) {
         let ResolvedValue::SubCommand(args) = &sub.value else {
             return Outcome::Message(Reply::text(lang.t("error-stale-button")));
         };
+        if sub.name == "license-role" {
+            let by = UserId(cmd.user.id.get());
+            return Outcome::Message(license_role(bot, lang, guild, args, by).await);
+        }
         match (sub.name, args.first().map(|a| &a.value)) {
             ("notices", Some(ResolvedValue::Channel(channel))) => {
                 Outcome::Message(set_notices(bot, lang, guild, channel.id).await)
@@ -145,6 +181,59 @@ async fn set_notices(bot: &Bot, lang: Lang, guild: GuildId, channel: ChannelId) 
         Ok(()) => {
             bot.outbox.notify_one();
             Reply::text(lang.ta("settings-notices-saved", &[("channel", s(channel))]))
+        }
+        Err(e) => bot.error_reply(lang, &e, None),
+    }
+}
+
+/// Links the role to the subscription once Discord says the bot can give it: not
+/// `@everyone`, not managed, the bot has Manage Roles and its highest role is above it. No
+/// role: unlinks. Either way the holders' roles follow, through the role queue.
+async fn license_role(
+    bot: &Bot,
+    lang: Lang,
+    guild: GuildId,
+    args: &[serenity::all::ResolvedOption<'_>],
+    by: UserId,
+) -> Reply {
+    let subscription =
+        crate::app::SubscriptionRef::from_option(arg_str(args, "subscription").unwrap_or(""));
+    let role = args.iter().find_map(|a| match (a.name, &a.value) {
+        ("role", ResolvedValue::Role(role)) => Some(role.id),
+        _ => None,
+    });
+    if let Some(role) = role {
+        match roles::check_linkable(&bot.http, guild, role).await {
+            Ok(Ok(())) => {}
+            Ok(Err(refusal)) => return bot.error_reply(lang, &refusal.into(), None),
+            Err(reason) => {
+                tracing::warn!(guild = guild.0, error = %reason, "could not read the guild's roles");
+                return Reply::text(lang.ta("role-check-failed", &[("reason", s(reason))]));
+            }
+        }
+    }
+    let role = role.map(|r| r.get());
+    match bot
+        .app
+        .set_license_role(guild, &subscription, role, by)
+        .await
+    {
+        Ok(link) => {
+            bot.roles.notify_one();
+            let name = s(&link.subscription.name);
+            match (link.role, link.previous) {
+                (Some(role), _) => Reply::text(lang.ta(
+                    "settings-license-role-saved",
+                    &[("subscription", name), ("role", s(role))],
+                )),
+                (None, Some(previous)) => Reply::text(lang.ta(
+                    "settings-license-role-removed",
+                    &[("subscription", name), ("role", s(previous))],
+                )),
+                (None, None) => {
+                    Reply::text(lang.ta("settings-license-role-none", &[("subscription", name)]))
+                }
+            }
         }
         Err(e) => bot.error_reply(lang, &e, None),
     }

@@ -1,5 +1,5 @@
-//! `/subscriptions` — the guild's subscriptions: name, product, seats, end date and state,
-//! as words and colour ("Your products").
+//! `/subscriptions` — the guild's subscriptions: name, product, seats ("12 of 70 assigned"),
+//! end date and state, as words and colour ("Your products").
 
 use serenity::all::{CommandInteraction, CreateCommand, CreateEmbed};
 
@@ -8,6 +8,7 @@ use crate::{
     discord::{
         i18n::{s, Lang},
         render::{self, Reply},
+        render_licenses,
         respond::{respond, Outcome, Target, Transport},
     },
     domain::{records::SubscriptionStatus, LifecycleState},
@@ -39,6 +40,10 @@ pub async fn run(bot: &Bot, cmd: &CommandInteraction, transport: &Transport) {
             Ok(g) => g,
             Err(e) => return Outcome::Message(bot.error_reply(lang, &e, None)),
         };
+        let counts = match bot.app.assigned_counts(guild).await {
+            Ok(counts) => counts,
+            Err(e) => return Outcome::Message(bot.error_reply(lang, &e, None)),
+        };
         match bot.app.list_subscriptions(guild).await {
             Ok(subs) => {
                 let mut worst = LifecycleState::Active;
@@ -59,7 +64,14 @@ pub async fn run(bot: &Bot, cmd: &CommandInteraction, transport: &Transport) {
                             "subscriptions-line",
                             &[
                                 ("product", s(&sub.product.name)),
-                                ("licenses", s(lang.licenses(sub.seats))),
+                                (
+                                    "assigned",
+                                    s(render_licenses::assigned_of(
+                                        lang,
+                                        counts.get(&sub.id).copied().unwrap_or(0),
+                                        sub.seats,
+                                    )),
+                                ),
                                 ("ends_on", s(sub.ends_on)),
                                 ("state", s(render::state_badge(lang, state))),
                             ],

@@ -53,6 +53,12 @@ impl DiscordError {
     pub fn unknown_member() -> Self {
         Self::new(404, 10007, "Unknown Member")
     }
+    pub fn unknown_role() -> Self {
+        Self::new(404, 10011, "Unknown Role")
+    }
+    pub fn cannot_message_user() -> Self {
+        Self::new(403, 50007, "Cannot send messages to this user")
+    }
     pub fn unknown_message() -> Self {
         Self::new(404, 10008, "Unknown Message")
     }

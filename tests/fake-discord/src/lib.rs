@@ -80,7 +80,10 @@
 //!   `create_role`, `add_member`, `add_user`, `add_user_to_guild`, `set_member_roles`,
 //!   `set_role_permissions`, `set_bot_permissions`, `set_guild_owner`, `guild_owner`,
 //!   `default_channel`, `everyone_role`, `member_permissions`, `delete_channel` ("missing"),
-//!   `set_channel_writable` ("unwritable"), `set_channel_overwrite`, `remove_guild`.
+//!   `set_channel_writable` ("unwritable"), `set_channel_overwrite`, `remove_guild`; roles
+//!   and members: `bot_role`, `set_role_position`, `role_position`, `member_roles`,
+//!   `is_member`, `remove_member` (a member leaves), `add_bot` (another bot, with its
+//!   managed role), `set_accepts_dms` (a user who closed their DMs: 50007).
 //! - Acting: [`FakeDiscord::as_member`] / [`FakeDiscord::as_user`] → [`Actor`]
 //!   (`.locale`, `.in_channel`, `.command(..)` → [`CommandBuilder`] (`.option`, `.focused`,
 //!   `.ignoring_command_permissions`, `.forged`, `.send`, `.send_malformed`), `.click`, `.click_custom_id`,
@@ -108,9 +111,12 @@
 //!   (types 1, 4, 5, 6, 7, 8, 9); follow-ups `POST /webhooks/{app}/{token}` and
 //!   `GET`/`PATCH`/`DELETE /webhooks/{app}/{token}/messages/{@original|id}`; channel
 //!   messages (create with `nonce` + `enforce_nonce` dedupe, list, get, edit, delete),
-//!   `GET /channels/{id}`, typing, DMs (`POST /users/@me/channels`), `GET /guilds/{id}`
-//!   (+ `/channels`, `/roles`, `/members`, `/members/{id}`). JSON or multipart
-//!   (`payload_json` + `files[n]`) bodies.
+//!   `GET /channels/{id}`, typing, DMs (`POST /users/@me/channels`, then messages to that
+//!   channel), `GET /guilds/{id}` (+ `/channels`, `/roles`, `/roles/{id}`, `/members`,
+//!   `/members/{id}`), member roles (`PUT`/`DELETE /guilds/{g}/members/{u}/roles/{r}`,
+//!   checked as Discord does: Unknown Role 10011, Unknown Member 10007, and Missing
+//!   Permissions 50013 without Manage Roles, for a role not below the bot's highest, a
+//!   managed role or @everyone). JSON or multipart (`payload_json` + `files[n]`) bodies.
 //! - Authentication: `Authorization: Bot <token>` on every route but the interaction
 //!   callback and webhook-token routes (as on Discord); otherwise 401 `{"code": 0}`.
 //! - Gateway (`ws://127.0.0.1:PORT/gateway`, JSON text frames): HELLO, IDENTIFY → READY
@@ -139,7 +145,8 @@
 //!     autocomplete choices; a callback type the interaction does not allow; invalid
 //!     commands at registration (names, locales, descriptions, option order);
 //!   - empty message: 400 50006; unknown channel: 404 10003; no VIEW_CHANNEL: 403 50001;
-//!     no SEND_MESSAGES: 403 50013; unknown message: 404 10008;
+//!     no SEND_MESSAGES: 403 50013; unknown message: 404 10008; a DM to a user who takes
+//!     none from the bot: 403 50007;
 //!   - on demand ([`FakeDiscord::fail_next`]): 429 with `retry_after`, `global` and
 //!     `Retry-After`, 500, 502, or any Discord error.
 //!
@@ -547,6 +554,94 @@ impl FakeDiscord {
         if let Some(role) = role {
             self.set_role_permissions(guild, RoleId::new(role), permissions);
         }
+    }
+
+    /// The bot's own (managed) role in the guild.
+    pub fn bot_role(&self, guild: GuildId) -> RoleId {
+        RoleId::new(self.world(|w| w.guilds.get(&guild.get()).map(|g| g.bot_role).unwrap_or(1)))
+    }
+
+    /// Move a role in the guild's role list (as dragging it in Server Settings → Roles);
+    /// a connected bot receives GUILD_ROLE_UPDATE. Discord orders roles by position, and
+    /// roles of equal position by id (the older one higher).
+    pub fn set_role_position(&self, guild: GuildId, role: RoleId, position: u64) {
+        self.world(|w| {
+            if let Some(r) = w
+                .guilds
+                .get_mut(&guild.get())
+                .and_then(|g| g.roles.get_mut(&role.get()))
+            {
+                r.position = position;
+            }
+            w.dispatch_role_event("GUILD_ROLE_UPDATE", guild.get(), role.get());
+        });
+    }
+
+    pub fn role_position(&self, guild: GuildId, role: RoleId) -> Option<u64> {
+        self.inner
+            .lock()
+            .guilds
+            .get(&guild.get())
+            .and_then(|g| g.roles.get(&role.get()))
+            .map(|r| r.position)
+    }
+
+    /// The member's roles (besides @everyone), as they stand now; empty if not a member.
+    pub fn member_roles(&self, guild: GuildId, user: UserId) -> Vec<RoleId> {
+        self.inner
+            .lock()
+            .guilds
+            .get(&guild.get())
+            .and_then(|g| g.members.get(&user.get()))
+            .map(|m| m.roles.iter().map(|r| RoleId::new(*r)).collect())
+            .unwrap_or_default()
+    }
+
+    pub fn is_member(&self, guild: GuildId, user: UserId) -> bool {
+        self.inner
+            .lock()
+            .guilds
+            .get(&guild.get())
+            .is_some_and(|g| g.members.contains_key(&user.get()))
+    }
+
+    /// The member leaves the guild: their role changes get 404 10007 Unknown Member. A bot
+    /// with the privileged GUILD_MEMBERS intent receives GUILD_MEMBER_REMOVE.
+    pub fn remove_member(&self, guild: GuildId, user: UserId) {
+        self.world(|w| w.remove_member(guild.get(), user.get()))
+            .unwrap_or_else(|e| panic!("remove_member: {e}"));
+    }
+
+    /// Another bot joins the guild, with its managed role (placed just above @everyone).
+    /// Returns the bot user and its role.
+    pub fn add_bot(&self, guild: GuildId, username: &str) -> (UserId, RoleId) {
+        let (user, role) = self
+            .world(|w| {
+                let user = w.insert_user(username, true);
+                let role = w.create_role(guild.get(), username, 0)?;
+                if let Some(r) = w
+                    .guilds
+                    .get_mut(&guild.get())
+                    .and_then(|g| g.roles.get_mut(&role))
+                {
+                    r.bot_id = Some(user);
+                    r.position = 1;
+                }
+                w.add_member(guild.get(), user, &[role])
+                    .map(|()| (user, role))
+            })
+            .unwrap_or_else(|e| panic!("add_bot: {e}"));
+        (UserId::new(user), RoleId::new(role))
+    }
+
+    /// Whether the user takes direct messages from the bot (default: yes); when not, the
+    /// bot's messages to their DM channel get 403 50007.
+    pub fn set_accepts_dms(&self, user: UserId, accepts: bool) {
+        self.world(|w| {
+            if let Some(u) = w.users.get_mut(&user.get()) {
+                u.accepts_dms = accepts;
+            }
+        });
     }
 
     /// A new user (not in any guild), e.g. to DM the bot.

@@ -425,6 +425,13 @@ fn route(
             world.check_bot_can_send(channel)?;
             Ok(Reply::NoContent)
         }
+        (method @ ("PUT" | "DELETE"), ["guilds", guild, "members", user, "roles", role]) => {
+            let guild = snowflake("guild_id", guild)?;
+            let user = snowflake("user_id", user)?;
+            let role = snowflake("role_id", role)?;
+            world.change_member_role(guild, user, role, method == "PUT")?;
+            Ok(Reply::NoContent)
+        }
         ("GET", ["guilds", guild, rest @ ..]) => {
             let guild = snowflake("guild_id", guild)?;
             guild_route(world, guild, rest)
@@ -457,7 +464,7 @@ fn guild_route(world: &World, guild_id: u64, rest: &[&str]) -> Result<Reply, Dis
             let role = snowflake("role_id", role)?;
             match guild.roles.get(&role) {
                 Some(r) => ok(world.role_json(r)),
-                None => Err(DiscordError::new(404, 10011, "Unknown Role")),
+                None => Err(DiscordError::unknown_role()),
             }
         }
         ["members"] => ok(json!(guild

@@ -23,6 +23,8 @@ pub(crate) const FLAG_LOADING: u64 = 1 << 7;
 
 /// GUILDS gateway intent.
 const INTENT_GUILDS: u64 = 1;
+/// GUILD_MEMBERS gateway intent (privileged): member updates and removals.
+const INTENT_GUILD_MEMBERS: u64 = 1 << 1;
 
 pub(crate) struct Settings {
     pub(crate) response_deadline: Duration,
@@ -35,6 +37,8 @@ pub(crate) struct UserRec {
     pub(crate) id: u64,
     pub(crate) username: String,
     pub(crate) bot: bool,
+    /// Whether the user takes direct messages from the bot (else 50007).
+    pub(crate) accepts_dms: bool,
 }
 
 pub(crate) struct RoleRec {
@@ -303,6 +307,7 @@ impl World {
                 id: app_id,
                 username: bot_name.to_string(),
                 bot: true,
+                accepts_dms: false,
             },
         );
         world
@@ -671,13 +676,18 @@ impl World {
     // ---- world building -----------------------------------------------------------------
 
     pub(crate) fn add_user(&mut self, username: &str) -> u64 {
+        self.insert_user(username, false)
+    }
+
+    pub(crate) fn insert_user(&mut self, username: &str, bot: bool) -> u64 {
         let id = self.ids.next();
         self.users.insert(
             id,
             UserRec {
                 id,
                 username: username.to_string(),
-                bot: false,
+                bot,
+                accepts_dms: !bot,
             },
         );
         id
@@ -883,6 +893,101 @@ impl World {
             .get_mut(&user_id)
             .ok_or_else(|| anyhow::anyhow!("user {user_id} is not a member of guild {guild_id}"))?;
         member.roles = roles.to_vec();
+        Ok(())
+    }
+
+    /// A member leaves the guild (or is kicked): GUILD_MEMBER_REMOVE, to a session that
+    /// asked for the privileged GUILD_MEMBERS intent only.
+    pub(crate) fn remove_member(&mut self, guild_id: u64, user_id: u64) -> anyhow::Result<()> {
+        let guild = self
+            .guilds
+            .get_mut(&guild_id)
+            .ok_or_else(|| anyhow::anyhow!("no guild {guild_id}"))?;
+        anyhow::ensure!(
+            guild.members.remove(&user_id).is_some(),
+            "user {user_id} is not a member of guild {guild_id}"
+        );
+        let d = json!({"guild_id": id_str(guild_id), "user": self.user_json(user_id)});
+        self.dispatch_member_event("GUILD_MEMBER_REMOVE", d);
+        Ok(())
+    }
+
+    /// A member event, sent only to a session with the GUILD_MEMBERS intent.
+    fn dispatch_member_event(&mut self, t: &str, d: Value) {
+        if self.gateway.intents & INTENT_GUILD_MEMBERS == 0 {
+            return;
+        }
+        self.dispatch_world_event(t, d);
+    }
+
+    /// The member's highest role, as Discord orders roles: by position, and among equal
+    /// positions the older (smaller id) one higher. `None`: only @everyone.
+    pub(crate) fn highest_role(&self, guild_id: u64, user_id: u64) -> Option<(u64, u64)> {
+        let guild = self.guilds.get(&guild_id)?;
+        guild
+            .members
+            .get(&user_id)?
+            .roles
+            .iter()
+            .filter_map(|r| guild.roles.get(r))
+            .map(|r| (r.position, r.id))
+            .max_by_key(|(position, id)| (*position, std::cmp::Reverse(*id)))
+    }
+
+    /// `PUT`/`DELETE /guilds/{g}/members/{u}/roles/{r}`: what Discord checks before it gives
+    /// or takes a role, in its order: the guild, the role (10011), the member (10007), then
+    /// the bot's Manage Roles and its highest role above the role (50013). Managed roles
+    /// and @everyone cannot be given or taken (50013).
+    pub(crate) fn change_member_role(
+        &mut self,
+        guild_id: u64,
+        user_id: u64,
+        role_id: u64,
+        give: bool,
+    ) -> Result<(), DiscordError> {
+        let bot = self.bot_id;
+        let guild = self
+            .guilds
+            .get(&guild_id)
+            .filter(|g| g.members.contains_key(&bot))
+            .ok_or_else(DiscordError::unknown_guild)?;
+        let role = guild
+            .roles
+            .get(&role_id)
+            .ok_or_else(DiscordError::unknown_role)?;
+        if !guild.members.contains_key(&user_id) {
+            return Err(DiscordError::unknown_member());
+        }
+        let (position, managed) = (role.position, role.bot_id.is_some());
+        let perms = self.base_permissions(guild_id, bot);
+        let admin = perms & Permissions::ADMINISTRATOR.bits() != 0;
+        let manage = perms & Permissions::MANAGE_ROLES.bits() != 0;
+        let owner = guild.owner_id == bot;
+        let above = self.highest_role(guild_id, bot).is_some_and(|(p, id)| {
+            (p, std::cmp::Reverse(id)) > (position, std::cmp::Reverse(role_id))
+        });
+        if managed || role_id == guild_id || !(owner || ((admin || manage) && above)) {
+            return Err(DiscordError::missing_permissions());
+        }
+        let Some(member) = self
+            .guilds
+            .get_mut(&guild_id)
+            .and_then(|g| g.members.get_mut(&user_id))
+        else {
+            return Err(DiscordError::unknown_member());
+        };
+        let had = member.roles.contains(&role_id);
+        if give && !had {
+            member.roles.push(role_id);
+        } else if !give && had {
+            member.roles.retain(|r| *r != role_id);
+        }
+        if had != give {
+            if let Some(mut d) = self.member_json(guild_id, user_id) {
+                d["guild_id"] = id_str(guild_id);
+                self.dispatch_member_event("GUILD_MEMBER_UPDATE", d);
+            }
+        }
         Ok(())
     }
 
@@ -1518,7 +1623,16 @@ impl World {
             .filter(|c| !c.deleted)
             .ok_or_else(DiscordError::unknown_channel)?;
         if channel.guild_id.is_none() {
-            return Ok(());
+            // A DM: the user must take direct messages from the bot.
+            let open = channel
+                .recipient
+                .and_then(|r| self.users.get(&r))
+                .is_some_and(|u| u.accepts_dms);
+            return if open {
+                Ok(())
+            } else {
+                Err(DiscordError::cannot_message_user())
+            };
         }
         let perms = self.channel_permissions(channel_id, self.bot_id);
         if perms & Permissions::VIEW_CHANNEL.bits() == 0 {

@@ -131,7 +131,7 @@ expired-review = This order expired. Nothing was redeemed; start again with /add
 ## Listings
 subscriptions-title = Your products
 subscriptions-empty = This server has no subscriptions yet. Start one with /activate and your product keys.
-subscriptions-line = { $product } · { $licenses } · ends { $ends_on } · **{ $state }**
+subscriptions-line = { $product } · { $assigned } · ends { $ends_on } · **{ $state }**
 redemptions-title = Redemptions
 redemptions-title-for = Redemptions: { $subscription }
 redemptions-empty = No redemptions yet.
@@ -162,3 +162,84 @@ notice-state-expired = *{ $subscription }* expired on { $ends_on }. Users keep a
 notice-state-disabled = *{ $subscription }* is now disabled. Extend it with /extend to restore it.
 notice-state-deleted = *{ $subscription }* has been deleted.
 notice-lockout = <@{ $user }> entered too many invalid product keys; their key entry is locked until <t:{ $until }:t>.
+
+## Licenses assigned to members
+cmd-licenses-name = licenses
+cmd-licenses-desc = Give this server's licenses to members, take them back, see who holds them
+cmd-licenses-assign-name = assign
+cmd-licenses-assign-desc = Give a member a license of a subscription
+cmd-licenses-unassign-name = unassign
+cmd-licenses-unassign-desc = Take a member's license of a subscription back
+cmd-licenses-list-name = list
+cmd-licenses-list-desc = Who holds the licenses of a subscription
+cmd-my-licenses-name = my-licenses
+cmd-my-licenses-desc = The licenses you hold in this server
+cmd-request-license-name = request-license
+cmd-request-license-desc = Ask this server's admins for a license of a subscription
+cmd-settings-license-role-name = license-role
+cmd-settings-license-role-desc = A role that members holding a license of a subscription carry
+opt-user-name = user
+opt-user-desc = The member
+opt-license-role-desc = The role; leave it out to unlink the subscription's role
+assigned-of = { $assigned } of { $seats } assigned
+license-assigned = <@{ $user }> now holds a license of *{ $subscription }*: { $count }.
+license-unassigned = <@{ $user }> no longer holds a license of *{ $subscription }*: { $count }.
+licenses-title = Licenses: { $subscription }
+licenses-empty = Nobody holds a license of *{ $subscription }* yet. Assign one with /licenses assign.
+licenses-line = <@{ $user }> · since <t:{ $at }:d> · by <@{ $by }>
+licenses-line-requested = <@{ $user }> · since <t:{ $at }:d> · approved by <@{ $by }> on request
+licenses-line-operator = <@{ $user }> · since <t:{ $at }:d> · from the command line
+licenses-role = License role: <@&{ $role }>
+licenses-page = Page { $page } of { $pages }
+my-licenses-title = Your licenses
+my-licenses-empty = You hold no licenses in this server. Ask for one with /request-license.
+my-licenses-line = { $product } · ends { $ends_on } · **{ $state }**
+
+## Refused license changes (one message per cause; nothing was changed)
+license-refused-bot = <@{ $user }> is a bot, and bots don't hold licenses.
+license-refused-not-member = <@{ $user }> isn't a member of this server.
+license-refused-disabled = *{ $subscription }* is disabled: no licenses can be assigned until it is extended with /extend.
+license-refused-deleted = *{ $subscription }* has been deleted: its licenses have ended.
+license-refused-already = <@{ $user }> already holds a license of *{ $subscription }*.
+license-refused-full = { $seats ->
+    [one] The only license of *{ $subscription }* is assigned.
+   *[other] All { $seats } licenses of *{ $subscription }* are assigned.
+} Add licenses with /add-licenses or unassign someone.
+license-refused-not-assigned = <@{ $user }> holds no license of *{ $subscription }*. Nothing was changed.
+request-refused-open = You already asked for a license of *{ $subscription }* <t:{ $since }:R>; the admins will decide.
+request-refused-approved = This request was already approved by <@{ $user }> at <t:{ $at }:t>.
+request-refused-denied = This request was already denied by <@{ $user }> at <t:{ $at }:t>.
+request-refused-expired = This request expired <t:{ $at }:R>. The member can ask again with /request-license.
+request-refused-not-found = This request doesn't exist in this server.
+request-refused-no-channel = This server has no notice channel for requests yet. Ask an admin to set one with /settings notices.
+request-refused-not-allowed = Only admins (Manage Server, or the manager role) can decide requests. Nothing was changed.
+role-refused-everyone = @everyone can't be a license role: every member has it. Pick another role.
+role-refused-managed = <@&{ $role }> is managed by a bot or an integration, so licensebot can't give it to members. Pick another role.
+role-refused-no-manage-roles = I need the Manage Roles permission to give <@&{ $role }> to members. Grant it to my role, then try again. Nothing was changed.
+role-refused-not-below = <@&{ $role }> isn't below my highest role, so Discord won't let me give it. In Server Settings → Roles, drag my role above it, then try again. Nothing was changed.
+role-check-failed = I couldn't read this server's roles from Discord ({ $reason }). Nothing was changed; try again.
+
+## License roles and requests
+settings-license-role-saved = Members holding a license of *{ $subscription }* will carry <@&{ $role }> while it is active or expired.
+settings-license-role-removed = *{ $subscription }* has no license role any more; I'm taking <@&{ $role }> from its holders.
+settings-license-role-none = *{ $subscription }* has no license role. Nothing was changed.
+request-posted = Your request for a license of *{ $subscription }* was sent to the admins. If your direct messages are open, I'll tell you when they decide.
+button-approve = Approve
+button-deny = Deny
+request-approved-line = ✅ Approved by <@{ $by }> at <t:{ $at }:f>.
+request-denied-line = ❌ Denied by <@{ $by }> at <t:{ $at }:f>.
+request-expired-line = ⌛ Expired at <t:{ $at }:f>: nobody decided within 7 days.
+request-approved-reply = Approved: <@{ $user }> now holds a license of *{ $subscription }* ({ $count }).
+request-denied-reply = Denied: <@{ $user }> gets no license of *{ $subscription }*.
+notice-license-request = <@{ $user }> asks for a license of *{ $subscription }* ({ $product }).
+notice-licenses-full = The last free license of *{ $subscription }* was just assigned: { $seats ->
+    [one] its only license is in use.
+   *[other] all { $seats } are in use.
+} Add licenses with /add-licenses.
+notice-member-gone = <@{ $user }> is no longer in this server; { $count ->
+    [one] their license of { $subscriptions } was released.
+   *[other] their licenses of { $subscriptions } were released.
+}
+notice-role-refused = Discord refused to let me change <@&{ $role }> ({ $error }). I've stopped changing it: give me Manage Roles and put my role above it, then link it again with /settings license-role.
+dm-request-approved = Your request for a license of *{ $subscription }* was approved by <@{ $by }>.
+dm-request-denied = Your request for a license of *{ $subscription }* was declined by <@{ $by }>.

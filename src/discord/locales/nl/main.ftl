@@ -131,7 +131,7 @@ expired-review = Deze order is verlopen. Er is niets ingewisseld; begin opnieuw 
 ## Overzichten
 subscriptions-title = Mijn producten
 subscriptions-empty = Deze server heeft nog geen abonnementen. Start er een met /activeren en uw productcodes.
-subscriptions-line = { $product } · { $licenses } · eindigt { $ends_on } · **{ $state }**
+subscriptions-line = { $product } · { $assigned } · eindigt { $ends_on } · **{ $state }**
 redemptions-title = Inwisselingen
 redemptions-title-for = Inwisselingen: { $subscription }
 redemptions-empty = Nog geen inwisselingen.
@@ -162,3 +162,84 @@ notice-state-expired = *{ $subscription }* is verlopen op { $ends_on }. Gebruike
 notice-state-disabled = *{ $subscription }* is nu uitgeschakeld. Verleng het met /verlengen om het te herstellen.
 notice-state-deleted = *{ $subscription }* is verwijderd.
 notice-lockout = <@{ $user }> heeft te veel ongeldige productcodes ingevoerd; productcodes invoeren is voor hen geblokkeerd tot <t:{ $until }:t>.
+
+## Licenties toegewezen aan leden
+cmd-licenses-name = licenties
+cmd-licenses-desc = De licenties van deze server aan leden toewijzen, intrekken en bekijken
+cmd-licenses-assign-name = toewijzen
+cmd-licenses-assign-desc = Een lid een licentie van een abonnement geven
+cmd-licenses-unassign-name = intrekken
+cmd-licenses-unassign-desc = De licentie van een lid voor een abonnement intrekken
+cmd-licenses-list-name = overzicht
+cmd-licenses-list-desc = Wie de licenties van een abonnement heeft
+cmd-my-licenses-name = mijn-licenties
+cmd-my-licenses-desc = De licenties die u in deze server hebt
+cmd-request-license-name = licentie-aanvragen
+cmd-request-license-desc = De beheerders van deze server om een licentie van een abonnement vragen
+cmd-settings-license-role-name = licentierol
+cmd-settings-license-role-desc = Een rol die leden met een licentie van een abonnement krijgen
+opt-user-name = gebruiker
+opt-user-desc = Het lid
+opt-license-role-desc = De rol; laat weg om de rol van het abonnement te ontkoppelen
+assigned-of = { $assigned } van { $seats } toegewezen
+license-assigned = <@{ $user }> heeft nu een licentie van *{ $subscription }*: { $count }.
+license-unassigned = <@{ $user }> heeft geen licentie van *{ $subscription }* meer: { $count }.
+licenses-title = Licenties: { $subscription }
+licenses-empty = Nog niemand heeft een licentie van *{ $subscription }*. Wijs er een toe met /licenties toewijzen.
+licenses-line = <@{ $user }> · sinds <t:{ $at }:d> · door <@{ $by }>
+licenses-line-requested = <@{ $user }> · sinds <t:{ $at }:d> · op aanvraag goedgekeurd door <@{ $by }>
+licenses-line-operator = <@{ $user }> · sinds <t:{ $at }:d> · via de opdrachtregel
+licenses-role = Licentierol: <@&{ $role }>
+licenses-page = Pagina { $page } van { $pages }
+my-licenses-title = Uw licenties
+my-licenses-empty = U hebt geen licenties in deze server. Vraag er een aan met /licentie-aanvragen.
+my-licenses-line = { $product } · eindigt { $ends_on } · **{ $state }**
+
+## Geweigerde licentiewijzigingen (één bericht per oorzaak; er is niets gewijzigd)
+license-refused-bot = <@{ $user }> is een bot, en bots hebben geen licenties.
+license-refused-not-member = <@{ $user }> is geen lid van deze server.
+license-refused-disabled = *{ $subscription }* is uitgeschakeld: er kunnen geen licenties worden toegewezen tot het met /verlengen is verlengd.
+license-refused-deleted = *{ $subscription }* is verwijderd: de licenties ervan zijn beëindigd.
+license-refused-already = <@{ $user }> heeft al een licentie van *{ $subscription }*.
+license-refused-full = { $seats ->
+    [one] De enige licentie van *{ $subscription }* is toegewezen.
+   *[other] Alle { $seats } licenties van *{ $subscription }* zijn toegewezen.
+} Voeg licenties toe met /licenties-toevoegen of trek er een in.
+license-refused-not-assigned = <@{ $user }> heeft geen licentie van *{ $subscription }*. Er is niets gewijzigd.
+request-refused-open = U hebt <t:{ $since }:R> al een licentie van *{ $subscription }* aangevraagd; de beheerders beslissen.
+request-refused-approved = Deze aanvraag is al goedgekeurd door <@{ $user }> om <t:{ $at }:t>.
+request-refused-denied = Deze aanvraag is al geweigerd door <@{ $user }> om <t:{ $at }:t>.
+request-refused-expired = Deze aanvraag is <t:{ $at }:R> verlopen. Het lid kan opnieuw aanvragen met /licentie-aanvragen.
+request-refused-not-found = Deze aanvraag bestaat niet in deze server.
+request-refused-no-channel = Deze server heeft nog geen meldingskanaal voor aanvragen. Vraag een beheerder er een in te stellen met /instellingen meldingen.
+request-refused-not-allowed = Alleen beheerders (Server beheren, of de beheerdersrol) kunnen over aanvragen beslissen. Er is niets gewijzigd.
+role-refused-everyone = @everyone kan geen licentierol zijn: elk lid heeft die rol. Kies een andere rol.
+role-refused-managed = <@&{ $role }> wordt beheerd door een bot of een integratie, dus licensebot kan die rol niet aan leden geven. Kies een andere rol.
+role-refused-no-manage-roles = Ik heb de machtiging Rollen beheren nodig om <@&{ $role }> aan leden te geven. Geef die aan mijn rol en probeer het opnieuw. Er is niets gewijzigd.
+role-refused-not-below = <@&{ $role }> staat niet onder mijn hoogste rol, dus Discord laat mij die rol niet geven. Sleep in Serverinstellingen → Rollen mijn rol erboven en probeer het opnieuw. Er is niets gewijzigd.
+role-check-failed = Ik kon de rollen van deze server niet bij Discord opvragen ({ $reason }). Er is niets gewijzigd; probeer het opnieuw.
+
+## Licentierollen en aanvragen
+settings-license-role-saved = Leden met een licentie van *{ $subscription }* krijgen <@&{ $role }> zolang het actief of verlopen is.
+settings-license-role-removed = *{ $subscription }* heeft geen licentierol meer; ik neem <@&{ $role }> af van de houders.
+settings-license-role-none = *{ $subscription }* heeft geen licentierol. Er is niets gewijzigd.
+request-posted = Uw aanvraag voor een licentie van *{ $subscription }* is naar de beheerders gestuurd. Als uw privéberichten openstaan, laat ik u weten wat zij besluiten.
+button-approve = Goedkeuren
+button-deny = Weigeren
+request-approved-line = ✅ Goedgekeurd door <@{ $by }> om <t:{ $at }:f>.
+request-denied-line = ❌ Geweigerd door <@{ $by }> om <t:{ $at }:f>.
+request-expired-line = ⌛ Verlopen om <t:{ $at }:f>: niemand heeft binnen 7 dagen beslist.
+request-approved-reply = Goedgekeurd: <@{ $user }> heeft nu een licentie van *{ $subscription }* ({ $count }).
+request-denied-reply = Geweigerd: <@{ $user }> krijgt geen licentie van *{ $subscription }*.
+notice-license-request = <@{ $user }> vraagt een licentie van *{ $subscription }* aan ({ $product }).
+notice-licenses-full = De laatste vrije licentie van *{ $subscription }* is zojuist toegewezen: { $seats ->
+    [one] de enige licentie is in gebruik.
+   *[other] alle { $seats } zijn in gebruik.
+} Voeg licenties toe met /licenties-toevoegen.
+notice-member-gone = <@{ $user }> is geen lid meer van deze server; { $count ->
+    [one] de licentie van { $subscriptions } is vrijgegeven.
+   *[other] de licenties van { $subscriptions } zijn vrijgegeven.
+}
+notice-role-refused = Discord liet mij <@&{ $role }> niet wijzigen ({ $error }). Ik ben ermee gestopt: geef mij Rollen beheren en zet mijn rol erboven, en koppel de rol dan opnieuw met /instellingen licentierol.
+dm-request-approved = Uw aanvraag voor een licentie van *{ $subscription }* is goedgekeurd door <@{ $by }>.
+dm-request-denied = Uw aanvraag voor een licentie van *{ $subscription }* is geweigerd door <@{ $by }>.

@@ -5,5 +5,6 @@
 mod common;
 
 mod callbacks;
+mod members;
 mod refusals;
 mod serenity_client;

@@ -1,0 +1,265 @@
+//! What licensebot does with Discord roles: checks that a role can be linked to a
+//! subscription, and the role dispatcher, which sends the queued role changes.
+//!
+//! The dispatcher: every replica runs one on the same queue (`member_roles`); a claim
+//! (`FOR UPDATE SKIP LOCKED` plus a lease) keeps the others off a change while it is sent.
+//! `PUT` and `DELETE /guilds/{g}/members/{u}/roles/{r}` are idempotent, so a change sent
+//! twice (after a crash) does no harm. A 429 is obeyed; a 5xx or a network error is tried
+//! again with backoff; Unknown Member (10007) releases the member's licenses; any other
+//! refusal (Missing Permissions 50013, an unknown role…) is reported once to the notice
+//! channel and that role is left alone until it is linked again. Only roles linked with
+//! `/settings license-role` are ever in the queue.
+
+use std::{sync::Arc, time::Duration};
+
+use serde::Deserialize;
+use serenity::all::{GuildId as DiscordGuildId, Http, Permissions, Role, RoleId};
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+use crate::{
+    app::{App, RoleChange},
+    domain::{licenses::check_role_link, records::GuildId, BotStanding, LicenseRefusal, RoleFacts},
+};
+
+/// Whether `role` can be linked to a subscription of `guild`, from what Discord says now
+/// (the guild's roles, and the bot's member): `Err` with a reason when Discord could not
+/// be asked.
+pub async fn check_linkable(
+    http: &Http,
+    guild: GuildId,
+    role: RoleId,
+) -> Result<Result<(), LicenseRefusal>, String> {
+    let guild_id = DiscordGuildId::new(guild.0);
+    let me = http.get_current_user().await.map_err(describe)?;
+    let member = http.get_member(guild_id, me.id).await.map_err(describe)?;
+    let roles = http.get_guild_roles(guild_id).await.map_err(describe)?;
+    let facts = |r: &Role| RoleFacts {
+        id: r.id.get(),
+        position: i64::from(r.position),
+        managed: r.managed,
+        everyone: r.id.get() == guild.0,
+    };
+    let Some(chosen) = roles.iter().find(|r| r.id == role) else {
+        return Err(format!("role {role} is not in the server any more"));
+    };
+    let everyone = roles
+        .iter()
+        .find(|r| r.id.get() == guild.0)
+        .map(|r| r.permissions)
+        .unwrap_or_else(Permissions::empty);
+    let mine: Vec<&Role> = roles
+        .iter()
+        .filter(|r| member.roles.contains(&r.id))
+        .collect();
+    let permissions = mine.iter().fold(everyone, |p, r| p | r.permissions);
+    let standing = BotStanding {
+        manage_roles: permissions.contains(Permissions::MANAGE_ROLES)
+            || permissions.contains(Permissions::ADMINISTRATOR),
+        highest: mine
+            .iter()
+            .map(|r| facts(r))
+            .reduce(|a, b| if b.is_above(&a) { b } else { a }),
+    };
+    Ok(check_role_link(&facts(chosen), &standing))
+}
+
+fn describe(e: serenity::Error) -> String {
+    match &e {
+        serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(r)) => {
+            format!("{} {}", r.status_code.as_u16(), r.error.message)
+        }
+        other => other.to_string(),
+    }
+}
+
+/// Sends role changes to Discord's REST API directly, to read `retry_after` and error codes.
+#[derive(Clone)]
+pub struct RoleSender {
+    client: reqwest::Client,
+    base: String,
+    authorization: String,
+}
+
+/// Why a role change did not go through.
+#[derive(Debug)]
+pub enum RoleError {
+    /// Try again after this long.
+    RetryAfter(Duration),
+    /// A network error or a 5xx.
+    Transient(String),
+    /// Discord does not know the member (10007): they left the server.
+    UnknownMember,
+    /// Discord refused for good (Missing Permissions, an unknown role, …): code and message.
+    Refused(String),
+}
+
+#[derive(Deserialize)]
+struct RateLimited {
+    retry_after: f64,
+}
+
+#[derive(Deserialize)]
+struct DiscordError {
+    #[serde(default)]
+    code: u64,
+    #[serde(default)]
+    message: String,
+}
+
+/// Discord's JSON error code for an unknown member.
+const UNKNOWN_MEMBER: u64 = 10007;
+
+impl RoleSender {
+    pub fn new(api_base: Option<&str>, token: &str) -> anyhow::Result<RoleSender> {
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .user_agent("DiscordBot (https://github.com/licensebot, 0.1) licensebot")
+            .build()?;
+        Ok(RoleSender {
+            client,
+            base: api_base
+                .unwrap_or("https://discord.com")
+                .trim_end_matches('/')
+                .to_string(),
+            authorization: format!("Bot {token}"),
+        })
+    }
+
+    /// Gives (`change.wanted`) or takes away the role.
+    pub async fn apply(&self, change: &RoleChange) -> Result<(), RoleError> {
+        let url = format!(
+            "{}/api/v10/guilds/{}/members/{}/roles/{}",
+            self.base, change.guild.0, change.user.0, change.role
+        );
+        let request = if change.wanted {
+            self.client.put(url)
+        } else {
+            self.client.delete(url)
+        };
+        let response = request
+            .header("Authorization", &self.authorization)
+            .header("X-Audit-Log-Reason", "licensebot: license role")
+            .body("")
+            .send()
+            .await
+            .map_err(|e| RoleError::Transient(e.without_url().to_string()))?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(());
+        }
+        if status.as_u16() == 429 {
+            let wait = response
+                .json::<RateLimited>()
+                .await
+                .map(|r| r.retry_after)
+                .unwrap_or(1.0);
+            return Err(RoleError::RetryAfter(Duration::from_secs_f64(
+                wait.clamp(0.0, 3600.0),
+            )));
+        }
+        let text = response.text().await.unwrap_or_default();
+        // A rejected token concerns the whole bot, not this role: not a reason to stop
+        // touching the role.
+        if status.is_server_error() || status.as_u16() == 401 {
+            let text: String = text.chars().take(200).collect();
+            return Err(RoleError::Transient(format!("{status}: {text}")));
+        }
+        match serde_json::from_str::<DiscordError>(&text) {
+            Ok(e) if e.code == UNKNOWN_MEMBER => Err(RoleError::UnknownMember),
+            Ok(e) => Err(RoleError::Refused(format!(
+                "{} {}",
+                e.code,
+                e.message.chars().take(100).collect::<String>()
+            ))),
+            Err(_) => Err(RoleError::Refused(status.to_string())),
+        }
+    }
+}
+
+/// Sends due role changes until `stop`; wakes early when `wake` is notified. `outbox` is
+/// woken when a change leads to a notice.
+pub async fn run(
+    app: App,
+    sender: RoleSender,
+    wake: Arc<Notify>,
+    outbox: Arc<Notify>,
+    stop: CancellationToken,
+) {
+    let poll = Duration::from_secs(app.settings.notices.poll_seconds.max(1));
+    loop {
+        let applied = match apply_due(&app, &sender, &outbox).await {
+            Ok(n) => n,
+            Err(e) => {
+                tracing::warn!(error = %format!("{e:#}"), "role change pass failed");
+                0
+            }
+        };
+        if applied > 0 {
+            continue;
+        }
+        tokio::select! {
+            _ = stop.cancelled() => break,
+            _ = wake.notified() => {}
+            _ = tokio::time::sleep(poll) => {}
+        }
+    }
+}
+
+/// Role changes claimed in one pass.
+const BATCH: i64 = 50;
+
+/// One pass: claims due role changes and tries each once. Returns how many were handled.
+pub async fn apply_due(app: &App, sender: &RoleSender, outbox: &Notify) -> anyhow::Result<usize> {
+    let batch = app.claim_due_role_changes(BATCH).await?;
+    for change in &batch {
+        apply_one(app, sender, change, outbox).await?;
+    }
+    Ok(batch.len())
+}
+
+async fn apply_one(
+    app: &App,
+    sender: &RoleSender,
+    change: &RoleChange,
+    outbox: &Notify,
+) -> anyhow::Result<()> {
+    let (guild, user, role) = (change.guild.0, change.user.0, change.role);
+    match sender.apply(change).await {
+        Ok(()) => {
+            tracing::info!(guild, user, role, give = change.wanted, "role changed");
+            app.role_change_done(change).await?;
+        }
+        Err(RoleError::RetryAfter(wait)) => {
+            tracing::info!(
+                guild,
+                role,
+                retry_after_ms = wait.as_millis() as u64,
+                "role change rate limited"
+            );
+            app.role_change_rate_limited(change, wait).await?;
+        }
+        Err(RoleError::Transient(reason)) => {
+            let wait = app.role_change_failed(change, &reason).await?;
+            tracing::warn!(guild, user, role, error = %reason, retry_in_s = wait.as_secs(), "role change failed");
+        }
+        Err(RoleError::UnknownMember) => {
+            let released = app.role_change_member_gone(change).await?;
+            tracing::info!(
+                guild,
+                user,
+                released = released.len(),
+                "the member left the server"
+            );
+            outbox.notify_one();
+        }
+        Err(RoleError::Refused(reason)) => {
+            if app.role_change_refused(change, &reason).await? {
+                tracing::error!(guild, role, error = %reason,
+                    "Discord refused a role change; leaving the role alone until it is linked again");
+                outbox.notify_one();
+            }
+        }
+    }
+    Ok(())
+}

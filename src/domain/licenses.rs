@@ -1,0 +1,515 @@
+//! Licenses assigned to members: who may be given one, who may ask for one, why a license
+//! began or ended, and while when a subscription's holders carry its linked role.
+//!
+//! - Assign needs an `active` or `expired` subscription, a free license, a member who is no
+//!   bot and holds none of this subscription yet. Unassign always works.
+//! - A subscription grants access (its holders carry the linked role) while `active` or
+//!   `expired`; `disabled` takes the role away; on `deleted` every license ends.
+
+use chrono::{DateTime, Days, NaiveDate, Utc};
+
+use super::{
+    lifecycle::{LifecyclePeriods, LifecycleState},
+    names::names,
+    records::{Subscription, UserId},
+};
+
+/// Why a license began or ended, as the history records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LicenseReason {
+    /// An admin assigned or unassigned it.
+    Admin,
+    /// An admin approved the member's request.
+    Request,
+    /// Discord said the member is no longer in the server (Unknown Member).
+    MemberGone,
+    /// The subscription reached `deleted`: every license ends.
+    SubscriptionDeleted,
+}
+
+names!(LicenseReason, "license reason" {
+    Admin => "admin",
+    Request => "request",
+    MemberGone => "member-gone",
+    SubscriptionDeleted => "subscription-deleted",
+});
+
+impl LicenseReason {
+    /// Whether licensebot itself, not a person, made the change.
+    pub fn is_automatic(self) -> bool {
+        matches!(
+            self,
+            LicenseReason::MemberGone | LicenseReason::SubscriptionDeleted
+        )
+    }
+}
+
+/// What happened to a license, as the history records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LicenseEvent {
+    Assigned,
+    Unassigned,
+}
+
+names!(LicenseEvent, "license event" {
+    Assigned => "assigned",
+    Unassigned => "unassigned",
+});
+
+/// Where a member's request for a license stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RequestState {
+    Open,
+    Approved,
+    Denied,
+    Expired,
+}
+
+names!(RequestState, "request state" {
+    Open => "open",
+    Approved => "approved",
+    Denied => "denied",
+    Expired => "expired",
+});
+
+/// How long a request stays open (PRODUCT.md: "requests live 7 days").
+pub const REQUEST_LIFETIME_DAYS: i64 = 7;
+
+/// Why a license cannot be assigned, unassigned or requested; each has its own message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LicenseRefusal {
+    /// Bots hold no licenses.
+    BotUser { member: UserId },
+    /// The member is not in this server (a user picked by id).
+    NotAMember { member: UserId },
+    /// `disabled` or `deleted`: nothing can be assigned.
+    WrongState {
+        subscription: String,
+        state: LifecycleState,
+    },
+    AlreadyAssigned {
+        subscription: String,
+        member: UserId,
+    },
+    /// Every license is taken.
+    NoFreeLicense { subscription: String, seats: i64 },
+    /// Unassign of a member who holds none.
+    NotAssigned {
+        subscription: String,
+        member: UserId,
+    },
+    /// The member already asked, and the request is still open.
+    RequestOpen {
+        subscription: String,
+        since: DateTime<Utc>,
+    },
+    /// A request can only be decided once, and not after it expired.
+    RequestClosed {
+        state: RequestState,
+        by: Option<UserId>,
+        at: DateTime<Utc>,
+    },
+    /// No request exists with that id in this server (a forged or stale button).
+    RequestNotFound,
+    /// Requests are decided in the notice channel; the server has none.
+    NoNoticeChannel,
+    /// The role cannot be linked to a subscription.
+    RoleNotLinkable { role: u64, why: RoleLinkRefusal },
+}
+
+/// Why a role cannot be linked to a subscription; each has its own message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoleLinkRefusal {
+    /// `@everyone` is every member's role.
+    Everyone,
+    /// A bot's or an integration's role: Discord manages its members.
+    Managed,
+    /// The bot lacks Manage Roles.
+    NoManageRoles,
+    /// Discord lets a bot change only roles below its own highest role.
+    NotBelowBot,
+}
+
+/// A Discord role as the link rule sees it. Discord orders roles by position, and roles
+/// of equal position by id, the older (smaller) one higher.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoleFacts {
+    pub id: u64,
+    pub position: i64,
+    pub managed: bool,
+    /// The guild's `@everyone` role (its id is the guild's).
+    pub everyone: bool,
+}
+
+impl RoleFacts {
+    /// Whether this role sits above `other` in the guild's role list.
+    pub fn is_above(&self, other: &RoleFacts) -> bool {
+        (self.position, std::cmp::Reverse(self.id)) > (other.position, std::cmp::Reverse(other.id))
+    }
+}
+
+/// What the bot may do in the guild, as far as linking a role goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BotStanding {
+    /// Manage Roles (or Administrator).
+    pub manage_roles: bool,
+    /// The bot's highest role, if it has one besides `@everyone`.
+    pub highest: Option<RoleFacts>,
+}
+
+/// Whether `role` can be linked to a subscription: not `@everyone`, not a managed role, and
+/// one the bot can give and take (Manage Roles, and the role below the bot's highest).
+pub fn check_role_link(role: &RoleFacts, bot: &BotStanding) -> Result<(), LicenseRefusal> {
+    let refuse = |why| Err(LicenseRefusal::RoleNotLinkable { role: role.id, why });
+    if role.everyone {
+        return refuse(RoleLinkRefusal::Everyone);
+    }
+    if role.managed {
+        return refuse(RoleLinkRefusal::Managed);
+    }
+    if !bot.manage_roles {
+        return refuse(RoleLinkRefusal::NoManageRoles);
+    }
+    match &bot.highest {
+        Some(highest) if highest.is_above(role) => Ok(()),
+        _ => refuse(RoleLinkRefusal::NotBelowBot),
+    }
+}
+
+/// A subscription as the license rules see it: its state today and how many of its
+/// licenses are assigned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Occupancy {
+    pub state: LifecycleState,
+    pub seats: i64,
+    pub assigned: i64,
+}
+
+impl Occupancy {
+    pub fn free(&self) -> i64 {
+        (self.seats - self.assigned).max(0)
+    }
+}
+
+/// Whether a subscription in `state` gives its holders access (and its linked role).
+pub fn grants_access(state: LifecycleState) -> bool {
+    matches!(state, LifecycleState::Active | LifecycleState::Expired)
+}
+
+/// The rules of assigning a license of `sub` to `member`, in the order their messages are
+/// shown: a bot, the subscription's state, a license already held, no free license.
+pub fn check_assign(
+    sub: &Subscription,
+    occupancy: Occupancy,
+    member: UserId,
+    member_is_bot: bool,
+    already_holds: bool,
+) -> Result<(), LicenseRefusal> {
+    if member_is_bot {
+        return Err(LicenseRefusal::BotUser { member });
+    }
+    if !grants_access(occupancy.state) {
+        return Err(LicenseRefusal::WrongState {
+            subscription: sub.name.clone(),
+            state: occupancy.state,
+        });
+    }
+    if already_holds {
+        return Err(LicenseRefusal::AlreadyAssigned {
+            subscription: sub.name.clone(),
+            member,
+        });
+    }
+    if occupancy.free() == 0 {
+        return Err(LicenseRefusal::NoFreeLicense {
+            subscription: sub.name.clone(),
+            seats: occupancy.seats,
+        });
+    }
+    Ok(())
+}
+
+/// The rules of asking for a license: the subscription can hand one out, the member holds
+/// none, and has no open request for it. A full subscription can still be asked for: an
+/// admin may add licenses before approving.
+pub fn check_request(
+    sub: &Subscription,
+    state: LifecycleState,
+    member: UserId,
+    already_holds: bool,
+    open_since: Option<DateTime<Utc>>,
+) -> Result<(), LicenseRefusal> {
+    if !grants_access(state) {
+        return Err(LicenseRefusal::WrongState {
+            subscription: sub.name.clone(),
+            state,
+        });
+    }
+    if already_holds {
+        return Err(LicenseRefusal::AlreadyAssigned {
+            subscription: sub.name.clone(),
+            member,
+        });
+    }
+    if let Some(since) = open_since {
+        return Err(LicenseRefusal::RequestOpen {
+            subscription: sub.name.clone(),
+            since,
+        });
+    }
+    Ok(())
+}
+
+/// Subscriptions that end on or after this date grant access today: `active` until the end
+/// date, `expired` for `expired_days` after it.
+pub fn access_cutoff(today: NaiveDate, periods: LifecyclePeriods) -> NaiveDate {
+    today
+        .checked_sub_days(Days::new(u64::from(periods.expired_days)))
+        .unwrap_or(NaiveDate::MIN)
+}
+
+/// Subscriptions that ended before this date are `deleted` today.
+pub fn deletion_cutoff(today: NaiveDate, periods: LifecyclePeriods) -> NaiveDate {
+    let days = u64::from(periods.expired_days) + u64::from(periods.disabled_days);
+    today
+        .checked_sub_days(Days::new(days))
+        .unwrap_or(NaiveDate::MIN)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::records::{GuildId, Product};
+    use proptest::prelude::*;
+    use LifecycleState::*;
+
+    fn sub() -> Subscription {
+        Subscription {
+            id: 1,
+            guild: GuildId(1),
+            product: Product {
+                sku: "P".into(),
+                name: "Business Standard".into(),
+                max_seats: None,
+            },
+            name: "Contoso".into(),
+            seats: 70,
+            ends_on: NaiveDate::from_ymd_opt(2027, 1, 31).expect("a date"),
+        }
+    }
+
+    const ANA: UserId = UserId(7);
+
+    fn occupancy(state: LifecycleState, assigned: i64) -> Occupancy {
+        Occupancy {
+            state,
+            seats: 70,
+            assigned,
+        }
+    }
+
+    #[test]
+    fn a_license_is_assigned_while_active_or_expired_and_a_license_is_free() {
+        assert_eq!(
+            check_assign(&sub(), occupancy(Active, 69), ANA, false, false),
+            Ok(())
+        );
+        assert_eq!(
+            check_assign(&sub(), occupancy(Expired, 0), ANA, false, false),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn each_refusal_of_an_assignment_has_its_own_cause() {
+        let s = sub();
+        assert_eq!(
+            check_assign(&s, occupancy(Active, 70), ANA, false, false),
+            Err(LicenseRefusal::NoFreeLicense {
+                subscription: "Contoso".into(),
+                seats: 70
+            })
+        );
+        assert_eq!(
+            check_assign(&s, occupancy(Active, 1), ANA, false, true),
+            Err(LicenseRefusal::AlreadyAssigned {
+                subscription: "Contoso".into(),
+                member: ANA
+            })
+        );
+        assert_eq!(
+            check_assign(&s, occupancy(Active, 1), ANA, true, false),
+            Err(LicenseRefusal::BotUser { member: ANA })
+        );
+        for state in [Disabled, Deleted] {
+            assert_eq!(
+                check_assign(&s, occupancy(state, 1), ANA, false, false),
+                Err(LicenseRefusal::WrongState {
+                    subscription: "Contoso".into(),
+                    state
+                })
+            );
+        }
+    }
+
+    #[test]
+    fn a_bot_is_refused_before_anything_else_and_a_disabled_subscription_before_a_full_one() {
+        let s = sub();
+        assert!(matches!(
+            check_assign(&s, occupancy(Disabled, 70), ANA, true, true),
+            Err(LicenseRefusal::BotUser { .. })
+        ));
+        assert!(matches!(
+            check_assign(&s, occupancy(Disabled, 70), ANA, false, true),
+            Err(LicenseRefusal::WrongState { .. })
+        ));
+        assert!(matches!(
+            check_assign(&s, occupancy(Active, 70), ANA, false, true),
+            Err(LicenseRefusal::AlreadyAssigned { .. })
+        ));
+    }
+
+    #[test]
+    fn a_request_needs_a_usable_subscription_no_license_held_and_no_open_request() {
+        let s = sub();
+        let now = "2026-11-29T10:00:00Z".parse().expect("a time");
+        assert_eq!(check_request(&s, Active, ANA, false, None), Ok(()));
+        assert!(matches!(
+            check_request(&s, Disabled, ANA, false, None),
+            Err(LicenseRefusal::WrongState { .. })
+        ));
+        assert!(matches!(
+            check_request(&s, Active, ANA, true, None),
+            Err(LicenseRefusal::AlreadyAssigned { .. })
+        ));
+        assert_eq!(
+            check_request(&s, Expired, ANA, false, Some(now)),
+            Err(LicenseRefusal::RequestOpen {
+                subscription: "Contoso".into(),
+                since: now
+            })
+        );
+    }
+
+    fn role(id: u64, position: i64) -> RoleFacts {
+        RoleFacts {
+            id,
+            position,
+            managed: false,
+            everyone: false,
+        }
+    }
+
+    #[test]
+    fn a_role_below_the_bots_highest_can_be_linked_when_the_bot_manages_roles() {
+        let bot = BotStanding {
+            manage_roles: true,
+            highest: Some(role(5, 3)),
+        };
+        assert_eq!(check_role_link(&role(9, 2), &bot), Ok(()));
+        // Equal positions: the older (smaller id) role is higher.
+        assert_eq!(check_role_link(&role(9, 3), &bot), Ok(()));
+    }
+
+    #[test]
+    fn each_reason_a_role_cannot_be_linked_has_its_own_refusal() {
+        let bot = BotStanding {
+            manage_roles: true,
+            highest: Some(role(5, 3)),
+        };
+        let why = |r: RoleFacts, bot: &BotStanding| match check_role_link(&r, bot) {
+            Err(LicenseRefusal::RoleNotLinkable { why, .. }) => Some(why),
+            _ => None,
+        };
+        let everyone = RoleFacts {
+            everyone: true,
+            ..role(1, 0)
+        };
+        let managed = RoleFacts {
+            managed: true,
+            ..role(2, 1)
+        };
+        assert_eq!(why(everyone, &bot), Some(RoleLinkRefusal::Everyone));
+        assert_eq!(why(managed, &bot), Some(RoleLinkRefusal::Managed));
+        assert_eq!(why(role(9, 4), &bot), Some(RoleLinkRefusal::NotBelowBot));
+        assert_eq!(why(role(5, 3), &bot), Some(RoleLinkRefusal::NotBelowBot));
+        assert_eq!(why(role(3, 3), &bot), Some(RoleLinkRefusal::NotBelowBot));
+        let powerless = BotStanding {
+            manage_roles: false,
+            ..bot
+        };
+        assert_eq!(
+            why(role(9, 2), &powerless),
+            Some(RoleLinkRefusal::NoManageRoles)
+        );
+        let roleless = BotStanding {
+            manage_roles: true,
+            highest: None,
+        };
+        assert_eq!(
+            why(role(9, 2), &roleless),
+            Some(RoleLinkRefusal::NotBelowBot)
+        );
+    }
+
+    #[test]
+    fn only_active_and_expired_subscriptions_grant_access() {
+        assert!(grants_access(Active));
+        assert!(grants_access(Expired));
+        assert!(!grants_access(Disabled));
+        assert!(!grants_access(Deleted));
+    }
+
+    #[test]
+    fn automatic_reasons_are_those_without_a_person() {
+        let automatic: Vec<LicenseReason> = LicenseReason::ALL
+            .iter()
+            .copied()
+            .filter(|r| r.is_automatic())
+            .collect();
+        assert_eq!(
+            automatic,
+            [
+                LicenseReason::MemberGone,
+                LicenseReason::SubscriptionDeleted
+            ]
+        );
+    }
+
+    /// Property tests: `.ci/run` also runs them (`proptests::`) with many more cases.
+    mod proptests {
+        use super::*;
+
+        fn date() -> impl Strategy<Value = NaiveDate> {
+            (0i64..3_000).prop_map(|d| {
+                NaiveDate::from_ymd_opt(2025, 1, 1).expect("a date") + chrono::Duration::days(d)
+            })
+        }
+
+        proptest! {
+            #[test]
+            fn the_cutoffs_agree_with_the_lifecycle(
+                ends_on in date(),
+                today in date(),
+                expired_days in 0u32..100,
+                disabled_days in 0u32..200,
+            ) {
+                let periods = LifecyclePeriods { expired_days, disabled_days };
+                let state = LifecycleState::on(ends_on, today, periods);
+                prop_assert_eq!(grants_access(state), ends_on >= access_cutoff(today, periods));
+                prop_assert_eq!(state == Deleted, ends_on < deletion_cutoff(today, periods));
+            }
+
+            #[test]
+            fn an_assignment_never_takes_more_licenses_than_there_are(
+                seats in 1i64..500,
+                assigned in 0i64..500,
+            ) {
+                let s = sub();
+                let occ = Occupancy { state: Active, seats, assigned };
+                let allowed = check_assign(&s, occ, ANA, false, false).is_ok();
+                prop_assert_eq!(allowed, assigned < seats);
+            }
+        }
+    }
+}
