@@ -23,6 +23,7 @@ pub struct Settings {
     pub discord: DiscordSettings,
     #[serde(default)]
     pub metrics: MetricsSettings,
+    pub api: ApiSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -79,6 +80,18 @@ pub struct DiscordSettings {
 pub struct MetricsSettings {
     #[serde(default)]
     pub addr: Option<String>,
+}
+
+/// The shop's API; `licensebot run --api` overrides the address.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ApiSettings {
+    /// Set: serve the API at this address.
+    #[serde(default)]
+    pub addr: Option<String>,
+    /// The largest request body taken, in bytes.
+    pub body_limit_bytes: usize,
+    /// A request still running after this long is abandoned (its transaction rolled back).
+    pub timeout_seconds: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -162,6 +175,14 @@ impl Settings {
         ensure!(
             self.notices.lease_seconds >= 1,
             "notices.lease_seconds must be at least 1"
+        );
+        ensure!(
+            self.api.body_limit_bytes >= 1024,
+            "api.body_limit_bytes must be at least 1024"
+        );
+        ensure!(
+            self.api.timeout_seconds >= 1,
+            "api.timeout_seconds must be at least 1"
         );
         Ok(())
     }

@@ -10,17 +10,20 @@ mod orders;
 mod outbox;
 mod review;
 mod settings;
+mod tokens;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use std::sync::{Arc, Mutex};
 
 use crate::{config::Settings, store::Store};
 
-pub use catalogue::{ImportError, KeyBatch};
-pub use error::{AppError, UserError};
+pub use catalogue::{
+    Idempotency, ImportError, ImportOutcome, ImportedKey, KeyBatch, KeyRow, Minted, RevokedKey,
+};
+pub use error::{AppError, InputError, InputErrorKind, UserError};
 pub use health::DatabaseGauges;
 pub use lifecycle::lifecycle_tick;
-pub use listing::RedemptionPage;
+pub use listing::{FeedPage, RedemptionPage};
 pub use orders::{OpenOrder, Receipt};
 pub use outbox::{NextAttempt, SentNotice};
 pub use review::{Review, ReviewKey};

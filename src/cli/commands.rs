@@ -4,21 +4,24 @@ use anyhow::Context as _;
 use chrono::NaiveDate;
 
 use super::{
-    table, AuditCommand, Cli, Command, KeysCommand, ProductsCommand, RedemptionsCommand,
-    SubscriptionsCommand,
+    table, ApiTokensCommand, AuditCommand, Cli, Command, KeysCommand, ProductsCommand,
+    RedemptionsCommand, SubscriptionsCommand,
 };
 use crate::{
     app::{App, KeyBatch, KeyFilter},
     boot,
     config::Settings,
-    domain::{records::GuildId, OrderKind},
+    domain::{
+        records::{GuildId, Revocation},
+        OrderKind,
+    },
 };
 
 /// Runs a parsed command line to completion.
 pub async fn execute(cli: Cli, settings: Settings) -> anyhow::Result<()> {
     let command = cli.command.unwrap_or(Command::Run(Default::default()));
     if let Command::Run(args) = command {
-        return boot::run(settings, args.guild, &args.layout()).await;
+        return boot::run(settings, args.guild, &args.layout(), args.api).await;
     }
     let db = boot::open_database(&settings).await?;
     let app = App::new(db.store(), settings);
@@ -85,7 +88,72 @@ async fn operate(app: &App, command: Command) -> anyhow::Result<()> {
         Command::Audit(AuditCommand::List { guild, json }) => {
             audit_list(app, guild.map(GuildId), json).await
         }
+        Command::ApiTokens(ApiTokensCommand::Create { name, scopes }) => {
+            api_tokens_create(app, &name, scopes.as_deref()).await
+        }
+        Command::ApiTokens(ApiTokensCommand::List { json }) => api_tokens_list(app, json).await,
+        Command::ApiTokens(ApiTokensCommand::Revoke { name }) => {
+            app.revoke_api_token(&name).await?;
+            println!("revoked API token {name}");
+            Ok(())
+        }
     }
+}
+
+/// `api-tokens create`: the token on stdout, and nothing else; it is never shown again.
+async fn api_tokens_create(app: &App, name: &str, scopes: Option<&str>) -> anyhow::Result<()> {
+    let (info, token) = app.create_api_token(name, scopes).await?;
+    println!("{}", token.expose());
+    let scopes: Vec<&str> = info.scopes.iter().map(|s| s.as_str()).collect();
+    eprintln!(
+        "created API token {:?} with scopes {}; store it now: it is not shown again",
+        info.name,
+        scopes.join(",")
+    );
+    Ok(())
+}
+
+/// `api-tokens list`
+async fn api_tokens_list(app: &App, json: bool) -> anyhow::Result<()> {
+    let tokens = app.list_api_tokens().await?;
+    let scopes = |t: &crate::domain::TokenInfo| -> Vec<&'static str> {
+        t.scopes.iter().map(|s| s.as_str()).collect()
+    };
+    if json {
+        let listed: Vec<serde_json::Value> = tokens
+            .iter()
+            .map(|t| {
+                serde_json::json!({
+                    "name": t.name,
+                    "scopes": scopes(t),
+                    "created_at": t.created_at,
+                    "last_used_at": t.last_used_at,
+                    "revoked_at": t.revoked_at,
+                })
+            })
+            .collect();
+        return table::json(&listed);
+    }
+    let when = |at: Option<chrono::DateTime<chrono::Utc>>| {
+        or_dash(at.map(|at| at.format("%Y-%m-%d %H:%M UTC")))
+    };
+    let rows = tokens
+        .iter()
+        .map(|t| {
+            vec![
+                t.name.clone(),
+                scopes(t).join(","),
+                when(Some(t.created_at)),
+                when(t.last_used_at),
+                when(t.revoked_at),
+            ]
+        })
+        .collect::<Vec<_>>();
+    table::print(
+        &["NAME", "SCOPES", "CREATED", "LAST USED", "REVOKED"],
+        &rows,
+    );
+    Ok(())
 }
 
 /// `products add`
@@ -190,8 +258,13 @@ async fn keys_generate(app: &App, batch: &KeyBatch) -> anyhow::Result<()> {
 async fn keys_import(app: &App, file: &std::path::Path) -> anyhow::Result<()> {
     let reader =
         std::fs::File::open(file).with_context(|| format!("opening {}", file.display()))?;
-    let n = app.import_keys(reader).await?;
-    println!("imported {n} {}", if n == 1 { "key" } else { "keys" });
+    let outcome = app.import_keys(reader).await?;
+    let n = outcome.imported();
+    let unchanged = match outcome.unchanged() {
+        0 => String::new(),
+        m => format!("; {m} imported before, unchanged"),
+    };
+    println!("imported {n} {}{unchanged}", plural(n, "key", "keys"));
     Ok(())
 }
 
@@ -207,6 +280,7 @@ async fn keys_list(
         .list_keys(&KeyFilter {
             product_sku: product,
             batch,
+            ..KeyFilter::default()
         })
         .await?;
     if json {
@@ -254,8 +328,24 @@ async fn keys_list(
 
 /// `keys revoke (--batch LABEL | KEY...)`
 async fn keys_revoke(app: &App, batch: Option<&str>, keys: &[String]) -> anyhow::Result<()> {
-    let n = app.revoke_keys(batch, keys).await?;
-    println!("revoked {n} {}", if n == 1 { "key" } else { "keys" });
+    let results = app.revoke_keys(batch, keys).await?;
+    let n = results.iter().filter(|k| k.changed).count();
+    let mut others = Vec::new();
+    for (result, what) in [
+        (Revocation::AlreadyRedeemed, "already redeemed"),
+        (Revocation::Unknown, "unknown"),
+    ] {
+        let count = results.iter().filter(|k| k.result == result).count();
+        if count > 0 {
+            others.push(format!("{count} {what}"));
+        }
+    }
+    let others = if others.is_empty() {
+        String::new()
+    } else {
+        format!("; {}", others.join(", "))
+    };
+    println!("revoked {n} {}{others}", plural(n, "key", "keys"));
     Ok(())
 }
 
@@ -315,6 +405,14 @@ async fn audit_list(app: &App, guild: Option<GuildId>, json: bool) -> anyhow::Re
         .collect::<Vec<_>>();
     table::print(&["AT", "GUILD", "USER", "KEY", "CAUSE"], &rows);
     Ok(())
+}
+
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
 }
 
 /// A value for a table cell, or `-`.

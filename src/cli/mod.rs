@@ -46,6 +46,9 @@ pub enum Command {
     /// Refused key attempts (the audit trail behind the lockout).
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Tokens for the shop's API (`run --api`).
+    #[command(subcommand, name = "api-tokens")]
+    ApiTokens(ApiTokensCommand),
 }
 
 #[derive(Debug, Args, Default)]
@@ -67,6 +70,9 @@ pub struct RunArgs {
     /// Serve /healthz and /metrics at this address [config: metrics.addr].
     #[arg(long, value_name = "ADDR")]
     pub metrics: Option<SocketAddr>,
+    /// Serve the shop's API (JSON under /v1) at this address [config: api.addr].
+    #[arg(long, value_name = "ADDR")]
+    pub api: Option<SocketAddr>,
 }
 
 impl RunArgs {
@@ -186,6 +192,29 @@ pub enum AuditCommand {
         guild: Option<u64>,
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApiTokensCommand {
+    /// Create a token; prints it, once (only its digest is kept).
+    Create {
+        #[arg(long)]
+        name: String,
+        /// Comma-separated: keys:write, keys:read, ledger:read, catalogue:write
+        /// (all four when left out).
+        #[arg(long, value_name = "SCOPES")]
+        scopes: Option<String>,
+    },
+    /// List tokens (never the tokens themselves).
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a token: it is refused from its next request on.
+    Revoke {
+        #[arg(value_name = "NAME")]
+        name: String,
     },
 }
 

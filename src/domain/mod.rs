@@ -3,6 +3,7 @@
 //! catalogue's limits, notices, and the one spelling of each word the database stores as
 //! text. No I/O, no serenity, no sqlx.
 
+pub mod api_token;
 pub mod catalogue;
 pub mod entry;
 pub mod input;
@@ -16,6 +17,7 @@ pub mod rules;
 pub mod subscription_ref;
 pub mod term;
 
+pub use api_token::{parse_scopes, ApiToken, Scope, TokenDigest, TokenError, TokenInfo};
 pub use entry::{
     judge_keys, recheck_order_keys, refusal_cause, AcceptedKeys, EntryError, RecheckRefusal,
     TypedKeys,

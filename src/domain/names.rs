@@ -83,8 +83,8 @@ mod tests {
 
     use super::UnknownName;
     use crate::domain::{
-        records::{KeyState, OrderState},
-        AttemptCause, LifecycleState, NoticeKind, OrderKind,
+        records::{KeyState, OrderState, Revocation},
+        AttemptCause, LifecycleState, NoticeKind, OrderKind, Scope,
     };
 
     /// Each value has its own spelling, which reads back as that value, also through JSON.
@@ -112,6 +112,8 @@ mod tests {
         spelled_once(LifecycleState::ALL);
         spelled_once(NoticeKind::ALL);
         spelled_once(AttemptCause::ALL);
+        spelled_once(Scope::ALL);
+        spelled_once(Revocation::ALL);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //!
 //! Every query that touches a tenant's rows takes the guild id, so nothing crosses guilds.
 
+mod api_tokens;
 mod audit;
 pub(crate) mod keys;
 mod notices;
@@ -16,10 +17,10 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use std::time::Duration;
 
 pub use audit::{AttemptRow, LockoutPolicy};
-pub use keys::{KeyFilter, KeyListing, NewKey};
+pub use keys::{IdempotencyClaim, ImportWrite, KeyFilter, KeyListing, MintWrite, NewKey};
 pub use notices::{NewNotice, NoticeBacklog, NoticeRow, PendingNotice};
 pub use orders::{ClosedBy, ExpiredOrder, NewOrder, OrderTx, RedemptionWrite};
-pub use redemptions::RedemptionFilter;
+pub use redemptions::{RedemptionFeed, RedemptionFilter};
 pub use subscriptions::NewSubscription;
 
 /// The schema, embedded in the binary.

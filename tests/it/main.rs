@@ -10,6 +10,7 @@
 
 mod support;
 
+mod api;
 mod bench_smoke;
 mod cli;
 mod db_harness;

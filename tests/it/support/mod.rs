@@ -4,6 +4,7 @@
 // of the helpers.
 #![allow(dead_code)]
 
+pub mod api;
 pub mod db;
 pub mod skip;
 pub mod world;
