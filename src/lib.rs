@@ -14,3 +14,4 @@ pub mod metrics;
 pub mod pg_cluster;
 pub mod store;
 pub mod telemetry;
+pub mod webhooks;

@@ -11,7 +11,7 @@ use super::{error::InputError, App};
 use crate::domain::{
     catalogue::{check_seats, normalise_batch, normalise_sku},
     records::{GuildId, KeyState, Product, Revocation, StoredKey, Subscription},
-    KeyDigest, KeyTail, ProductKey, Term, TermError,
+    KeyDigest, KeyTail, ProductKey, Term, TermError, WebhookEvent,
 };
 use crate::store::{IdempotencyClaim, KeyFilter, KeyListing, MintWrite, NewKey, NewSubscription};
 
@@ -499,8 +499,8 @@ impl App {
         self.store.list_keys(filter).await
     }
 
-    /// Revokes a batch, or keys by their text, in one transaction, and says for each key
-    /// what it came to: `revoked` (also when it was revoked before), `already_redeemed`
+    /// Revokes a batch, or keys by their text, in one transaction with a `key.revoked`
+    /// webhook event for each key it revokes, and says for each key what it came to: `revoked` (also when it was revoked before), `already_redeemed`
     /// (redeemed keys stay redeemed) or `unknown`. A key being redeemed at this moment is
     /// waited for and then reported redeemed.
     pub async fn revoke_keys(
@@ -541,12 +541,18 @@ impl App {
                 }
             })
             .collect();
-        let revoked: Vec<i64> = found
+        let mut revoked: Vec<&StoredKey> = found
             .values()
             .filter(|k| k.state == KeyState::Available)
-            .map(|k| k.id)
             .collect();
-        tx.revoke_key_ids(&revoked, now).await?;
+        revoked.sort_by_key(|k| k.id);
+        let ids: Vec<i64> = revoked.iter().map(|k| k.id).collect();
+        let events: Vec<WebhookEvent> = revoked
+            .iter()
+            .map(|k| WebhookEvent::key_revoked(k, now))
+            .collect();
+        tx.revoke_key_ids(&ids, now).await?;
+        tx.record_events(&events).await?;
         tx.commit().await?;
         if !revoked.is_empty() {
             tracing::info!(keys = revoked.len(), "keys revoked");

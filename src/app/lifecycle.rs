@@ -1,8 +1,12 @@
 //! The lifecycle pass: enqueues the lifecycle notices due today (see
-//! `domain::notice::due_notice`), each exactly once however many processes run it.
+//! `domain::notice::due_notice`), each exactly once however many processes run it, and
+//! with each state change its `subscription.state_changed` webhook event.
 
 use super::App;
-use crate::domain::notice::{due_notice, lifecycle_notice_window};
+use crate::domain::{
+    notice::{due_notice, lifecycle_notice_window},
+    NoticeBody, WebhookEvent,
+};
 use crate::store::NewNotice;
 
 /// One pass of the lifecycle scheduler; returns how many notices it enqueued. Safe to run
@@ -24,16 +28,23 @@ pub async fn lifecycle_tick(app: &App) -> anyhow::Result<usize> {
             .await?;
         let Some(last) = page.last() else { break };
         after_id = last.id;
-        let notices: Vec<NewNotice> = page
+        let notices: Vec<(NewNotice, Option<WebhookEvent>)> = page
             .iter()
             .filter_map(|sub| {
                 let (dedupe_key, body) = due_notice(sub, today, periods, reminder_days)?;
-                Some(NewNotice {
+                let event = match &body {
+                    NoticeBody::StateChange { state, .. } => Some(
+                        WebhookEvent::subscription_state_changed(sub, *state, app.clock.now()),
+                    ),
+                    _ => None,
+                };
+                let notice = NewNotice {
                     guild: sub.guild,
                     dedupe_key,
                     kind: body.kind(),
                     body: body.to_json(),
-                })
+                };
+                Some((notice, event))
             })
             .collect();
         enqueued += app.store.enqueue_notices(&notices).await? as usize;

@@ -11,6 +11,7 @@ mod outbox;
 mod review;
 mod settings;
 mod tokens;
+mod webhooks;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use std::sync::{Arc, Mutex};
@@ -28,10 +29,14 @@ pub use orders::{OpenOrder, Receipt};
 pub use outbox::{NextAttempt, SentNotice};
 pub use review::{Review, ReviewKey};
 pub use settings::Caller;
+pub use webhooks::{plain_http_off_this_machine, DeliveryOutcome, NextDelivery};
 // Domain types in the use cases' outcomes, where their callers have always found them.
 pub use crate::domain::{catalogue::normalise_sku, NoticeBody, Plan, SubscriptionRef};
 // The store's row types that the use cases hand out.
-pub use crate::store::{AttemptRow, KeyFilter, KeyListing, PendingNotice};
+pub use crate::store::{
+    AttemptRow, DeliveryRow, DueDelivery, KeyFilter, KeyListing, PendingNotice, WebhookBacklog,
+    WebhookEndpoint,
+};
 
 /// What every use case needs: the database, the settings and the time. The store is
 /// private: the Discord layer and the CLI reach the database only through use cases.

@@ -13,9 +13,10 @@ use super::{
 };
 use crate::domain::{
     judge_keys, plan_order, recheck_order_keys,
-    records::{GuildId, Order, OrderKey, OrderState, Subscription, UserId},
+    records::{GuildId, Order, OrderKey, OrderState, RedeemedKey, Subscription, UserId},
+    webhook::{EventSubscription, EventTerms, RedemptionFacts},
     AcceptedKeys, AttemptCause, KeyRefusal, KeyRefusalCause, NoticeBody, NoticeKind, OrderKind,
-    Plan, SubscriptionRef, TypedKeys, MAX_KEYS_PER_ORDER,
+    Plan, SubscriptionRef, TypedKeys, WebhookEvent, MAX_KEYS_PER_ORDER,
 };
 use crate::store::{ExpiredOrder, NewNotice, NewOrder, OrderTx, RedemptionWrite};
 
@@ -97,6 +98,41 @@ fn redemption_write(
         ends_after,
         key_ids: keys.iter().map(|k| k.key.id).collect(),
         notice: notice.to_json(),
+    }
+}
+
+/// What the `redemption.created` webhook event of redeeming `order` as `plan` says.
+fn redemption_facts(
+    order: &Order,
+    sub: &Subscription,
+    keys: &[OrderKey],
+    plan: &Plan,
+) -> RedemptionFacts {
+    RedemptionFacts {
+        guild: order.guild,
+        user: order.user,
+        subscription: EventSubscription {
+            id: sub.id,
+            name: sub.name.clone(),
+            product: sub.product.sku.clone(),
+        },
+        kind: order.kind,
+        before: Some(EventTerms {
+            seats: sub.seats,
+            ends_on: sub.ends_on,
+        }),
+        after: EventTerms {
+            seats: plan.seats_after(),
+            ends_on: plan.ends_after(),
+        },
+        keys: keys
+            .iter()
+            .map(|k| RedeemedKey {
+                tail: k.key.tail.clone(),
+                seats: k.key.seats,
+                term: k.key.term,
+            })
+            .collect(),
     }
 }
 
@@ -303,7 +339,8 @@ impl App {
         recheck_order_keys(&keys, &sub, guild, today)?;
         let plan = plan_order(order.kind, &sub, &keys, today, self.settings.periods())?;
         let write = redemption_write(&order, &sub, &keys, &plan);
-        let redemption_id = self.commit_redemption(tx, &write, now).await?;
+        let facts = redemption_facts(&order, &sub, &keys, &plan);
+        let redemption_id = self.commit_redemption(tx, &write, &facts, now).await?;
         tracing::info!(
             redemption = redemption_id,
             keys = keys.len(),
@@ -351,16 +388,19 @@ impl App {
         })
     }
 
-    /// Writes the redemption in `tx` and commits it; returns its ledger id. A COMMIT whose
-    /// answer was lost may have been applied all the same: the ledger is asked before
-    /// saying that nothing was changed.
+    /// Writes the redemption and its `redemption.created` webhook event in `tx` and commits
+    /// them; returns its ledger id. A COMMIT whose answer was lost may have been applied all
+    /// the same: the ledger is asked before saying that nothing was changed.
     async fn commit_redemption(
         &self,
         mut tx: OrderTx,
         write: &RedemptionWrite,
+        facts: &RedemptionFacts,
         now: DateTime<Utc>,
     ) -> anyhow::Result<i64> {
         let redemption_id = tx.write_redemption(write, now).await?;
+        tx.record_events(&[WebhookEvent::redemption_created(redemption_id, facts, now)])
+            .await?;
         if let Err(error) = tx.commit().await {
             self.applied_after_all(redemption_id, error).await?;
         }

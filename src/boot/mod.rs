@@ -1,6 +1,7 @@
 //! The composition root: reads the secrets from the environment, opens the database, builds
 //! the app, and starts the chosen transport (the gateway, or HTTP interactions) with its
-//! background workers, and the shop's API, until SIGINT or SIGTERM. The library's other modules are wired
+//! background workers, the shop's API and the webhook delivery worker, until SIGINT or
+//! SIGTERM. The library's other modules are wired
 //! together here and nowhere else.
 
 mod database;
@@ -56,6 +57,11 @@ pub async fn run(
         Some(addr) => Some(serve_api(app.clone(), addr, shutdown.clone()).await?),
         None => None,
     };
+    let webhooks = tokio::spawn(crate::webhooks::run(
+        app.clone(),
+        layout.registry.clone(),
+        shutdown.clone(),
+    ));
     let options = BotOptions {
         app,
         token: secrets.token,
@@ -63,11 +69,13 @@ pub async fn run(
         register_in_guild: guild,
     };
     let result = run_bot_with(options, layout, shutdown.clone()).await;
-    // The bot stopped (a signal, or its gateway failed): so does the API.
+    // The bot stopped (a signal, or its gateway failed): so do the API and the webhook
+    // worker, each after finishing what it has in flight.
     shutdown.cancel();
     if let Some((_, task)) = served {
         let _ = task.await;
     }
+    let _ = webhooks.await;
     db.shutdown().await?;
     result
 }

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 use super::{
     table, ApiTokensCommand, AuditCommand, Cli, Command, KeysCommand, ProductsCommand,
-    RedemptionsCommand, SubscriptionsCommand,
+    RedemptionsCommand, SubscriptionsCommand, WebhooksCommand,
 };
 use crate::{
     app::{App, KeyBatch, KeyFilter},
@@ -97,7 +97,122 @@ async fn operate(app: &App, command: Command) -> anyhow::Result<()> {
             println!("revoked API token {name}");
             Ok(())
         }
+        Command::Webhooks(command) => webhooks(app, command).await,
     }
+}
+
+/// `webhooks add|list|remove|test|deliveries|redeliver`
+async fn webhooks(app: &App, command: WebhooksCommand) -> anyhow::Result<()> {
+    match command {
+        WebhooksCommand::Add { url, events } => {
+            let (endpoint, secret) = app.add_webhook(&url, events.as_deref()).await?;
+            println!("added webhook endpoint {}", endpoint.id);
+            println!("{}", secret.expose());
+            eprintln!(
+                "the signing secret is not shown again; verify deliveries with it (docs/API.md)"
+            );
+        }
+        WebhooksCommand::List { json } => webhooks_list(app, json).await?,
+        WebhooksCommand::Remove { id } => {
+            app.remove_webhook(id).await?;
+            println!("removed webhook endpoint {id}");
+        }
+        WebhooksCommand::Test { id } => {
+            let (delivery, webhook_id) = app.ping_webhook(id).await?;
+            println!("enqueued ping {webhook_id} for endpoint {id} (delivery {delivery})");
+        }
+        WebhooksCommand::Deliveries {
+            failed,
+            json,
+            limit,
+        } => webhooks_deliveries(app, failed, json, limit).await?,
+        WebhooksCommand::Redeliver { id } => {
+            app.redeliver(id).await?;
+            println!("delivery {id} will be sent again now");
+        }
+    }
+    Ok(())
+}
+
+/// `webhooks list`
+async fn webhooks_list(app: &App, json: bool) -> anyhow::Result<()> {
+    let endpoints = app.list_webhooks().await?;
+    let events = |e: &crate::app::WebhookEndpoint| -> Option<Vec<&'static str>> {
+        e.events
+            .as_ref()
+            .map(|events| events.iter().map(|t| t.as_str()).collect())
+    };
+    if json {
+        let listed: Vec<serde_json::Value> = endpoints
+            .iter()
+            .map(|e| {
+                serde_json::json!({
+                    "id": e.id,
+                    "url": e.url,
+                    "events": events(e),
+                    "created_at": e.created_at,
+                })
+            })
+            .collect();
+        return table::json(&listed);
+    }
+    let rows = endpoints
+        .iter()
+        .map(|e| {
+            vec![
+                e.id.to_string(),
+                e.url.clone(),
+                events(e).map_or_else(|| "all".to_string(), |events| events.join(",")),
+                e.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            ]
+        })
+        .collect::<Vec<_>>();
+    table::print(&["ID", "URL", "EVENTS", "CREATED"], &rows);
+    Ok(())
+}
+
+/// `webhooks deliveries`
+async fn webhooks_deliveries(
+    app: &App,
+    failed: bool,
+    json: bool,
+    limit: i64,
+) -> anyhow::Result<()> {
+    let deliveries = app.list_deliveries(failed, limit.clamp(1, 10_000)).await?;
+    if json {
+        return table::json(&deliveries);
+    }
+    let rows = deliveries
+        .iter()
+        .map(|d| {
+            vec![
+                d.id.to_string(),
+                d.event.as_str().to_string(),
+                d.endpoint_id.to_string(),
+                d.state.as_str().to_string(),
+                d.attempts.to_string(),
+                or_dash(d.last_status),
+                or_dash(d.last_error.as_ref()),
+                d.created_at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+                d.webhook_id.clone(),
+            ]
+        })
+        .collect::<Vec<_>>();
+    table::print(
+        &[
+            "ID",
+            "EVENT",
+            "ENDPOINT",
+            "STATE",
+            "ATTEMPTS",
+            "STATUS",
+            "ERROR",
+            "CREATED",
+            "WEBHOOK-ID",
+        ],
+        &rows,
+    );
+    Ok(())
 }
 
 /// `api-tokens create`: the token on stdout, and nothing else; it is never shown again.

@@ -49,6 +49,9 @@ pub enum Command {
     /// Tokens for the shop's API (`run --api`).
     #[command(subcommand, name = "api-tokens")]
     ApiTokens(ApiTokensCommand),
+    /// Endpoints that hear of redemptions, revocations and state changes (Standard Webhooks).
+    #[command(subcommand)]
+    Webhooks(WebhooksCommand),
 }
 
 #[derive(Debug, Args, Default)]
@@ -215,6 +218,50 @@ pub enum ApiTokensCommand {
     Revoke {
         #[arg(value_name = "NAME")]
         name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WebhooksCommand {
+    /// Add an endpoint; prints its signing secret (whsec_…), once.
+    Add {
+        #[arg(value_name = "URL")]
+        url: String,
+        /// Comma-separated: redemption.created, subscription.state_changed,
+        /// license.assigned, license.unassigned, key.revoked (all when left out).
+        #[arg(long, value_name = "EVENTS")]
+        events: Option<String>,
+    },
+    /// List endpoints (never their secrets).
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove an endpoint, with its deliveries.
+    Remove {
+        #[arg(value_name = "ID")]
+        id: i64,
+    },
+    /// Send an endpoint a `ping` (delivered by the running bot's worker).
+    Test {
+        #[arg(value_name = "ID")]
+        id: i64,
+    },
+    /// Recent deliveries, newest first.
+    Deliveries {
+        /// Only the ones given up.
+        #[arg(long)]
+        failed: bool,
+        #[arg(long)]
+        json: bool,
+        /// How many.
+        #[arg(long, value_name = "N", default_value_t = 50)]
+        limit: i64,
+    },
+    /// Send a delivered or failed delivery again, with the same webhook-id.
+    Redeliver {
+        #[arg(value_name = "DELIVERY_ID")]
+        id: i64,
     },
 }
 

@@ -36,8 +36,8 @@ impl Running {
         in_flight: InFlight,
         frontend: ops::Frontend,
         metrics_addr: Option<SocketAddr>,
+        metrics: Metrics,
     ) -> anyhow::Result<Running> {
-        let metrics = Metrics::new();
         let outbox_wake = Arc::new(Notify::new());
         let bot = Arc::new(Bot::new(
             options.app.clone(),

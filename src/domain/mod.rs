@@ -1,7 +1,7 @@
 //! The rules of licensebot in plain Rust: product keys and what admins type, terms,
 //! lifecycle states, the add-licenses / extend arithmetic, the checks on a key entry, the
-//! catalogue's limits, notices, and the one spelling of each word the database stores as
-//! text. No I/O, no serenity, no sqlx.
+//! catalogue's limits, notices, API tokens, webhook events and their signatures, and the one
+//! spelling of each word the database stores as text. No I/O, no serenity, no sqlx.
 
 pub mod api_token;
 pub mod catalogue;
@@ -16,6 +16,7 @@ pub mod refusal;
 pub mod rules;
 pub mod subscription_ref;
 pub mod term;
+pub mod webhook;
 
 pub use api_token::{parse_scopes, ApiToken, Scope, TokenDigest, TokenError, TokenInfo};
 pub use entry::{
@@ -34,6 +35,7 @@ pub use rules::{
 };
 pub use subscription_ref::SubscriptionRef;
 pub use term::{Term, TermError};
+pub use webhook::{DeliveryState, EventType, WebhookEvent, WebhookSecret};
 
 /// Most keys one order may hold (PRODUCT.md, "too many keys").
 pub const MAX_KEYS_PER_ORDER: usize = 10;

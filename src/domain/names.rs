@@ -84,7 +84,7 @@ mod tests {
     use super::UnknownName;
     use crate::domain::{
         records::{KeyState, OrderState, Revocation},
-        AttemptCause, LifecycleState, NoticeKind, OrderKind, Scope,
+        AttemptCause, DeliveryState, EventType, LifecycleState, NoticeKind, OrderKind, Scope,
     };
 
     /// Each value has its own spelling, which reads back as that value, also through JSON.
@@ -114,6 +114,8 @@ mod tests {
         spelled_once(AttemptCause::ALL);
         spelled_once(Scope::ALL);
         spelled_once(Revocation::ALL);
+        spelled_once(EventType::ALL);
+        spelled_once(DeliveryState::ALL);
     }
 
     #[test]

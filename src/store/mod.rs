@@ -11,6 +11,7 @@ mod products;
 mod redemptions;
 mod settings;
 mod subscriptions;
+mod webhooks;
 
 use anyhow::Context as _;
 use sqlx::postgres::{PgPool, PgPoolOptions};
@@ -22,6 +23,7 @@ pub use notices::{NewNotice, NoticeBacklog, NoticeRow, PendingNotice};
 pub use orders::{ClosedBy, ExpiredOrder, NewOrder, OrderTx, RedemptionWrite};
 pub use redemptions::{RedemptionFeed, RedemptionFilter};
 pub use subscriptions::NewSubscription;
+pub use webhooks::{DeliveryRow, DueDelivery, Redelivery, WebhookBacklog, WebhookEndpoint};
 
 /// The schema, embedded in the binary.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");

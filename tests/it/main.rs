@@ -26,3 +26,4 @@ mod secrets;
 mod security_cluster;
 mod security_env;
 mod walkthrough_runs;
+mod webhooks;

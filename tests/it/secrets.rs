@@ -1,5 +1,7 @@
-//! Keys are secrets: after minting, importing, ordering, redeeming and refusing keys, no
-//! column of any table holds a key, in any spelling, nor the part of it that is never shown.
+//! Keys are secrets: after minting, importing, ordering, redeeming, refusing and revoking
+//! keys (through the CLI's use cases and the shop's, with their webhook events and API
+//! tokens), no column of any table holds a key, in any spelling, nor the part of it that is
+//! never shown.
 
 use std::sync::Arc;
 
@@ -160,7 +162,12 @@ async fn no_column_of_any_table_holds_a_key_after_minting_importing_redeeming_an
         .await
         .unwrap();
 
-    // Everything a key goes through.
+    // Everything a key goes through, announced to a webhook endpoint.
+    let (endpoint, _) = app
+        .add_webhook("http://127.0.0.1:9/hooks", None)
+        .await
+        .unwrap();
+    app.ping_webhook(endpoint.id).await.unwrap();
     app.add_product("BUSINESS-STANDARD", "Business Standard", Some(300))
         .await
         .unwrap();
@@ -335,6 +342,21 @@ async fn no_column_of_any_table_holds_a_key_after_minting_importing_redeeming_an
         .await
         .unwrap();
     assert_eq!(kinds, vec!["lifecycle", "lockout", "redemption"]);
+    let events: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT type, count(*) FROM webhook_events e JOIN webhook_deliveries d ON d.event_id = e.id
+         GROUP BY type ORDER BY type",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        events,
+        [
+            ("key.revoked".to_string(), 3),
+            ("ping".to_string(), 1),
+            ("redemption.created".to_string(), 2)
+        ]
+    );
     app.clock.advance(Duration::minutes(11));
     assert_eq!(app.expire_stale_orders().await.unwrap().len(), 1);
 

@@ -6,5 +6,6 @@
 
 pub mod api;
 pub mod db;
+pub mod receiver;
 pub mod skip;
 pub mod world;
