@@ -310,6 +310,9 @@ async fn no_key_reaches_a_log_line_a_request_or_a_column_and_no_token_a_log_line
     assert_eq!(revoked.status, 200, "{revoked:?}");
     let listed = api.get("/v1/keys", shop).await;
     assert_eq!(listed.status, 200);
+    // A shop that puts a key in a path, by mistake: not found, and not logged.
+    let astray = api.get(&format!("/v1/keys/{}", shop_keys[1]), shop).await;
+    assert_eq!(astray.status, 404);
 
     // /add-licenses with three keys: dashed, undashed and in lower case.
     let first = format!(
@@ -480,7 +483,8 @@ async fn no_key_reaches_a_log_line_a_request_or_a_column_and_no_token_a_log_line
         "the bot's own lines are captured"
     );
     for (line, origin) in [
-        ("API request", "src/api/"),
+        ("route=/v1/keys/import", "src/api/"),
+        ("route=(no such route)", "src/api/"),
         ("keys minted", "src/api/"),
         ("webhook delivered", "src/webhooks/"),
     ] {

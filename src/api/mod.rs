@@ -18,7 +18,7 @@ mod problem;
 use std::{sync::OnceLock, time::Duration};
 
 use axum::{
-    extract::{DefaultBodyLimit, Request, State},
+    extract::{DefaultBodyLimit, MatchedPath, Request, State},
     http::{header, StatusCode},
     middleware::{self, Next},
     response::{IntoResponse, Response},
@@ -123,13 +123,19 @@ async fn within(State(timeout): State<Duration>, request: Request, next: Next) -
     }
 }
 
-/// One log line per request: method, path (never the query or the body), status, time, and
-/// the token's name once it is known.
+/// One log line per request: method, route (the route's pattern, never the path as sent, the
+/// query or the body, where a key sent by mistake would be), status, time, and the token's
+/// name once it is known.
 async fn logged(request: Request, next: Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("(no such route)", |path| path.as_str())
+        .to_owned();
     let span = tracing::info_span!(
         "api_request",
         method = %request.method(),
-        path = %request.uri().path(),
+        route = %route,
         token = tracing::field::Empty
     );
     let started = std::time::Instant::now();

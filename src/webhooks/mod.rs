@@ -86,7 +86,7 @@ impl Sender {
             .await
             .map_err(|e| Failure {
                 status: None,
-                reason: describe(&e),
+                reason: describe(&e.without_url()),
             })?;
         let status = response.status();
         if status.is_success() {
@@ -122,7 +122,7 @@ impl Sender {
     }
 }
 
-/// An error and its causes, without the URL.
+/// An error and its causes (given without its URL: see `reqwest::Error::without_url`).
 fn describe(error: &reqwest::Error) -> String {
     if error.is_timeout() {
         return "no answer in time".to_owned();

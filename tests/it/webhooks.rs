@@ -651,3 +651,26 @@ async fn the_operator_adds_tests_lists_and_redelivers_webhooks_from_the_command_
     let listed = cli.json(&["webhooks", "list", "--json"]).await;
     assert_eq!(listed.as_array().unwrap().len(), 2);
 }
+
+#[tokio::test]
+async fn a_failed_attempt_is_recorded_and_logged_without_the_endpoints_url() {
+    let mut settings = quick();
+    settings.webhooks.give_up_hours = 0;
+    let shop = Shop::new(settings).await;
+    // Nothing listens on port 1; the URL carries a token of the endpoint's own.
+    let (endpoint, _) = shop
+        .app
+        .add_webhook("http://127.0.0.1:1/hooks?token=sekrit", None)
+        .await
+        .unwrap();
+    shop.app.ping_webhook(endpoint.id).await.unwrap();
+    let _worker = Worker::start(&shop.app);
+    assert_eq!(shop.settled().await, [("failed".to_string(), 1)]);
+    let failed = shop.app.list_deliveries(true, 10).await.unwrap();
+    let error = failed[0].last_error.clone().expect("the reason is kept");
+    assert!(
+        !error.contains("sekrit") && !error.contains("127.0.0.1"),
+        "{error}"
+    );
+    assert_eq!(failed[0].last_status, None);
+}
