@@ -2,7 +2,7 @@
 //! tokens and scopes, the idempotent mint, imports, masked listings, revocation, and the
 //! OpenAPI document every answer is checked against (`support::api`).
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration as StdDuration};
 
 use chrono::{DateTime, Duration, Utc};
 use licensebot::app::{App, Clock, OpenOrder, SubscriptionRef};
@@ -17,6 +17,7 @@ use serde_json::{json, Value};
 use crate::support::{
     api::{validate, Api},
     db::TestDb,
+    receiver::Receiver,
 };
 
 const GUILD: GuildId = GuildId(740_000_000_000_000_001);
@@ -972,6 +973,17 @@ async fn keys_minted_through_the_api_are_redeemed_in_discord() {
     let world = World::new().await;
     let api = Api::start(world.app.clone()).await;
     let (_, token) = world.app.create_api_token("shop", None).await.unwrap();
+    // The shop's webhook endpoint, and a delivery worker as `licensebot run` starts one.
+    let receiver = Receiver::start().await;
+    let (_, secret) = world.app.add_webhook(&receiver.url, None).await.unwrap();
+    receiver.set_secret(&secret.expose());
+    let stop = tokio_util::sync::CancellationToken::new();
+    let _stop_worker = stop.clone().drop_guard();
+    tokio::spawn(licensebot::webhooks::run(
+        world.app.clone(),
+        licensebot::metrics::Metrics::new(),
+        stop,
+    ));
     let minted = api
         .send(
             "POST",
@@ -1015,6 +1027,19 @@ async fn keys_minted_through_the_api_are_redeemed_in_discord() {
     assert_eq!(listed.body["keys"].as_array().unwrap().len(), 2);
     let ledger = api.get("/v1/redemptions", Some(token.expose())).await;
     assert_eq!(ledger.body["redemptions"][0]["after"]["seats"], 60);
+    // The shop heard of it, signed, with the ledger's id and the keys' last five only.
+    let heard = receiver.wait_for(1, StdDuration::from_secs(10)).await;
+    assert_eq!(heard.len(), 1, "{heard:?}");
+    assert!(heard[0].verified);
+    assert_eq!(heard[0].json["type"], "redemption.created");
+    assert_eq!(
+        heard[0].json["data"]["redemption_id"],
+        ledger.body["redemptions"][0]["id"]
+    );
+    assert_eq!(heard[0].json["data"]["user"], world.admin.get().to_string());
+    for key in &keys {
+        assert!(!heard[0].body.contains(&key[..23]), "{}", heard[0].body);
+    }
     let refund = api
         .post(
             "/v1/keys/revoke",
