@@ -24,6 +24,8 @@ pub struct Settings {
     pub discord: DiscordSettings,
     #[serde(default)]
     pub metrics: MetricsSettings,
+    pub api: ApiSettings,
+    pub webhooks: WebhookSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -103,6 +105,36 @@ pub struct DiscordSettings {
 pub struct MetricsSettings {
     #[serde(default)]
     pub addr: Option<String>,
+}
+
+/// The shop's API; `licensebot run --api` overrides the address.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ApiSettings {
+    /// Set: serve the API at this address.
+    #[serde(default)]
+    pub addr: Option<String>,
+    /// The largest request body taken, in bytes.
+    pub body_limit_bytes: usize,
+    /// A request still running after this long is abandoned (its transaction rolled back).
+    pub timeout_seconds: u64,
+}
+
+/// Webhook deliveries: retries, give-up, timeouts and the workers' leases.
+#[derive(Debug, Clone, Deserialize)]
+pub struct WebhookSettings {
+    /// The first retry comes after this long (plus up to a quarter of it, at random).
+    pub retry_base_seconds: u64,
+    /// Retries back off by doubling up to this.
+    pub retry_max_seconds: u64,
+    /// A delivery still failing this long after its event is marked failed.
+    pub give_up_hours: u64,
+    /// How long an endpoint has to answer.
+    pub timeout_seconds: u64,
+    /// How long a worker's claim keeps the other workers off a delivery (more than the
+    /// timeout: a delivery is never in flight twice at once).
+    pub lease_seconds: u64,
+    /// How often a worker looks for due deliveries.
+    pub poll_seconds: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -199,6 +231,32 @@ impl Settings {
             self.http.max_connections >= 1,
             "http.max_connections must be at least 1"
         );
+        ensure!(
+            self.api.body_limit_bytes >= 1024,
+            "api.body_limit_bytes must be at least 1024"
+        );
+        ensure!(
+            self.api.timeout_seconds >= 1,
+            "api.timeout_seconds must be at least 1"
+        );
+        let w = &self.webhooks;
+        ensure!(
+            w.retry_base_seconds >= 1 && w.retry_max_seconds >= w.retry_base_seconds,
+            "webhooks.retry_base_seconds must be at least 1, and retry_max_seconds at least that"
+        );
+        ensure!(
+            w.timeout_seconds >= 1,
+            "webhooks.timeout_seconds must be at least 1"
+        );
+        ensure!(
+            w.lease_seconds > w.timeout_seconds,
+            "webhooks.lease_seconds must be more than webhooks.timeout_seconds, so that no \
+             delivery is sent by two workers at once"
+        );
+        ensure!(
+            w.poll_seconds >= 1,
+            "webhooks.poll_seconds must be at least 1"
+        );
         Ok(())
     }
 
@@ -250,6 +308,10 @@ mod tests {
         assert_eq!(s.lockout.duration_minutes, 15);
         assert_eq!(s.http.max_body_bytes, 128 * 1024);
         assert!(s.http.request_timeout_seconds > 3, "above Discord's 3 s");
+        assert_eq!(s.webhooks.retry_base_seconds, 5);
+        assert_eq!(s.webhooks.retry_max_seconds, 3600);
+        assert_eq!(s.webhooks.give_up_hours, 72);
+        assert_eq!(s.webhooks.timeout_seconds, 10);
         s.check().unwrap();
     }
 
@@ -257,6 +319,14 @@ mod tests {
     fn a_missing_config_directory_falls_back_to_built_in_defaults() {
         let s = Settings::load_from(Some(Path::new("/nonexistent/licensebot-config"))).unwrap();
         assert_eq!(s.orders.lifetime_seconds, 600);
+    }
+
+    #[test]
+    fn a_webhook_lease_no_longer_than_the_timeout_is_refused() {
+        let mut s = Settings::default();
+        s.webhooks.lease_seconds = s.webhooks.timeout_seconds;
+        let err = s.check().unwrap_err().to_string();
+        assert!(err.contains("lease_seconds"), "{err}");
     }
 
     #[test]

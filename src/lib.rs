@@ -3,6 +3,7 @@
 //! Dependencies point one way: `domain` ← `store` ← `app` ← {`discord`, `cli`}; `boot`, the
 //! composition root, wires them together. docs/ARCHITECTURE.md has the map.
 
+pub mod api;
 pub mod app;
 pub mod boot;
 pub mod cli;
@@ -13,3 +14,4 @@ pub mod metrics;
 pub mod pg_cluster;
 pub mod store;
 pub mod telemetry;
+pub mod webhooks;

@@ -1,6 +1,6 @@
 //! The bot's metrics, served in Prometheus' text format at `/metrics`: interactions by
 //! command and outcome, how fast the first response went out, redemptions, refusals, the
-//! notice outbox, and the database pool. One [`Metrics`] per process, cheap to clone; the
+//! notice outbox, webhook deliveries, and the database pool. One [`Metrics`] per process, cheap to clone; the
 //! outbox and pool gauges are read when scraped, so every replica reports the shared outbox.
 
 use std::sync::{atomic::AtomicU64, Arc};
@@ -91,6 +91,10 @@ struct Inner {
     unchecked: Counter,
     outbox_depth: Gauge,
     outbox_oldest: Gauge<f64, AtomicU64>,
+    webhook_deliveries: Family<ResultLabel, Counter>,
+    webhook_pending: Gauge,
+    webhook_oldest: Gauge<f64, AtomicU64>,
+    webhook_failed: Gauge,
     pool_connections: Family<StateLabel, Gauge>,
     pool_max: Gauge,
 }
@@ -177,6 +181,30 @@ impl Metrics {
             "Age of the oldest notice waiting to be delivered; 0 when none waits",
             outbox_oldest.clone(),
         );
+        let webhook_deliveries = Family::<ResultLabel, Counter>::default();
+        registry.register(
+            "webhook_deliveries",
+            "Webhook delivery attempts by this process, by result (delivered, retry, failed, claim_lost)",
+            webhook_deliveries.clone(),
+        );
+        let webhook_pending = Gauge::default();
+        registry.register(
+            "webhook_pending",
+            "Webhook deliveries waiting to be delivered (all replicas)",
+            webhook_pending.clone(),
+        );
+        let webhook_oldest = Gauge::<f64, AtomicU64>::default();
+        registry.register(
+            "webhook_oldest_pending_age_seconds",
+            "Age of the oldest webhook delivery waiting; 0 when none waits",
+            webhook_oldest.clone(),
+        );
+        let webhook_failed = Gauge::default();
+        registry.register(
+            "webhook_failed",
+            "Webhook deliveries given up (listed by `licensebot webhooks deliveries --failed`)",
+            webhook_failed.clone(),
+        );
         let pool_connections = Family::<StateLabel, Gauge>::default();
         registry.register(
             "db_pool_connections",
@@ -202,6 +230,10 @@ impl Metrics {
                 unchecked,
                 outbox_depth,
                 outbox_oldest,
+                webhook_deliveries,
+                webhook_pending,
+                webhook_oldest,
+                webhook_failed,
                 pool_connections,
                 pool_max,
             }),
@@ -271,11 +303,26 @@ impl Metrics {
         self.inner.unchecked.inc();
     }
 
+    /// `delivered`, `retry`, `failed` or `claim_lost`.
+    pub fn webhook_delivery(&self, result: &'static str) {
+        self.inner
+            .webhook_deliveries
+            .get_or_create(&ResultLabel { result })
+            .inc();
+    }
+
     /// Sets the gauges that live in the database and the pool, then renders everything.
     pub fn scrape(&self, database: DatabaseGauges) -> String {
         if let Some(backlog) = database.backlog {
             self.inner.outbox_depth.set(backlog.depth);
             self.inner.outbox_oldest.set(backlog.oldest_age_seconds);
+        }
+        if let Some(webhooks) = database.webhooks {
+            self.inner.webhook_pending.set(webhooks.pending);
+            self.inner
+                .webhook_oldest
+                .set(webhooks.oldest_pending_age_seconds);
+            self.inner.webhook_failed.set(webhooks.failed);
         }
         let gauge = |state| {
             self.inner

@@ -1,9 +1,11 @@
 //! Keys and the bot token are secrets, end to end: with tracing at TRACE for every target,
-//! a representative session through the fake Discord leaves no product key in any log line
-//! or span, in any request the bot made, or in any column of the database; and the bot
-//! token in no log line. A payload serenity cannot decode leaves its key in no log line
-//! either (and is answered), and an interaction token, which lets anyone answer for the bot
-//! for 15 minutes, is in no log line even when a request carrying it fails.
+//! a representative session through the fake Discord and the shop's API (mint, import,
+//! revoke, with webhook deliveries) leaves no product key in any log line or span, in any
+//! request the bot made, in any webhook body, in any API answer but the mint's, or in any
+//! column of the database; and the bot token in no log line. A payload serenity cannot
+//! decode leaves its key in no log line either (and is answered), and an interaction token,
+//! which lets anyone answer for the bot for 15 minutes, is in no log line even when a
+//! request carrying it fails.
 //!
 //! What the bot logs passes `licensebot::telemetry::may_log`, as in `telemetry::init`:
 //! at TRACE, serenity and tungstenite record Discord's gateway payloads as they came (the
@@ -28,7 +30,11 @@ use fake_discord::{
 };
 use licensebot::domain::ProductKey;
 use serde_json::{json, Value};
-use support::world::{answer, World, SKU, WAIT};
+use support::{
+    api::Api,
+    receiver::Receiver,
+    world::{answer, World, SKU, WAIT},
+};
 use tracing::{
     field::{Field, Visit},
     span, Event, Metadata, Subscriber,
@@ -305,6 +311,63 @@ async fn no_key_reaches_a_log_line_a_request_or_a_column_and_no_token_a_log_line
     let keys = world.keys(SKU, 5, "12m", 7).await;
     typed.extend(keys.iter().cloned());
 
+    // The shop: the API mints, imports and revokes keys; a webhook endpoint hears of
+    // every redemption and revocation, from a delivery worker in this process.
+    let api = Api::start(world.app.clone()).await;
+    let (_, token) = world.app.create_api_token("shop", None).await.unwrap();
+    let shop = Some(token.expose());
+    let receiver = Receiver::start().await;
+    let (_, secret) = world.app.add_webhook(&receiver.url, None).await.unwrap();
+    receiver.set_secret(&secret.expose());
+    let stop_worker = tokio_util::sync::CancellationToken::new();
+    let worker = tokio::spawn(licensebot::webhooks::run(
+        world.app.clone(),
+        licensebot::metrics::Metrics::new(),
+        stop_worker.clone(),
+    ));
+    let minted = api
+        .send(
+            "POST",
+            "/v1/keys",
+            shop,
+            Some(serde_json::json!({"product": SKU, "seats": 1, "term": "1m", "count": 3})),
+            &[("idempotency-key", "order-1")],
+        )
+        .await;
+    assert_eq!(minted.status, 201, "{minted:?}");
+    let shop_keys: Vec<String> = minted.body["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k.as_str().unwrap().to_string())
+        .collect();
+    api.keep_secret(&shop_keys);
+    typed.extend(shop_keys.iter().cloned());
+    let imported = ProductKey::generate(&mut rand::rngs::OsRng).to_string();
+    typed.push(imported.clone());
+    api.keep_secret(std::slice::from_ref(&imported));
+    let import = api
+        .post(
+            "/v1/keys/import",
+            shop,
+            serde_json::json!({"keys": [{"key": imported, "product": SKU, "seats": 1, "term": "1m"}]}),
+        )
+        .await;
+    assert_eq!(import.status, 200, "{import:?}");
+    let revoked = api
+        .post(
+            "/v1/keys/revoke",
+            shop,
+            serde_json::json!({"keys": [shop_keys[0], imported]}),
+        )
+        .await;
+    assert_eq!(revoked.status, 200, "{revoked:?}");
+    let listed = api.get("/v1/keys", shop).await;
+    assert_eq!(listed.status, 200);
+    // A shop that puts a key in a path, by mistake: not found, and not logged.
+    let astray = api.get(&format!("/v1/keys/{}", shop_keys[1]), shop).await;
+    assert_eq!(astray.status, 404);
+
     // /add-licenses with three keys: dashed, undashed and in lower case.
     let first = format!(
         "{}\n{}, {}",
@@ -434,6 +497,15 @@ async fn no_key_reaches_a_log_line_a_request_or_a_column_and_no_token_a_log_line
     );
     let notices = world.wait_notices(3).await;
     assert_eq!(notices.len(), 3, "two redemptions and a lockout");
+    // Two revocations and two redemptions, delivered.
+    let hooks = receiver.wait_for(4, WAIT).await;
+    assert_eq!(hooks.len(), 4, "{hooks:?}");
+    assert!(
+        hooks.iter().all(|h| h.verified && h.status == 200),
+        "{hooks:?}"
+    );
+    stop_worker.cancel();
+    worker.await.unwrap();
 
     let needles: Vec<String> = typed.iter().flat_map(|k| needles(k)).collect();
     let token = world.fake.token().to_string();
@@ -464,6 +536,19 @@ async fn no_key_reaches_a_log_line_a_request_or_a_column_and_no_token_a_log_line
             .any(|c| c.text.contains("order redeemed") && c.origin.contains("src/app/orders.rs")),
         "the bot's own lines are captured"
     );
+    for (line, origin) in [
+        ("route=/v1/keys/import", "src/api/"),
+        ("route=(no such route)", "src/api/"),
+        ("keys minted", "src/api/"),
+        ("webhook delivered", "src/webhooks/"),
+    ] {
+        assert!(
+            bot_lines
+                .iter()
+                .any(|c| c.text.contains(line) && c.origin.contains(origin)),
+            "the API's and the webhook worker's lines are captured: {line}"
+        );
+    }
     let mut leaks: Vec<String> = Vec::new();
     for line in &bot_lines {
         let found = found_in(&line.text, &needles);
@@ -544,7 +629,17 @@ async fn no_key_reaches_a_log_line_a_request_or_a_column_and_no_token_a_log_line
         "the reviews were seen, with keys masked"
     );
 
-    // 3. Every column of every table.
+    // 3. Every webhook delivery's body.
+    for hook in receiver.received() {
+        let found = found_in(&hook.body, &needles);
+        assert!(
+            found.is_empty(),
+            "{found:?} in a webhook body: {}",
+            hook.body
+        );
+    }
+
+    // 4. Every column of every table.
     let found = search_database(&world.db.pool, &needles).await;
     assert!(found.is_empty(), "keys in the database: {found:?}");
 }

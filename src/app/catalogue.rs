@@ -1,17 +1,19 @@
-//! The operator's use cases: products, subscriptions, minting, importing and revoking keys.
+//! The operator's and the shop's use cases: products, subscriptions, minting, importing,
+//! listing and revoking keys. The command line and the API both come here, so a key, a
+//! product or a row of an import follows the same rules whichever way it arrives.
 
 use std::collections::{HashMap, HashSet};
 
-use anyhow::{anyhow, bail, Context as _};
-use chrono::NaiveDate;
+use anyhow::{anyhow, bail};
+use chrono::{DateTime, NaiveDate, Utc};
 
-use super::App;
+use super::{error::InputError, App};
 use crate::domain::{
     catalogue::{check_seats, normalise_batch, normalise_sku, normalise_subscription_name},
-    records::{GuildId, Product, Subscription},
-    ProductKey, Term, TermError,
+    records::{GuildId, KeyState, Product, Revocation, StoredKey, Subscription},
+    KeyDigest, KeyTail, ProductKey, Term, TermError, WebhookEvent,
 };
-use crate::store::{KeyFilter, KeyListing, NewKey, NewSubscription};
+use crate::store::{IdempotencyClaim, KeyFilter, KeyListing, MintWrite, NewKey, NewSubscription};
 
 /// Keys to mint.
 #[derive(Debug, Clone)]
@@ -32,7 +34,125 @@ pub struct ImportError {
     pub reason: String,
 }
 
+/// A row of a key import, as the API's JSON gives it (a CSV line is read into the same).
+#[derive(Debug, Clone)]
+pub struct KeyRow {
+    pub key: String,
+    pub product: String,
+    pub seats: i64,
+    pub term: String,
+    pub expires_on: Option<NaiveDate>,
+    pub batch: Option<String>,
+}
+
+/// What an import did, row by row: each key (its tail) and whether it was new.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportOutcome {
+    pub keys: Vec<ImportedKey>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedKey {
+    pub tail: KeyTail,
+    /// `false`: the key was imported before, with the same attributes, and left alone.
+    pub fresh: bool,
+}
+
+impl ImportOutcome {
+    /// Keys stored by this import.
+    pub fn imported(&self) -> usize {
+        self.keys.iter().filter(|k| k.fresh).count()
+    }
+
+    /// Keys imported before, identically, and left alone.
+    pub fn unchanged(&self) -> usize {
+        self.keys.len() - self.imported()
+    }
+}
+
+/// What a mint came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Minted {
+    /// New keys: the only time they exist outside the shop's hands and licensebot's memory.
+    New {
+        batch: Option<String>,
+        keys: Vec<ProductKey>,
+    },
+    /// The idempotency key minted this batch within the last 24 hours; nothing was minted.
+    Replayed {
+        batch: String,
+        minted_at: DateTime<Utc>,
+    },
+}
+
+/// An `Idempotency-Key` sent with a mint, and the API token that sent it.
+#[derive(Debug, Clone, Copy)]
+pub struct Idempotency<'a> {
+    pub key: &'a str,
+    pub token_id: i64,
+}
+
+/// One key of a revocation: its tail, and what revoking it came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevokedKey {
+    pub tail: KeyTail,
+    pub result: Revocation,
+    /// This revocation revoked it (it was available until now).
+    pub changed: bool,
+}
+
 const MAX_GENERATE: usize = 100_000;
+
+/// How long an `Idempotency-Key` holds its batch.
+const IDEMPOTENCY_HOURS: i64 = 24;
+
+/// The field of an import row that a refusal is about, as the API spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RowField {
+    Key,
+    Product,
+    Seats,
+    Term,
+    Batch,
+}
+
+impl RowField {
+    fn as_str(self) -> &'static str {
+        match self {
+            RowField::Key => "key",
+            RowField::Product => "product",
+            RowField::Seats => "seats",
+            RowField::Term => "term",
+            RowField::Batch => "batch",
+        }
+    }
+}
+
+/// Why a row of an import is refused.
+#[derive(Debug)]
+struct RowError {
+    field: RowField,
+    reason: String,
+}
+
+impl RowError {
+    fn new(field: RowField, reason: impl std::fmt::Display) -> RowError {
+        RowError {
+            field,
+            reason: reason.to_string(),
+        }
+    }
+}
+
+/// The fields of one import row once typed: what both a CSV line and the API give.
+struct RowFields<'r> {
+    key: &'r str,
+    product: &'r str,
+    seats: i64,
+    term: &'r str,
+    expires_on: Option<NaiveDate>,
+    batch: Option<&'r str>,
+}
 
 impl App {
     pub async fn add_product(
@@ -41,18 +161,23 @@ impl App {
         name: &str,
         max_seats: Option<i64>,
     ) -> anyhow::Result<Product> {
-        let sku = normalise_sku(sku)?;
+        let sku = normalise_sku(sku).map_err(|e| InputError::invalid("sku", e))?;
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 100 {
-            bail!("a product name has 1 to 100 characters");
+            return Err(
+                InputError::invalid("name", "a product name has 1 to 100 characters").into(),
+            );
         }
         if let Some(max) = max_seats {
-            check_seats(max).context("--max-seats")?;
+            check_seats(max)
+                .map_err(|e| InputError::invalid("max_seats", format!("max seats: {e}")))?;
         }
-        self.store
-            .create_product(&sku, name, max_seats)
-            .await?
-            .ok_or_else(|| anyhow!("product {sku} already exists"))
+        match self.store.create_product(&sku, name, max_seats).await? {
+            Some(product) => Ok(product),
+            None => {
+                Err(InputError::conflict("sku", format!("product {sku} already exists")).into())
+            }
+        }
     }
 
     pub async fn create_subscription(
@@ -102,16 +227,62 @@ impl App {
     /// Mints keys from the operating system's CSPRNG and stores their digests; the keys
     /// themselves are returned once, for the operator to hand out, and never stored.
     pub async fn generate_keys(&self, batch: &KeyBatch) -> anyhow::Result<Vec<ProductKey>> {
-        let sku = normalise_sku(&batch.product_sku)?;
-        self.store
-            .product(&sku)
-            .await?
-            .ok_or_else(|| anyhow!("unknown product {sku} (see `licensebot products list`)"))?;
-        check_seats(batch.seats)?;
-        if !(1..=MAX_GENERATE).contains(&batch.count) {
-            bail!("--count must be between 1 and {MAX_GENERATE}");
+        match self.mint(batch, None).await? {
+            Minted::New { keys, .. } => Ok(keys),
+            Minted::Replayed { .. } => bail!("a mint without an idempotency key was replayed"),
         }
-        let label = normalise_batch(batch.batch.as_deref())?;
+    }
+
+    /// The shop's mint: like [`App::generate_keys`], always with a batch label (one is made
+    /// up when none is given, so the mint can be listed and revoked as one), and with an
+    /// `Idempotency-Key`, once: the same key within 24 hours gets the batch it minted back,
+    /// never its keys.
+    pub async fn mint_keys(
+        &self,
+        batch: &KeyBatch,
+        idempotency: Option<Idempotency<'_>>,
+    ) -> anyhow::Result<Minted> {
+        let mut batch = batch.clone();
+        if batch.batch.as_deref().is_none_or(|b| b.trim().is_empty()) {
+            let mut suffix = [0u8; 4];
+            rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut suffix);
+            batch.batch = Some(format!(
+                "api-{}-{}",
+                self.clock.now().format("%Y%m%dT%H%M%SZ"),
+                hex::encode(suffix)
+            ));
+        }
+        self.mint(&batch, idempotency).await
+    }
+
+    async fn mint(
+        &self,
+        batch: &KeyBatch,
+        idempotency: Option<Idempotency<'_>>,
+    ) -> anyhow::Result<Minted> {
+        let sku =
+            normalise_sku(&batch.product_sku).map_err(|e| InputError::invalid("product", e))?;
+        if self.store.product(&sku).await?.is_none() {
+            return Err(InputError::invalid(
+                "product",
+                format!("unknown product {sku} (see `licensebot products list`)"),
+            )
+            .into());
+        }
+        check_seats(batch.seats).map_err(|e| InputError::invalid("seats", e))?;
+        if !(1..=MAX_GENERATE).contains(&batch.count) {
+            return Err(InputError::invalid(
+                "count",
+                format!("--count must be between 1 and {MAX_GENERATE}"),
+            )
+            .into());
+        }
+        let label =
+            normalise_batch(batch.batch.as_deref()).map_err(|e| InputError::invalid("batch", e))?;
+        if let Some(idempotency) = idempotency {
+            check_idempotency_key(idempotency.key)?;
+        }
+        let now = self.clock.now();
         let mut rng = rand::rngs::OsRng;
         loop {
             let keys: Vec<ProductKey> = (0..batch.count)
@@ -129,23 +300,38 @@ impl App {
                     batch: label.clone(),
                 })
                 .collect();
-            match self.store.insert_keys(&rows).await? {
-                Ok(_) => return Ok(keys),
+            let claim = idempotency.map(|i| IdempotencyClaim {
+                key: i.key,
+                batch: label.as_deref().unwrap_or_default(),
+                token_id: i.token_id,
+                now,
+                lapsed_before: now - chrono::Duration::hours(IDEMPOTENCY_HOURS),
+            });
+            match self.store.mint_keys(&rows, claim.as_ref()).await? {
+                MintWrite::Minted => return Ok(Minted::New { batch: label, keys }),
+                MintWrite::Replayed { batch, minted_at } => {
+                    return Ok(Minted::Replayed { batch, minted_at })
+                }
                 // A collision in ~114 bits is practically impossible; mint again rather than fail.
-                Err(_) => continue,
+                MintWrite::Collision => continue,
             }
         }
     }
 
     /// Imports `key,product,seats,term[,expires][,batch]` rows: all of them or, on the first
-    /// bad row, none (the error names its line).
-    pub async fn import_keys<R: std::io::Read>(&self, csv_source: R) -> anyhow::Result<usize> {
+    /// bad row, none (the error names its line). A key imported before with the same
+    /// attributes is left alone; with others, it fails the import at its line.
+    pub async fn import_keys<R: std::io::Read>(
+        &self,
+        csv_source: R,
+    ) -> anyhow::Result<ImportOutcome> {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
             .trim(csv::Trim::All)
             .comment(Some(b'#'))
             .from_reader(csv_source);
+        let mut lines = Vec::new();
         let mut rows = Vec::new();
         let mut known_products = HashMap::new();
         for record in reader.records() {
@@ -153,21 +339,124 @@ impl App {
                 line: e.position().map(|p| p.line()).unwrap_or(0),
                 reason: "not a CSV row".into(),
             })?;
-            let row = ImportRow::new(&record);
+            let row = CsvRow::new(&record);
             // A header row is allowed on the first line.
             if row.is_header() {
                 continue;
             }
             row.check_columns()?;
-            let key = row.key()?;
-            let sku = row.sku()?;
-            if !self.product_known(&mut known_products, &sku).await? {
-                return Err(row.fail(format!("unknown product {sku}")).into());
-            }
-            rows.push((row.line, row.new_key(&key, sku)?));
+            let fields = RowFields {
+                key: row.field(0),
+                product: row.field(1),
+                seats: row.seats()?,
+                term: row.field(3),
+                expires_on: row.expires_on()?,
+                batch: Some(row.field(5)).filter(|b| !b.is_empty()),
+            };
+            let key = self
+                .import_row(&mut known_products, &fields)
+                .await?
+                .map_err(|e| row.fail(e.reason))?;
+            lines.push(row.line);
+            rows.push(key);
         }
-        refuse_keys_repeated_in_file(&rows)?;
-        self.insert_imported_keys(&rows).await
+        let line = |index: usize| lines.get(index).copied().unwrap_or(0);
+        if let Some(index) = repeated_key(&rows) {
+            return Err(ImportError {
+                line: line(index),
+                reason: "the same key appears twice in the file".into(),
+            }
+            .into());
+        }
+        self.store_import(&rows).await?.map_err(|index| {
+            ImportError {
+                line: line(index),
+                reason: CONFLICTING_KEY.into(),
+            }
+            .into()
+        })
+    }
+
+    /// The shop's import: the same rules as a CSV file's, row by row; a refusal names the
+    /// field at fault (`keys[2].term`), and a key stored before with other attributes is a
+    /// conflict. All or nothing.
+    pub async fn import_key_rows(&self, input: &[KeyRow]) -> anyhow::Result<ImportOutcome> {
+        let mut rows = Vec::with_capacity(input.len());
+        let mut known_products = HashMap::new();
+        for (index, row) in input.iter().enumerate() {
+            let fields = RowFields {
+                key: &row.key,
+                product: &row.product,
+                seats: row.seats,
+                term: &row.term,
+                expires_on: row.expires_on,
+                batch: row.batch.as_deref(),
+            };
+            let key = self
+                .import_row(&mut known_products, &fields)
+                .await?
+                .map_err(|e| {
+                    InputError::invalid(format!("keys[{index}].{}", e.field.as_str()), e.reason)
+                })?;
+            rows.push(key);
+        }
+        if let Some(index) = repeated_key(&rows) {
+            return Err(InputError::invalid(
+                format!("keys[{index}].key"),
+                "the same key appears twice in the import",
+            )
+            .into());
+        }
+        self.store_import(&rows).await?.map_err(|index| {
+            InputError::conflict(format!("keys[{index}].key"), CONFLICTING_KEY).into()
+        })
+    }
+
+    /// The import rules for one row, in the order its refusals are reported.
+    async fn import_row(
+        &self,
+        known_products: &mut HashMap<String, bool>,
+        row: &RowFields<'_>,
+    ) -> anyhow::Result<Result<NewKey, RowError>> {
+        let key = match ProductKey::parse(row.key) {
+            Ok(key) => key,
+            Err(e) => {
+                return Ok(Err(RowError::new(
+                    RowField::Key,
+                    format!("not a valid product key: {e}"),
+                )))
+            }
+        };
+        let sku = match normalise_sku(row.product) {
+            Ok(sku) => sku,
+            Err(e) => return Ok(Err(RowError::new(RowField::Product, e))),
+        };
+        if !self.product_known(known_products, &sku).await? {
+            return Ok(Err(RowError::new(
+                RowField::Product,
+                format!("unknown product {sku}"),
+            )));
+        }
+        if let Err(e) = check_seats(row.seats) {
+            return Ok(Err(RowError::new(RowField::Seats, e)));
+        }
+        let term: Term = match row.term.parse() {
+            Ok(term) => term,
+            Err(e @ TermError) => return Ok(Err(RowError::new(RowField::Term, e))),
+        };
+        let batch = match normalise_batch(row.batch) {
+            Ok(batch) => batch,
+            Err(e) => return Ok(Err(RowError::new(RowField::Batch, e))),
+        };
+        Ok(Ok(NewKey {
+            digest: key.digest(),
+            tail: key.tail(),
+            product_sku: sku,
+            seats: row.seats,
+            term,
+            expires_on: row.expires_on,
+            batch,
+        }))
     }
 
     /// Whether product `sku` exists, asking the store once per SKU of an import.
@@ -184,52 +473,140 @@ impl App {
         Ok(found)
     }
 
-    /// Stores the imported keys, all or none; a key already known fails the import at its
-    /// line.
-    async fn insert_imported_keys(&self, rows: &[(u64, NewKey)]) -> anyhow::Result<usize> {
-        let keys: Vec<NewKey> = rows.iter().map(|(_, k)| k.clone()).collect();
-        match self.store.insert_keys(&keys).await? {
-            Ok(n) => Ok(n),
-            Err(index) => Err(ImportError {
-                line: rows.get(index).map(|(l, _)| *l).unwrap_or(0),
-                reason: "this key is already known".into(),
-            }
-            .into()),
-        }
+    /// Stores the imported keys, all or none; `Err` is the index of a key stored before
+    /// with other attributes.
+    async fn store_import(&self, rows: &[NewKey]) -> anyhow::Result<Result<ImportOutcome, usize>> {
+        Ok(self
+            .store
+            .import_keys(rows)
+            .await?
+            .map(|fresh| ImportOutcome {
+                keys: rows
+                    .iter()
+                    .zip(fresh)
+                    .map(|(row, fresh)| ImportedKey {
+                        tail: row.tail.clone(),
+                        fresh,
+                    })
+                    .collect(),
+            }))
     }
 
     pub async fn list_keys(&self, filter: &KeyFilter) -> anyhow::Result<Vec<KeyListing>> {
         self.store.list_keys(filter).await
     }
 
-    /// Revokes keys by batch or by key; returns how many were revoked (redeemed keys stay
-    /// redeemed).
-    pub async fn revoke_keys(&self, batch: Option<&str>, keys: &[String]) -> anyhow::Result<u64> {
-        match (batch, keys.is_empty()) {
-            (Some(batch), true) => Ok(self.store.revoke_batch(batch).await?),
+    /// Revokes a batch, or keys by their text, in one transaction with a `key.revoked`
+    /// webhook event for each key it revokes, and says for each key what it came to: `revoked` (also when it was revoked before), `already_redeemed`
+    /// (redeemed keys stay redeemed) or `unknown`. A key being redeemed at this moment is
+    /// waited for and then reported redeemed.
+    pub async fn revoke_keys(
+        &self,
+        batch: Option<&str>,
+        keys: &[String],
+    ) -> anyhow::Result<Vec<RevokedKey>> {
+        let now = self.clock.now();
+        let mut tx = self.store.begin().await?;
+        let (asked, found) = match (batch, keys.is_empty()) {
+            (Some(batch), true) => {
+                let found = tx.lock_keys_of_batch(batch.trim()).await?;
+                let asked = found.iter().map(|(d, k)| (*d, k.tail.clone())).collect();
+                (asked, found)
+            }
             (None, false) => {
-                let mut digests = Vec::new();
-                for (i, typed) in keys.iter().enumerate() {
-                    let key = ProductKey::parse(typed)
-                        .map_err(|e| anyhow!("key {} is not a valid product key: {e}", i + 1))?;
-                    digests.push(key.digest());
-                }
-                Ok(self.store.revoke_keys(&digests).await?.len() as u64)
+                let asked = parse_keys_to_revoke(keys)?;
+                let digests: Vec<KeyDigest> = asked.iter().map(|(d, _)| *d).collect();
+                let found = tx.lock_keys_by_digest(&digests).await?;
+                (asked, found)
             }
             _ => bail!("give either --batch LABEL or one or more keys"),
+        };
+        let found: HashMap<KeyDigest, StoredKey> = found.into_iter().collect();
+        let results: Vec<RevokedKey> = asked
+            .into_iter()
+            .map(|(digest, tail)| {
+                let (result, changed) = match found.get(&digest).map(|k| k.state) {
+                    None => (Revocation::Unknown, false),
+                    Some(KeyState::Available) => (Revocation::Revoked, true),
+                    Some(KeyState::Revoked) => (Revocation::Revoked, false),
+                    Some(KeyState::Redeemed) => (Revocation::AlreadyRedeemed, false),
+                };
+                RevokedKey {
+                    tail,
+                    result,
+                    changed,
+                }
+            })
+            .collect();
+        let mut revoked: Vec<&StoredKey> = found
+            .values()
+            .filter(|k| k.state == KeyState::Available)
+            .collect();
+        revoked.sort_by_key(|k| k.id);
+        let ids: Vec<i64> = revoked.iter().map(|k| k.id).collect();
+        let events: Vec<WebhookEvent> = revoked
+            .iter()
+            .map(|k| WebhookEvent::key_revoked(k, now))
+            .collect();
+        tx.revoke_key_ids(&ids, now).await?;
+        tx.record_events(&events).await?;
+        tx.commit().await?;
+        if !revoked.is_empty() {
+            tracing::info!(keys = revoked.len(), "keys revoked");
         }
+        Ok(results)
     }
 }
 
-/// One row of a key import, read field by field in the order its errors are reported.
-struct ImportRow<'r> {
+/// What an import says of a key stored before with other attributes.
+const CONFLICTING_KEY: &str =
+    "this key is already known, with another product, seats, term, expiry or batch";
+
+/// Keys to revoke, as typed, each once: (digest, tail). A key that is not one fails the
+/// revocation, naming its position.
+fn parse_keys_to_revoke(keys: &[String]) -> anyhow::Result<Vec<(KeyDigest, KeyTail)>> {
+    let mut seen = HashSet::new();
+    let mut asked = Vec::new();
+    for (i, typed) in keys.iter().enumerate() {
+        let key = ProductKey::parse(typed).map_err(|e| {
+            InputError::invalid(
+                format!("keys[{i}]"),
+                format!("key {} is not a valid product key: {e}", i + 1),
+            )
+        })?;
+        if seen.insert(key.digest()) {
+            asked.push((key.digest(), key.tail()));
+        }
+    }
+    Ok(asked)
+}
+
+/// An `Idempotency-Key`: 1 to 255 visible ASCII characters.
+fn check_idempotency_key(key: &str) -> Result<(), InputError> {
+    if key.is_empty() || key.len() > 255 || !key.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(InputError::invalid(
+            "Idempotency-Key",
+            "an idempotency key has 1 to 255 visible ASCII characters",
+        ));
+    }
+    Ok(())
+}
+
+/// The index of the first key that appears a second time.
+fn repeated_key(rows: &[NewKey]) -> Option<usize> {
+    let mut seen = HashSet::new();
+    rows.iter().position(|row| !seen.insert(row.digest))
+}
+
+/// One line of a CSV key import, read field by field.
+struct CsvRow<'r> {
     line: u64,
     record: &'r csv::StringRecord,
 }
 
-impl<'r> ImportRow<'r> {
-    fn new(record: &'r csv::StringRecord) -> ImportRow<'r> {
-        ImportRow {
+impl<'r> CsvRow<'r> {
+    fn new(record: &'r csv::StringRecord) -> CsvRow<'r> {
+        CsvRow {
             line: record.position().map(|p| p.line()).unwrap_or(0),
             record,
         }
@@ -260,57 +637,18 @@ impl<'r> ImportRow<'r> {
         Ok(())
     }
 
-    fn key(&self) -> Result<ProductKey, ImportError> {
-        ProductKey::parse(self.field(0))
-            .map_err(|e| self.fail(format!("not a valid product key: {e}")))
-    }
-
-    fn sku(&self) -> Result<String, ImportError> {
-        normalise_sku(self.field(1)).map_err(|e| self.fail(e.to_string()))
-    }
-
-    /// The key to store for this row: its seats, term, expiry and batch checked.
-    fn new_key(&self, key: &ProductKey, product_sku: String) -> Result<NewKey, ImportError> {
-        let seats: i64 = self
-            .field(2)
+    fn seats(&self) -> Result<i64, ImportError> {
+        self.field(2)
             .parse()
-            .map_err(|_| self.fail(format!("seats {:?} is not a number", self.field(2))))?;
-        check_seats(seats).map_err(|e| self.fail(e.to_string()))?;
-        let term: Term = self
-            .field(3)
-            .parse()
-            .map_err(|e: TermError| self.fail(e.to_string()))?;
-        let expires_on = match self.field(4) {
-            "" => None,
-            s => Some(
-                NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                    .map_err(|_| self.fail(format!("expiry {s:?} is not a YYYY-MM-DD date")))?,
-            ),
-        };
-        let batch = normalise_batch(Some(self.field(5)).filter(|b| !b.is_empty()))
-            .map_err(|e| self.fail(e.to_string()))?;
-        Ok(NewKey {
-            digest: key.digest(),
-            tail: key.tail(),
-            product_sku,
-            seats,
-            term,
-            expires_on,
-            batch,
-        })
+            .map_err(|_| self.fail(format!("seats {:?} is not a number", self.field(2))))
     }
-}
 
-/// The same key twice in one file fails the import at its second line.
-fn refuse_keys_repeated_in_file(rows: &[(u64, NewKey)]) -> Result<(), ImportError> {
-    let mut seen = HashSet::new();
-    for (line, row) in rows {
-        if !seen.insert(row.digest) {
-            return Err(ImportError {
-                line: *line,
-                reason: "the same key appears twice in the file".into(),
-            });
+    fn expires_on(&self) -> Result<Option<NaiveDate>, ImportError> {
+        match self.field(4) {
+            "" => Ok(None),
+            s => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map(Some)
+                .map_err(|_| self.fail(format!("expiry {s:?} is not a YYYY-MM-DD date"))),
         }
     }
-    Ok(())
 }

@@ -123,3 +123,50 @@ impl AppError {
         }
     }
 }
+
+/// A request of the operator's or the shop's that is refused, naming the field at fault:
+/// the command line prints the message, the API answers with a problem naming the field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct InputError {
+    pub kind: InputErrorKind,
+    /// The field at fault, as the API spells it (`seats`, `keys[2].term`), if one is.
+    pub field: Option<String>,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputErrorKind {
+    /// A value that is not allowed.
+    Invalid,
+    /// Something that is not there (a token, an endpoint, a delivery).
+    NotFound,
+    /// It clashes with what is stored (a product's SKU, an imported key).
+    Conflict,
+}
+
+impl InputError {
+    pub fn invalid(field: impl Into<String>, message: impl std::fmt::Display) -> InputError {
+        InputError {
+            kind: InputErrorKind::Invalid,
+            field: Some(field.into()),
+            message: message.to_string(),
+        }
+    }
+
+    pub fn conflict(field: impl Into<String>, message: impl std::fmt::Display) -> InputError {
+        InputError {
+            kind: InputErrorKind::Conflict,
+            field: Some(field.into()),
+            message: message.to_string(),
+        }
+    }
+
+    pub fn not_found(message: impl std::fmt::Display) -> InputError {
+        InputError {
+            kind: InputErrorKind::NotFound,
+            field: None,
+            message: message.to_string(),
+        }
+    }
+}

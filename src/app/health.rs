@@ -1,13 +1,15 @@
 //! What `/healthz` and `/metrics` read from the database.
 
 use super::App;
-use crate::store::NoticeBacklog;
+use crate::store::{NoticeBacklog, WebhookBacklog};
 
 /// The database's side of `/metrics`.
 #[derive(Debug, Clone, Copy)]
 pub struct DatabaseGauges {
     /// `None` when the outbox could not be read.
     pub backlog: Option<NoticeBacklog>,
+    /// The webhook deliveries waiting and failed; `None` when they could not be read.
+    pub webhooks: Option<WebhookBacklog>,
     pub connections_open: i64,
     pub connections_idle: i64,
     pub connections_max: i64,
@@ -29,9 +31,17 @@ impl App {
                 None
             }
         };
+        let webhooks = match self.store.webhook_backlog(chrono::Utc::now()).await {
+            Ok(backlog) => Some(backlog),
+            Err(e) => {
+                tracing::warn!(error = %format!("{e:#}"), "reading the webhook outbox for /metrics");
+                None
+            }
+        };
         let pool = self.store.pool();
         DatabaseGauges {
             backlog,
+            webhooks,
             connections_open: i64::from(pool.size()),
             connections_idle: i64::try_from(pool.num_idle()).unwrap_or(i64::MAX),
             connections_max: i64::from(pool.options().get_max_connections()),

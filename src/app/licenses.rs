@@ -20,7 +20,7 @@ use crate::domain::{
     },
     records::{GuildId, Subscription, UserId},
     LicenseReason, LicenseRefusal, LifecycleState, NoticeBody, NoticeKind, Occupancy, RequestState,
-    SubscriptionRef,
+    SubscriptionRef, WebhookEvent,
 };
 use crate::store::{
     Assignment, ExpiredRequest, LicenseRequest, LicenseSpan, NewNotice, OrderTx, RoleScope,
@@ -659,6 +659,18 @@ impl App {
             .await?
             .into_iter()
             .collect();
+        // A state change's webhook event, once: with its notice, when the notice is new.
+        let events: Vec<WebhookEvent> = due
+            .iter()
+            .filter(|(_, _, key)| new.contains(key))
+            .filter_map(|(sub, body, _)| match body {
+                NoticeBody::StateChange { state, .. } => {
+                    Some(WebhookEvent::subscription_state_changed(sub, *state, now))
+                }
+                _ => None,
+            })
+            .collect();
+        tx.record_events(&events).await?;
         // Ascending subscription id: the store's lock order (the lifecycle pass walks by id).
         for (sub, body, key) in &due {
             let NoticeBody::StateChange { state, .. } = body else {

@@ -1,7 +1,8 @@
 //! The lifecycle pass: enqueues the lifecycle notices due today (see
 //! `domain::notice::due_notice`), each exactly once however many processes run it, with
-//! what a change to `disabled` or `deleted` does to the subscription's licenses (in the
-//! same transaction as its notice).
+//! what a change to `disabled` or `deleted` does to the subscription's licenses, and with
+//! each state change its `subscription.state_changed` webhook event (both in the same
+//! transaction as its notice).
 
 use super::App;
 use crate::domain::notice::{due_notice, lifecycle_notice_window};

@@ -3,11 +3,23 @@
 use super::{App, AppError};
 use crate::{
     domain::{
-        records::{GuildId, Product, Redemption, Subscription, SubscriptionStatus},
+        records::{
+            GuildId, Product, Redemption, RedemptionRecord, Subscription, SubscriptionStatus,
+        },
         LifecycleState,
     },
-    store::{AttemptRow, RedemptionFilter},
+    store::{AttemptRow, RedemptionFeed, RedemptionFilter},
 };
+
+/// Which part of the ledger the shop reads: oldest first, from `since`, after the
+/// redemption `after_id`, at most `limit`.
+#[derive(Debug, Clone, Copy)]
+pub struct FeedPage {
+    pub guild: Option<GuildId>,
+    pub since: Option<chrono::DateTime<chrono::Utc>>,
+    pub after_id: Option<i64>,
+    pub limit: i64,
+}
 
 /// One page of a guild's ledger, newest first.
 #[derive(Debug, Clone)]
@@ -89,6 +101,19 @@ impl App {
                 subscription_id: None,
                 limit: i64::MAX,
                 offset: 0,
+            })
+            .await
+    }
+
+    /// The ledger for the shop, oldest first, each redemption with its product and keys
+    /// (their last five characters).
+    pub async fn redemption_feed(&self, page: FeedPage) -> anyhow::Result<Vec<RedemptionRecord>> {
+        self.store
+            .redemption_feed(RedemptionFeed {
+                guild: page.guild,
+                since: page.since,
+                after_id: page.after_id,
+                limit: page.limit,
             })
             .await
     }

@@ -13,32 +13,37 @@ mod outbox;
 mod review;
 mod roles;
 mod settings;
+mod tokens;
+mod webhooks;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use std::sync::{Arc, Mutex};
 
 use crate::{config::Settings, store::Store};
 
-pub use catalogue::{ImportError, KeyBatch};
+pub use catalogue::{
+    Idempotency, ImportError, ImportOutcome, ImportedKey, KeyBatch, KeyRow, Minted, RevokedKey,
+};
 pub use deliveries::REMEMBER_DELIVERIES_FOR;
-pub use error::{AppError, UserError};
+pub use error::{AppError, InputError, InputErrorKind, UserError};
 pub use health::DatabaseGauges;
 pub use licenses::{
     request_notice_key, AssignLicense, Decision, HeldLicense, HolderPage, LicenseChange,
     PostedRequest, RoleLink, UnassignLicense, OPERATOR,
 };
 pub use lifecycle::lifecycle_tick;
-pub use listing::RedemptionPage;
+pub use listing::{FeedPage, RedemptionPage};
 pub use orders::{OpenOrder, Receipt};
 pub use outbox::{NextAttempt, SentNotice};
 pub use review::{Review, ReviewKey};
 pub use settings::Caller;
+pub use webhooks::{plain_http_off_this_machine, DeliveryOutcome, NextDelivery};
 // Domain types in the use cases' outcomes, where their callers have always found them.
 pub use crate::domain::{catalogue::normalise_sku, NoticeBody, Plan, SubscriptionRef};
 // The store's row types that the use cases hand out.
 pub use crate::store::{
-    Assignment, AttemptRow, ExpiredRequest, KeyFilter, KeyListing, LicenseRequest, LicenseSpan,
-    PendingNotice, RoleChange,
+    Assignment, AttemptRow, DeliveryRow, DueDelivery, ExpiredRequest, KeyFilter, KeyListing,
+    LicenseRequest, LicenseSpan, PendingNotice, RoleChange, WebhookBacklog, WebhookEndpoint,
 };
 
 /// What every use case needs: the database, the settings and the time. The store is

@@ -19,11 +19,13 @@ use crate::domain::{
     catalogue::normalise_subscription_name,
     judge_keys, plan_order, recheck_order_keys,
     records::{
-        GuildId, Order, OrderKey, OrderState, OrderTarget, Product, StoredKey, Subject,
-        Subscription, UserId,
+        GuildId, Order, OrderKey, OrderState, OrderTarget, Product, RedeemedKey, StoredKey,
+        Subject, Subscription, UserId,
     },
+    webhook::{EventSubscription, EventTerms, RedemptionFacts},
     AcceptedKeys, AttemptCause, KeyDigest, KeyRefusal, KeyRefusalCause, LifecycleState, NoticeBody,
-    NoticeKind, OrderKind, OrderProduct, Plan, SubscriptionRef, TypedKeys, MAX_KEYS_PER_ORDER,
+    NoticeKind, OrderKind, OrderProduct, Plan, SubscriptionRef, TypedKeys, WebhookEvent,
+    MAX_KEYS_PER_ORDER,
 };
 use crate::store::{
     ExpiredOrder, NewNotice, NewOrder, OrderTx, RedemptionWrite, RefusalsRecorded, Written,
@@ -173,6 +175,43 @@ fn redemption_write(
         ends_after,
         key_ids: keys.iter().map(|k| k.key.id).collect(),
         notice: notice.to_json(),
+    }
+}
+
+/// What the `redemption.created` webhook event of redeeming `order` as `plan` says.
+fn redemption_facts(
+    order: &Order,
+    subject: &Subject,
+    keys: &[OrderKey],
+    plan: &Plan,
+) -> RedemptionFacts {
+    RedemptionFacts {
+        guild: order.guild,
+        user: order.user,
+        subscription: EventSubscription {
+            // An activation's subscription gets its id when it is written.
+            id: subject.subscription().map_or(0, |sub| sub.id),
+            name: subject.name().to_string(),
+            product: subject.product().sku.clone(),
+        },
+        kind: order.kind,
+        // An activation has no "before".
+        before: subject.subscription().map(|sub| EventTerms {
+            seats: sub.seats,
+            ends_on: sub.ends_on,
+        }),
+        after: EventTerms {
+            seats: plan.seats_after(),
+            ends_on: plan.ends_after(),
+        },
+        keys: keys
+            .iter()
+            .map(|k| RedeemedKey {
+                tail: k.key.tail.clone(),
+                seats: k.key.seats,
+                term: k.key.term,
+            })
+            .collect(),
     }
 }
 
@@ -439,7 +478,9 @@ impl App {
         recheck_order_keys(&keys, subject.product().into(), guild, today)?;
         let plan = plan_order(order.kind, &subject, &keys, today, self.settings.periods())?;
         let write = redemption_write(&order, &subject, &keys, &plan);
-        let (redemption_id, subscription_id) = self.commit_redemption(tx, &write, now).await?;
+        let facts = redemption_facts(&order, &subject, &keys, &plan);
+        let (redemption_id, subscription_id) =
+            self.commit_redemption(tx, &write, &facts, now).await?;
         tracing::info!(
             redemption = redemption_id,
             subscription = subscription_id,
@@ -507,13 +548,15 @@ impl App {
         })
     }
 
-    /// Writes the redemption in `tx` and commits it; returns its ledger id and its
-    /// subscription's. A COMMIT whose answer was lost may have been applied all the same:
-    /// the ledger is asked before saying that nothing was changed.
+    /// Writes the redemption and its `redemption.created` webhook event in `tx` and commits
+    /// them; returns its ledger id and its subscription's. A COMMIT whose answer was lost may
+    /// have been applied all the same: the ledger is asked before saying that nothing was
+    /// changed.
     async fn commit_redemption(
         &self,
         mut tx: OrderTx,
         write: &RedemptionWrite,
+        facts: &RedemptionFacts,
         now: DateTime<Utc>,
     ) -> Result<(i64, i64), AppError> {
         let (redemption_id, subscription_id) = match tx.write_redemption(write, now).await? {
@@ -529,6 +572,16 @@ impl App {
             }
         };
         self.follow_redemption_in(&mut tx, write.guild, subscription_id, now)
+            .await?;
+        // An activation's subscription has its id only now.
+        let facts = RedemptionFacts {
+            subscription: EventSubscription {
+                id: subscription_id,
+                ..facts.subscription.clone()
+            },
+            ..facts.clone()
+        };
+        tx.record_events(&[WebhookEvent::redemption_created(redemption_id, &facts, now)])
             .await?;
         if let Err(error) = tx.commit().await {
             self.applied_after_all(redemption_id, error).await?;

@@ -4,8 +4,8 @@ use anyhow::Context as _;
 use chrono::NaiveDate;
 
 use super::{
-    table, AuditCommand, Cli, Command, KeysCommand, LicenseArgs, LicensesCommand, ProductsCommand,
-    RedemptionsCommand, SubscriptionsCommand,
+    table, ApiTokensCommand, AuditCommand, Cli, Command, KeysCommand, LicenseArgs, LicensesCommand,
+    ProductsCommand, RedemptionsCommand, SubscriptionsCommand, WebhooksCommand,
 };
 use crate::{
     app::{
@@ -15,7 +15,7 @@ use crate::{
     boot,
     config::Settings,
     domain::{
-        records::{GuildId, UserId},
+        records::{GuildId, Revocation, UserId},
         split_keys, LicenseRefusal, OrderKind,
     },
 };
@@ -24,7 +24,7 @@ use crate::{
 pub async fn execute(cli: Cli, settings: Settings) -> anyhow::Result<()> {
     let command = cli.command.unwrap_or(Command::Run(Default::default()));
     if let Command::Run(args) = command {
-        return boot::run(settings, args.guild, &args.layout()).await;
+        return boot::run(settings, args.guild, &args.layout(), args.api).await;
     }
     let db = boot::open_database(&settings).await?;
     let app = App::new(db.store(), settings);
@@ -101,7 +101,187 @@ async fn operate(app: &App, command: Command) -> anyhow::Result<()> {
         Command::Licenses(LicensesCommand::Unassign(args)) => {
             licenses_change(app, &args, false).await
         }
+        Command::ApiTokens(ApiTokensCommand::Create { name, scopes }) => {
+            api_tokens_create(app, &name, scopes.as_deref()).await
+        }
+        Command::ApiTokens(ApiTokensCommand::List { json }) => api_tokens_list(app, json).await,
+        Command::ApiTokens(ApiTokensCommand::Revoke { name }) => {
+            app.revoke_api_token(&name).await?;
+            println!("revoked API token {name}");
+            Ok(())
+        }
+        Command::Webhooks(command) => webhooks(app, command).await,
     }
+}
+
+/// `webhooks add|list|remove|test|deliveries|redeliver`
+async fn webhooks(app: &App, command: WebhooksCommand) -> anyhow::Result<()> {
+    match command {
+        WebhooksCommand::Add { url, events } => {
+            let (endpoint, secret) = app.add_webhook(&url, events.as_deref()).await?;
+            println!("added webhook endpoint {}", endpoint.id);
+            println!("{}", secret.expose());
+            eprintln!(
+                "the signing secret is not shown again; verify deliveries with it (docs/API.md)"
+            );
+        }
+        WebhooksCommand::List { json } => webhooks_list(app, json).await?,
+        WebhooksCommand::Remove { id } => {
+            app.remove_webhook(id).await?;
+            println!("removed webhook endpoint {id}");
+        }
+        WebhooksCommand::Test { id } => {
+            let (delivery, webhook_id) = app.ping_webhook(id).await?;
+            println!("enqueued ping {webhook_id} for endpoint {id} (delivery {delivery})");
+        }
+        WebhooksCommand::Deliveries {
+            failed,
+            json,
+            limit,
+        } => webhooks_deliveries(app, failed, json, limit).await?,
+        WebhooksCommand::Redeliver { id } => {
+            app.redeliver(id).await?;
+            println!("delivery {id} will be sent again now");
+        }
+    }
+    Ok(())
+}
+
+/// `webhooks list`
+async fn webhooks_list(app: &App, json: bool) -> anyhow::Result<()> {
+    let endpoints = app.list_webhooks().await?;
+    let events = |e: &crate::app::WebhookEndpoint| -> Option<Vec<&'static str>> {
+        e.events
+            .as_ref()
+            .map(|events| events.iter().map(|t| t.as_str()).collect())
+    };
+    if json {
+        let listed: Vec<serde_json::Value> = endpoints
+            .iter()
+            .map(|e| {
+                serde_json::json!({
+                    "id": e.id,
+                    "url": e.url,
+                    "events": events(e),
+                    "created_at": e.created_at,
+                })
+            })
+            .collect();
+        return table::json(&listed);
+    }
+    let rows = endpoints
+        .iter()
+        .map(|e| {
+            vec![
+                e.id.to_string(),
+                e.url.clone(),
+                events(e).map_or_else(|| "all".to_string(), |events| events.join(",")),
+                e.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            ]
+        })
+        .collect::<Vec<_>>();
+    table::print(&["ID", "URL", "EVENTS", "CREATED"], &rows);
+    Ok(())
+}
+
+/// `webhooks deliveries`
+async fn webhooks_deliveries(
+    app: &App,
+    failed: bool,
+    json: bool,
+    limit: i64,
+) -> anyhow::Result<()> {
+    let deliveries = app.list_deliveries(failed, limit.clamp(1, 10_000)).await?;
+    if json {
+        return table::json(&deliveries);
+    }
+    let rows = deliveries
+        .iter()
+        .map(|d| {
+            vec![
+                d.id.to_string(),
+                d.event.as_str().to_string(),
+                d.endpoint_id.to_string(),
+                d.state.as_str().to_string(),
+                d.attempts.to_string(),
+                or_dash(d.last_status),
+                or_dash(d.last_error.as_ref()),
+                d.created_at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+                d.webhook_id.clone(),
+            ]
+        })
+        .collect::<Vec<_>>();
+    table::print(
+        &[
+            "ID",
+            "EVENT",
+            "ENDPOINT",
+            "STATE",
+            "ATTEMPTS",
+            "STATUS",
+            "ERROR",
+            "CREATED",
+            "WEBHOOK-ID",
+        ],
+        &rows,
+    );
+    Ok(())
+}
+
+/// `api-tokens create`: the token on stdout, and nothing else; it is never shown again.
+async fn api_tokens_create(app: &App, name: &str, scopes: Option<&str>) -> anyhow::Result<()> {
+    let (info, token) = app.create_api_token(name, scopes).await?;
+    println!("{}", token.expose());
+    let scopes: Vec<&str> = info.scopes.iter().map(|s| s.as_str()).collect();
+    eprintln!(
+        "created API token {:?} with scopes {}; store it now: it is not shown again",
+        info.name,
+        scopes.join(",")
+    );
+    Ok(())
+}
+
+/// `api-tokens list`
+async fn api_tokens_list(app: &App, json: bool) -> anyhow::Result<()> {
+    let tokens = app.list_api_tokens().await?;
+    let scopes = |t: &crate::domain::TokenInfo| -> Vec<&'static str> {
+        t.scopes.iter().map(|s| s.as_str()).collect()
+    };
+    if json {
+        let listed: Vec<serde_json::Value> = tokens
+            .iter()
+            .map(|t| {
+                serde_json::json!({
+                    "name": t.name,
+                    "scopes": scopes(t),
+                    "created_at": t.created_at,
+                    "last_used_at": t.last_used_at,
+                    "revoked_at": t.revoked_at,
+                })
+            })
+            .collect();
+        return table::json(&listed);
+    }
+    let when = |at: Option<chrono::DateTime<chrono::Utc>>| {
+        or_dash(at.map(|at| at.format("%Y-%m-%d %H:%M UTC")))
+    };
+    let rows = tokens
+        .iter()
+        .map(|t| {
+            vec![
+                t.name.clone(),
+                scopes(t).join(","),
+                when(Some(t.created_at)),
+                when(t.last_used_at),
+                when(t.revoked_at),
+            ]
+        })
+        .collect::<Vec<_>>();
+    table::print(
+        &["NAME", "SCOPES", "CREATED", "LAST USED", "REVOKED"],
+        &rows,
+    );
+    Ok(())
 }
 
 /// `products add`
@@ -215,8 +395,13 @@ async fn keys_generate(app: &App, batch: &KeyBatch) -> anyhow::Result<()> {
 async fn keys_import(app: &App, file: &std::path::Path) -> anyhow::Result<()> {
     let reader =
         std::fs::File::open(file).with_context(|| format!("opening {}", file.display()))?;
-    let n = app.import_keys(reader).await?;
-    println!("imported {n} {}", if n == 1 { "key" } else { "keys" });
+    let outcome = app.import_keys(reader).await?;
+    let n = outcome.imported();
+    let unchanged = match outcome.unchanged() {
+        0 => String::new(),
+        m => format!("; {m} imported before, unchanged"),
+    };
+    println!("imported {n} {}{unchanged}", plural(n, "key", "keys"));
     Ok(())
 }
 
@@ -232,6 +417,7 @@ async fn keys_list(
         .list_keys(&KeyFilter {
             product_sku: product,
             batch,
+            ..KeyFilter::default()
         })
         .await?;
     if json {
@@ -290,8 +476,24 @@ async fn keys_revoke(app: &App, batch: Option<&str>, keys: &[String]) -> anyhow:
     } else {
         keys
     };
-    let n = app.revoke_keys(batch, keys).await?;
-    println!("revoked {n} {}", if n == 1 { "key" } else { "keys" });
+    let results = app.revoke_keys(batch, keys).await?;
+    let n = results.iter().filter(|k| k.changed).count();
+    let mut others = Vec::new();
+    for (result, what) in [
+        (Revocation::AlreadyRedeemed, "already redeemed"),
+        (Revocation::Unknown, "unknown"),
+    ] {
+        let count = results.iter().filter(|k| k.result == result).count();
+        if count > 0 {
+            others.push(format!("{count} {what}"));
+        }
+    }
+    let others = if others.is_empty() {
+        String::new()
+    } else {
+        format!("; {}", others.join(", "))
+    };
+    println!("revoked {n} {}{others}", plural(n, "key", "keys"));
     Ok(())
 }
 
@@ -526,6 +728,14 @@ fn refusal_text(refusal: &LicenseRefusal) -> String {
             )
         }
         other => format!("refused: {other:?}"),
+    }
+}
+
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 {
+        one
+    } else {
+        many
     }
 }
 

@@ -49,6 +49,12 @@ pub enum Command {
     /// Licenses assigned to members.
     #[command(subcommand)]
     Licenses(LicensesCommand),
+    /// Tokens for the shop's API (`run --api`).
+    #[command(subcommand, name = "api-tokens")]
+    ApiTokens(ApiTokensCommand),
+    /// Endpoints that hear of redemptions, revocations and state changes (Standard Webhooks).
+    #[command(subcommand)]
+    Webhooks(WebhooksCommand),
 }
 
 #[derive(Debug, Args, Default)]
@@ -70,6 +76,9 @@ pub struct RunArgs {
     /// Serve /healthz and /metrics at this address [config: metrics.addr].
     #[arg(long, value_name = "ADDR")]
     pub metrics: Option<SocketAddr>,
+    /// Serve the shop's API (JSON under /v1) at this address [config: api.addr].
+    #[arg(long, value_name = "ADDR")]
+    pub api: Option<SocketAddr>,
 }
 
 impl RunArgs {
@@ -228,6 +237,73 @@ pub struct LicenseArgs {
     /// The member's Discord user id.
     #[arg(long, value_name = "ID")]
     pub user: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApiTokensCommand {
+    /// Create a token; prints it, once (only its digest is kept).
+    Create {
+        #[arg(long)]
+        name: String,
+        /// Comma-separated: keys:write, keys:read, ledger:read, catalogue:write
+        /// (all four when left out).
+        #[arg(long, value_name = "SCOPES")]
+        scopes: Option<String>,
+    },
+    /// List tokens (never the tokens themselves).
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a token: it is refused from its next request on.
+    Revoke {
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WebhooksCommand {
+    /// Add an endpoint; prints its signing secret (whsec_…), once.
+    Add {
+        #[arg(value_name = "URL")]
+        url: String,
+        /// Comma-separated: redemption.created, subscription.state_changed,
+        /// license.assigned, license.unassigned, key.revoked (all when left out).
+        #[arg(long, value_name = "EVENTS")]
+        events: Option<String>,
+    },
+    /// List endpoints (never their secrets).
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove an endpoint, with its deliveries.
+    Remove {
+        #[arg(value_name = "ID")]
+        id: i64,
+    },
+    /// Send an endpoint a `ping` (delivered by the running bot's worker).
+    Test {
+        #[arg(value_name = "ID")]
+        id: i64,
+    },
+    /// Recent deliveries, newest first.
+    Deliveries {
+        /// Only the ones given up.
+        #[arg(long)]
+        failed: bool,
+        #[arg(long)]
+        json: bool,
+        /// How many.
+        #[arg(long, value_name = "N", default_value_t = 50)]
+        limit: i64,
+    },
+    /// Send a delivered or failed delivery again, with the same webhook-id.
+    Redeliver {
+        #[arg(value_name = "DELIVERY_ID")]
+        id: i64,
+    },
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {

@@ -144,7 +144,15 @@ pub async fn run_gateway(
         shards: shards.clone(),
         expected: last - first + 1,
     };
-    let running = Running::start(&options, http, in_flight, frontend, layout.metrics).await?;
+    let running = Running::start(
+        &options,
+        http,
+        in_flight,
+        frontend,
+        layout.metrics,
+        layout.registry.clone(),
+    )
+    .await?;
     let _ = shared.set(running.bot.clone());
 
     // serenity's shard range includes its end: `first..last` runs shards first to last.

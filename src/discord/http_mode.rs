@@ -47,8 +47,15 @@ pub async fn run_http(
         listening: listening.clone(),
     };
     let in_flight = InFlight::default();
-    let running =
-        Running::start(&options, http, in_flight.clone(), frontend, layout.metrics).await?;
+    let running = Running::start(
+        &options,
+        http,
+        in_flight.clone(),
+        frontend,
+        layout.metrics,
+        layout.registry.clone(),
+    )
+    .await?;
     let endpoint = Arc::new(endpoint::Endpoint::new(
         running.bot.clone(),
         public_key,

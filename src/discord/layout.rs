@@ -7,7 +7,7 @@ use std::{fmt, net::SocketAddr, str::FromStr};
 use anyhow::{bail, ensure, Context as _};
 
 use super::endpoint::PublicKey;
-use crate::config::Settings;
+use crate::{config::Settings, metrics::Metrics};
 
 /// Which gateway shards this process runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -107,6 +107,9 @@ pub struct Layout {
     /// The application's public key, which HTTP deliveries are signed with (from
     /// `DISCORD_PUBLIC_KEY`; needed with `http`).
     pub public_key: Option<PublicKey>,
+    /// The process's metrics, which `/metrics` serves: shared with the process's workers
+    /// outside Discord (the webhook deliveries).
+    pub registry: Metrics,
 }
 
 /// What the command line said (each `None` falls back to the configuration).
@@ -157,6 +160,7 @@ impl Layout {
             shards,
             metrics,
             public_key: None,
+            registry: Metrics::default(),
         })
     }
 }

@@ -36,8 +36,8 @@ impl Running {
         in_flight: InFlight,
         frontend: ops::Frontend,
         metrics_addr: Option<SocketAddr>,
+        metrics: Metrics,
     ) -> anyhow::Result<Running> {
-        let metrics = Metrics::new();
         let wake = Wake {
             outbox: Arc::new(Notify::new()),
             roles: Arc::new(Notify::new()),

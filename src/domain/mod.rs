@@ -1,8 +1,10 @@
 //! The rules of licensebot in plain Rust: product keys and what admins type, terms,
 //! lifecycle states, the add-licenses / extend / activate arithmetic, the checks on a key
-//! entry, the catalogue's limits, notices, licenses assigned to members, and the one
+//! entry, the catalogue's limits, notices, licenses assigned to members, API tokens, webhook
+//! events and their signatures, and the one
 //! spelling of each word the database stores as text. No I/O, no serenity, no sqlx.
 
+pub mod api_token;
 pub mod catalogue;
 pub mod entry;
 pub mod input;
@@ -16,7 +18,9 @@ pub mod refusal;
 pub mod rules;
 pub mod subscription_ref;
 pub mod term;
+pub mod webhook;
 
+pub use api_token::{parse_scopes, ApiToken, Scope, TokenDigest, TokenError, TokenInfo};
 pub use entry::{
     judge_keys, recheck_order_keys, refusal_cause, AcceptedKeys, EntryError, OrderProduct,
     RecheckRefusal, TypedKeys,
@@ -37,6 +41,7 @@ pub use rules::{
 };
 pub use subscription_ref::SubscriptionRef;
 pub use term::{Term, TermError};
+pub use webhook::{DeliveryState, EventType, WebhookEvent, WebhookSecret};
 
 /// Most keys one order may hold (PRODUCT.md, "too many keys").
 pub const MAX_KEYS_PER_ORDER: usize = 10;

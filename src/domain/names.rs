@@ -83,9 +83,9 @@ mod tests {
 
     use super::UnknownName;
     use crate::domain::{
-        records::{KeyState, OrderState},
-        AttemptCause, LicenseEvent, LicenseReason, LifecycleState, NoticeKind, OrderKind,
-        RequestState,
+        records::{KeyState, OrderState, Revocation},
+        AttemptCause, DeliveryState, EventType, LicenseEvent, LicenseReason, LifecycleState,
+        NoticeKind, OrderKind, RequestState, Scope,
     };
 
     /// Each value has its own spelling, which reads back as that value, also through JSON.
@@ -116,6 +116,10 @@ mod tests {
         spelled_once(LicenseReason::ALL);
         spelled_once(LicenseEvent::ALL);
         spelled_once(RequestState::ALL);
+        spelled_once(Scope::ALL);
+        spelled_once(Revocation::ALL);
+        spelled_once(EventType::ALL);
+        spelled_once(DeliveryState::ALL);
     }
 
     #[test]

@@ -44,6 +44,22 @@ names!(KeyState, "key state" {
     Revoked => "revoked",
 });
 
+/// What revoking one key came to. A key revoked before reads `revoked` again: revoking is
+/// idempotent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Revocation {
+    Revoked,
+    /// Redeemed keys stay redeemed.
+    AlreadyRedeemed,
+    Unknown,
+}
+
+names!(Revocation, "revocation" {
+    Revoked => "revoked",
+    AlreadyRedeemed => "already_redeemed",
+    Unknown => "unknown",
+});
+
 /// A key as stored: never the key itself, only its tail.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredKey {
@@ -177,6 +193,22 @@ impl Subject {
             },
         }
     }
+}
+
+/// A key of a redemption, as the ledger keeps it: its last five characters, never the key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedeemedKey {
+    pub tail: KeyTail,
+    pub seats: i64,
+    pub term: Term,
+}
+
+/// A redemption with its subscription's product and its keys, for the shop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedemptionRecord {
+    pub redemption: Redemption,
+    pub product_sku: String,
+    pub keys: Vec<RedeemedKey>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -2,6 +2,7 @@
 //!
 //! Every query that touches a tenant's rows takes the guild id, so nothing crosses guilds.
 
+mod api_tokens;
 mod audit;
 mod deliveries;
 pub(crate) mod keys;
@@ -12,20 +13,22 @@ mod products;
 mod redemptions;
 mod settings;
 mod subscriptions;
+mod webhooks;
 
 use anyhow::Context as _;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use std::time::Duration;
 
 pub use audit::{AttemptRow, LockoutPolicy, RefusalsRecorded};
-pub use keys::{KeyFilter, KeyListing, NewKey};
+pub use keys::{IdempotencyClaim, ImportWrite, KeyFilter, KeyListing, MintWrite, NewKey};
 pub use licenses::{
     Assignment, ExpiredRequest, LicenseRequest, LicenseSpan, MemberRole, RoleChange, RoleScope,
 };
 pub use notices::{NewNotice, NoticeBacklog, NoticeRow, PendingNotice};
 pub use orders::{ClosedBy, ExpiredOrder, NewOrder, OrderTx, RedemptionWrite, Written};
-pub use redemptions::RedemptionFilter;
+pub use redemptions::{RedemptionFeed, RedemptionFilter};
 pub use subscriptions::NewSubscription;
+pub use webhooks::{DeliveryRow, DueDelivery, Redelivery, WebhookBacklog, WebhookEndpoint};
 
 /// The schema, embedded in the binary.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");

@@ -217,6 +217,11 @@ pub struct OrderTx {
 }
 
 impl OrderTx {
+    /// The transaction's connection, for the queries of the other table families.
+    pub(super) fn conn(&mut self) -> &mut sqlx::PgConnection {
+        &mut self.tx
+    }
+
     pub async fn commit(self) -> anyhow::Result<()> {
         self.tx.commit().await.context("committing")
     }

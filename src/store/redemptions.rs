@@ -1,7 +1,8 @@
 use anyhow::Context as _;
+use chrono::{DateTime, Utc};
 
 use super::{guild_param, parse_column, Store};
-use crate::domain::records::{GuildId, Redemption};
+use crate::domain::records::{GuildId, RedeemedKey, Redemption, RedemptionRecord};
 
 #[derive(Debug, Clone, Copy)]
 pub struct RedemptionFilter {
@@ -11,7 +12,85 @@ pub struct RedemptionFilter {
     pub offset: i64,
 }
 
+/// A page of the ledger for the shop: oldest first, from `since`, after `after_id`.
+#[derive(Debug, Clone, Copy)]
+pub struct RedemptionFeed {
+    pub guild: Option<GuildId>,
+    pub since: Option<DateTime<Utc>>,
+    pub after_id: Option<i64>,
+    pub limit: i64,
+}
+
 impl Store {
+    /// A page of the ledger, oldest first, each redemption with its product and keys.
+    pub async fn redemption_feed(
+        &self,
+        feed: RedemptionFeed,
+    ) -> anyhow::Result<Vec<RedemptionRecord>> {
+        let rows = sqlx::query!(
+            r#"SELECT r.id, r.order_id, r.guild_id, r.user_id, r.subscription_id,
+                      s.name AS subscription_name, s.product_sku, r.kind, r.seats_before,
+                      r.seats_after, r.ends_before, r.ends_after, r.key_count, r.redeemed_at,
+                      array_agg(k.tail ORDER BY k.id) AS "tails!",
+                      array_agg(rk.seats ORDER BY k.id) AS "key_seats!",
+                      array_agg(rk.term_count ORDER BY k.id) AS "term_counts!",
+                      array_agg(rk.term_unit ORDER BY k.id) AS "term_units!"
+               FROM redemptions r
+               JOIN subscriptions s ON s.id = r.subscription_id
+               JOIN redemption_keys rk ON rk.redemption_id = r.id
+               JOIN product_keys k ON k.id = rk.key_id
+               WHERE ($1::bigint IS NULL OR r.guild_id = $1)
+                 AND ($2::timestamptz IS NULL OR r.redeemed_at >= $2)
+                 AND ($3::bigint IS NULL OR r.id > $3)
+               GROUP BY r.id, s.name, s.product_sku
+               ORDER BY r.id
+               LIMIT $4"#,
+            feed.guild.map(guild_param),
+            feed.since,
+            feed.after_id,
+            feed.limit
+        )
+        .fetch_all(&self.pool)
+        .await
+        .context("reading the ledger")?;
+        rows.into_iter()
+            .map(|r| {
+                let keys = r
+                    .tails
+                    .iter()
+                    .zip(&r.key_seats)
+                    .zip(r.term_counts.iter().zip(&r.term_units))
+                    .map(|((tail, seats), (count, unit))| {
+                        Ok(RedeemedKey {
+                            tail: super::keys::tail_of(tail)?,
+                            seats: i64::from(*seats),
+                            term: super::keys::term_of(*count, unit)?,
+                        })
+                    })
+                    .collect::<anyhow::Result<Vec<_>>>()?;
+                Ok(RedemptionRecord {
+                    redemption: Redemption {
+                        id: r.id,
+                        order_id: r.order_id,
+                        guild_id: r.guild_id as u64,
+                        user_id: r.user_id as u64,
+                        subscription_id: r.subscription_id,
+                        subscription_name: r.subscription_name,
+                        kind: parse_column(&r.kind)?,
+                        seats_before: r.seats_before.map(i64::from),
+                        seats_after: i64::from(r.seats_after),
+                        ends_before: r.ends_before,
+                        ends_after: r.ends_after,
+                        key_count: i64::from(r.key_count),
+                        redeemed_at: r.redeemed_at,
+                    },
+                    product_sku: r.product_sku,
+                    keys,
+                })
+            })
+            .collect()
+    }
+
     /// The ledger, newest first.
     pub async fn list_redemptions(
         &self,

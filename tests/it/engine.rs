@@ -11,7 +11,7 @@ use licensebot::app::{
 };
 use licensebot::config::Settings;
 use licensebot::domain::{
-    records::{GuildId, OrderState, Subscription, UserId},
+    records::{GuildId, OrderState, Revocation, Subscription, UserId},
     KeyFormatError, KeyRefusal, KeyRefusalCause, LifecycleState, NoticeKind, OrderKind, ProductKey,
     RuleError, Term,
 };
@@ -591,7 +591,13 @@ async fn a_revoked_key_is_refused_and_nothing_changes() {
         .revoke_keys(None, &[keys[0].to_string()])
         .await
         .expect("revoking");
-    assert_eq!(revoked, 1);
+    assert_eq!(
+        revoked
+            .iter()
+            .map(|k| (k.result, k.changed))
+            .collect::<Vec<_>>(),
+        [(Revocation::Revoked, true)]
+    );
     let refused = refusals(
         fx.refused(ANA, &sub, OrderKind::AddLicenses, &keys[0].to_string())
             .await,

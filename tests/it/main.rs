@@ -11,6 +11,7 @@
 mod support;
 
 mod activate;
+mod api;
 mod bench_smoke;
 mod cli;
 mod db_harness;
@@ -29,3 +30,4 @@ mod secrets;
 mod security_cluster;
 mod security_env;
 mod walkthrough_runs;
+mod webhooks;

@@ -1,10 +1,15 @@
-//! Keys are secrets: after minting, importing, ordering, redeeming and refusing keys, no
-//! column of any table holds a key, in any spelling, nor the part of it that is never shown.
+//! Keys are secrets: after minting, importing, ordering, redeeming, refusing and revoking
+//! keys (through the CLI's use cases and the shop's, with their webhook events and API
+//! tokens), no column of any table holds a key, in any spelling, nor the part of it that is
+//! never shown.
 
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use licensebot::app::{lifecycle_tick, App, AppError, Clock, KeyBatch, OpenOrder, SubscriptionRef};
+use licensebot::app::{
+    lifecycle_tick, App, AppError, Clock, Idempotency, KeyBatch, KeyRow, Minted, OpenOrder,
+    SubscriptionRef,
+};
 use licensebot::config::Settings;
 use licensebot::domain::{
     records::{GuildId, Subscription, UserId},
@@ -157,7 +162,12 @@ async fn no_column_of_any_table_holds_a_key_after_minting_importing_redeeming_an
         .await
         .unwrap();
 
-    // Everything a key goes through.
+    // Everything a key goes through, announced to a webhook endpoint.
+    let (endpoint, _) = app
+        .add_webhook("http://127.0.0.1:9/hooks", None)
+        .await
+        .unwrap();
+    app.ping_webhook(endpoint.id).await.unwrap();
     app.add_product("BUSINESS-STANDARD", "Business Standard", Some(300))
         .await
         .unwrap();
@@ -200,8 +210,48 @@ async fn no_column_of_any_table_holds_a_key_after_minting_importing_redeeming_an
         imported[2],
         imported[3].compact().to_lowercase(),
     );
-    assert_eq!(app.import_keys(csv.as_bytes()).await.unwrap(), 4);
+    assert_eq!(app.import_keys(csv.as_bytes()).await.unwrap().imported(), 4);
     typed.extend(imported.iter().map(ToString::to_string));
+
+    // The shop's way in: a mint with an Idempotency-Key (and its replay), an import.
+    let (token, _) = app.create_api_token("shop", None).await.unwrap();
+    let shop_batch = KeyBatch {
+        product_sku: "BUSINESS-STANDARD".into(),
+        seats: 1,
+        term: Term::Months(1),
+        count: 3,
+        batch: None,
+        expires_on: None,
+    };
+    let idempotency = Idempotency {
+        key: "order-1",
+        token_id: token.id,
+    };
+    let Minted::New {
+        keys: shop_keys, ..
+    } = app.mint_keys(&shop_batch, Some(idempotency)).await.unwrap()
+    else {
+        panic!("the first mint mints");
+    };
+    assert!(matches!(
+        app.mint_keys(&shop_batch, Some(idempotency)).await.unwrap(),
+        Minted::Replayed { .. }
+    ));
+    typed.extend(shop_keys.iter().map(ToString::to_string));
+    let shop_imported: Vec<ProductKey> = (0..2).map(|_| new_key()).collect();
+    let rows: Vec<KeyRow> = shop_imported
+        .iter()
+        .map(|k| KeyRow {
+            key: k.to_string().to_lowercase(),
+            product: "BUSINESS-STANDARD".into(),
+            seats: 2,
+            term: "30d".into(),
+            expires_on: None,
+            batch: Some("reseller-api".into()),
+        })
+        .collect();
+    assert_eq!(app.import_key_rows(&rows).await.unwrap().imported(), 2);
+    typed.extend(shop_imported.iter().map(ToString::to_string));
 
     // Redeemed: minted and imported keys, typed in every way.
     let order = open(
@@ -245,10 +295,11 @@ async fn no_column_of_any_table_holds_a_key_after_minting_importing_redeeming_an
     )
     .await
     .unwrap();
-    // Revoked.
+    // Revoked, one by its text and a batch.
     app.revoke_keys(None, &[minted[4].to_string().to_lowercase()])
         .await
         .unwrap();
+    app.revoke_keys(Some("reseller-api"), &[]).await.unwrap();
 
     // Refused: unknown, mistyped, revoked, already redeemed, other product; and enough
     // guesses to lock EVE out.
@@ -291,6 +342,21 @@ async fn no_column_of_any_table_holds_a_key_after_minting_importing_redeeming_an
         .await
         .unwrap();
     assert_eq!(kinds, vec!["lifecycle", "lockout", "redemption"]);
+    let events: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT type, count(*) FROM webhook_events e JOIN webhook_deliveries d ON d.event_id = e.id
+         GROUP BY type ORDER BY type",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        events,
+        [
+            ("key.revoked".to_string(), 3),
+            ("ping".to_string(), 1),
+            ("redemption.created".to_string(), 2)
+        ]
+    );
     app.clock.advance(Duration::minutes(11));
     assert_eq!(app.expire_stale_orders().await.unwrap().len(), 1);
 

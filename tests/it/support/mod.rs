@@ -4,6 +4,8 @@
 // of the helpers.
 #![allow(dead_code)]
 
+pub mod api;
 pub mod db;
+pub mod receiver;
 pub mod skip;
 pub mod world;
