@@ -222,6 +222,15 @@ impl App {
             now,
         )
         .await?;
+        tx.record_events(&[WebhookEvent::license_changed(
+            true,
+            sub,
+            member,
+            Some(by),
+            via.as_str(),
+            now,
+        )])
+        .await?;
         let assigned = occupancy.assigned + 1;
         if assigned == sub.seats {
             tx.enqueue_notice(&license_notice(
@@ -260,6 +269,15 @@ impl App {
             access_cutoff(now.date_naive(), self.settings.periods()),
             now,
         )
+        .await?;
+        tx.record_events(&[WebhookEvent::license_changed(
+            false,
+            sub,
+            member,
+            by,
+            reason.as_str(),
+            now,
+        )])
         .await?;
         Ok(Some(gone))
     }

@@ -72,7 +72,7 @@ names!(RequestState, "request state" {
     Expired => "expired",
 });
 
-/// How long a request stays open (PRODUCT.md: "requests live 7 days").
+/// How long a request stays open: 7 days (README, "Licenses assigned to members").
 pub const REQUEST_LIFETIME_DAYS: i64 = 7;
 
 /// Why a license cannot be assigned, unassigned or requested; each has its own message.

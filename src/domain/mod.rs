@@ -43,5 +43,5 @@ pub use subscription_ref::SubscriptionRef;
 pub use term::{Term, TermError};
 pub use webhook::{DeliveryState, EventType, WebhookEvent, WebhookSecret};
 
-/// Most keys one order may hold (PRODUCT.md, "too many keys").
+/// Most keys one order may hold (README, "The rules": more than 10 keys are refused).
 pub const MAX_KEYS_PER_ORDER: usize = 10;

@@ -1,5 +1,5 @@
-//! The add-licenses, extend and activate arithmetic of PRODUCT.md's "Rules" and
-//! "Starting a subscription with product keys".
+//! The add-licenses, extend and activate arithmetic (the README's "The rules, with worked
+//! examples" and its section on /activate).
 
 use chrono::{Days, NaiveDate};
 

@@ -194,6 +194,48 @@ impl WebhookEvent {
         )
     }
 
+    /// `license.assigned` or `license.unassigned`: `member` got or lost a license of `sub`,
+    /// by `by` (`None`: licensebot itself) for `reason` (`admin`, `request`, `member-gone`,
+    /// `subscription-deleted`).
+    pub fn license_changed(
+        assigned: bool,
+        sub: &Subscription,
+        member: UserId,
+        by: Option<UserId>,
+        reason: &str,
+        at: DateTime<Utc>,
+    ) -> WebhookEvent {
+        #[derive(Serialize)]
+        struct Data {
+            guild: String,
+            subscription: EventSubscription,
+            user: String,
+            by: Option<String>,
+            reason: String,
+            at: DateTime<Utc>,
+        }
+        WebhookEvent::new(
+            if assigned {
+                EventType::LicenseAssigned
+            } else {
+                EventType::LicenseUnassigned
+            },
+            at,
+            Data {
+                guild: sub.guild.0.to_string(),
+                subscription: EventSubscription {
+                    id: sub.id,
+                    name: sub.name.clone(),
+                    product: sub.product.sku.clone(),
+                },
+                user: member.0.to_string(),
+                by: by.map(|u| u.0.to_string()),
+                reason: reason.to_owned(),
+                at,
+            },
+        )
+    }
+
     /// `key.revoked`: `key` was revoked.
     pub fn key_revoked(key: &StoredKey, at: DateTime<Utc>) -> WebhookEvent {
         #[derive(Serialize)]

@@ -1,5 +1,5 @@
 //! The redemption engine through `App`, against a fresh PostgreSQL database per test:
-//! orders, redemptions, every refusal of PRODUCT.md's table, the lockout, expiry,
+//! orders, redemptions, every refusal of the README's table of refusals, the lockout, expiry,
 //! cancelling, tenancy, and the lifecycle notices.
 
 use std::sync::Arc;

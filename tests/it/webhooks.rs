@@ -674,3 +674,51 @@ async fn a_failed_attempt_is_recorded_and_logged_without_the_endpoints_url() {
     );
     assert_eq!(failed[0].last_status, None);
 }
+
+#[tokio::test]
+async fn assigning_and_unassigning_a_license_is_announced_once_each_with_who_and_why() {
+    let shop = Shop::new(quick()).await;
+    let receiver = Receiver::start().await;
+    shop.endpoint(&receiver, Some("license.assigned,license.unassigned"))
+        .await;
+    let bob = UserId(4_242);
+    let assign = || licensebot::app::AssignLicense {
+        guild: GUILD,
+        subscription: SubscriptionRef::Id(shop.contoso.id),
+        member: bob,
+        member_is_bot: false,
+        by: ANA,
+    };
+    shop.app.assign_license(assign()).await.unwrap();
+    // Refused (already holds one): nothing is announced for it.
+    assert!(shop.app.assign_license(assign()).await.is_err());
+    shop.app
+        .unassign_license(licensebot::app::UnassignLicense {
+            guild: GUILD,
+            subscription: SubscriptionRef::Id(shop.contoso.id),
+            member: bob,
+            by: ANA,
+        })
+        .await
+        .unwrap();
+    let _worker = Worker::start(&shop.app);
+    shop.settled().await;
+    let received = receiver.received();
+    let mut types: Vec<&str> = received
+        .iter()
+        .map(|r| r.json["type"].as_str().unwrap())
+        .collect();
+    types.sort_unstable();
+    assert_eq!(
+        types,
+        ["license.assigned", "license.unassigned"],
+        "{types:?}"
+    );
+    for r in &received {
+        assert_eq!(r.json["data"]["user"], "4242");
+        assert_eq!(r.json["data"]["by"], ANA.0.to_string());
+        assert_eq!(r.json["data"]["reason"], "admin");
+        assert_eq!(r.json["data"]["subscription"]["id"], shop.contoso.id);
+        assert_eq!(r.json["data"]["subscription"]["name"], "Contoso");
+    }
+}
