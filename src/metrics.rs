@@ -25,6 +25,9 @@ pub enum Outcome {
     error,
     /// The first response never reached Discord.
     unanswered,
+    /// Answered "licensebot is busy" at once: the process was at its bound of work in
+    /// flight (`interactions.*`), and nothing was done.
+    busy,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -80,6 +83,7 @@ struct Inner {
     redemptions: Family<KindLabel, Counter>,
     refusals: Family<ReasonLabel, Counter>,
     endpoint_refused: Family<ReasonLabel, Counter>,
+    busy: Family<ReasonLabel, Counter>,
     notices: Family<ResultLabel, Counter>,
     outbox_depth: Gauge,
     outbox_oldest: Gauge<f64, AtomicU64>,
@@ -137,6 +141,13 @@ impl Metrics {
             "HTTP interaction deliveries refused (401 or 400), by reason",
             endpoint_refused.clone(),
         );
+        let busy = Family::<ReasonLabel, Counter>::default();
+        registry.register(
+            "interactions_busy",
+            "Interactions not worked on because this process was at its bound, by reason \
+             (all, guild, waited: answered busy; shed: not answered at all)",
+            busy.clone(),
+        );
         let notices = Family::<ResultLabel, Counter>::default();
         registry.register(
             "notices",
@@ -175,6 +186,7 @@ impl Metrics {
                 redemptions,
                 refusals,
                 endpoint_refused,
+                busy,
                 notices,
                 outbox_depth,
                 outbox_oldest,
@@ -222,6 +234,14 @@ impl Metrics {
     pub fn endpoint_refused(&self, reason: &'static str) {
         self.inner
             .endpoint_refused
+            .get_or_create(&ReasonLabel { reason })
+            .inc();
+    }
+
+    /// An interaction past the bounds of work in flight: `all`, `guild`, `waited` or `shed`.
+    pub fn busy(&self, reason: &'static str) {
+        self.inner
+            .busy
             .get_or_create(&ReasonLabel { reason })
             .inc();
     }
