@@ -22,7 +22,7 @@ pub use health::DatabaseGauges;
 pub use lifecycle::lifecycle_tick;
 pub use listing::RedemptionPage;
 pub use orders::{OpenOrder, Receipt};
-pub use outbox::{NextAttempt, SentNotice};
+pub use outbox::{Delivered, NextAttempt, OutboxClaim};
 pub use review::{Review, ReviewKey};
 pub use settings::Caller;
 // Domain types in the use cases' outcomes, where their callers have always found them.
