@@ -44,6 +44,11 @@ impl Busy {
     }
 }
 
+/// Busy answers being sent at once. Each is one small REST call (or the reply to Discord's
+/// POST); past this many, an interaction is not answered at all (Discord tells the user it
+/// failed) rather than queue even the refusals.
+pub const BUSY_ANSWERS: usize = 512;
+
 /// The bounds, shared by every interaction of one process.
 pub struct Admission {
     slots: Arc<Semaphore>,
@@ -52,8 +57,7 @@ pub struct Admission {
     max_wait: Duration,
     per_guild: Mutex<HashMap<u64, usize>>,
     max_per_guild: usize,
-    /// Busy answers being sent at once; past this, an interaction is not answered at all
-    /// (Discord tells the user it failed) rather than queue even the refusals.
+    /// Busy answers being sent at once (see [`BUSY_ANSWERS`]).
     refusals: Arc<Semaphore>,
 }
 
@@ -107,7 +111,7 @@ impl Admission {
             max_wait: settings.max_wait(),
             per_guild: Mutex::new(HashMap::new()),
             max_per_guild: settings.max_in_flight_per_guild.max(1),
-            refusals: Arc::new(Semaphore::new(max_in_flight + settings.max_waiting)),
+            refusals: Arc::new(Semaphore::new(BUSY_ANSWERS)),
         })
     }
 
@@ -148,8 +152,7 @@ impl Admission {
         }
     }
 
-    /// Leave to send one busy answer, unless as many are already being sent as there can
-    /// be interactions in hand.
+    /// Leave to send one busy answer, unless [`BUSY_ANSWERS`] are being sent already.
     pub fn refusal(&self) -> Option<Refusal> {
         self.refusals.clone().try_acquire_owned().ok().map(Refusal)
     }
@@ -197,7 +200,10 @@ mod tests {
     async fn one_guild_gets_its_share_and_no_more_while_others_still_get_slots() {
         let a = admission(10, 2, 10);
         let now = Instant::now();
-        let g1 = [a.admit(7, now).await.unwrap(), a.admit(7, now).await.unwrap()];
+        let g1 = [
+            a.admit(7, now).await.unwrap(),
+            a.admit(7, now).await.unwrap(),
+        ];
         assert_eq!(a.admit(7, now).await.err(), Some(Busy::Guild));
         let _other = a.admit(8, now).await.unwrap();
         drop(g1);

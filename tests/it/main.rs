@@ -18,6 +18,8 @@ mod engine;
 mod gateway;
 mod hardening;
 mod hostile;
+mod outbox_claims;
+mod overload;
 mod private_cluster;
 mod races;
 mod scale_out;
