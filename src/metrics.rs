@@ -240,10 +240,7 @@ impl Metrics {
 
     /// An interaction past the bounds of work in flight: `all`, `guild`, `waited` or `shed`.
     pub fn busy(&self, reason: &'static str) {
-        self.inner
-            .busy
-            .get_or_create(&ReasonLabel { reason })
-            .inc();
+        self.inner.busy.get_or_create(&ReasonLabel { reason }).inc();
     }
 
     /// `sent`, `retry`, `failed` or `dropped`.

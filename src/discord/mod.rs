@@ -235,7 +235,9 @@ async fn answer_busy(
     transport: &Transport,
     reason: &'static str,
 ) -> Verdict {
-    let Some(_refusal) = bot.admission.refusal() else {
+    // Too late for Discord to take an answer, or too many busy answers on their way already.
+    let late = transport.received().elapsed() >= respond::TOO_LATE;
+    let Some(_refusal) = bot.admission.refusal().filter(|_| !late) else {
         bot.metrics.busy("shed");
         return Verdict::unanswered;
     };

@@ -26,6 +26,10 @@ use crate::metrics::{Metrics, Outcome as Verdict};
 /// the first response, including the network both ways.
 pub const DEFER_AFTER: Duration = Duration::from_millis(1200);
 
+/// A first response sent this long after the interaction came in would reach Discord after
+/// its 3 seconds: not worth sending.
+pub const TOO_LATE: Duration = Duration::from_millis(2500);
+
 /// What a handler answers.
 pub enum Outcome {
     /// A new ephemeral message.

@@ -17,9 +17,7 @@ use std::time::Duration;
 
 pub use audit::{AttemptRow, LockoutPolicy};
 pub use keys::{KeyFilter, KeyListing, NewKey};
-pub use notices::{
-    NewNotice, NoticeBacklog, NoticeClaim, NoticeOutcome, NoticeRow, PendingNotice,
-};
+pub use notices::{NewNotice, NoticeBacklog, NoticeClaim, NoticeOutcome, NoticeRow, PendingNotice};
 pub use orders::{ClosedBy, ExpiredOrder, NewOrder, OrderTx, RedemptionWrite};
 pub use redemptions::RedemptionFilter;
 pub use subscriptions::NewSubscription;

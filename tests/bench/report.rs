@@ -374,6 +374,13 @@ pub fn markdown(
                 cpu_cell(&o.run.cpu),
             );
         }
+        let _ = writeln!(out, "\nThe same runs by interaction (busy answers are not counted as answered; they rank above every answer in the percentiles):\n");
+        out.push_str(RATE_HEADER);
+        for scale in &report.scales {
+            if let Some(o) = &scale.overload {
+                rate_rows(&mut out, &scale.label, &o.run);
+            }
+        }
     }
 
     if let Some(b) = baseline {
