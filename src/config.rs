@@ -19,6 +19,7 @@ pub struct Settings {
     pub notices: NoticeSettings,
     pub database: DatabaseSettings,
     pub http: HttpSettings,
+    pub interactions: InteractionSettings,
     pub log: LogSettings,
     #[serde(default)]
     pub discord: DiscordSettings,
@@ -83,6 +84,28 @@ impl HttpSettings {
 
     pub fn request_timeout(&self) -> std::time::Duration {
         std::time::Duration::from_secs(self.request_timeout_seconds)
+    }
+}
+
+/// How much interaction work one process takes on at once. Past these bounds an interaction
+/// is answered at once "licensebot is busy; try again in a moment. Nothing was changed."
+/// instead of queueing past Discord's 3 seconds.
+#[derive(Debug, Clone, Deserialize)]
+pub struct InteractionSettings {
+    /// Interactions worked on at once, in all guilds.
+    pub max_in_flight: usize,
+    /// Interactions of one guild worked on or waiting at once, so that one guild cannot
+    /// take every slot.
+    pub max_in_flight_per_guild: usize,
+    /// Interactions waiting for a slot at once; past that, busy at once.
+    pub max_waiting: usize,
+    /// How long an interaction may wait for a slot before it is answered busy.
+    pub max_wait_ms: u64,
+}
+
+impl InteractionSettings {
+    pub fn max_wait(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(self.max_wait_ms)
     }
 }
 
@@ -256,6 +279,17 @@ impl Settings {
         ensure!(
             w.poll_seconds >= 1,
             "webhooks.poll_seconds must be at least 1"
+        );
+        let i = &self.interactions;
+        ensure!(
+            i.max_in_flight >= 1 && i.max_in_flight_per_guild >= 1,
+            "interactions.max_in_flight and interactions.max_in_flight_per_guild must be at \
+             least 1"
+        );
+        ensure!(
+            i.max_wait_ms < 1200,
+            "interactions.max_wait_ms must be below 1200: an interaction must still be \
+             answered or deferred within Discord's 3 seconds after waiting"
         );
         Ok(())
     }

@@ -25,6 +25,9 @@ pub enum Outcome {
     error,
     /// The first response never reached Discord.
     unanswered,
+    /// Answered "licensebot is busy" at once: the process was at its bound of work in
+    /// flight (`interactions.*`), and nothing was done.
+    busy,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -86,6 +89,7 @@ struct Inner {
     redemptions: Family<KindLabel, Counter>,
     refusals: Family<ReasonLabel, Counter>,
     endpoint_refused: Family<ReasonLabel, Counter>,
+    busy: Family<ReasonLabel, Counter>,
     notices: Family<ResultLabel, Counter>,
     duplicates: Family<SeenInLabel, Counter>,
     unchecked: Counter,
@@ -148,6 +152,13 @@ impl Metrics {
             "http_interactions_refused",
             "HTTP interaction deliveries refused (401 or 400), by reason",
             endpoint_refused.clone(),
+        );
+        let busy = Family::<ReasonLabel, Counter>::default();
+        registry.register(
+            "interactions_busy",
+            "Interactions not worked on because this process was at its bound, by reason \
+             (all, guild, waited: answered busy; shed: not answered at all)",
+            busy.clone(),
         );
         let notices = Family::<ResultLabel, Counter>::default();
         registry.register(
@@ -225,6 +236,7 @@ impl Metrics {
                 redemptions,
                 refusals,
                 endpoint_refused,
+                busy,
                 notices,
                 duplicates,
                 unchecked,
@@ -280,6 +292,11 @@ impl Metrics {
             .endpoint_refused
             .get_or_create(&ReasonLabel { reason })
             .inc();
+    }
+
+    /// An interaction past the bounds of work in flight: `all`, `guild`, `waited` or `shed`.
+    pub fn busy(&self, reason: &'static str) {
+        self.inner.busy.get_or_create(&ReasonLabel { reason }).inc();
     }
 
     /// `sent`, `retry`, `failed` or `dropped`.

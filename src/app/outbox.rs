@@ -1,7 +1,13 @@
 //! The notice outbox as the dispatcher sees it: claim what is due, then record what Discord
-//! said about each notice. The retry policy lives here; sending lives in `discord::outbox`.
+//! said about each notice and end the claim. The retry policy lives here; sending lives in
+//! `discord::outbox`.
 
-use std::{collections::HashMap, time::Duration};
+use std::{
+    collections::HashMap,
+    time::{Duration, Instant},
+};
+
+use chrono::{DateTime, Utc};
 
 use super::App;
 use crate::{
@@ -9,11 +15,25 @@ use crate::{
         records::{GuildId, GuildSettings},
         NoticeState,
     },
-    store::PendingNotice,
+    store::{NoticeClaim, NoticeOutcome, PendingNotice},
 };
 
-/// A notice Discord accepted: (notice id, channel id, message id).
-pub type SentNotice = (i64, u64, u64);
+/// What the dispatcher made of one claimed notice.
+#[derive(Debug, Clone)]
+pub enum Delivered {
+    /// Discord accepted it.
+    Sent { channel: u64, message: u64 },
+    /// The guild has no notice channel: the notice is dropped.
+    Dropped(String),
+    /// Discord will never accept it (or it cannot be read): it is marked failed.
+    Failed(String),
+    /// Discord asked to wait this long.
+    RateLimited(Duration),
+    /// A network error or a 5xx: tried again with exponential backoff
+    /// (`notices.retry_base_seconds` doubling up to `notices.retry_max_seconds`), until
+    /// `notices.max_attempts`.
+    DeliveryFailed(String),
+}
 
 /// What happens next to a notice whose delivery failed for a passing reason.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,13 +44,63 @@ pub enum NextAttempt {
     GaveUp,
 }
 
+/// Notices claimed by this dispatcher: no other dispatcher sees them until the claim is
+/// finished, or until this process dies (its database connection closes and the claim is
+/// rolled back at once). Send them, then [`OutboxClaim::finish`] with what became of each.
+pub struct OutboxClaim {
+    app: App,
+    claim: NoticeClaim,
+    /// After this, no new send is started: the claim must end well within the lease.
+    send_until: Instant,
+}
+
+impl OutboxClaim {
+    /// The claimed notices, oldest first.
+    pub fn notices(&self) -> &[PendingNotice] {
+        self.claim.notices()
+    }
+
+    /// The moment after which no new send should start, so that the claim ends well before
+    /// `notices.lease_seconds` (after which the server would end it for a claimer that
+    /// hangs).
+    pub fn send_until(&self) -> Instant {
+        self.send_until
+    }
+
+    /// Records what became of each notice tried (by id), and ends the claim. A claimed
+    /// notice not tried is due again at once.
+    pub async fn finish(self, delivered: &[(i64, Delivered)]) -> anyhow::Result<()> {
+        let now = self.app.clock.now();
+        let attempts: HashMap<i64, i32> = self
+            .claim
+            .notices()
+            .iter()
+            .map(|n| (n.id, n.attempts))
+            .collect();
+        let outcomes: Vec<(i64, NoticeOutcome)> = delivered
+            .iter()
+            .map(|(id, d)| {
+                let tried = attempts.get(id).copied().unwrap_or(1);
+                (*id, self.app.notice_outcome(d, tried, now))
+            })
+            .collect();
+        self.claim.finish(&outcomes, now).await
+    }
+}
+
 impl App {
-    /// Claims up to `limit` due notices; the claim is a lease of `notices.lease_seconds`.
-    pub async fn claim_due_notices(&self, limit: i64) -> anyhow::Result<Vec<PendingNotice>> {
-        let lease = chrono::Duration::seconds(self.settings.notices.lease_seconds as i64);
-        self.store
+    /// Claims up to `limit` due notices for this dispatcher (see [`OutboxClaim`]).
+    pub async fn claim_due_notices(&self, limit: i64) -> anyhow::Result<OutboxClaim> {
+        let lease = Duration::from_secs(self.settings.notices.lease_seconds);
+        let claim = self
+            .store
             .claim_due_notices(self.clock.now(), lease, limit)
-            .await
+            .await?;
+        Ok(OutboxClaim {
+            app: self.clone(),
+            claim,
+            send_until: Instant::now() + lease / 2,
+        })
     }
 
     /// Where each guild's notices go, and in which language.
@@ -41,53 +111,34 @@ impl App {
         self.store.guild_settings_of(guilds).await
     }
 
-    /// Marks the notices Discord accepted, in one statement.
-    pub async fn notices_sent(&self, sent: &[SentNotice]) -> anyhow::Result<()> {
-        if sent.is_empty() {
-            return Ok(());
-        }
-        self.store.mark_notices_sent(sent, self.clock.now()).await
-    }
-
-    /// The guild has no notice channel: the notice is dropped.
-    pub async fn notice_dropped(&self, id: i64, reason: &str) -> anyhow::Result<()> {
-        self.store
-            .give_up_notice(id, NoticeState::Dropped, reason)
-            .await
-    }
-
-    /// Discord will never accept this notice (or it cannot be read): it is marked failed.
-    pub async fn notice_failed(&self, id: i64, reason: &str) -> anyhow::Result<()> {
-        self.store
-            .give_up_notice(id, NoticeState::Failed, reason)
-            .await
-    }
-
-    /// Discord asked to wait: tried again after `wait`.
-    pub async fn notice_rate_limited(&self, id: i64, wait: Duration) -> anyhow::Result<()> {
-        let wait = chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::seconds(1));
-        self.store
-            .retry_notice_at(id, self.clock.now() + wait, "rate limited")
-            .await
-    }
-
-    /// A network error or a 5xx: tried again with exponential backoff
-    /// (`notices.retry_base_seconds` doubling up to `notices.retry_max_seconds`), until
-    /// `notices.max_attempts`.
-    pub async fn notice_delivery_failed(
+    /// The row change for a notice tried `attempts` times (this one included).
+    fn notice_outcome(
         &self,
-        notice: &PendingNotice,
-        reason: &str,
-    ) -> anyhow::Result<NextAttempt> {
-        let next = self.next_notice_attempt(notice.attempts);
-        match next {
-            NextAttempt::GaveUp => self.notice_failed(notice.id, reason).await?,
-            NextAttempt::RetryIn(wait) => {
-                let at = self.clock.now() + chrono::Duration::seconds(wait.as_secs() as i64);
-                self.store.retry_notice_at(notice.id, at, reason).await?
-            }
+        delivered: &Delivered,
+        attempts: i32,
+        now: DateTime<Utc>,
+    ) -> NoticeOutcome {
+        let retry_in = |wait: Duration, error: &str| NoticeOutcome::RetryAt {
+            at: now + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::seconds(1)),
+            error: error.to_string(),
+        };
+        let give_up = |state, error: &str| NoticeOutcome::GaveUp {
+            state,
+            error: error.to_string(),
+        };
+        match delivered {
+            Delivered::Sent { channel, message } => NoticeOutcome::Sent {
+                channel: *channel,
+                message: *message,
+            },
+            Delivered::Dropped(reason) => give_up(NoticeState::Dropped, reason),
+            Delivered::Failed(reason) => give_up(NoticeState::Failed, reason),
+            Delivered::RateLimited(wait) => retry_in(*wait, "rate limited"),
+            Delivered::DeliveryFailed(reason) => match self.next_notice_attempt(attempts) {
+                NextAttempt::GaveUp => give_up(NoticeState::Failed, reason),
+                NextAttempt::RetryIn(wait) => retry_in(wait, reason),
+            },
         }
-        Ok(next)
     }
 
     /// The retry policy for a notice tried `attempts` times.

@@ -9,6 +9,7 @@
 //! one runs, with which configuration and secrets, is chosen by the composition root,
 //! `crate::boot`.
 
+mod admission;
 pub mod commands;
 pub mod components;
 pub mod custom_id;
@@ -37,8 +38,8 @@ use std::{
 
 use secrecy::SecretString;
 use serenity::all::{
-    CreateInteractionResponse, GuildId as DiscordGuildId, Http, HttpBuilder, Interaction,
-    InteractionId, Member,
+    CreateAutocompleteResponse, CreateInteractionResponse, GuildId as DiscordGuildId, Http,
+    HttpBuilder, Interaction, InteractionId, Member,
 };
 use tokio::sync::Notify;
 
@@ -48,6 +49,7 @@ use crate::{
     metrics::{Metrics, Outcome as Verdict},
     telemetry::error_chain,
 };
+use admission::Admission;
 use custom_id::CustomId;
 use i18n::Lang;
 use render::Reply;
@@ -76,6 +78,8 @@ pub struct Bot {
     pub roles: Arc<Notify>,
     pub metrics: Metrics,
     recent: Mutex<RecentInteractions>,
+    /// The bounds of work in flight (`interactions.*`).
+    admission: Arc<Admission>,
 }
 
 impl Bot {
@@ -86,6 +90,7 @@ impl Bot {
         roles: Arc<Notify>,
         metrics: Metrics,
     ) -> Bot {
+        let admission = Admission::new(&app.settings.interactions);
         Bot {
             app,
             http,
@@ -93,6 +98,7 @@ impl Bot {
             roles,
             metrics,
             recent: Mutex::new(RecentInteractions::default()),
+            admission,
         }
     }
 
@@ -240,7 +246,8 @@ pub(crate) fn note_outcome(outcome: Verdict) {
 }
 
 /// Hands an interaction to its handler; `transport` says how the first response travels.
-/// The gateway's event handler and the HTTP endpoint both come here.
+/// The gateway's event handler and the HTTP endpoint both come here. Past the bounds of
+/// work in flight (`admission`), the interaction is answered busy instead.
 pub async fn route(bot: &Bot, interaction: &Interaction, transport: &Transport) {
     if bot.handled_before(interaction).await {
         tracing::info!(
@@ -250,6 +257,22 @@ pub async fn route(bot: &Bot, interaction: &Interaction, transport: &Transport) 
         return;
     }
     let (kind, name) = describe(interaction);
+    // A PING costs nothing and must always be answered (Discord checks the endpoint with it).
+    let _slot = match interaction {
+        Interaction::Ping(_) => None,
+        _ => match bot
+            .admission
+            .admit(guild_of(interaction), transport.received())
+            .await
+        {
+            Ok(slot) => Some(slot),
+            Err(busy) => {
+                let outcome = answer_busy(bot, interaction, transport, busy.reason()).await;
+                bot.metrics.interaction(kind, name, outcome);
+                return;
+            }
+        },
+    };
     let outcome = OUTCOME
         .scope(Cell::new(Verdict::ok), async {
             match interaction {
@@ -291,6 +314,68 @@ pub async fn route_undecodable(bot: &Bot, raw: &undecodable::Raw, transport: &Tr
         })
         .await;
     bot.metrics.interaction("undecodable", "unknown", outcome);
+}
+
+/// The guild an interaction comes from; 0 outside a guild.
+fn guild_of(interaction: &Interaction) -> u64 {
+    let guild = match interaction {
+        Interaction::Command(i) | Interaction::Autocomplete(i) => i.guild_id,
+        Interaction::Component(i) => i.guild_id,
+        Interaction::Modal(i) => i.guild_id,
+        _ => None,
+    };
+    guild.map_or(0, |g| g.get())
+}
+
+/// Answers an interaction that was not started because the process was at its bounds: a
+/// short ephemeral "licensebot is busy; try again in a moment. Nothing was changed." in the
+/// user's language (autocomplete: no choices). When even the busy answers are at their
+/// bound, nothing is sent and Discord tells the user the interaction failed.
+async fn answer_busy(
+    bot: &Bot,
+    interaction: &Interaction,
+    transport: &Transport,
+    reason: &'static str,
+) -> Verdict {
+    // Too late for Discord to take an answer, or too many busy answers on their way already.
+    let late = transport.received().elapsed() >= respond::TOO_LATE;
+    let Some(_refusal) = bot.admission.refusal().filter(|_| !late) else {
+        bot.metrics.busy("shed");
+        return Verdict::unanswered;
+    };
+    bot.metrics.busy(reason);
+    let busy = |locale: &str| {
+        let text = Lang::from_discord(locale).t("busy");
+        CreateInteractionResponse::Message(respond::message(Reply::text(text)))
+    };
+    let (id, token, response) = match interaction {
+        Interaction::Command(i) => (i.id, &i.token, busy(&i.locale)),
+        Interaction::Component(i) => (i.id, &i.token, busy(&i.locale)),
+        Interaction::Modal(i) => (i.id, &i.token, busy(&i.locale)),
+        Interaction::Autocomplete(i) => (
+            i.id,
+            &i.token,
+            CreateInteractionResponse::Autocomplete(CreateAutocompleteResponse::new()),
+        ),
+        _ => return Verdict::unanswered,
+    };
+    let target = Target {
+        id,
+        token,
+        is_component: false,
+        transport,
+    };
+    // `answer` notes `unanswered` if the busy answer did not reach Discord.
+    let sent = OUTCOME
+        .scope(Cell::new(Verdict::ok), async {
+            answer(&bot.http, target, response).await;
+            OUTCOME.with(|cell| cell.get())
+        })
+        .await;
+    match sent {
+        Verdict::ok => Verdict::busy,
+        other => other,
+    }
 }
 
 /// The metrics labels of an interaction: its kind, and the command or what the button does.

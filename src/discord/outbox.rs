@@ -5,11 +5,17 @@
 //! lost answer is deduplicated by Discord; 429s are obeyed; a channel that is gone or
 //! unwritable fails the notice (logged) instead of retrying forever.
 //!
-//! Every replica runs a dispatcher on the same outbox: a claim (`FOR UPDATE SKIP LOCKED`
-//! plus a lease of `notices.lease_seconds`) keeps the others off a notice while it is sent,
-//! and a replica that dies mid-delivery leaves its claims to the others when the lease ends.
+//! Every replica runs a dispatcher on the same outbox: a claim (rows locked `FOR UPDATE
+//! SKIP LOCKED` in a transaction kept open while they are sent) keeps the others off a
+//! notice while it is sent, and a replica that dies mid-delivery leaves its claims to the
+//! others at once: its connection closes and PostgreSQL rolls the claim back. A claim ends
+//! well within `notices.lease_seconds`, after which the server ends a claimer that hangs.
 
-use std::{collections::BTreeMap, sync::Arc, time::Duration};
+use std::{
+    collections::BTreeMap,
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use serde::Deserialize;
 use tokio::{
@@ -20,7 +26,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::{i18n::Lang, render, render_licenses};
 use crate::{
-    app::{App, NextAttempt, NoticeBody, PendingNotice, SentNotice},
+    app::{App, Delivered, NextAttempt, NoticeBody, PendingNotice},
     domain::records::{GuildId, GuildSettings},
     metrics::Metrics,
     telemetry::error_chain,
@@ -214,88 +220,87 @@ const BATCH: i64 = 100;
 const PARALLEL_GUILDS: usize = 16;
 
 /// One pass: claims due notices and tries each once — each guild's in order, several guilds
-/// at once — then marks those Discord accepted in one statement. Returns how many were
-/// handled.
+/// at once — then records what became of each and ends the claim in one transaction.
+/// Returns how many were handled.
 pub async fn deliver_due(app: &App, sender: &NoticeSender) -> anyhow::Result<usize> {
-    let batch = app.claim_due_notices(BATCH).await?;
-    let n = batch.len();
+    let claim = app.claim_due_notices(BATCH).await?;
+    let n = claim.notices().len();
     if n == 0 {
+        claim.finish(&[]).await?;
         return Ok(0);
     }
     let mut queues: BTreeMap<GuildId, Vec<PendingNotice>> = BTreeMap::new();
-    for notice in batch {
-        queues.entry(notice.guild).or_default().push(notice);
+    for notice in claim.notices() {
+        queues.entry(notice.guild).or_default().push(notice.clone());
     }
     let guilds: Vec<GuildId> = queues.keys().copied().collect();
     let settings = app.notice_settings(&guilds).await?;
     let slots = Arc::new(Semaphore::new(PARALLEL_GUILDS));
+    let send_until = claim.send_until();
     let mut tasks = JoinSet::new();
     for (guild, notices) in queues {
         let (app, sender, slots) = (app.clone(), sender.clone(), slots.clone());
         let settings = settings.get(&guild).cloned();
         tasks.spawn(async move {
             let _slot = slots.acquire_owned().await;
-            deliver_in_order(&app, &sender, settings.as_ref(), notices).await
+            deliver_in_order(&app, &sender, settings.as_ref(), notices, send_until).await
         });
     }
-    let mut sent = Vec::new();
+    let mut delivered = Vec::new();
     let mut failure = None;
     while let Some(joined) = tasks.join_next().await {
         match joined {
-            Ok((accepted, result)) => {
-                sent.extend(accepted);
-                if let Err(e) = result {
-                    failure.get_or_insert(e);
-                }
-            }
+            Ok(outcomes) => delivered.extend(outcomes),
             Err(e) => {
                 failure.get_or_insert(anyhow::anyhow!("a notice delivery task failed: {e}"));
             }
         }
     }
-    // Sent but not yet marked if this fails: sent again after the lease, with the same
-    // nonce, which Discord drops.
-    app.notices_sent(&sent).await?;
+    // If this fails (the connection is gone), the claim is rolled back: notices sent but not
+    // marked are sent again, with the same nonce, which Discord drops.
+    claim.finish(&delivered).await?;
     match failure {
         Some(e) => Err(e),
         None => Ok(n),
     }
 }
 
-/// One guild's notices, one after the other in the order they were written; stops at the
-/// first database error. Returns those Discord accepted.
+/// One guild's notices, one after the other in the order they were written, none started
+/// after `send_until` (those are left for the next pass). Returns what became of each tried.
 async fn deliver_in_order(
     app: &App,
     sender: &NoticeSender,
     settings: Option<&GuildSettings>,
     notices: Vec<PendingNotice>,
-) -> (Vec<SentNotice>, anyhow::Result<()>) {
-    let mut sent = Vec::new();
+    send_until: Instant,
+) -> Vec<(i64, Delivered)> {
+    let mut delivered = Vec::new();
     for notice in notices {
-        match deliver(app, sender, settings, notice).await {
-            Ok(Some(accepted)) => sent.push(accepted),
-            Ok(None) => {}
-            Err(e) => return (sent, Err(e)),
+        if Instant::now() > send_until {
+            tracing::warn!(
+                guild = notice.guild.0,
+                "notice claim too old to start another send; the rest wait for the next pass"
+            );
+            break;
         }
+        let id = notice.id;
+        delivered.push((id, deliver(app, sender, settings, notice).await));
     }
-    (sent, Ok(()))
+    delivered
 }
 
-/// Tries one notice once. `Some` when Discord accepted it (to be marked sent by the caller);
-/// a refusal or a retry is recorded here.
+/// Tries one notice once, and says what became of it.
 async fn deliver(
     app: &App,
     sender: &NoticeSender,
     settings: Option<&GuildSettings>,
     notice: PendingNotice,
-) -> anyhow::Result<Option<SentNotice>> {
+) -> Delivered {
     let Some(body) = NoticeBody::from_json(&notice.body) else {
-        app.notice_failed(notice.id, "unreadable notice body")
-            .await?;
-        return Ok(None);
+        return Delivered::Failed("unreadable notice body".into());
     };
     if let Some(user) = body.direct_to() {
-        return deliver_direct(app, sender, notice, &body, user).await;
+        return deliver_direct(app, sender, &notice, &body, user).await;
     }
     let Some((channel, locale)) =
         settings.and_then(|s| Some((s.notice_channel?, s.locale.as_str())))
@@ -306,8 +311,7 @@ async fn deliver(
             "no notice channel set; notice dropped"
         );
         sender.count("dropped");
-        app.notice_dropped(notice.id, "no notice channel").await?;
-        return Ok(None);
+        return Delivered::Dropped("no notice channel".into());
     };
     let lang = Lang::from_discord(locale);
     let text = render::notice(lang, &body);
@@ -317,7 +321,7 @@ async fn deliver(
         .send_with(channel, &text, buttons, &notice.nonce)
         .await
         .map(|message| (channel, message));
-    settle(app, sender, &notice, result).await
+    settle(app, sender, &notice, result)
 }
 
 /// A notice for one member, by direct message, in their language. A member who takes no
@@ -325,27 +329,26 @@ async fn deliver(
 async fn deliver_direct(
     app: &App,
     sender: &NoticeSender,
-    notice: PendingNotice,
+    notice: &PendingNotice,
     body: &NoticeBody,
     user: u64,
-) -> anyhow::Result<Option<SentNotice>> {
+) -> Delivered {
     let lang = match body {
         NoticeBody::RequestDecided { locale, .. } => Lang::from_discord(locale),
         _ => Lang::EnUs,
     };
     let text = render::notice(lang, body);
     let result = sender.send_direct(user, &text, &notice.nonce).await;
-    settle(app, sender, &notice, result).await
+    settle(app, sender, notice, result)
 }
 
-/// Records what Discord said about one notice: `Some` when it was accepted (to be marked
-/// sent by the caller), a refusal or a retry recorded here.
-async fn settle(
+/// What Discord's answer makes of one notice; recorded with the claim's end.
+fn settle(
     app: &App,
     sender: &NoticeSender,
     notice: &PendingNotice,
     result: Result<(u64, u64), SendError>,
-) -> anyhow::Result<Option<SentNotice>> {
+) -> Delivered {
     sender.count(match &result {
         Ok(_) => "sent",
         Err(SendError::RetryAfter(_)) => "rate_limited",
@@ -355,15 +358,14 @@ async fn settle(
     match result {
         Ok((channel, message)) => {
             tracing::info!(guild = notice.guild.0, notice = notice.id, kind = %notice.kind, "notice delivered");
-            return Ok(Some((notice.id, channel, message)));
+            Delivered::Sent { channel, message }
         }
         Err(SendError::DirectMessagesClosed) => {
             tracing::info!(
                 notice = notice.id,
                 "the member takes no direct messages from the bot; not sent"
             );
-            app.notice_failed(notice.id, "50007 direct messages closed")
-                .await?;
+            Delivered::Failed("50007 direct messages closed".into())
         }
         Err(SendError::RetryAfter(wait)) => {
             tracing::info!(
@@ -371,15 +373,15 @@ async fn settle(
                 retry_after_ms = wait.as_millis() as u64,
                 "rate limited"
             );
-            app.notice_rate_limited(notice.id, wait).await?;
+            Delivered::RateLimited(wait)
         }
         Err(SendError::Permanent(reason)) => {
             tracing::error!(guild = notice.guild.0, notice = notice.id, error = %reason,
                 "Discord refused a notice; giving up on it (check /settings notices)");
-            app.notice_failed(notice.id, &reason).await?;
+            Delivered::Failed(reason)
         }
         Err(SendError::Transient(reason)) => {
-            match app.notice_delivery_failed(notice, &reason).await? {
+            match app.next_notice_attempt(notice.attempts) {
                 NextAttempt::GaveUp => {
                     tracing::error!(notice = notice.id, error = %reason, "giving up on a notice after {} attempts", notice.attempts)
                 }
@@ -387,7 +389,7 @@ async fn settle(
                     tracing::warn!(notice = notice.id, error = %reason, retry_in_s = wait.as_secs(), "notice delivery failed")
                 }
             }
+            Delivered::DeliveryFailed(reason)
         }
     }
-    Ok(None)
 }

@@ -29,6 +29,10 @@ use crate::{
 /// the first response, including the network both ways.
 pub const DEFER_AFTER: Duration = Duration::from_millis(1200);
 
+/// A first response sent this long after the interaction came in would reach Discord after
+/// its 3 seconds: not worth sending.
+pub const TOO_LATE: Duration = Duration::from_millis(2500);
+
 /// What a handler answers.
 pub enum Outcome {
     /// A new ephemeral message.
@@ -94,6 +98,18 @@ impl Transport {
             metrics,
         };
         (transport, rx)
+    }
+
+    /// When the interaction came in.
+    pub fn received(&self) -> Instant {
+        self.received
+    }
+
+    /// When a first response that is not ready is deferred: [`DEFER_AFTER`] after the
+    /// interaction came in, however long it waited for a slot
+    /// (`super::admission`).
+    pub fn defer_at(&self) -> Instant {
+        self.received + DEFER_AFTER
     }
 
     fn name(&self) -> &'static str {
@@ -227,7 +243,7 @@ pub async fn answer(http: &Http, target: Target<'_>, response: CreateInteraction
 }
 
 /// Runs `work` and answers the interaction with its outcome, deferring first when the
-/// work is not done within [`DEFER_AFTER`].
+/// work is not done [`DEFER_AFTER`] after the interaction came in.
 pub async fn respond<F>(http: &Http, target: Target<'_>, work: F)
 where
     F: Future<Output = Outcome>,
@@ -235,7 +251,7 @@ where
     tokio::pin!(work);
     let result = tokio::select! {
         outcome = &mut work => send_first(http, target, &first_response(outcome)).await.map_err(Failure::First),
-        _ = tokio::time::sleep(DEFER_AFTER) => {
+        _ = tokio::time::sleep_until(target.transport.defer_at().into()) => {
             let deferral = if target.is_component {
                 CreateInteractionResponse::Acknowledge
             } else {

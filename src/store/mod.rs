@@ -24,7 +24,7 @@ pub use keys::{IdempotencyClaim, ImportWrite, KeyFilter, KeyListing, MintWrite, 
 pub use licenses::{
     Assignment, ExpiredRequest, LicenseRequest, LicenseSpan, MemberRole, RoleChange, RoleScope,
 };
-pub use notices::{NewNotice, NoticeBacklog, NoticeRow, PendingNotice};
+pub use notices::{NewNotice, NoticeBacklog, NoticeClaim, NoticeOutcome, NoticeRow, PendingNotice};
 pub use orders::{ClosedBy, ExpiredOrder, NewOrder, OrderTx, RedemptionWrite, Written};
 pub use redemptions::{RedemptionFeed, RedemptionFilter};
 pub use subscriptions::NewSubscription;

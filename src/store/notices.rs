@@ -1,7 +1,9 @@
 //! The notice outbox: notices are written in the transaction of what caused them, then
-//! claimed, sent and marked by a dispatcher. A claim is a lease: a claimed notice is
-//! invisible to other dispatchers until the lease runs out, so a crashed sender's notice
-//! is picked up again, and Discord's nonce dedupes the resend.
+//! claimed, sent and marked by a dispatcher. A claim holds the notices' row locks in a
+//! transaction kept open while they are sent, so other dispatchers skip them; when the
+//! claimer dies, its connection closes, PostgreSQL rolls the claim back and the notices are
+//! due again at once. A notice sent just before such a death is sent again with the same
+//! nonce, and Discord dedupes the resend.
 
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
@@ -132,29 +134,38 @@ impl Store {
         Ok(new.len() as u64)
     }
 
-    /// Claims up to `limit` due notices for `lease`; each is seen by one dispatcher at a time.
+    /// Claims up to `limit` due notices: locks their rows (`FOR UPDATE SKIP LOCKED`) in a
+    /// transaction that stays open while they are sent, so that no other dispatcher sees
+    /// them; [`NoticeClaim::finish`] records what became of each and commits. If the claimer
+    /// dies, its connection closes and PostgreSQL rolls the claim back at once: the notices
+    /// are due again for the others. `lease` is the fallback for a claimer that hangs with
+    /// its connection open: the server ends a claim left idle that long.
     pub async fn claim_due_notices(
         &self,
         now: DateTime<Utc>,
-        lease: chrono::Duration,
+        lease: std::time::Duration,
         limit: i64,
-    ) -> anyhow::Result<Vec<PendingNotice>> {
+    ) -> anyhow::Result<NoticeClaim> {
+        let mut tx = self.pool.begin().await.context("claiming notices")?;
+        let lease_ms = lease.as_millis().clamp(1, i32::MAX as u128).to_string();
+        sqlx::query!(
+            "SELECT set_config('idle_in_transaction_session_timeout', $1, true)",
+            lease_ms
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .context("claiming notices")?;
         let rows = sqlx::query!(
-            r#"WITH due AS (
-                   SELECT id FROM notices
-                   WHERE state = 'pending' AND next_attempt_at <= $1
-                   ORDER BY next_attempt_at, id
-                   LIMIT $3
-                   FOR UPDATE SKIP LOCKED)
-               UPDATE notices n SET next_attempt_at = $1 + $2::interval, attempts = n.attempts + 1
-               FROM due WHERE n.id = due.id
-               RETURNING n.id, n.guild_id, n.kind, n.body, n.nonce, n.attempts, n.created_at"#,
+            r#"SELECT id, guild_id, kind, body, nonce, attempts + 1 AS "attempts!", created_at
+               FROM notices
+               WHERE state = 'pending' AND next_attempt_at <= $1
+               ORDER BY next_attempt_at, id
+               LIMIT $2
+               FOR UPDATE SKIP LOCKED"#,
             now,
-            sqlx::postgres::types::PgInterval::try_from(lease)
-                .map_err(|e| anyhow::anyhow!("bad lease: {e}"))?,
             limit
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *tx)
         .await
         .context("claiming notices")?;
         let mut notices = rows
@@ -172,76 +183,7 @@ impl Store {
             })
             .collect::<anyhow::Result<Vec<PendingNotice>>>()?;
         notices.sort_by_key(|n| n.id);
-        Ok(notices)
-    }
-
-    /// Marks notices sent, in one statement: `(notice id, channel id, message id)`.
-    pub async fn mark_notices_sent(
-        &self,
-        sent: &[(i64, u64, u64)],
-        now: DateTime<Utc>,
-    ) -> anyhow::Result<()> {
-        let ids: Vec<i64> = sent.iter().map(|s| s.0).collect();
-        let channels: Vec<i64> = sent.iter().map(|s| s.1 as i64).collect();
-        let messages: Vec<i64> = sent.iter().map(|s| s.2 as i64).collect();
-        sqlx::query!(
-            r#"UPDATE notices n SET state = 'sent', channel_id = s.channel_id,
-                   message_id = s.message_id, sent_at = $4, last_error = NULL
-               FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[])
-                    AS s(id, channel_id, message_id)
-               WHERE n.id = s.id"#,
-            &ids,
-            &channels,
-            &messages,
-            now
-        )
-        .execute(&self.pool)
-        .await
-        .context("marking notices sent")?;
-        Ok(())
-    }
-
-    /// Tries again at `next_at`.
-    pub async fn retry_notice_at(
-        &self,
-        id: i64,
-        next_at: DateTime<Utc>,
-        error: &str,
-    ) -> anyhow::Result<()> {
-        sqlx::query!(
-            "UPDATE notices SET next_attempt_at = $2, last_error = $3 WHERE id = $1 AND state = 'pending'",
-            id,
-            next_at,
-            error
-        )
-        .execute(&self.pool)
-        .await
-        .context("rescheduling a notice")?;
-        Ok(())
-    }
-
-    /// Gives up on a notice: `Failed` (Discord refused it for good) or `Dropped` (the guild
-    /// has no notice channel).
-    pub async fn give_up_notice(
-        &self,
-        id: i64,
-        state: NoticeState,
-        error: &str,
-    ) -> anyhow::Result<()> {
-        anyhow::ensure!(
-            matches!(state, NoticeState::Failed | NoticeState::Dropped),
-            "a notice is given up as failed or dropped, not {state}"
-        );
-        sqlx::query!(
-            "UPDATE notices SET state = $2, last_error = $3 WHERE id = $1 AND state = 'pending'",
-            id,
-            state.as_str(),
-            error
-        )
-        .execute(&self.pool)
-        .await
-        .context("giving up on a notice")?;
-        Ok(())
+        Ok(NoticeClaim { tx, notices })
     }
 
     pub async fn list_notices(&self, guild: Option<GuildId>) -> anyhow::Result<Vec<NoticeRow>> {
@@ -287,4 +229,127 @@ impl Store {
             oldest_age_seconds,
         })
     }
+}
+
+/// What became of one claimed notice.
+#[derive(Debug, Clone)]
+pub enum NoticeOutcome {
+    /// Discord accepted it: (channel id, message id).
+    Sent { channel: u64, message: u64 },
+    /// Not sent this time: tried again at `at`.
+    RetryAt { at: DateTime<Utc>, error: String },
+    /// Given up: `Failed` (Discord refused it for good) or `Dropped` (no notice channel).
+    GaveUp { state: NoticeState, error: String },
+}
+
+/// Notices claimed by one dispatcher: their rows stay locked by an open transaction until
+/// [`NoticeClaim::finish`] (or until the connection is gone, when PostgreSQL rolls the
+/// claim back and they are due again for every dispatcher).
+pub struct NoticeClaim {
+    tx: sqlx::Transaction<'static, sqlx::Postgres>,
+    notices: Vec<PendingNotice>,
+}
+
+impl NoticeClaim {
+    /// The claimed notices, oldest first. Each one's `attempts` counts this attempt.
+    pub fn notices(&self) -> &[PendingNotice] {
+        &self.notices
+    }
+
+    /// Records each tried notice's outcome, counted as an attempt, and ends the claim. A
+    /// claimed notice with no outcome (not tried) is left as it was: due at once.
+    pub async fn finish(
+        mut self,
+        outcomes: &[(i64, NoticeOutcome)],
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        let mut sent = Vec::new();
+        for (id, outcome) in outcomes {
+            match outcome {
+                NoticeOutcome::Sent { channel, message } => sent.push((*id, *channel, *message)),
+                NoticeOutcome::RetryAt { at, error } => {
+                    retry_notice_at(&mut self.tx, *id, *at, error).await?
+                }
+                NoticeOutcome::GaveUp { state, error } => {
+                    give_up_notice(&mut self.tx, *id, *state, error).await?
+                }
+            }
+        }
+        mark_notices_sent(&mut self.tx, &sent, now).await?;
+        self.tx.commit().await.context("ending a notice claim")
+    }
+}
+
+/// Marks notices sent, in one statement: `(notice id, channel id, message id)`.
+async fn mark_notices_sent(
+    conn: &mut sqlx::PgConnection,
+    sent: &[(i64, u64, u64)],
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    if sent.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<i64> = sent.iter().map(|s| s.0).collect();
+    let channels: Vec<i64> = sent.iter().map(|s| s.1 as i64).collect();
+    let messages: Vec<i64> = sent.iter().map(|s| s.2 as i64).collect();
+    sqlx::query!(
+        r#"UPDATE notices n SET state = 'sent', channel_id = s.channel_id,
+               message_id = s.message_id, sent_at = $4, last_error = NULL,
+               attempts = n.attempts + 1
+           FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[])
+                AS s(id, channel_id, message_id)
+           WHERE n.id = s.id"#,
+        &ids,
+        &channels,
+        &messages,
+        now
+    )
+    .execute(conn)
+    .await
+    .context("marking notices sent")?;
+    Ok(())
+}
+
+/// Tries again at `next_at`.
+async fn retry_notice_at(
+    conn: &mut sqlx::PgConnection,
+    id: i64,
+    next_at: DateTime<Utc>,
+    error: &str,
+) -> anyhow::Result<()> {
+    sqlx::query!(
+        "UPDATE notices SET next_attempt_at = $2, last_error = $3, attempts = attempts + 1
+         WHERE id = $1 AND state = 'pending'",
+        id,
+        next_at,
+        error
+    )
+    .execute(conn)
+    .await
+    .context("rescheduling a notice")?;
+    Ok(())
+}
+
+/// Gives up on a notice: `Failed` or `Dropped`.
+async fn give_up_notice(
+    conn: &mut sqlx::PgConnection,
+    id: i64,
+    state: NoticeState,
+    error: &str,
+) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        matches!(state, NoticeState::Failed | NoticeState::Dropped),
+        "a notice is given up as failed or dropped, not {state}"
+    );
+    sqlx::query!(
+        "UPDATE notices SET state = $2, last_error = $3, attempts = attempts + 1
+         WHERE id = $1 AND state = 'pending'",
+        id,
+        state.as_str(),
+        error
+    )
+    .execute(conn)
+    .await
+    .context("giving up on a notice")?;
+    Ok(())
 }

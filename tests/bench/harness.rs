@@ -7,7 +7,9 @@
 //! 2. redemptions per second end to end (order opened → Redeem → notice delivered);
 //! 3. the ceiling: the same redemption transaction replayed by pgbench on the same server;
 //! 4. the bot's memory, idle after READY and under load;
-//! 5. all of it again once the database holds a large filler.
+//! 5. all of it again once the database holds a large filler;
+//! 6. overload: three times the highest sustainable rate, and what became of each
+//!    interaction (answered in time, refused at once as busy, or unanswered).
 //!
 //! Timings are reported, never judged: nothing here fails because something was slow.
 
@@ -49,6 +51,8 @@ pub struct Plan {
     pub rates: Vec<f64>,
     pub rate_seconds: f64,
     pub search: Option<Search>,
+    /// Past the highest rate found (or kept): `factor` times it for `seconds`.
+    pub overload: Option<Overload>,
     pub e2e_keys: usize,
     pub e2e_workers: usize,
     pub e2e_limit: Duration,
@@ -69,6 +73,13 @@ pub struct Search {
     pub ceiling: f64,
 }
 
+/// The overload phase.
+#[derive(Debug, Clone)]
+pub struct Overload {
+    pub factor: f64,
+    pub seconds: f64,
+}
+
 impl Plan {
     /// The full run (about 10 minutes on 2 cores).
     pub fn full() -> Plan {
@@ -83,6 +94,10 @@ impl Plan {
                 seconds: 5.0,
                 budget: Duration::from_secs(60),
                 ceiling: 6000.0,
+            }),
+            overload: Some(Overload {
+                factor: 3.0,
+                seconds: 10.0,
             }),
             e2e_keys: 10_000,
             e2e_workers: 32,
@@ -108,6 +123,10 @@ impl Plan {
                 budget: Duration::from_secs(8),
                 ceiling: 2000.0,
             }),
+            overload: Some(Overload {
+                factor: 3.0,
+                seconds: 10.0,
+            }),
             e2e_keys: 500,
             e2e_workers: 16,
             e2e_limit: Duration::from_secs(30),
@@ -128,6 +147,7 @@ impl Plan {
             rates: vec![10.0],
             rate_seconds: 1.0,
             search: None,
+            overload: None,
             e2e_keys: 10,
             e2e_workers: 2,
             e2e_limit: Duration::from_secs(30),
@@ -197,6 +217,17 @@ pub struct Scale {
     pub e2e: Option<EndToEnd>,
     pub pgbench: Vec<pgbench::Run>,
     pub pgbench_error: Option<String>,
+    pub overload: Option<OverloadRun>,
+}
+
+/// The overload phase's run.
+#[derive(Debug, Clone)]
+pub struct OverloadRun {
+    /// The highest sustainable rate it is a multiple of.
+    pub base: f64,
+    pub run: RateRun,
+    /// The highest `VmRSS` sampled every 100 ms during the phase.
+    pub peak_rss_kib: u64,
 }
 
 impl Scale {
@@ -278,7 +309,12 @@ pub async fn run_each(
                 .rates
                 .iter()
                 .map(|r| Phase::Rate(*r))
-                .chain([Phase::EndToEnd, Phase::Pgbench, Phase::Search]);
+                .chain([
+                    Phase::EndToEnd,
+                    Phase::Pgbench,
+                    Phase::Search,
+                    Phase::Overload,
+                ]);
             for (n, phase) in phases.enumerate() {
                 // Who goes first alternates, so that neither always runs on a warmer machine.
                 let order: Vec<usize> = if n % 2 == 0 {
@@ -320,8 +356,10 @@ enum Phase {
     Rate(f64),
     EndToEnd,
     Pgbench,
-    /// Last, as it mints the most keys: the other parts see the database at its size.
+    /// Late, as it mints the most keys: the other parts see the database at its size.
     Search,
+    /// After the search, whose rate it multiplies.
+    Overload,
 }
 
 /// One bot under test, with its own fake Discord and database.
@@ -440,6 +478,7 @@ impl<'a> Subject<'a> {
             e2e: None,
             pgbench: Vec::new(),
             pgbench_error: None,
+            overload: None,
         });
         Ok(())
     }
@@ -541,6 +580,49 @@ impl<'a> Subject<'a> {
                     self.scale().max_rate = found;
                     self.note_memory("after the search");
                 }
+            }
+            Phase::Overload => {
+                let Some(overload) = &plan.overload else {
+                    return Ok(());
+                };
+                let found = self.scale().max_rate.as_ref().and_then(|m| m.rate);
+                let kept = self
+                    .scale()
+                    .rates
+                    .iter()
+                    .filter(|r| r.kept(plan.p99_limit))
+                    .map(|r| r.target_rate)
+                    .reduce(f64::max);
+                let Some(base) = found.or(kept) else {
+                    say("overload: no sustainable rate to multiply; skipped".into());
+                    return Ok(());
+                };
+                let rate = base * overload.factor;
+                say(format!(
+                    "overload: {rate:.0}/s ({}× the highest sustainable {base:.0}/s) for {} s",
+                    overload.factor, overload.seconds
+                ));
+                let sampler = sample_rss(self.bot.pid());
+                let run = rate_run(
+                    KeySource::Mint(&self.pool),
+                    &self.target(plan),
+                    rate,
+                    overload.seconds,
+                    &say,
+                )
+                .await?;
+                let peak_rss_kib = sampler.stop().await;
+                say(format!(
+                    "overload: {}; peak RSS {:.1} MiB",
+                    overload_summary(&run),
+                    peak_rss_kib as f64 / 1024.0
+                ));
+                self.scale().overload = Some(OverloadRun {
+                    base,
+                    run,
+                    peak_rss_kib,
+                });
+                self.note_memory("after the overload");
             }
         }
         Ok(())
@@ -914,6 +996,25 @@ fn describe(memory: Option<Memory>) -> String {
     }
 }
 
+/// What became of an overload run's interactions.
+pub fn overload_summary(run: &RateRun) -> String {
+    let a = &run.all;
+    let share = |n: u64| 100.0 * n as f64 / a.sent.max(1) as f64;
+    format!(
+        "{} sent at {:.0}/s: {} answered in time ({:.1} %), {} refused at once as busy ({:.1} %, \
+         slowest {}), {} late or unanswered ({:.1} %)",
+        a.sent,
+        run.achieved_rate,
+        a.answered,
+        share(a.answered),
+        a.busy,
+        share(a.busy),
+        load::fmt_ms(a.busy_max),
+        a.rejected + a.unanswered,
+        share(a.rejected + a.unanswered)
+    )
+}
+
 /// One line about an open-loop run.
 pub fn summary(run: &RateRun) -> String {
     let per: Vec<String> = run
@@ -922,12 +1023,17 @@ pub fn summary(run: &RateRun) -> String {
         .map(|s| format!("{} p99 {}", s.what, load::fmt_ms(s.p99)))
         .collect();
     format!(
-        "{:.0}/s (achieved {:.0}/s): all p50 {} p99 {} max {}; {}; {}",
+        "{:.0}/s (achieved {:.0}/s): all p50 {} p99 {} max {}{}; {}; {}",
         run.target_rate,
         run.achieved_rate,
         load::fmt_ms(run.all.p50),
         load::fmt_ms(run.all.p99),
         load::fmt_ms(run.all.max),
+        if run.all.busy > 0 {
+            format!(", {} busy", run.all.busy)
+        } else {
+            String::new()
+        },
         per.join(", "),
         report::cpu(&run.cpu)
     )

@@ -66,9 +66,14 @@ struct ActData {
     sent: u64,
     latencies: Vec<Duration>,
     callbacks: BTreeMap<u64, u64>,
+    /// First-response latencies of the busy answers (not counted as answered).
+    busy: Vec<Duration>,
     rejected: u64,
     unanswered: u64,
 }
+
+/// The start of licensebot's busy answer (en-US, the benchmark's admins' language).
+pub const BUSY: &str = "licensebot is busy";
 
 /// Collects the answers of one phase.
 #[derive(Default)]
@@ -89,11 +94,15 @@ impl Sink {
         lock(&self.data).entry(act).or_default().sent += 1;
     }
 
-    fn answered(&self, act: Act, response: &FirstResponse) {
+    fn answered(&self, act: Act, response: &FirstResponse, busy: bool) {
         let mut data = lock(&self.data);
         let d = data.entry(act).or_default();
-        d.latencies.push(response.latency);
-        *d.callbacks.entry(response.kind).or_default() += 1;
+        if busy {
+            d.busy.push(response.latency);
+        } else {
+            d.latencies.push(response.latency);
+            *d.callbacks.entry(response.kind).or_default() += 1;
+        }
         drop(data);
         self.outstanding.fetch_sub(1, Ordering::SeqCst);
     }
@@ -121,6 +130,7 @@ impl Sink {
             per.push(Stats::of(act.name(), d));
             all.sent += d.sent;
             all.latencies.extend(&d.latencies);
+            all.busy.extend(&d.busy);
             all.rejected += d.rejected;
             all.unanswered += d.unanswered;
             for (k, n) in &d.callbacks {
@@ -131,15 +141,22 @@ impl Sink {
     }
 }
 
-/// Latency figures of a set of interactions. Those the fake refused (too late) or that got
-/// no answer count as slower than any answer.
+/// Latency figures of a set of interactions. Those answered busy, those the fake refused
+/// (too late) and those that got no answer count as slower than any answer.
 #[derive(Debug, Clone, Default)]
 pub struct Stats {
     pub what: String,
     pub sent: u64,
+    /// Answered in time (the fake accepted the first response), busy answers aside.
     pub answered: u64,
     /// Deferred first responses (callback 5 or 6).
     pub deferred: u64,
+    /// Answered "licensebot is busy" (autocomplete: with no choices): refused, not served.
+    pub busy: u64,
+    /// The slowest busy answer's first-response latency.
+    pub busy_max: Option<Duration>,
+    /// The p99 of the answers in time alone (busy, late and unanswered aside).
+    pub p99_answered: Option<Duration>,
     pub rejected: u64,
     pub unanswered: u64,
     pub p50: Option<Duration>,
@@ -151,7 +168,7 @@ impl Stats {
     fn of(what: &str, d: &ActData) -> Stats {
         let mut sorted = d.latencies.clone();
         sorted.sort_unstable();
-        let failed = (d.rejected + d.unanswered) as usize;
+        let failed = (d.rejected + d.unanswered) as usize + d.busy.len();
         let n = sorted.len() + failed;
         // Nearest-rank percentile; a failed interaction ranks above every answer (None).
         let pick = |q: f64| -> Option<Duration> {
@@ -167,6 +184,12 @@ impl Stats {
             answered: sorted.len() as u64,
             deferred: d.callbacks.get(&5).copied().unwrap_or(0)
                 + d.callbacks.get(&6).copied().unwrap_or(0),
+            busy: d.busy.len() as u64,
+            busy_max: d.busy.iter().max().copied(),
+            p99_answered: (!sorted.is_empty()).then(|| {
+                let rank = ((0.99 * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+                sorted[rank - 1]
+            }),
             rejected: d.rejected,
             unanswered: d.unanswered,
             p50: pick(0.50),
@@ -309,7 +332,9 @@ impl Router {
                 }
             }
             Outcome::Answered(first) => {
-                pending.sink.answered(pending.act, &first);
+                pending
+                    .sink
+                    .answered(pending.act, &first, is_busy(&pending.handle, &first));
                 if pending.act == Act::Open && first.kind == 5 {
                     // "Thinking…": the review comes with the edit of @original.
                     pending.first = Some(first);
@@ -374,6 +399,18 @@ impl Router {
         }
         state.deferred.retain(|_, p| !Arc::ptr_eq(&p.sink, sink));
         state.early.clear();
+    }
+}
+
+/// Whether a first response is licensebot's busy answer: a message saying so, or
+/// autocomplete with no choices (every benchmark guild has subscriptions that match).
+fn is_busy(handle: &InteractionHandle, first: &FirstResponse) -> bool {
+    match first.kind {
+        4 => handle
+            .response()
+            .is_some_and(|r| r.text().starts_with(BUSY)),
+        8 => handle.response().is_some_and(|r| r.choices.is_empty()),
+        _ => false,
     }
 }
 

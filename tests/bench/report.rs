@@ -106,19 +106,20 @@ fn rate_rows(out: &mut String, label: &str, run: &RateRun) {
         };
         let _ = writeln!(
             out,
-            "| {db} | {rate} | {what} | {} | {} | {} | {} | {} | {} | {cpu} |",
+            "| {db} | {rate} | {what} | {} | {} | {} | {} | {} | {} | {} | {cpu} |",
             s.answered,
             fmt_ms(s.p50),
             fmt_ms(s.p99),
             fmt_ms(s.max),
             s.deferred,
+            s.busy,
             failures(s),
         );
     }
     if run.starved > 0 || run.send_errors > 0 {
         let _ = writeln!(
             out,
-            "| | | *{} Redeem slots without a review ready; {} send errors{}* | | | | | | | |",
+            "| | | *{} Redeem slots without a review ready; {} send errors{}* | | | | | | | | |",
             run.starved,
             run.send_errors,
             run.first_error
@@ -128,7 +129,7 @@ fn rate_rows(out: &mut String, label: &str, run: &RateRun) {
     }
 }
 
-const RATE_HEADER: &str = "| database | rate/s (achieved) | interaction | answered | p50 | p99 | max | deferred | late or unanswered | CPU cores: bot / fake / pg / other |\n|---|---|---|---|---|---|---|---|---|---|\n";
+const RATE_HEADER: &str = "| database | rate/s (achieved) | interaction | answered | p50 | p99 | max | deferred | busy | late or unanswered | CPU cores: bot / fake / pg / other |\n|---|---|---|---|---|---|---|---|---|---|---|\n";
 
 fn max_rate_line(out: &mut String, label: &str, m: &super::load::MaxRate, limit: Duration) {
     let tried: Vec<String> = m
@@ -344,6 +345,44 @@ pub fn markdown(
         }
     }
 
+    if report.scales.iter().any(|s| s.overload.is_some()) {
+        let _ = writeln!(
+            out,
+            "\n### 6. Overload: {}× the highest sustainable rate, {} s (busy: answered \"licensebot is busy\" at once, or autocomplete with no choices)\n",
+            report.plan.overload.as_ref().map_or(0.0, |o| o.factor),
+            report.plan.overload.as_ref().map_or(0.0, |o| o.seconds)
+        );
+        let _ = writeln!(out, "| database | highest sustainable | rate/s (achieved) | sent | **answered in time** | **refused at once (busy)** | slowest busy answer | **late or unanswered** | p99 answered | peak RSS in the phase | CPU cores: bot / fake / pg / other |\n|---|---|---|---|---|---|---|---|---|---|---|");
+        for scale in &report.scales {
+            let Some(o) = &scale.overload else { continue };
+            let a = &o.run.all;
+            let share = |n: u64| format!("{n} ({:.1} %)", 100.0 * n as f64 / a.sent.max(1) as f64);
+            let _ = writeln!(
+                out,
+                "| {} | {:.0}/s | {:.0} ({:.0}) | {} | {} | {} | {} | {} | {} | {} | {} |",
+                scale.label,
+                o.base,
+                o.run.target_rate,
+                o.run.achieved_rate,
+                a.sent,
+                share(a.answered),
+                share(a.busy),
+                fmt_ms(a.busy_max),
+                share(a.rejected + a.unanswered),
+                fmt_ms(a.p99_answered),
+                mib(o.peak_rss_kib),
+                cpu_cell(&o.run.cpu),
+            );
+        }
+        let _ = writeln!(out, "\nThe same runs by interaction (busy answers are not counted as answered; they rank above every answer in the percentiles):\n");
+        out.push_str(RATE_HEADER);
+        for scale in &report.scales {
+            if let Some(o) = &scale.overload {
+                rate_rows(&mut out, &scale.label, &o.run);
+            }
+        }
+    }
+
     if let Some(b) = baseline {
         let _ = writeln!(out, "\n### Baseline: the fake Discord and serenity alone (a trivial serenity bot that answers at once, no database)\n");
         out.push_str(RATE_HEADER);
@@ -444,6 +483,24 @@ pub fn comparison(a: &Report, b: &Report, names: (&str, &str)) -> String {
                 ms(x.redeems.p99),
                 ms(y.redeems.p99),
                 " ms",
+            );
+        }
+        if let (Some(x), Some(y)) = (&sa.overload, &sb.overload) {
+            let unanswered = |o: &super::OverloadRun| {
+                100.0 * (o.run.all.rejected + o.run.all.unanswered) as f64
+                    / o.run.all.sent.max(1) as f64
+            };
+            row(
+                "overload: late or unanswered (%)".into(),
+                unanswered(x),
+                unanswered(y),
+                "",
+            );
+            row(
+                "overload: peak RSS (MiB)".into(),
+                x.peak_rss_kib as f64 / 1024.0,
+                y.peak_rss_kib as f64 / 1024.0,
+                "",
             );
         }
         if let (Some(x), Some(y)) = (sa.ceiling(), sb.ceiling()) {

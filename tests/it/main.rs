@@ -21,6 +21,8 @@ mod gateway;
 mod hardening;
 mod hostile;
 mod http_limits;
+mod outbox_claims;
+mod overload;
 mod private_cluster;
 mod races;
 mod scale_out;

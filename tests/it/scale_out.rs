@@ -771,7 +771,9 @@ async fn three_processes_drain_one_outbox_each_notice_once_even_when_one_is_kill
         .unwrap();
     // Discord takes a few milliseconds per message.
     fake.set_latency("POST", "/channels/*/messages", Duration::from_millis(4));
-    let lease = [("LICENSEBOT_NOTICES__LEASE_SECONDS", "5")];
+    // A lease far longer than the waits below: a killed process's claims must come back
+    // because its connection closed, not because the lease ran out.
+    let lease = [("LICENSEBOT_NOTICES__LEASE_SECONDS", "600")];
     let mut processes = Vec::new();
     for name in ["A", "B", "C"] {
         let args = ["--http".to_string(), free_addr().to_string()];
@@ -817,27 +819,19 @@ async fn three_processes_drain_one_outbox_each_notice_once_even_when_one_is_kill
     assert_eq!(messages.len(), 2000, "every notice was delivered");
     assert!(messages.values().all(|n| *n == 1), "and each exactly once");
     let resent = posts.values().filter(|n| **n > 1).count();
-    let reclaimed = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM notices WHERE attempts > 1")
-        .fetch_one(&db.pool)
-        .await
-        .unwrap();
     let pending =
         sqlx::query_scalar::<_, i64>("SELECT count(*) FROM notices WHERE state <> 'sent'")
             .fetch_one(&db.pool)
             .await
             .unwrap();
     assert_eq!(pending, 0);
-    assert!(
-        reclaimed > 0,
-        "the killed process's claims were taken over after the lease"
-    );
     // Only what the killed process had claimed in its last pass (at most one batch of 100,
     // src/discord/outbox.rs) can have been sent twice, and Discord dropped the second copy
     // by its nonce: the channel check above holds each exactly once.
     assert!(resent <= 100, "{resent} notices were POSTed twice");
     println!(
-        "killed B after {killed_at} messages; {reclaimed} notices reclaimed after the lease, \
-         {resent} of them POSTed a second time (deduplicated by nonce)"
+        "killed B after {killed_at} messages; {resent} notices POSTed a second time \
+         (deduplicated by nonce)"
     );
 }
 

@@ -642,7 +642,7 @@ pub async fn admin(
             // Refused: forget the keys it names as used.
             let text = message.text();
             floor.pools.remove(&named_keys(&keys, &tails_in(&text)));
-            if text.contains("Something went wrong") {
+            if text.contains("Something went wrong") || text.contains(BUSY) {
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
             continue;
@@ -748,7 +748,7 @@ async fn click_review(
         }
         if text.contains("✅ Redeemed") {
             floor.pools.remove(&review.keys);
-        } else if text.contains("Please try again") {
+        } else if text.contains("Please try again") || text.contains(BUSY) {
             try_again = true;
         } else {
             floor
@@ -902,6 +902,9 @@ fn response_texts(response: &Response, edits: &[Value]) -> Vec<String> {
     }
 }
 
+/// The busy answer's words (en-US), as `src/discord/locales/en-US/main.ftl` has them.
+pub const BUSY: &str = "licensebot is busy; try again in a moment. Nothing was changed.";
+
 /// What an interaction was told, as far as the promises go.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Told {
@@ -926,6 +929,9 @@ pub enum Told {
     },
     /// "Something went wrong, and nothing was changed. Please try again."
     Internal,
+    /// "licensebot is busy; try again in a moment. Nothing was changed." (the bot was at its
+    /// bound of work in flight, and did not start this one).
+    Busy,
     Expired,
     Choices,
     Other(String),
@@ -952,6 +958,8 @@ impl Told {
         } else if text.contains("Something went wrong, and nothing was changed. Please try again.")
         {
             Told::Internal
+        } else if text.contains(BUSY) {
+            Told::Busy
         } else if text.contains("This order has expired") || text.contains("This order expired") {
             Told::Expired
         } else if text.contains("Review your order") {
@@ -971,6 +979,7 @@ impl Told {
             Told::KeyTaken { .. } => "key already redeemed (same guild)",
             Told::KeysUsed { .. } => "key already used",
             Told::Internal => "internal error (nothing changed)",
+            Told::Busy => "busy (nothing changed)",
             Told::Expired => "order expired",
             Told::Choices => "autocomplete choices",
             Told::Other(_) => "something else",
@@ -1399,6 +1408,9 @@ pub fn check_answers(answers: &[Answered], facts: &Facts, allow: Allow, report: 
             (_, Told::Internal) => report.check(allow.internal_errors, || {
                 format!("interaction {id} ({act}) got an internal error")
             }),
+            // Past the bounds of work in flight the bot starts nothing and says so; the
+            // ledger checks (one redemption per order, each key once) hold regardless.
+            (_, Told::Busy) => {}
             (Act::Autocomplete, Told::Choices) => {}
             (Act::Open, Told::Review) => {
                 let order = a.sent.order.and_then(|o| facts.orders.get(&o));

@@ -12,7 +12,7 @@ use crate::{
     discord::{
         i18n::Lang,
         render, render_licenses,
-        respond::{answer, respond, Outcome, Target, Transport, DEFER_AFTER},
+        respond::{answer, respond, Outcome, Target, Transport},
     },
     domain::{catalogue::MAX_NAME_CHARS, records::UserId, OrderKind},
     telemetry::error_chain,
@@ -175,8 +175,9 @@ async fn suggest(bot: &Bot, cmd: &CommandInteraction, transport: &Transport, adm
         response
     };
     // Autocomplete cannot be deferred: when the database is slow or away (the pool waits
-    // up to 3 s for a connection), answer in time with no choices rather than too late.
-    let response = tokio::time::timeout(DEFER_AFTER, lookup)
+    // up to 3 s for a connection), answer in time with no choices rather than too late:
+    // by the time any other interaction would be deferred (DEFER_AFTER after it came in).
+    let response = tokio::time::timeout_at(transport.defer_at().into(), lookup)
         .await
         .unwrap_or_else(|_| {
             tracing::warn!("autocomplete: no subscriptions in time; answering with none");

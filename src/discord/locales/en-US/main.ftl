@@ -91,6 +91,7 @@ error-order-cancelled = This order was cancelled. Nothing was redeemed.
 error-order-redeemed = This order was already redeemed by <@{ $user }> at <t:{ $at }:t>.
 error-key-taken = The product key ending in `{ $tail }` was already redeemed by <@{ $user }> at <t:{ $at }:t>. Nothing was redeemed: cancel this order and start again without that key.
 error-stale-button = This button is no longer valid.
+busy = licensebot is busy; try again in a moment. Nothing was changed.
 error-internal = Something went wrong, and nothing was changed. Please try again. (error id { $id })
 error-undecodable = I could not read this; nothing was changed.
 

@@ -91,6 +91,7 @@ error-order-cancelled = Deze order is geannuleerd. Er is niets ingewisseld.
 error-order-redeemed = Deze order is al ingewisseld door <@{ $user }> om <t:{ $at }:t>.
 error-key-taken = De productcode die eindigt op `{ $tail }` is al ingewisseld door <@{ $user }> om <t:{ $at }:t>. Er is niets ingewisseld: annuleer deze order en begin opnieuw zonder die code.
 error-stale-button = Deze knop is niet meer geldig.
+busy = licensebot heeft het druk; probeer het zo nog eens. Er is niets gewijzigd.
 error-internal = Er is iets misgegaan en er is niets gewijzigd. Probeer het opnieuw. (foutcode { $id })
 error-undecodable = Ik kon dit niet lezen; er is niets gewijzigd.
 
