@@ -819,11 +819,19 @@ async fn three_processes_drain_one_outbox_each_notice_once_even_when_one_is_kill
     assert_eq!(messages.len(), 2000, "every notice was delivered");
     assert!(messages.values().all(|n| *n == 1), "and each exactly once");
     let resent = posts.values().filter(|n| **n > 1).count();
-    let pending =
-        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM notices WHERE state <> 'sent'")
-            .fetch_one(&db.pool)
-            .await
-            .unwrap();
+    // Marked sent when the claim that sent them ends, just after its last post.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let pending = loop {
+        let pending =
+            sqlx::query_scalar::<_, i64>("SELECT count(*) FROM notices WHERE state <> 'sent'")
+                .fetch_one(&db.pool)
+                .await
+                .unwrap();
+        if pending == 0 || Instant::now() > deadline {
+            break pending;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
     assert_eq!(pending, 0);
     // Only what the killed process had claimed in its last pass (at most one batch of 100,
     // src/discord/outbox.rs) can have been sent twice, and Discord dropped the second copy
