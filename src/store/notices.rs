@@ -8,10 +8,8 @@
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 
-use std::collections::HashSet;
-
 use super::{guild_param, parse_column, Store};
-use crate::domain::{records::GuildId, NoticeKind, NoticeState, WebhookEvent};
+use crate::domain::{records::GuildId, NoticeKind, NoticeState};
 
 #[derive(Debug, Clone)]
 pub struct NewNotice {
@@ -87,53 +85,6 @@ where
 }
 
 impl Store {
-    /// Adds notices to the outbox, each with the webhook event it announces if any, in one
-    /// transaction; duplicates are ignored, and an event is recorded only with its notice
-    /// when the notice is new, so both are written once however many processes enqueue
-    /// them at the same time. Returns how many notices were new.
-    pub async fn enqueue_notices(
-        &self,
-        notices: &[(NewNotice, Option<WebhookEvent>)],
-    ) -> anyhow::Result<u64> {
-        if notices.is_empty() {
-            return Ok(0);
-        }
-        let guilds: Vec<i64> = notices.iter().map(|(n, _)| guild_param(n.guild)).collect();
-        let keys: Vec<String> = notices.iter().map(|(n, _)| n.dedupe_key.clone()).collect();
-        let kinds: Vec<String> = notices
-            .iter()
-            .map(|(n, _)| n.kind.as_str().to_owned())
-            .collect();
-        let bodies: Vec<serde_json::Value> = notices.iter().map(|(n, _)| n.body.clone()).collect();
-        let nonces: Vec<String> = notices.iter().map(|_| new_nonce()).collect();
-        let mut tx = self.pool.begin().await.context("starting a transaction")?;
-        let new: HashSet<String> = sqlx::query_scalar!(
-            r#"INSERT INTO notices (guild_id, dedupe_key, kind, body, nonce)
-               SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::jsonb[],
-                                    $5::text[])
-               ON CONFLICT (dedupe_key) DO NOTHING
-               RETURNING dedupe_key"#,
-            &guilds,
-            &keys,
-            &kinds,
-            &bodies,
-            &nonces
-        )
-        .fetch_all(&mut *tx)
-        .await
-        .context("enqueueing notices")?
-        .into_iter()
-        .collect();
-        let events: Vec<WebhookEvent> = notices
-            .iter()
-            .filter(|(n, _)| new.contains(&n.dedupe_key))
-            .filter_map(|(_, event)| event.clone())
-            .collect();
-        super::webhooks::record_events(&mut tx, &events).await?;
-        tx.commit().await.context("committing notices")?;
-        Ok(new.len() as u64)
-    }
-
     /// Claims up to `limit` due notices: locks their rows (`FOR UPDATE SKIP LOCKED`) in a
     /// transaction that stays open while they are sent, so that no other dispatcher sees
     /// them; [`NoticeClaim::finish`] records what became of each and commits. If the claimer
