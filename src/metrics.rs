@@ -1,7 +1,8 @@
 //! The bot's metrics, served in Prometheus' text format at `/metrics`: interactions by
 //! command and outcome, how fast the first response went out, redemptions, refusals, the
-//! notice outbox, webhook deliveries, and the database pool. One [`Metrics`] per process, cheap to clone; the
-//! outbox and pool gauges are read when scraped, so every replica reports the shared outbox.
+//! notice outbox, webhook deliveries, the role queue, and the database pool. One [`Metrics`]
+//! per process, cheap to clone; the outbox, role queue and pool gauges are read when
+//! scraped, so every replica reports the shared queues.
 
 use std::sync::{atomic::AtomicU64, Arc};
 
@@ -99,6 +100,8 @@ struct Inner {
     webhook_pending: Gauge,
     webhook_oldest: Gauge<f64, AtomicU64>,
     webhook_failed: Gauge,
+    roles_pending: Gauge,
+    roles_halted: Gauge,
     pool_connections: Family<StateLabel, Gauge>,
     pool_max: Gauge,
 }
@@ -216,6 +219,18 @@ impl Metrics {
             "Webhook deliveries given up (listed by `licensebot webhooks deliveries --failed`)",
             webhook_failed.clone(),
         );
+        let roles_pending = Gauge::default();
+        registry.register(
+            "role_changes_pending",
+            "License role changes waiting to be sent to Discord (all replicas; halted roles aside)",
+            roles_pending.clone(),
+        );
+        let roles_halted = Gauge::default();
+        registry.register(
+            "roles_halted",
+            "License roles left alone because Discord refused a change (until linked again)",
+            roles_halted.clone(),
+        );
         let pool_connections = Family::<StateLabel, Gauge>::default();
         registry.register(
             "db_pool_connections",
@@ -246,6 +261,8 @@ impl Metrics {
                 webhook_pending,
                 webhook_oldest,
                 webhook_failed,
+                roles_pending,
+                roles_halted,
                 pool_connections,
                 pool_max,
             }),
@@ -340,6 +357,10 @@ impl Metrics {
                 .webhook_oldest
                 .set(webhooks.oldest_pending_age_seconds);
             self.inner.webhook_failed.set(webhooks.failed);
+        }
+        if let Some(roles) = database.roles {
+            self.inner.roles_pending.set(roles.pending);
+            self.inner.roles_halted.set(roles.halted);
         }
         let gauge = |state| {
             self.inner

@@ -1,7 +1,7 @@
 //! What `/healthz` and `/metrics` read from the database.
 
 use super::App;
-use crate::store::{NoticeBacklog, WebhookBacklog};
+use crate::store::{NoticeBacklog, RoleBacklog, WebhookBacklog};
 
 /// The database's side of `/metrics`.
 #[derive(Debug, Clone, Copy)]
@@ -10,6 +10,8 @@ pub struct DatabaseGauges {
     pub backlog: Option<NoticeBacklog>,
     /// The webhook deliveries waiting and failed; `None` when they could not be read.
     pub webhooks: Option<WebhookBacklog>,
+    /// The role changes waiting and the roles halted; `None` when they could not be read.
+    pub roles: Option<RoleBacklog>,
     pub connections_open: i64,
     pub connections_idle: i64,
     pub connections_max: i64,
@@ -38,10 +40,18 @@ impl App {
                 None
             }
         };
+        let roles = match self.store.role_backlog().await {
+            Ok(backlog) => Some(backlog),
+            Err(e) => {
+                tracing::warn!(error = %format!("{e:#}"), "reading the role queue for /metrics");
+                None
+            }
+        };
         let pool = self.store.pool();
         DatabaseGauges {
             backlog,
             webhooks,
+            roles,
             connections_open: i64::from(pool.size()),
             connections_idle: i64::try_from(pool.num_idle()).unwrap_or(i64::MAX),
             connections_max: i64::from(pool.options().get_max_connections()),

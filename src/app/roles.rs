@@ -7,14 +7,15 @@ use std::time::Duration;
 use super::App;
 use crate::{
     domain::{NoticeBody, NoticeKind},
-    store::{NewNotice, RoleChange},
+    store::{NewNotice, RoleChange, RoleClaim},
 };
 
 impl App {
-    /// Claims up to `limit` due role changes; the claim is a lease of
-    /// `notices.lease_seconds` (role changes share the notice outbox's retry settings).
-    pub async fn claim_due_role_changes(&self, limit: i64) -> anyhow::Result<Vec<RoleChange>> {
-        let lease = chrono::Duration::seconds(self.settings.notices.lease_seconds as i64);
+    /// Claims up to `limit` due role changes until the claim is released or this process
+    /// dies; a claim left idle for `notices.lease_seconds` is ended by the server (role
+    /// changes share the notice outbox's retry settings).
+    pub async fn claim_due_role_changes(&self, limit: i64) -> anyhow::Result<RoleClaim> {
+        let lease = Duration::from_secs(self.settings.notices.lease_seconds);
         self.store
             .claim_due_role_changes(self.clock.now(), lease, limit)
             .await

@@ -1,8 +1,9 @@
 //! What licensebot does with Discord roles: checks that a role can be linked to a
 //! subscription, and the role dispatcher, which sends the queued role changes.
 //!
-//! The dispatcher: every replica runs one on the same queue (`member_roles`); a claim
-//! (`FOR UPDATE SKIP LOCKED` plus a lease) keeps the others off a change while it is sent.
+//! The dispatcher: every replica runs one on the same queue (`member_roles`); a claim (an
+//! advisory lock per change, held by a transaction open while the changes are sent) keeps
+//! the others off a change while it is sent, and comes back at once if its process dies.
 //! `PUT` and `DELETE /guilds/{g}/members/{u}/roles/{r}` are idempotent, so a change sent
 //! twice (after a crash) does no harm. A 429 is obeyed; a 5xx or a network error is tried
 //! again with backoff; Unknown Member (10007) releases the member's licenses; any other
@@ -211,9 +212,18 @@ const BATCH: i64 = 50;
 
 /// One pass: claims due role changes and tries each once. Returns how many were handled.
 pub async fn apply_due(app: &App, sender: &RoleSender, outbox: &Notify) -> anyhow::Result<usize> {
-    let batch = app.claim_due_role_changes(BATCH).await?;
+    let mut claim = app.claim_due_role_changes(BATCH).await?;
+    let batch = claim.changes().to_vec();
     for change in &batch {
         apply_one(app, sender, change, outbox).await?;
+        if let Err(e) = claim.keep_alive().await {
+            // The claim is gone (its connection was closed): another dispatcher may send
+            // the rest too, which does no harm, as PUT and DELETE are idempotent.
+            tracing::debug!(error = %format!("{e:#}"), "role claim lost");
+        }
+    }
+    if let Err(e) = claim.release().await {
+        tracing::debug!(error = %format!("{e:#}"), "role claim lost");
     }
     Ok(batch.len())
 }

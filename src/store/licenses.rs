@@ -89,6 +89,47 @@ pub struct RoleChange {
     pub attempts: i32,
 }
 
+/// Role changes claimed by one dispatcher (see [`Store::claim_due_role_changes`]): no
+/// other dispatcher sees them until the claim is released, or until this process dies.
+/// What Discord said about each is recorded on its own (`role_change_applied`,
+/// `retry_role_change_at`, …), never inside the claim, which locks no row.
+pub struct RoleClaim {
+    tx: sqlx::Transaction<'static, sqlx::Postgres>,
+    changes: Vec<RoleChange>,
+}
+
+impl RoleClaim {
+    /// The claimed changes, in the order they fell due. Each one's `attempts` counts this
+    /// attempt.
+    pub fn changes(&self) -> &[RoleChange] {
+        &self.changes
+    }
+
+    /// Tells the server the claimer is still at work: the lease counts the claim's idle
+    /// time, and sending a batch can take longer than one lease.
+    pub async fn keep_alive(&mut self) -> anyhow::Result<()> {
+        sqlx::query!("SELECT 1 AS one")
+            .fetch_one(&mut *self.tx)
+            .await
+            .context("keeping a role claim")?;
+        Ok(())
+    }
+
+    /// Ends the claim: whatever was not recorded as applied is due again.
+    pub async fn release(self) -> anyhow::Result<()> {
+        self.tx.commit().await.context("ending a role claim")
+    }
+}
+
+/// The role queue at a glance, for `/metrics`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoleBacklog {
+    /// Role changes waiting to be sent (halted roles aside).
+    pub pending: i64,
+    /// Roles licensebot leaves alone until they are linked again (Discord refused them).
+    pub halted: i64,
+}
+
 /// A member's linked role as the queue holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MemberRole {
@@ -448,16 +489,17 @@ impl OrderTx {
         .await
         .context("queueing role changes")?;
         // Rows that want nothing Discord has are done with, unless a dispatcher is sending
-        // one of them right now (its answer will say what Discord has).
+        // one of them right now (it holds the row's claim lock; its answer will say what
+        // Discord has). The lock taken here keeps dispatchers off a row until it is gone.
         sqlx::query!(
             r#"DELETE FROM member_roles m
                USING UNNEST($1::bigint[], $2::bigint[]) AS s(guild_id, user_id)
                WHERE s.guild_id = m.guild_id AND s.user_id = m.user_id
                  AND NOT m.wanted AND NOT m.applied
-                 AND (m.leased_until IS NULL OR m.leased_until <= $3)"#,
+                 AND pg_try_advisory_xact_lock(hashtextextended(
+                         'member-role:' || m.guild_id || ':' || m.user_id || ':' || m.role_id, 0))"#,
             &guilds,
-            &users,
-            now
+            &users
         )
         .execute(&mut *self.tx)
         .await
@@ -855,39 +897,55 @@ impl Store {
             .collect())
     }
 
-    /// Claims up to `limit` due role changes for `lease`; each is seen by one dispatcher at
-    /// a time. Roles Discord refused (halted) are left alone.
+    /// Claims up to `limit` due role changes; each is seen by one dispatcher at a time.
+    /// Roles Discord refused (halted) are left alone.
+    ///
+    /// A claim is a transaction-scoped advisory lock per change, held by a transaction that
+    /// stays open while the changes are sent ([`RoleClaim`]). It locks no row, so an
+    /// assignment made meanwhile is never kept waiting by a slow Discord; and when the
+    /// claimer dies its connection closes, PostgreSQL drops its locks, and the changes are
+    /// due again at once for the other dispatchers. `lease` is the fallback for a claimer
+    /// that hangs with its connection open: the server ends a claim left idle that long.
     pub async fn claim_due_role_changes(
         &self,
         now: DateTime<Utc>,
-        lease: chrono::Duration,
+        lease: std::time::Duration,
         limit: i64,
-    ) -> anyhow::Result<Vec<RoleChange>> {
+    ) -> anyhow::Result<RoleClaim> {
+        let mut tx = self.pool.begin().await.context("claiming role changes")?;
+        let lease_ms = lease.as_millis().clamp(1, i32::MAX as u128).to_string();
+        sqlx::query!(
+            "SELECT set_config('idle_in_transaction_session_timeout', $1, true)",
+            lease_ms
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .context("claiming role changes")?;
+        // The due changes in order, then as many as can be locked, walking that order: a
+        // change another dispatcher holds is skipped. (A materialized list, so that no lock
+        // is taken beyond the changes returned.)
         let rows = sqlx::query!(
-            r#"WITH due AS (
-                   SELECT m.guild_id, m.user_id, m.role_id FROM member_roles m
+            r#"WITH due AS MATERIALIZED (
+                   SELECT m.guild_id, m.user_id, m.role_id, m.wanted, m.attempts,
+                          m.next_attempt_at
+                   FROM member_roles m
                    WHERE m.wanted <> m.applied AND m.next_attempt_at <= $1
-                     AND (m.leased_until IS NULL OR m.leased_until <= $1)
                      AND NOT EXISTS (SELECT 1 FROM license_role_halts h
                                      WHERE h.guild_id = m.guild_id AND h.role_id = m.role_id)
                    ORDER BY m.next_attempt_at, m.guild_id, m.user_id, m.role_id
-                   LIMIT $3
-                   FOR UPDATE SKIP LOCKED)
-               UPDATE member_roles m
-               SET leased_until = $1 + $2::interval, attempts = m.attempts + 1
+                   LIMIT $2::bigint * 4)
+               SELECT guild_id, user_id, role_id, wanted, attempts + 1 AS "attempts!"
                FROM due
-               WHERE m.guild_id = due.guild_id AND m.user_id = due.user_id
-                 AND m.role_id = due.role_id
-               RETURNING m.guild_id, m.user_id, m.role_id, m.wanted, m.attempts"#,
+               WHERE pg_try_advisory_xact_lock(hashtextextended(
+                         'member-role:' || guild_id || ':' || user_id || ':' || role_id, 0))
+               LIMIT $2"#,
             now,
-            sqlx::postgres::types::PgInterval::try_from(lease)
-                .map_err(|e| anyhow::anyhow!("bad lease: {e}"))?,
             limit
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *tx)
         .await
         .context("claiming role changes")?;
-        Ok(rows
+        let changes = rows
             .into_iter()
             .map(|r| RoleChange {
                 guild: GuildId(r.guild_id as u64),
@@ -896,7 +954,8 @@ impl Store {
                 wanted: r.wanted,
                 attempts: r.attempts,
             })
-            .collect())
+            .collect();
+        Ok(RoleClaim { tx, changes })
     }
 
     /// Discord confirmed the change: the member has (`applied`) or has not the role now.
@@ -913,8 +972,7 @@ impl Store {
                                               changed_at, next_attempt_at)
                VALUES ($1, $2, $3, false, $4, $5, $5)
                ON CONFLICT (guild_id, user_id, role_id) DO UPDATE
-                   SET applied = $4, leased_until = NULL, attempts = 0, last_error = NULL,
-                       next_attempt_at = $5"#,
+                   SET applied = $4, attempts = 0, last_error = NULL, next_attempt_at = $5"#,
             guild_param(change.guild),
             user_param(change.user),
             change.role as i64,
@@ -939,7 +997,7 @@ impl Store {
         Ok(())
     }
 
-    /// Tries the change again at `next_at`.
+    /// Tries the change again at `next_at`; this try counts as an attempt.
     pub async fn retry_role_change_at(
         &self,
         change: &RoleChange,
@@ -947,13 +1005,14 @@ impl Store {
         error: &str,
     ) -> anyhow::Result<()> {
         sqlx::query!(
-            r#"UPDATE member_roles SET next_attempt_at = $4, leased_until = NULL, last_error = $5
+            r#"UPDATE member_roles SET next_attempt_at = $4, last_error = $5, attempts = $6
                WHERE guild_id = $1 AND user_id = $2 AND role_id = $3"#,
             guild_param(change.guild),
             user_param(change.user),
             change.role as i64,
             next_at,
-            error
+            error,
+            change.attempts
         )
         .execute(&self.pool)
         .await
@@ -987,12 +1046,13 @@ impl Store {
         .rows_affected()
             == 1;
         sqlx::query!(
-            r#"UPDATE member_roles SET leased_until = NULL, last_error = $4
+            r#"UPDATE member_roles SET last_error = $4, attempts = $5
                WHERE guild_id = $1 AND user_id = $2 AND role_id = $3"#,
             guild_param(change.guild),
             user_param(change.user),
             change.role as i64,
-            error
+            error,
+            change.attempts
         )
         .execute(&mut *tx)
         .await
@@ -1027,6 +1087,27 @@ impl Store {
                 last_error: r.last_error,
             })
             .collect())
+    }
+
+    /// The role queue at a glance: changes waiting to be sent (halted roles aside), and
+    /// roles halted because Discord refused them.
+    pub async fn role_backlog(&self) -> anyhow::Result<RoleBacklog> {
+        let row = sqlx::query!(
+            r#"SELECT
+                 (SELECT count(*) FROM member_roles m
+                  WHERE m.wanted <> m.applied
+                    AND NOT EXISTS (SELECT 1 FROM license_role_halts h
+                                    WHERE h.guild_id = m.guild_id AND h.role_id = m.role_id))
+                   AS "pending!",
+                 (SELECT count(*) FROM license_role_halts) AS "halted!""#
+        )
+        .fetch_one(&self.pool)
+        .await
+        .context("reading the role queue")?;
+        Ok(RoleBacklog {
+            pending: row.pending,
+            halted: row.halted,
+        })
     }
 
     /// How many role changes wait to be sent (halted roles aside).

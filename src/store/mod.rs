@@ -22,7 +22,8 @@ use std::time::Duration;
 pub use audit::{AttemptRow, LockoutPolicy, RefusalsRecorded};
 pub use keys::{IdempotencyClaim, ImportWrite, KeyFilter, KeyListing, MintWrite, NewKey};
 pub use licenses::{
-    Assignment, ExpiredRequest, LicenseRequest, LicenseSpan, MemberRole, RoleChange, RoleScope,
+    Assignment, ExpiredRequest, LicenseRequest, LicenseSpan, MemberRole, RoleBacklog, RoleChange,
+    RoleClaim, RoleScope,
 };
 pub use notices::{NewNotice, NoticeBacklog, NoticeClaim, NoticeOutcome, NoticeRow, PendingNotice};
 pub use orders::{ClosedBy, ExpiredOrder, NewOrder, OrderTx, RedemptionWrite, Written};

@@ -5,7 +5,7 @@
 //! who left, the reconciliation pass, and two races: twenty admins for the last five
 //! licenses, and a double click on Approve.
 
-use std::sync::Arc;
+use std::{str::FromStr, sync::Arc};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use licensebot::app::{
@@ -17,8 +17,9 @@ use licensebot::domain::{
     records::{GuildId, Subscription, UserId},
     LicenseReason, LicenseRefusal, LifecycleState, NoticeBody, OrderKind, RequestState, Term,
 };
-use licensebot::store::{MemberRole, Store};
-use sqlx::postgres::PgPoolOptions;
+use licensebot::metrics::Metrics;
+use licensebot::store::{MemberRole, RoleBacklog, Store};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use tokio::sync::Barrier;
 
 use crate::support::db::TestDb;
@@ -158,18 +159,28 @@ impl Fx {
 
     /// Sends every due role change as if Discord accepted it.
     async fn apply_roles(&self) -> usize {
-        let changes = self
+        let claim = self
             .app
             .claim_due_role_changes(100)
             .await
             .expect("claiming role changes");
-        for change in &changes {
+        for change in claim.changes() {
             self.app
                 .role_change_done(change)
                 .await
                 .expect("recording a role change");
         }
-        changes.len()
+        let applied = claim.changes().len();
+        claim.release().await.expect("releasing the claim");
+        applied
+    }
+
+    /// How many role changes a dispatcher would claim now (the claim is released).
+    async fn claimable_roles(&self) -> usize {
+        let claim = self.app.claim_due_role_changes(100).await.unwrap();
+        let n = claim.changes().len();
+        claim.release().await.unwrap();
+        n
     }
 
     async fn notices(&self) -> Vec<NoticeBody> {
@@ -640,17 +651,34 @@ async fn a_role_discord_refused_is_reported_once_and_left_alone_until_linked_aga
     fx.link(&sub, Some(ROLE)).await;
     fx.assign(&sub, ANA).await.unwrap();
     fx.assign(&sub, BOB).await.unwrap();
-    let claimed = fx.app.claim_due_role_changes(1).await.unwrap();
-    assert_eq!(claimed.len(), 1);
+    assert_eq!(
+        fx.app.database_gauges().await.roles,
+        Some(RoleBacklog {
+            pending: 2,
+            halted: 0
+        })
+    );
+    let claim = fx.app.claim_due_role_changes(1).await.unwrap();
+    assert_eq!(claim.changes().len(), 1);
     assert!(fx
         .app
-        .role_change_refused(&claimed[0], "50013 Missing Permissions")
+        .role_change_refused(&claim.changes()[0], "50013 Missing Permissions")
         .await
         .unwrap());
-    assert!(
-        fx.app.claim_due_role_changes(100).await.unwrap().is_empty(),
+    claim.release().await.unwrap();
+    assert_eq!(
+        fx.claimable_roles().await,
+        0,
         "no more retries for that role"
     );
+    // What /metrics shows: nothing pending to send, one role halted.
+    let scraped = Metrics::new().scrape(fx.app.database_gauges().await);
+    for line in [
+        "licensebot_role_changes_pending 0",
+        "licensebot_roles_halted 1",
+    ] {
+        assert!(scraped.lines().any(|l| l == line), "{line} in:\n{scraped}");
+    }
     let refused: Vec<_> = fx
         .notices()
         .await
@@ -675,17 +703,76 @@ async fn a_change_made_while_its_role_change_is_in_flight_is_sent_after_it() {
     let sub = fx.subscription("Contoso", 10, "2027-01-31").await;
     fx.link(&sub, Some(ROLE)).await;
     fx.assign(&sub, ANA).await.unwrap();
-    let claimed = fx.app.claim_due_role_changes(10).await.unwrap();
-    assert_eq!(claimed.len(), 1);
-    assert!(claimed[0].wanted);
-    // Unassigned while the PUT is on its way; the claim keeps others off it meanwhile.
+    let claim = fx.app.claim_due_role_changes(10).await.unwrap();
+    assert_eq!(claim.changes().len(), 1);
+    assert!(claim.changes()[0].wanted);
+    // Unassigned while the PUT is on its way: the claim does not hold the unassignment up,
+    // and keeps other dispatchers off the change meanwhile.
     fx.unassign(&sub, ANA).await.unwrap();
-    assert!(fx.app.claim_due_role_changes(10).await.unwrap().is_empty());
-    fx.app.role_change_done(&claimed[0]).await.unwrap();
+    assert_eq!(fx.claimable_roles().await, 0);
+    fx.app.role_change_done(&claim.changes()[0]).await.unwrap();
+    claim.release().await.unwrap();
     assert_eq!(fx.roles().await, [(ANA, ROLE, false, true)]);
     let next = fx.app.claim_due_role_changes(10).await.unwrap();
-    assert_eq!(next.len(), 1);
-    assert!(!next[0].wanted, "the DELETE follows the PUT");
+    assert_eq!(next.changes().len(), 1);
+    assert!(!next.changes()[0].wanted, "the DELETE follows the PUT");
+}
+
+#[tokio::test]
+async fn role_changes_claimed_by_a_dispatcher_that_dies_are_due_again_at_once() {
+    let fx = Fx::new().await;
+    let sub = fx.subscription("Contoso", 10, "2027-01-31").await;
+    fx.link(&sub, Some(ROLE)).await;
+    fx.assign(&sub, ANA).await.unwrap();
+    fx.assign(&sub, BOB).await.unwrap();
+    // Another process's dispatcher, on a connection of its own, claims both changes; the
+    // lease (the fallback for a claimer that hangs) is an hour.
+    let mut settings = Settings::default();
+    settings.notices.lease_seconds = 3600;
+    let options = PgConnectOptions::from_str(&fx.db.url)
+        .unwrap()
+        .application_name("role-claimer");
+    let pool = PgPoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
+        .await
+        .unwrap();
+    let claimer = App::assemble(Store::new(pool), Arc::new(settings), fx.clock.clone());
+    let claim = claimer.claim_due_role_changes(100).await.unwrap();
+    assert_eq!(claim.changes().len(), 2);
+    assert_eq!(fx.claimable_roles().await, 0, "claimed twice");
+    // An assignment is not held up by the claim.
+    fx.assign(&sub, CAROL).await.unwrap();
+    assert_eq!(fx.claimable_roles().await, 1, "only the new change is free");
+
+    // The claimer dies: its connection is closed, as a SIGKILLed process's is.
+    let killed: Vec<bool> = sqlx::query_scalar(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+         WHERE application_name = 'role-claimer' AND datname = current_database()",
+    )
+    .fetch_all(&fx.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(killed, vec![true]);
+    // Due again as soon as the server has ended that session, not an hour later.
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    let mut free = 0;
+    while free < 3 && tokio::time::Instant::now() < deadline {
+        free = fx.claimable_roles().await;
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(free, 3, "the dead claimer's changes are due again");
+    assert_eq!(fx.apply_roles().await, 3);
+    assert_eq!(
+        fx.roles().await,
+        [
+            (ANA, ROLE, true, true),
+            (BOB, ROLE, true, true),
+            (CAROL, ROLE, true, true)
+        ]
+    );
+    // The dead claim cannot be released (nothing was recorded through it).
+    assert!(claim.release().await.is_err());
 }
 
 #[tokio::test]
