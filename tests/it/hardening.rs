@@ -17,6 +17,8 @@ mod outage;
 #[allow(dead_code)]
 #[path = "../stress/races.rs"]
 mod races;
+#[path = "../stress/seat_admins.rs"]
+mod seat_admins;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn racing_redeem_clicks_redeem_each_key_once_and_tell_every_admin_what_happened() {
@@ -24,7 +26,7 @@ async fn racing_redeem_clicks_redeem_each_key_once_and_tell_every_admin_what_hap
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_bot_killed_mid_burst_and_restarted_loses_no_notice_doubles_none_and_leaves_no_order_open(
+async fn a_bot_killed_mid_burst_and_restarted_loses_no_notice_doubles_none_leaves_no_order_open_and_roles_follow_licenses(
 ) {
     crashes::run(crashes::Config::test(seed()))
         .await

@@ -1,6 +1,8 @@
 //! Crashes: `licensebot run`, a real separate process, is killed with SIGKILL at a random
 //! moment of a redemption burst, again and again, and restarted each time; admins whose
-//! click got no answer click again later, as people do after "interaction failed".
+//! click got no answer click again later, as people do after "interaction failed". Meanwhile
+//! an admin of every guild assigns and unassigns licenses whose subscriptions carry a
+//! linked role, so that role changes are queued, claimed and sent across the kills too.
 //!
 //! Promises checked after the last restart: the ledger adds up (as in the races); every
 //! committed redemption has exactly one notice message in its channel — none lost, none
@@ -8,6 +10,8 @@
 //! window Discord's nonce dedupe exists for, replayed on purpose); no
 //! order is left open past its expiry once the scheduler ran; every answer that was given
 //! matches the ledger; the restarted bot serves again; and it stops cleanly on SIGTERM.
+//! For seats (`seat_admins.rs`): the roles at the fake equal the assignments in PostgreSQL,
+//! and every answer about a license is a change the history holds.
 
 use std::{
     sync::{atomic::Ordering, Arc},
@@ -27,6 +31,7 @@ use super::harness::{
     open_and_redeem, pending_notices, populate, settle_notices, stale_orders, start_admins, Act,
     Allow, ChildBot, Facts, Floor, Report, Size, Told,
 };
+use super::seat_admins::{self, SeatJournal};
 use crate::support::db::TestDb;
 
 #[derive(Debug, Clone)]
@@ -41,6 +46,11 @@ pub struct Config {
     /// process's claims come back when its connection closes.
     pub lease_seconds: u64,
     pub response_deadline: Duration,
+    /// Members per guild whom the seat admins assign licenses to.
+    pub members_per_guild: usize,
+    /// How long the fake takes to answer a member role `PUT` or `DELETE`, so that kills
+    /// also land while role changes are claimed and on their way.
+    pub role_latency: Duration,
     /// The outbox must be drained of what the killed processes left within this long after
     /// the last restart (the program judges it; the test only reports it).
     pub drain_limit: Option<Duration>,
@@ -61,6 +71,8 @@ impl Config {
             order_lifetime_seconds: 20,
             lease_seconds: 60,
             response_deadline: Duration::from_secs(3),
+            members_per_guild: 12,
+            role_latency: Duration::from_millis(150),
             drain_limit: Some(Duration::from_secs(10)),
         }
     }
@@ -79,6 +91,8 @@ impl Config {
             order_lifetime_seconds: 10,
             lease_seconds: 60,
             response_deadline: Duration::from_secs(60),
+            members_per_guild: 6,
+            role_latency: Duration::from_millis(150),
             drain_limit: None,
         }
     }
@@ -90,10 +104,14 @@ pub async fn run(config: Config) -> Report {
     report.figure(
         "world",
         format!(
-            "{} keys, {} admins across {} guilds, {} kills, notice lease {} s, seed {}",
+            "{} keys, {} admins across {} guilds ({} members each, one role linked per \
+             subscription, role changes answered in {} ms), {} kills, notice and role claim \
+             lease {} s, seed {}",
             size.keys,
             size.guilds * size.admins_per_guild,
             size.guilds,
+            config.members_per_guild,
+            config.role_latency.as_millis(),
             config.kills,
             config.lease_seconds,
             config.seed
@@ -114,6 +132,12 @@ pub async fn run(config: Config) -> Report {
         Clock::System,
     );
     let (tenants, pools) = populate(&fake, &app, size, config.seed).await;
+    let seats =
+        Arc::new(seat_admins::prepare(&fake, &app, &tenants, config.members_per_guild).await);
+    for method in ["PUT", "DELETE"] {
+        fake.set_latency(method, "/guilds/*/members/*/roles/*", config.role_latency);
+    }
+    let seat_journal = Arc::new(SeatJournal::default());
     // A key nobody else has, for the check that the last bot serves again.
     let probe_keys = mint(&app, 1, "probe").await;
     let workdir = tempfile::tempdir().expect("a working directory for the bot");
@@ -142,6 +166,8 @@ pub async fn run(config: Config) -> Report {
     // After each kill, how long from the next start until what the killed process left in
     // the outbox (its claims included) was sent: (left pending, drained after).
     let mut restarts = Vec::new();
+    // The same for role changes: (left pending, drained after).
+    let mut role_restarts = Vec::new();
     for round in 0..config.kills {
         floor.epoch.store(round, Ordering::SeqCst);
         if round > 0 {
@@ -152,10 +178,27 @@ pub async fn run(config: Config) -> Report {
             let pending = pending_up_to(&db.pool, left).await;
             let watch = tokio::spawn(drained(db.pool.clone(), left, Instant::now()));
             restarts.push((pending, watch));
+            let now = chrono::Utc::now();
+            let roles = seat_admins::pending_roles(&db.pool, Some(now)).await;
+            let watch = tokio::spawn(seat_admins::roles_drained(
+                db.pool.clone(),
+                now,
+                Instant::now(),
+            ));
+            role_restarts.push((roles, watch));
         }
         let mut bot = start_bot().await;
         let (stop, abandon) = (CancellationToken::new(), CancellationToken::new());
-        let admins = start_admins(&floor, config.seed + u64::from(round), &stop, &abandon);
+        let seed = config.seed + u64::from(round);
+        let mut admins = start_admins(&floor, seed, &stop, &abandon);
+        admins.extend(seat_admins::start(
+            &floor,
+            &seats,
+            &seat_journal,
+            seed,
+            &stop,
+            &abandon,
+        ));
         let at = rng.gen_range(config.burst.clone());
         tokio::time::sleep(at).await;
         bot.kill().await;
@@ -181,12 +224,27 @@ pub async fn run(config: Config) -> Report {
     // Timed from the moment the last process is started, its start-up included.
     let restarted = Instant::now();
     let drain = tokio::spawn(drained(db.pool.clone(), left, restarted));
+    let roles_at = chrono::Utc::now();
+    let roles_left = seat_admins::pending_roles(&db.pool, Some(roles_at)).await;
+    let roles_drain = tokio::spawn(seat_admins::roles_drained(
+        db.pool.clone(),
+        roles_at,
+        restarted,
+    ));
     let bot = start_bot().await;
 
     // The last bot serves: one more burst, stopped normally (every answer awaited), and a
     // probe order on a key of its own.
     let (stop, abandon) = (CancellationToken::new(), CancellationToken::new());
-    let admins = start_admins(&floor, config.seed + 999, &stop, &abandon);
+    let mut admins = start_admins(&floor, config.seed + 999, &stop, &abandon);
+    admins.extend(seat_admins::start(
+        &floor,
+        &seats,
+        &seat_journal,
+        config.seed + 999,
+        &stop,
+        &abandon,
+    ));
     tokio::time::sleep(Duration::from_secs(2)).await;
     stop.cancel();
     for admin in admins {
@@ -204,11 +262,16 @@ pub async fn run(config: Config) -> Report {
     let settling = Instant::now();
     let lifetime = Duration::from_secs(config.order_lifetime_seconds);
     let deadline = settling + Duration::from_secs(180);
-    let (mut stale, mut pending) = (i64::MAX, i64::MAX);
+    let (mut stale, mut pending, mut roles) = (i64::MAX, i64::MAX, i64::MAX);
     while Instant::now() < deadline {
         stale = stale_orders(&db.pool).await;
         pending = pending_notices(&db.pool).await;
-        if settling.elapsed() > lifetime + Duration::from_secs(3) && stale == 0 && pending == 0 {
+        roles = seat_admins::pending_roles(&db.pool, None).await;
+        if settling.elapsed() > lifetime + Duration::from_secs(3)
+            && stale == 0
+            && pending == 0
+            && roles == 0
+        {
             break;
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
@@ -219,6 +282,25 @@ pub async fn run(config: Config) -> Report {
     report.check(pending == 0, || {
         format!("{pending} notice(s) still pending 180 s after the last restart")
     });
+    report.check(roles == 0, || {
+        format!("{roles} role change(s) still pending 180 s after the last restart")
+    });
+    let roles_drained_after = roles_drain.await.expect("the role queue watcher panicked");
+    report.figure(
+        "role changes the killed processes left, sent after the last restart",
+        match roles_drained_after {
+            Some(d) => format!(
+                "{:.1} s ({roles_left} left pending or claimed)",
+                d.as_secs_f64()
+            ),
+            None => format!("not within 180 s ({roles_left} left)"),
+        },
+    );
+    let slowest = Slowest::of(role_restarts).await;
+    report.figure(
+        "role changes left by a killed process, sent after its restart, the slowest",
+        slowest.describe("role changes", config.kills),
+    );
     let drained_after = drain.await.expect("the outbox watcher panicked");
     report.figure(
         "outbox drained after the last restart",
@@ -238,37 +320,12 @@ pub async fn run(config: Config) -> Report {
             )
         });
     }
-    let mut worst: Option<(Option<Duration>, i64)> = None;
-    let (mut with_left, mut most_left) = (0, 0);
-    for (pending, watch) in restarts {
-        let after = watch.await.expect("an outbox watcher panicked");
-        if pending > 0 {
-            with_left += 1;
-            most_left = most_left.max(pending);
-            // None (not drained in 180 s) is the worst.
-            let worse = match worst {
-                None => true,
-                Some((w, _)) => w.is_some() && after.is_none_or(|a| Some(a) > w),
-            };
-            if worse {
-                worst = Some((after, pending));
-            }
-        }
-    }
+    let worst = Slowest::of(restarts).await;
     report.figure(
         "outbox drained after each restart, the slowest",
-        match worst {
-            Some((Some(d), n)) => format!(
-                "{:.1} s ({n} notices left pending then; {with_left} of {} restarts found \
-                 notices left, at most {most_left})",
-                d.as_secs_f64(),
-                config.kills
-            ),
-            Some((None, n)) => format!("not within 180 s ({n} left pending)"),
-            None => "no restart found notices left pending".into(),
-        },
+        worst.describe("notices", config.kills),
     );
-    if let (Some(limit), Some((after, _))) = (config.drain_limit, worst) {
+    if let (Some(limit), Some((after, _))) = (config.drain_limit, worst.worst) {
         report.check(after.is_some_and(|d| d <= limit), || {
             format!(
                 "after a restart, the notices a killed process left were not all sent within \
@@ -364,6 +421,16 @@ pub async fn run(config: Config) -> Report {
     });
     check_database(&db.pool, &floor.tenants, &facts, &mut report).await;
     check_notices(&fake, &db.pool, &floor.tenants, &facts, &mut report).await;
+    seat_admins::check(
+        &fake,
+        &db.pool,
+        &floor.tenants,
+        &seats,
+        &seat_journal,
+        config.kills,
+        &mut report,
+    )
+    .await;
 
     match bot.terminate(Duration::from_secs(30)).await {
         Ok(status) => report.check(status.success(), || {
@@ -381,6 +448,57 @@ pub async fn run(config: Config) -> Report {
         report.figure("bot log kept at", kept.display());
     }
     report
+}
+
+/// Of the restarts that found something left by the killed process, the slowest to send it.
+struct Slowest {
+    /// (sent after, how many were left then); `None` after: not within 180 s.
+    worst: Option<(Option<Duration>, i64)>,
+    /// How many restarts found something left, and the most any found.
+    with_left: usize,
+    most_left: i64,
+}
+
+impl Slowest {
+    /// From each restart's (left then, watcher of how long until it was sent).
+    async fn of(restarts: Vec<(i64, tokio::task::JoinHandle<Option<Duration>>)>) -> Slowest {
+        let mut slowest = Slowest {
+            worst: None,
+            with_left: 0,
+            most_left: 0,
+        };
+        for (left, watch) in restarts {
+            let after = watch.await.expect("a queue watcher panicked");
+            if left == 0 {
+                continue;
+            }
+            slowest.with_left += 1;
+            slowest.most_left = slowest.most_left.max(left);
+            // None (not sent in 180 s) is the worst.
+            let worse = match slowest.worst {
+                None => true,
+                Some((w, _)) => w.is_some() && after.is_none_or(|a| Some(a) > w),
+            };
+            if worse {
+                slowest.worst = Some((after, left));
+            }
+        }
+        slowest
+    }
+
+    fn describe(&self, what: &str, kills: u32) -> String {
+        match self.worst {
+            Some((Some(d), n)) => format!(
+                "{:.1} s ({n} {what} left then; {} of {kills} restarts found {what} left, at \
+                 most {})",
+                d.as_secs_f64(),
+                self.with_left,
+                self.most_left
+            ),
+            Some((None, n)) => format!("not within 180 s ({n} {what} left)"),
+            None => format!("no restart found {what} left"),
+        }
+    }
 }
 
 /// Notices up to `id` still pending.

@@ -767,7 +767,7 @@ async fn click_review(
 }
 
 /// Waits for a settled answer; `None` when none came in time or the wait was abandoned.
-async fn wait(
+pub async fn wait(
     handle: &InteractionHandle,
     patience: Duration,
     abandon: &CancellationToken,
@@ -888,7 +888,7 @@ pub fn body_text(body: &Value) -> String {
 /// deferral (5, 6) the first edit of @original (`edits`) or the first follow-up. Later
 /// edits are not the answer (the scheduler edits an expired order's review, for one), and
 /// @original as it stands now may since have been changed by a button's update.
-fn response_texts(response: &Response, edits: &[Value]) -> Vec<String> {
+pub fn response_texts(response: &Response, edits: &[Value]) -> Vec<String> {
     match response.kind {
         CallbackKind::ChannelMessage | CallbackKind::UpdateMessage => {
             vec![body_text(&response.data)]
@@ -998,13 +998,8 @@ pub struct Answered {
     pub refused_late: bool,
 }
 
-/// Reads every journal entry's answer from the fake (once everyone stopped waiting).
-pub fn collect_answers(fake: &FakeDiscord, journal: &Journal) -> Vec<Answered> {
-    collect_answers_of(fake, &journal.entries())
-}
-
-/// Reads these interactions' answers from the fake.
-pub fn collect_answers_of(fake: &FakeDiscord, entries: &[Sent]) -> Vec<Answered> {
+/// Every accepted edit of an interaction's @original, by interaction token, oldest first.
+pub fn original_edits(fake: &FakeDiscord) -> HashMap<String, Vec<Value>> {
     let mut edits: HashMap<String, Vec<Value>> = HashMap::new();
     for r in fake.requests_to("PATCH", "/webhooks/*/*/messages/@original") {
         if r.status >= 300 {
@@ -1015,6 +1010,17 @@ pub fn collect_answers_of(fake: &FakeDiscord, entries: &[Sent]) -> Vec<Answered>
             edits.entry(token).or_default().push(body);
         }
     }
+    edits
+}
+
+/// Reads every journal entry's answer from the fake (once everyone stopped waiting).
+pub fn collect_answers(fake: &FakeDiscord, journal: &Journal) -> Vec<Answered> {
+    collect_answers_of(fake, &journal.entries())
+}
+
+/// Reads these interactions' answers from the fake.
+pub fn collect_answers_of(fake: &FakeDiscord, entries: &[Sent]) -> Vec<Answered> {
+    let edits = original_edits(fake);
     entries
         .iter()
         .cloned()
@@ -1536,7 +1542,8 @@ pub async fn settle_notices(pool: &PgPool, timeout: Duration) -> bool {
 }
 
 /// Every redemption has exactly one notice message in its guild's channel, and the
-/// channels hold nothing else; every notice is marked sent with that message.
+/// channels hold nothing else but the notices about licenses (when members hold some);
+/// every notice is marked sent with that message.
 pub async fn check_notices(
     fake: &FakeDiscord,
     pool: &PgPool,
@@ -1544,19 +1551,17 @@ pub async fn check_notices(
     facts: &Facts,
     report: &mut Report,
 ) {
-    let rows: Vec<(String, String, Option<i64>, i32)> =
-        sqlx::query_as("SELECT dedupe_key, state, message_id, attempts FROM notices")
-            .fetch_all(pool)
-            .await
-            .expect("reading notices");
-    let not_sent = rows
-        .iter()
-        .filter(|(_, state, _, _)| state != "sent")
-        .count();
+    let rows: Vec<(String, String, Option<i64>, i32, i64, String)> = sqlx::query_as(
+        "SELECT dedupe_key, state, message_id, attempts, guild_id, kind FROM notices",
+    )
+    .fetch_all(pool)
+    .await
+    .expect("reading notices");
+    let not_sent = rows.iter().filter(|(_, state, ..)| state != "sent").count();
     report.check(not_sent == 0, || format!("{not_sent} notice(s) not sent"));
     let message_of: HashMap<&str, Option<i64>> = rows
         .iter()
-        .map(|(key, _, message, _)| (key.as_str(), *message))
+        .map(|(key, _, message, ..)| (key.as_str(), *message))
         .collect();
     let mut total = 0;
     for (t, tenant) in tenants.iter().enumerate() {
@@ -1568,9 +1573,14 @@ pub async fn check_notices(
             .iter()
             .filter(|r| r.guild == guild)
             .collect();
-        report.check(messages.len() == ours.len(), || {
+        let about_licenses = rows
+            .iter()
+            .filter(|(_, _, _, _, g, kind)| *g == guild && kind == "license")
+            .count();
+        report.check(messages.len() == ours.len() + about_licenses, || {
             format!(
-                "guild {t}: {} notice message(s) for {} redemption(s)",
+                "guild {t}: {} notice message(s) for {} redemption(s) and {about_licenses} \
+                 notice(s) about licenses",
                 messages.len(),
                 ours.len()
             )
@@ -1619,7 +1629,7 @@ pub async fn check_notices(
     );
     let retried = rows
         .iter()
-        .filter(|(_, _, _, attempts)| *attempts > 1)
+        .filter(|(_, _, _, attempts, ..)| *attempts > 1)
         .count();
     report.figure("notices claimed more than once", retried);
 }

@@ -5,7 +5,7 @@
 //! cargo build --release --bin licensebot --example stress
 //! target/release/examples/stress [races|crashes|outage|all] [--seed N]
 //!     [--keys N] [--guilds N] [--admins-per-guild N] [--clicks N] [--kills N]
-//!     [--outage-seconds N] [--unix-socket]
+//!     [--members-per-guild N] [--outage-seconds N] [--unix-socket]
 //! ```
 //!
 //! Test databases are made as the tests make them (`tests/it/support/db.rs`: the server at
@@ -22,6 +22,7 @@ mod harness;
 mod outage;
 #[allow(dead_code)]
 mod races;
+mod seat_admins;
 #[path = "../it/support/mod.rs"]
 mod support;
 
@@ -37,6 +38,7 @@ struct Args {
     admins_per_guild: Option<usize>,
     clicks: Option<i64>,
     kills: Option<u32>,
+    members_per_guild: Option<usize>,
     outage_seconds: Option<u64>,
     unix_socket: bool,
 }
@@ -50,6 +52,7 @@ fn parse_args() -> Result<Args, String> {
         admins_per_guild: None,
         clicks: None,
         kills: None,
+        members_per_guild: None,
         outage_seconds: None,
         unix_socket: false,
     };
@@ -73,13 +76,14 @@ fn parse_args() -> Result<Args, String> {
             "--admins-per-guild" => args.admins_per_guild = Some(number(&arg, value(&arg)?)?),
             "--clicks" => args.clicks = Some(number(&arg, value(&arg)?)?),
             "--kills" => args.kills = Some(number(&arg, value(&arg)?)?),
+            "--members-per-guild" => args.members_per_guild = Some(number(&arg, value(&arg)?)?),
             "--outage-seconds" => args.outage_seconds = Some(number(&arg, value(&arg)?)?),
             "--unix-socket" => args.unix_socket = true,
             "-h" | "--help" => {
                 return Err(
                     "usage: stress [races|crashes|outage|all] [--seed N] [--keys N] \
                      [--guilds N] [--admins-per-guild N] [--clicks N] [--kills N] \
-                     [--outage-seconds N] [--unix-socket]"
+                     [--members-per-guild N] [--outage-seconds N] [--unix-socket]"
                         .into(),
                 )
             }
@@ -136,6 +140,8 @@ async fn main() -> ExitCode {
                 let mut config = crashes::Config::full(args.seed);
                 config.size = args.size(config.size);
                 config.kills = args.kills.unwrap_or(config.kills);
+                config.members_per_guild =
+                    args.members_per_guild.unwrap_or(config.members_per_guild);
                 crashes::run(config).await
             }
             _ => {
