@@ -133,22 +133,7 @@ async fn each_refusal_cause_gets_its_own_message_and_changes_nothing() {
     let good = world.keys(SKU, 10, "12m", 4).await;
     let premium = world.keys(OTHER_SKU, 10, "12m", 1).await;
     let big = world.keys(SKU, 260, "12m", 1).await;
-    // One key redeemed, one revoked, one expired.
-    let (run, _) = world
-        .order(world.admin, "en-US", "add-licenses", "Contoso", &good[0])
-        .await;
-    answer(&run.click("Redeem").await.unwrap()).await;
-    world
-        .app
-        .revoke_keys(None, &[good[1].clone()])
-        .await
-        .unwrap();
-    sqlx::query("UPDATE product_keys SET expires_on = $1 WHERE tail = $2")
-        .bind(today() - Days::new(1))
-        .bind(&good[2][good[2].len() - 5..])
-        .execute(&world.db.pool)
-        .await
-        .unwrap();
+    world.spoil_keys(&good[0], &good[1], &good[2]).await;
     let seats = world.seats().await;
     let orders = world.order_count().await;
     let mistyped = format!("{}0{}", &good[3][..6], &good[3][7..]);

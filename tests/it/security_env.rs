@@ -82,35 +82,23 @@ fn env_file_holding_the_token_that_others_may_read_is_refused() {
 }
 
 #[test]
-fn env_file_only_its_owner_may_read_is_read() {
-    let cwd = tempfile::tempdir().expect("a scratch directory");
-    write_env(
-        &cwd.path().join(".env"),
-        0o600,
-        "DISCORD_TOKEN=secret-token\nLICENSEBOT_LOG__FORMAT=read-probe\n",
-    );
-    let (success, stderr) = licensebot_run(cwd.path(), &[]);
-    assert!(!success);
-    assert!(
-        stderr.contains("read-probe"),
-        "the .env was not read: {stderr}"
-    );
-}
-
-#[test]
-fn env_file_others_may_read_without_a_token_is_read() {
-    let cwd = tempfile::tempdir().expect("a scratch directory");
-    write_env(
-        &cwd.path().join(".env"),
-        0o644,
-        "DISCORD_TOKEN=\nLICENSEBOT_LOG__FORMAT=read-probe\n",
-    );
-    let (success, stderr) = licensebot_run(cwd.path(), &[]);
-    assert!(!success);
-    assert!(
-        stderr.contains("read-probe"),
-        "the .env was not read: {stderr}"
-    );
+fn env_file_only_its_owner_may_read_or_holding_no_token_is_read() {
+    for (mode, contents) in [
+        (
+            0o600,
+            "DISCORD_TOKEN=secret-token\nLICENSEBOT_LOG__FORMAT=read-probe\n",
+        ),
+        (0o644, "DISCORD_TOKEN=\nLICENSEBOT_LOG__FORMAT=read-probe\n"),
+    ] {
+        let cwd = tempfile::tempdir().expect("a scratch directory");
+        write_env(&cwd.path().join(".env"), mode, contents);
+        let (success, stderr) = licensebot_run(cwd.path(), &[]);
+        assert!(!success);
+        assert!(
+            stderr.contains("read-probe"),
+            "mode {mode:o}: the .env was not read: {stderr}"
+        );
+    }
 }
 
 #[test]

@@ -200,21 +200,7 @@ async fn each_refusal_of_an_activation_gets_its_own_message_and_changes_nothing(
     let big = world.keys(SKU, 260, "12m", 1).await;
     let sixty = world.keys(SKU, 60, "12m", 1).await;
     // One key redeemed (on Contoso), one revoked, one expired.
-    let (run, _) = world
-        .order(world.admin, "en-US", "add-licenses", "Contoso", &good[0])
-        .await;
-    answer(&run.click("Redeem").await.unwrap()).await;
-    world
-        .app
-        .revoke_keys(None, &[good[1].clone()])
-        .await
-        .unwrap();
-    sqlx::query("UPDATE product_keys SET expires_on = $1 WHERE tail = $2")
-        .bind(today() - Days::new(1))
-        .bind(tail(&good[2]))
-        .execute(&world.db.pool)
-        .await
-        .unwrap();
+    world.spoil_keys(&good[0], &good[1], &good[2]).await;
     // A subscription that ended long ago: deleted, but its name stays taken.
     world
         .app

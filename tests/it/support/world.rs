@@ -173,6 +173,25 @@ impl World {
             .collect()
     }
 
+    /// Makes three keys unusable, one each way a key can be: `redeemed` (on *Contoso*, by
+    /// the admin, through the bot), `revoked`, and `expired` (its last day was yesterday).
+    pub async fn spoil_keys(&self, redeemed: &str, revoked: &str, expired: &str) {
+        let (run, _) = self
+            .order(self.admin, "en-US", "add-licenses", "Contoso", redeemed)
+            .await;
+        answer(&run.click("Redeem").await.unwrap()).await;
+        self.app
+            .revoke_keys(None, &[revoked.to_string()])
+            .await
+            .unwrap();
+        sqlx::query("UPDATE product_keys SET expires_on = $1 WHERE tail = $2")
+            .bind(today() - Days::new(1))
+            .bind(&expired[expired.len() - 5..])
+            .execute(&self.db.pool)
+            .await
+            .unwrap();
+    }
+
     /// `/add-licenses` or `/extend` as `user`, in `locale`; waits for the first answer.
     pub async fn order(
         &self,
