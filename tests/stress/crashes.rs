@@ -51,8 +51,9 @@ pub struct Config {
     /// How long the fake takes to answer a member role `PUT` or `DELETE`, so that kills
     /// also land while role changes are claimed and on their way.
     pub role_latency: Duration,
-    /// The outbox must be drained of what the killed processes left within this long after
-    /// the last restart (the program judges it; the test only reports it).
+    /// The outbox and the role queue must be drained of what the killed processes left
+    /// within this long after each restart (the program judges it; the test only reports
+    /// it).
     pub drain_limit: Option<Duration>,
 }
 
@@ -301,6 +302,22 @@ pub async fn run(config: Config) -> Report {
         "role changes left by a killed process, sent after its restart, the slowest",
         slowest.describe("role changes", config.kills),
     );
+    if let Some(limit) = config.drain_limit {
+        // (`None`: not sent within 180 s.)
+        let after_each = slowest.worst.map(|(after, _)| after);
+        for (when, after) in [
+            ("the last restart", Some(roles_drained_after)),
+            ("a restart", after_each),
+        ] {
+            let within = after.is_none_or(|after| after.is_some_and(|d| d <= limit));
+            report.check(within, || {
+                format!(
+                    "the role changes the killed processes left were not all sent within \
+                     {limit:?} of {when}: {after:?}"
+                )
+            });
+        }
+    }
     let drained_after = drain.await.expect("the outbox watcher panicked");
     report.figure(
         "outbox drained after the last restart",
