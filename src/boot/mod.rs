@@ -6,6 +6,7 @@
 
 mod database;
 mod env_file;
+mod member_check;
 mod secrets;
 
 use std::net::SocketAddr;
@@ -26,6 +27,7 @@ pub use discord::{
     BotOptions,
 };
 pub use env_file::{env_file_path, load_env_file, read_env_file, EnvFileError, ENV_FILE_VAR};
+pub use member_check::{check_member, MemberCheck};
 pub use secrets::Secrets;
 
 /// `licensebot run`: the bot with its configuration from the environment, until SIGINT or

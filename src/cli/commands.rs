@@ -646,16 +646,29 @@ fn who(user: UserId) -> String {
     }
 }
 
-/// `licenses assign|unassign`, by the operator, under the same rules as in Discord.
+/// `licenses assign|unassign`, by the operator, under the same rules as in Discord. Before
+/// assigning, Discord is asked whether the user is a member and a bot, when it can be (with
+/// `DISCORD_TOKEN`); if not, the license is assigned and a note says what was not checked.
 async fn licenses_change(app: &App, args: &LicenseArgs, assign: bool) -> anyhow::Result<()> {
     let (guild, member) = (GuildId(args.guild), UserId(args.user));
     let subscription = SubscriptionRef::Name(args.subscription.trim().to_string());
+    let mut unchecked = None;
     let change: LicenseChange = if assign {
+        let member_is_bot = match boot::check_member(guild, member).await {
+            boot::MemberCheck::Member { bot } => bot,
+            boot::MemberCheck::NotAMember => {
+                anyhow::bail!(refusal_text(&LicenseRefusal::NotAMember { member }))
+            }
+            boot::MemberCheck::NotChecked(why) => {
+                unchecked = Some(why);
+                false
+            }
+        };
         app.assign_license(AssignLicense {
             guild,
             subscription,
             member,
-            member_is_bot: false,
+            member_is_bot,
             by: OPERATOR,
         })
         .await
@@ -676,6 +689,12 @@ async fn licenses_change(app: &App, args: &LicenseArgs, assign: bool) -> anyhow:
             "assigned a license of {} to {}: {counted}",
             s.name, member.0
         );
+        if let Some(why) = unchecked {
+            eprintln!(
+                "note: not checked that {} is a member of the guild and not a bot ({why})",
+                member.0
+            );
+        }
     } else {
         println!("unassigned {}'s license of {}: {counted}", member.0, s.name);
     }

@@ -65,6 +65,35 @@ pub async fn check_linkable(
     Ok(check_role_link(&facts(chosen), &standing))
 }
 
+/// Whether `user` is a member of `guild`, and a bot, as Discord says now: `Ok(None)` when
+/// Discord knows no such member (Unknown Member, Unknown User); `Err` with a reason when it
+/// could not be asked. The command line's `licenses assign` asks this, as the gateway's
+/// `/licenses assign` reads it from the interaction.
+pub async fn member_standing(
+    http: &Http,
+    guild: GuildId,
+    user: crate::domain::records::UserId,
+) -> Result<Option<bool>, String> {
+    if guild.0 == 0 || user.0 == 0 {
+        // No such snowflake: no such member.
+        return Ok(None);
+    }
+    let user_id = serenity::all::UserId::new(user.0);
+    match http.get_member(DiscordGuildId::new(guild.0), user_id).await {
+        Ok(member) => Ok(Some(member.user.bot)),
+        Err(serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(r)))
+            if matches!(r.error.code, UNKNOWN_MEMBER_CODE | UNKNOWN_USER_CODE) =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(describe(e)),
+    }
+}
+
+/// Discord's JSON error codes for an unknown member and an unknown user, as serenity reads them.
+const UNKNOWN_MEMBER_CODE: isize = 10007;
+const UNKNOWN_USER_CODE: isize = 10013;
+
 fn describe(e: serenity::Error) -> String {
     match &e {
         serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(r)) => {

@@ -35,6 +35,8 @@ pub(crate) struct Cli {
     pub(crate) cwd: tempfile::TempDir,
     database_url: Option<String>,
     data_dir: Option<PathBuf>,
+    /// More environment variables for every run.
+    env: Vec<(String, String)>,
 }
 
 impl Cli {
@@ -43,6 +45,7 @@ impl Cli {
             cwd: scratch_dir(),
             database_url: Some(url.to_string()),
             data_dir: None,
+            env: Vec::new(),
         }
     }
 
@@ -51,7 +54,14 @@ impl Cli {
             cwd: scratch_dir(),
             database_url: None,
             data_dir: Some(dir.to_path_buf()),
+            env: Vec::new(),
         }
+    }
+
+    /// The same, with `name=value` in every run's environment.
+    fn with_env(mut self, name: &str, value: &str) -> Cli {
+        self.env.push((name.to_string(), value.to_string()));
+        self
     }
 
     pub(crate) async fn run(&self, args: &[&str]) -> Run {
@@ -77,6 +87,10 @@ impl Cli {
         }
         if let Some(dir) = &self.data_dir {
             command.env("LICENSEBOT_DATA_DIR", dir);
+        }
+        command.env_remove("DISCORD_API_URL");
+        for (name, value) in &self.env {
+            command.env(name, value);
         }
         let output = match stdin {
             None => command.output().await.expect("running licensebot"),
@@ -1228,4 +1242,107 @@ async fn the_operator_assigns_unassigns_and_lists_licenses_with_their_history() 
     );
     assert_eq!(lines.len(), 3, "{table}");
     assert!(table.contains("operator"), "{table}");
+}
+
+/// `licenses assign --guild GUILD --subscription Contoso --user USER`.
+fn assign_args<'a>(guild: &'a str, user: &'a str) -> [&'a str; 8] {
+    [
+        "licenses",
+        "assign",
+        "--guild",
+        guild,
+        "--subscription",
+        "Contoso",
+        "--user",
+        user,
+    ]
+}
+
+/// With the bot's token, the command line asks Discord before assigning, and refuses a bot
+/// and a non-member as `/licenses assign` does; without an answer it assigns and says what
+/// it could not check.
+#[tokio::test]
+async fn the_command_line_asks_discord_and_refuses_a_bot_or_a_non_member() {
+    let db = TestDb::new().await;
+    let fake = fake_discord::FakeDiscord::start()
+        .await
+        .expect("the fake Discord starts");
+    let guild = fake.create_guild("Contoso Ltd", "en-US");
+    let ana = fake.add_member(guild, "ana", &[]).get().to_string();
+    let (bot, _) = fake.add_bot(guild, "another-bot");
+    let (bot, stranger) = (bot.get().to_string(), "830000000000000099".to_string());
+    let cli = Cli::with_database(&db.url)
+        .with_env("DISCORD_TOKEN", fake.token())
+        .with_env("DISCORD_API_URL", &fake.api_url());
+    let guild = guild.get().to_string();
+    cli.ok(&["products", "add", "--sku", "P1", "--name", "Plan One"])
+        .await;
+    cli.ok(&[
+        "subscriptions",
+        "create",
+        "--guild",
+        &guild,
+        "--product",
+        "P1",
+        "--name",
+        "Contoso",
+        "--seats",
+        "5",
+        "--ends",
+        "2099-01-31",
+    ])
+    .await;
+    let refused = cli.fails(&assign_args(&guild, &bot)).await;
+    assert_eq!(
+        refused,
+        format!("error: {bot} is a bot; bots hold no licenses")
+    );
+    let refused = cli.fails(&assign_args(&guild, &stranger)).await;
+    assert_eq!(
+        refused,
+        format!("error: {stranger} is not a member of the guild")
+    );
+    assert_eq!(
+        table_count(&db, "license_history").await,
+        0,
+        "refusals change nothing"
+    );
+    let run = cli.run(&assign_args(&guild, &ana)).await;
+    assert!(run.success, "{run:?}");
+    assert_eq!(
+        run.stdout,
+        format!("assigned a license of Contoso to {ana}: 1 of 5 assigned\n")
+    );
+    assert!(!run.stderr.contains("note:"), "checked: {}", run.stderr);
+    assert!(
+        !fake
+            .requests_to("GET", &format!("/guilds/{guild}/members/*"))
+            .is_empty(),
+        "Discord was asked"
+    );
+
+    // Discord out of reach: assigned, with a note of what was not checked.
+    let offline = Cli::with_database(&db.url)
+        .with_env("DISCORD_TOKEN", fake.token())
+        .with_env("DISCORD_API_URL", "http://127.0.0.1:9");
+    let run = offline.run(&assign_args(&guild, &stranger)).await;
+    assert!(run.success, "{run:?}");
+    assert!(
+        run.stderr.contains(&format!(
+            "note: not checked that {stranger} is a member of the guild and not a bot (Discord did not answer"
+        )),
+        "{}",
+        run.stderr
+    );
+    // No token: the same note, saying why.
+    let run = Cli::with_database(&db.url)
+        .run(&assign_args(&guild, &bot))
+        .await;
+    assert!(run.success, "{run:?}");
+    assert!(
+        run.stderr.contains("(DISCORD_TOKEN is not set)"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(table_count(&db, "license_assignments").await, 3);
 }
