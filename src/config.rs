@@ -230,17 +230,21 @@ impl Settings {
             self.lifecycle.tick_seconds >= 1,
             "lifecycle.tick_seconds must be at least 1"
         );
+        // The notice and role dispatchers each hold a connection while they send, and
+        // record what Discord said on another; interactions need one besides.
         ensure!(
-            self.database.max_connections >= 1,
-            "database.max_connections must be at least 1"
+            self.database.max_connections >= 4,
+            "database.max_connections must be at least 4"
         );
         ensure!(
             self.notices.max_attempts >= 1,
             "notices.max_attempts must be at least 1"
         );
+        // A claim must outlive one send (10 s at most) and the record after it, or a claim
+        // the server ended could still have a change on its way while another claims it.
         ensure!(
-            self.notices.lease_seconds >= 1,
-            "notices.lease_seconds must be at least 1"
+            self.notices.lease_seconds >= 30,
+            "notices.lease_seconds must be at least 30"
         );
         ensure!(
             self.http.header_timeout_seconds >= 1 && self.http.request_timeout_seconds >= 1,
@@ -361,6 +365,18 @@ mod tests {
         s.webhooks.lease_seconds = s.webhooks.timeout_seconds;
         let err = s.check().unwrap_err().to_string();
         assert!(err.contains("lease_seconds"), "{err}");
+    }
+
+    #[test]
+    fn a_pool_too_small_for_the_dispatchers_or_a_claim_shorter_than_a_send_is_refused() {
+        let mut s = Settings::default();
+        s.database.max_connections = 3;
+        let err = s.check().unwrap_err().to_string();
+        assert!(err.contains("database.max_connections"), "{err}");
+        let mut s = Settings::default();
+        s.notices.lease_seconds = 29;
+        let err = s.check().unwrap_err().to_string();
+        assert!(err.contains("notices.lease_seconds"), "{err}");
     }
 
     #[test]

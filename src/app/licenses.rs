@@ -610,7 +610,12 @@ impl App {
         let held = tx.member_assignments(guild, member).await?;
         let mut released = Vec::new();
         let mut last_history = None;
-        // Ascending subscription id: the store's lock order.
+        // Every subscription first, in ascending id order (the store's lock order): each
+        // release below also locks the member's role rows, which an assignment of another
+        // of these subscriptions locks after its subscription; locking one subscription at a
+        // time in between could deadlock with it.
+        let ids: Vec<i64> = held.iter().map(|a| a.subscription_id).collect();
+        tx.lock_subscriptions(guild, &ids).await?;
         for assignment in held {
             let Some(sub) = tx
                 .lock_subscription(guild, assignment.subscription_id)

@@ -240,21 +240,32 @@ pub async fn run(
 const BATCH: i64 = 50;
 
 /// One pass: claims due role changes and tries each once. Returns how many were handled.
+///
+/// A change is sent only while the claim holds: the claim is renewed before each send, and
+/// no send starts after half the lease (`notices.lease_seconds`), so that a claim the
+/// server ended (a hung pass, a lost connection) never has a change sent under it while
+/// another dispatcher sends the same one. What is left is due again at once.
 pub async fn apply_due(app: &App, sender: &RoleSender, outbox: &Notify) -> anyhow::Result<usize> {
     let mut claim = app.claim_due_role_changes(BATCH).await?;
+    let send_until =
+        std::time::Instant::now() + Duration::from_secs(app.settings.notices.lease_seconds) / 2;
     let batch = claim.changes().to_vec();
+    let mut handled = 0;
     for change in &batch {
-        apply_one(app, sender, change, outbox).await?;
-        if let Err(e) = claim.keep_alive().await {
-            // The claim is gone (its connection was closed): another dispatcher may send
-            // the rest too, which does no harm, as PUT and DELETE are idempotent.
-            tracing::debug!(error = %format!("{e:#}"), "role claim lost");
+        if std::time::Instant::now() >= send_until {
+            break;
         }
+        if let Err(e) = claim.keep_alive().await {
+            tracing::warn!(error = %format!("{e:#}"), "role claim lost; the rest is due again");
+            return Ok(handled);
+        }
+        apply_one(app, sender, change, outbox).await?;
+        handled += 1;
     }
     if let Err(e) = claim.release().await {
-        tracing::debug!(error = %format!("{e:#}"), "role claim lost");
+        tracing::debug!(error = %format!("{e:#}"), "ending a role claim");
     }
-    Ok(batch.len())
+    Ok(handled)
 }
 
 async fn apply_one(

@@ -423,6 +423,11 @@ impl OrderTx {
     /// `scope`: a member should carry a linked role while they hold a license of a
     /// subscription linked to it that grants access (it ends on or after `access_from`).
     /// Returns how many role changes were queued.
+    ///
+    /// A change of mind is always sent: when `wanted` flips, `applied` is set to the
+    /// opposite of the new wish, as if the change just given up had reached Discord. It may
+    /// have: a dispatcher may be sending it now, or may have sent it and died before
+    /// recording Discord's answer. The cost is at most one needless, idempotent request.
     pub async fn sync_member_roles(
         &mut self,
         scope: RoleScope<'_>,
@@ -464,14 +469,14 @@ impl OrderTx {
                    SELECT guild_id, user_id, role_id, true, $4, $4 FROM desired
                    ORDER BY guild_id, user_id, role_id
                    ON CONFLICT (guild_id, user_id, role_id) DO UPDATE
-                       SET wanted = true, changed_at = $4, next_attempt_at = $4,
-                           attempts = 0, last_error = NULL
+                       SET wanted = true, applied = false, changed_at = $4,
+                           next_attempt_at = $4, attempts = 0, last_error = NULL
                        WHERE NOT m.wanted
                    RETURNING 1 AS one),
                unwanted AS (
                    UPDATE member_roles m
-                   SET wanted = false, changed_at = $4, next_attempt_at = $4, attempts = 0,
-                       last_error = NULL
+                   SET wanted = false, applied = true, changed_at = $4, next_attempt_at = $4,
+                       attempts = 0, last_error = NULL
                    FROM scope
                    WHERE m.guild_id = scope.guild_id AND m.user_id = scope.user_id AND m.wanted
                      AND NOT EXISTS (SELECT 1 FROM desired d
@@ -997,7 +1002,8 @@ impl Store {
         Ok(())
     }
 
-    /// Tries the change again at `next_at`; this try counts as an attempt.
+    /// Tries the change again at `next_at`; this try counts as an attempt. If the wish
+    /// changed meanwhile, the row is left as the change left it: due at once.
     pub async fn retry_role_change_at(
         &self,
         change: &RoleChange,
@@ -1006,13 +1012,14 @@ impl Store {
     ) -> anyhow::Result<()> {
         sqlx::query!(
             r#"UPDATE member_roles SET next_attempt_at = $4, last_error = $5, attempts = $6
-               WHERE guild_id = $1 AND user_id = $2 AND role_id = $3"#,
+               WHERE guild_id = $1 AND user_id = $2 AND role_id = $3 AND wanted = $7"#,
             guild_param(change.guild),
             user_param(change.user),
             change.role as i64,
             next_at,
             error,
-            change.attempts
+            change.attempts,
+            change.wanted
         )
         .execute(&self.pool)
         .await
@@ -1047,12 +1054,13 @@ impl Store {
             == 1;
         sqlx::query!(
             r#"UPDATE member_roles SET last_error = $4, attempts = $5
-               WHERE guild_id = $1 AND user_id = $2 AND role_id = $3"#,
+               WHERE guild_id = $1 AND user_id = $2 AND role_id = $3 AND wanted = $6"#,
             guild_param(change.guild),
             user_param(change.user),
             change.role as i64,
             error,
-            change.attempts
+            change.attempts,
+            change.wanted
         )
         .execute(&mut *tx)
         .await

@@ -719,6 +719,63 @@ async fn a_change_made_while_its_role_change_is_in_flight_is_sent_after_it() {
 }
 
 #[tokio::test]
+async fn a_change_of_mind_after_a_role_change_that_may_have_reached_discord_is_still_sent() {
+    let fx = Fx::new().await;
+    let sub = fx.subscription("Contoso", 10, "2027-01-31").await;
+    fx.link(&sub, Some(ROLE)).await;
+    fx.assign(&sub, ANA).await.unwrap();
+    // A dispatcher sends the PUT, Discord carries it out, and the dispatcher dies before it
+    // can record so; meanwhile the license was unassigned.
+    let claim = fx.app.claim_due_role_changes(10).await.unwrap();
+    assert!(claim.changes()[0].wanted);
+    fx.unassign(&sub, ANA).await.unwrap();
+    drop(claim);
+    // Ana may hold the role at Discord: the DELETE is due, whatever became of the PUT.
+    assert_eq!(fx.roles().await, [(ANA, ROLE, false, true)]);
+    let next = fx.app.claim_due_role_changes(10).await.unwrap();
+    assert_eq!(next.changes().len(), 1);
+    assert!(!next.changes()[0].wanted);
+    next.release().await.unwrap();
+    // And the other way: a DELETE on its way when the license is given back.
+    assert_eq!(fx.apply_roles().await, 1);
+    assert!(fx.roles().await.is_empty());
+    fx.assign(&sub, ANA).await.unwrap();
+    fx.apply_roles().await;
+    fx.unassign(&sub, ANA).await.unwrap();
+    let claim = fx.app.claim_due_role_changes(10).await.unwrap();
+    assert!(!claim.changes()[0].wanted);
+    fx.assign(&sub, ANA).await.unwrap();
+    drop(claim);
+    assert_eq!(
+        fx.roles().await,
+        [(ANA, ROLE, true, false)],
+        "the PUT is due"
+    );
+}
+
+#[tokio::test]
+async fn a_failed_role_change_recorded_after_a_change_of_mind_does_not_hold_the_new_one_up() {
+    let fx = Fx::new().await;
+    let sub = fx.subscription("Contoso", 10, "2027-01-31").await;
+    fx.link(&sub, Some(ROLE)).await;
+    fx.assign(&sub, ANA).await.unwrap();
+    let claim = fx.app.claim_due_role_changes(10).await.unwrap();
+    fx.unassign(&sub, ANA).await.unwrap();
+    // The PUT failed with a 5xx, after the unassignment: its backoff is not the DELETE's.
+    let wait = fx
+        .app
+        .role_change_failed(&claim.changes()[0], "500 Internal Server Error")
+        .await
+        .unwrap();
+    assert!(!wait.is_zero());
+    claim.release().await.unwrap();
+    let next = fx.app.claim_due_role_changes(10).await.unwrap();
+    assert_eq!(next.changes().len(), 1, "the DELETE is due at once");
+    assert!(!next.changes()[0].wanted);
+    assert_eq!(next.changes()[0].attempts, 1, "its first attempt");
+}
+
+#[tokio::test]
 async fn role_changes_claimed_by_a_dispatcher_that_dies_are_due_again_at_once() {
     let fx = Fx::new().await;
     let sub = fx.subscription("Contoso", 10, "2027-01-31").await;

@@ -936,6 +936,20 @@ impl FakeDiscord {
         });
     }
 
+    /// Answer requests matching `method` and `pattern` only `delay` after they took effect,
+    /// as a Discord whose answers are slow to come back would: a client that dies meanwhile
+    /// has changed something it never heard of. `Duration::ZERO` removes the rule.
+    pub fn set_reply_latency(&self, method: &str, pattern: &str, delay: Duration) {
+        let method = (method != "*").then(|| method.to_string());
+        self.world(|w| {
+            w.reply_latencies
+                .retain(|(m, p, _)| !(m == &method && p == pattern));
+            if !delay.is_zero() {
+                w.reply_latencies.push((method, pattern.to_string(), delay));
+            }
+        });
+    }
+
     /// Change how long after an interaction its initial response is accepted.
     pub fn set_response_deadline(&self, deadline: Duration) {
         self.world(|w| w.settings.response_deadline = deadline);

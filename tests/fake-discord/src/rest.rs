@@ -128,6 +128,12 @@ pub(crate) async fn handle(
         reply
     };
     inner.bump();
+    // Done, and the answer on its way slowly: a client that gives up or dies meanwhile
+    // never learns that it took effect.
+    let after = inner.lock().reply_latency_for(method.as_str(), uri.path());
+    if let Some(delay) = after {
+        tokio::time::sleep(delay).await;
+    }
     reply.into_response()
 }
 

@@ -233,6 +233,8 @@ pub(crate) struct World {
     pub(crate) failures: Vec<FailureRule>,
     /// Slow answers: (method or any, path pattern below `/api/v10`, delay).
     pub(crate) latencies: Vec<(Option<String>, String, Duration)>,
+    /// Like `latencies`, but waited out after the request took effect, before the answer.
+    pub(crate) reply_latencies: Vec<(Option<String>, String, Duration)>,
     pub(crate) gateway: GatewayState,
     pub(crate) internal_errors: Vec<String>,
     /// The newest message created with each nonce (its JSON text), so that `enforce_nonce`
@@ -297,6 +299,7 @@ impl World {
             requests: Vec::new(),
             failures: Vec::new(),
             latencies: Vec::new(),
+            reply_latencies: Vec::new(),
             gateway: GatewayState::default(),
             internal_errors: Vec::new(),
             nonces: HashMap::new(),
@@ -1580,16 +1583,14 @@ impl World {
 
     // ---- failure injection -------------------------------------------------------------
 
-    /// How long to hold a request before answering it, if it matches a latency rule.
+    /// How long to hold a request before acting on it, if it matches a latency rule.
     pub(crate) fn latency_for(&self, method: &str, full_path: &str) -> Option<Duration> {
-        let path = full_path.strip_prefix("/api/v10")?;
-        self.latencies
-            .iter()
-            .find(|(m, pattern, _)| {
-                m.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method))
-                    && path_matches(pattern, path)
-            })
-            .map(|(_, _, delay)| *delay)
+        matching_delay(&self.latencies, method, full_path)
+    }
+
+    /// How long to hold the answer of a request that took effect, if it matches a rule.
+    pub(crate) fn reply_latency_for(&self, method: &str, full_path: &str) -> Option<Duration> {
+        matching_delay(&self.reply_latencies, method, full_path)
     }
 
     pub(crate) fn take_failure(&mut self, method: &str, path: &str) -> Option<Failure> {
@@ -1713,6 +1714,22 @@ pub(crate) fn path_matches(pattern: &str, path: &str) -> bool {
         }
     }
     pattern.len() == path.len()
+}
+
+/// The delay of the first rule matching `method` and the path (with its `/api/v10` prefix).
+fn matching_delay(
+    rules: &[(Option<String>, String, Duration)],
+    method: &str,
+    full_path: &str,
+) -> Option<Duration> {
+    let path = full_path.strip_prefix("/api/v10")?;
+    rules
+        .iter()
+        .find(|(m, pattern, _)| {
+            m.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method))
+                && path_matches(pattern, path)
+        })
+        .map(|(_, _, delay)| *delay)
 }
 
 #[cfg(test)]

@@ -37,6 +37,40 @@ async fn world() -> World {
 }
 
 #[tokio::test]
+async fn a_slow_reply_comes_after_the_change_took_effect() {
+    let w = world().await;
+    let delay = std::time::Duration::from_millis(300);
+    w.fake
+        .set_reply_latency("PUT", "/guilds/*/members/*/roles/*", delay);
+    let http = http_for(&w.fake);
+    let put = http.add_member_role(w.guild, w.ana, w.licensed, None);
+    tokio::pin!(put);
+    // Before the answer comes, the role is already given.
+    let deadline = tokio::time::Instant::now() + delay;
+    let mut given_first = false;
+    loop {
+        tokio::select! {
+            answer = &mut put => {
+                answer.expect("the role is given");
+                break;
+            }
+            _ = tokio::time::sleep(std::time::Duration::from_millis(20)) => {
+                if !w.fake.member_roles(w.guild, w.ana).is_empty()
+                    && tokio::time::Instant::now() < deadline
+                {
+                    given_first = true;
+                }
+            }
+        }
+    }
+    assert!(
+        given_first,
+        "the role was given before the slow answer came"
+    );
+    assert_eq!(w.fake.member_roles(w.guild, w.ana), [w.licensed]);
+}
+
+#[tokio::test]
 async fn a_member_role_is_given_by_put_and_taken_by_delete_idempotently() {
     let w = world().await;
     let http = http_for(&w.fake);
