@@ -94,11 +94,14 @@ pub async fn member_standing(
 const UNKNOWN_MEMBER_CODE: isize = 10007;
 const UNKNOWN_USER_CODE: isize = 10013;
 
+/// Discord's answer, or what went wrong on the way, without the request's URL (a proxy's
+/// URL may carry credentials).
 fn describe(e: serenity::Error) -> String {
-    match &e {
+    match e {
         serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(r)) => {
             format!("{} {}", r.status_code.as_u16(), r.error.message)
         }
+        serenity::Error::Http(serenity::http::HttpError::Request(e)) => e.without_url().to_string(),
         other => other.to_string(),
     }
 }

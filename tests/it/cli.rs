@@ -1334,6 +1334,11 @@ async fn the_command_line_asks_discord_and_refuses_a_bot_or_a_non_member() {
         "{}",
         run.stderr
     );
+    assert!(
+        !run.stderr.contains("127.0.0.1:9"),
+        "no URL (a proxy's may carry credentials): {}",
+        run.stderr
+    );
     // No token: the same note, saying why.
     let run = Cli::with_database(&db.url)
         .run(&assign_args(&guild, &bot))
