@@ -917,15 +917,7 @@ impl Store {
         lease: std::time::Duration,
         limit: i64,
     ) -> anyhow::Result<RoleClaim> {
-        let mut tx = self.pool.begin().await.context("claiming role changes")?;
-        let lease_ms = lease.as_millis().clamp(1, i32::MAX as u128).to_string();
-        sqlx::query!(
-            "SELECT set_config('idle_in_transaction_session_timeout', $1, true)",
-            lease_ms
-        )
-        .fetch_one(&mut *tx)
-        .await
-        .context("claiming role changes")?;
+        let mut tx = self.begin_claim(lease, "claiming role changes").await?;
         // The due changes in order, then as many as can be locked, walking that order: a
         // change another dispatcher holds is skipped. (A materialized list, so that no lock
         // is taken beyond the changes returned.)

@@ -85,6 +85,26 @@ impl Store {
         &self.pool
     }
 
+    /// Opens the transaction a dispatcher's claim lives in: it stays open while the claimed
+    /// work is sent, and the server ends it once it sits idle for `lease` (a claimer that
+    /// hangs with its connection open). `what` names the claim in errors.
+    async fn begin_claim(
+        &self,
+        lease: Duration,
+        what: &'static str,
+    ) -> anyhow::Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+        let mut tx = self.pool.begin().await.context(what)?;
+        let lease_ms = lease.as_millis().clamp(1, i32::MAX as u128).to_string();
+        sqlx::query!(
+            "SELECT set_config('idle_in_transaction_session_timeout', $1, true)",
+            lease_ms
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .context(what)?;
+        Ok(tx)
+    }
+
     /// Whether the database answers, for health checks and start-up.
     pub async fn ping(&self) -> anyhow::Result<()> {
         sqlx::query("SELECT 1")

@@ -97,15 +97,7 @@ impl Store {
         lease: std::time::Duration,
         limit: i64,
     ) -> anyhow::Result<NoticeClaim> {
-        let mut tx = self.pool.begin().await.context("claiming notices")?;
-        let lease_ms = lease.as_millis().clamp(1, i32::MAX as u128).to_string();
-        sqlx::query!(
-            "SELECT set_config('idle_in_transaction_session_timeout', $1, true)",
-            lease_ms
-        )
-        .fetch_one(&mut *tx)
-        .await
-        .context("claiming notices")?;
+        let mut tx = self.begin_claim(lease, "claiming notices").await?;
         let rows = sqlx::query!(
             r#"SELECT id, guild_id, kind, body, nonce, attempts + 1 AS "attempts!", created_at
                FROM notices
