@@ -3,7 +3,7 @@
 //! SIGKILLed process's connection closes), the running bot sends them on its next pass —
 //! long before the lease, which is only the fallback for a claimer that hangs.
 
-use std::{collections::HashMap, str::FromStr as _, sync::Arc, time::Duration};
+use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use chrono::Days;
 use licensebot::{
@@ -11,7 +11,6 @@ use licensebot::{
     config::Settings,
     store::Store,
 };
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 use crate::support::world::{World, WAIT};
 
@@ -64,14 +63,7 @@ async fn notices_claimed_by_a_dispatcher_whose_connection_dies_are_sent_by_anoth
     enqueue(&world, "claimed", 5).await;
 
     // Another process's dispatcher, on a connection of its own, claims them.
-    let options = PgConnectOptions::from_str(&world.db.url)
-        .unwrap()
-        .application_name("claimer");
-    let pool = PgPoolOptions::new()
-        .max_connections(1)
-        .connect_with(options)
-        .await
-        .unwrap();
+    let pool = world.db.pool_named("claimer", 1).await;
     let claimer = App::assemble(Store::new(pool), Arc::new(settings), Clock::System);
     let claim = claimer.claim_due_notices(100).await.unwrap();
     assert_eq!(claim.notices().len(), 5);
@@ -91,14 +83,7 @@ async fn notices_claimed_by_a_dispatcher_whose_connection_dies_are_sent_by_anoth
     );
 
     // The claimer dies: its connection is closed, as a SIGKILLed process's is.
-    let killed: Vec<bool> = sqlx::query_scalar(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-         WHERE application_name = 'claimer' AND datname = current_database()",
-    )
-    .fetch_all(&world.db.pool)
-    .await
-    .unwrap();
-    assert_eq!(killed, vec![true]);
+    assert_eq!(world.db.end_sessions("claimer").await, vec![true]);
 
     // The running bot sends them on one of its next passes (every second here), not after
     // the lease: the wait below is a twentieth of it.

@@ -5,7 +5,7 @@
 //! who left, the reconciliation pass, and two races: twenty admins for the last five
 //! licenses, and a double click on Approve.
 
-use std::{str::FromStr, sync::Arc};
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use licensebot::app::{
@@ -19,7 +19,7 @@ use licensebot::domain::{
 };
 use licensebot::metrics::Metrics;
 use licensebot::store::{MemberRole, RoleBacklog, Store};
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::postgres::PgPoolOptions;
 use tokio::sync::Barrier;
 
 use crate::support::db::TestDb;
@@ -786,14 +786,7 @@ async fn role_changes_claimed_by_a_dispatcher_that_dies_are_due_again_at_once() 
     // lease (the fallback for a claimer that hangs) is an hour.
     let mut settings = Settings::default();
     settings.notices.lease_seconds = 3600;
-    let options = PgConnectOptions::from_str(&fx.db.url)
-        .unwrap()
-        .application_name("role-claimer");
-    let pool = PgPoolOptions::new()
-        .max_connections(1)
-        .connect_with(options)
-        .await
-        .unwrap();
+    let pool = fx.db.pool_named("role-claimer", 1).await;
     let claimer = App::assemble(Store::new(pool), Arc::new(settings), fx.clock.clone());
     let claim = claimer.claim_due_role_changes(100).await.unwrap();
     assert_eq!(claim.changes().len(), 2);
@@ -803,14 +796,7 @@ async fn role_changes_claimed_by_a_dispatcher_that_dies_are_due_again_at_once() 
     assert_eq!(fx.claimable_roles().await, 1, "only the new change is free");
 
     // The claimer dies: its connection is closed, as a SIGKILLed process's is.
-    let killed: Vec<bool> = sqlx::query_scalar(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-         WHERE application_name = 'role-claimer' AND datname = current_database()",
-    )
-    .fetch_all(&fx.db.pool)
-    .await
-    .unwrap();
-    assert_eq!(killed, vec![true]);
+    assert_eq!(fx.db.end_sessions("role-claimer").await, vec![true]);
     // Due again as soon as the server has ended that session, not an hour later.
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
     let mut free = 0;

@@ -14,17 +14,7 @@ use fake_discord::{
 };
 use licensebot::config::Settings;
 
-use crate::support::world::{answer, today, World, SKU, WAIT};
-
-/// The bot's permissions in the world's guild: what its invite grants, with Manage Roles.
-fn bot_permissions() -> Permissions {
-    Permissions::VIEW_CHANNEL
-        | Permissions::SEND_MESSAGES
-        | Permissions::EMBED_LINKS
-        | Permissions::READ_MESSAGE_HISTORY
-        | Permissions::USE_APPLICATION_COMMANDS
-        | Permissions::MANAGE_ROLES
-}
+use crate::support::world::{answer, bot_permissions, today, World, SKU, WAIT};
 
 /// The default world with a lifecycle tick every second, a role "Contoso users" below the
 /// bot's role, Manage Roles for the bot, and two more members, bob and carol.

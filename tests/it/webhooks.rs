@@ -3,7 +3,7 @@
 //! state change, retries with the same webhook-id, two workers that never send one delivery
 //! at once, a worker killed mid-burst that loses nothing, and the operator's commands.
 
-use std::{str::FromStr, sync::Arc, time::Duration};
+use std::{sync::Arc, time::Duration};
 
 use chrono::{DateTime, Utc};
 use licensebot::app::{lifecycle_tick, App, Clock, KeyBatch, OpenOrder, SubscriptionRef};
@@ -15,7 +15,6 @@ use licensebot::domain::{
 use licensebot::metrics::Metrics;
 use licensebot::store::Store;
 use serde_json::{json, Value};
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
@@ -43,14 +42,7 @@ fn quick() -> Settings {
 
 /// An app on a pool of its own, its connections named `name` (as another process's would be).
 async fn app_named(db: &TestDb, settings: &Arc<Settings>, name: &str) -> App {
-    let options = PgConnectOptions::from_str(&db.url)
-        .expect("a database URL")
-        .application_name(name);
-    let pool = PgPoolOptions::new()
-        .max_connections(4)
-        .connect_with(options)
-        .await
-        .expect("connecting");
+    let pool = db.pool_named(name, 4).await;
     App::assemble(Store::new(pool), settings.clone(), Clock::System)
 }
 
@@ -395,12 +387,7 @@ async fn a_worker_killed_mid_burst_loses_no_event() {
     }
     // Killed: the task aborted and its database connections terminated.
     worker.abort();
-    let killed: Vec<bool> = sqlx::query_scalar(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'doomed-worker'",
-    )
-    .fetch_all(&shop.db.pool)
-    .await
-    .unwrap();
+    let killed = shop.db.end_sessions("doomed-worker").await;
     assert!(
         !killed.is_empty(),
         "the worker had connections to terminate"

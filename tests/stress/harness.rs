@@ -1013,6 +1013,30 @@ pub fn original_edits(fake: &FakeDiscord) -> HashMap<String, Vec<Value>> {
     edits
 }
 
+/// What came back to one interaction.
+pub enum Answer {
+    /// No response at all.
+    Nothing,
+    /// Autocomplete choices.
+    Choices,
+    /// The answer's texts (see [`response_texts`]); none when it was deferred and then
+    /// nothing came.
+    Texts(Vec<String>),
+}
+
+/// What came back to the interaction of `handle`, given every edit of @original
+/// ([`original_edits`]).
+pub fn answer_of(handle: &InteractionHandle, edits: &HashMap<String, Vec<Value>>) -> Answer {
+    match handle.response() {
+        None => Answer::Nothing,
+        Some(r) if r.kind == CallbackKind::AutocompleteResult => Answer::Choices,
+        Some(r) => Answer::Texts(response_texts(
+            &r,
+            edits.get(handle.token()).map(Vec::as_slice).unwrap_or(&[]),
+        )),
+    }
+}
+
 /// Reads every journal entry's answer from the fake (once everyone stopped waiting).
 pub fn collect_answers(fake: &FakeDiscord, journal: &Journal) -> Vec<Answered> {
     collect_answers_of(fake, &journal.entries())
@@ -1030,23 +1054,11 @@ pub fn collect_answers_of(fake: &FakeDiscord, entries: &[Sent]) -> Vec<Answered>
                 .refusals()
                 .iter()
                 .any(|r| matches!(r.error.code, 10062 | 50027));
-            let told = match sent.handle.response() {
-                None => Told::Nothing,
-                Some(r) if r.kind == CallbackKind::AutocompleteResult => Told::Choices,
-                Some(r) => {
-                    let texts = response_texts(
-                        &r,
-                        edits
-                            .get(sent.handle.token())
-                            .map(Vec::as_slice)
-                            .unwrap_or(&[]),
-                    );
-                    if texts.is_empty() {
-                        Told::OnlyDeferred
-                    } else {
-                        Told::from_texts(&texts)
-                    }
-                }
+            let told = match answer_of(&sent.handle, &edits) {
+                Answer::Nothing => Told::Nothing,
+                Answer::Choices => Told::Choices,
+                Answer::Texts(texts) if texts.is_empty() => Told::OnlyDeferred,
+                Answer::Texts(texts) => Told::from_texts(&texts),
             };
             Answered {
                 latency: sent.latency,

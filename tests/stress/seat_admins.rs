@@ -17,7 +17,7 @@ use std::{
 
 use fake_discord::{
     serenity::all::{Permissions, RoleId, UserId},
-    CallbackKind, FakeDiscord, InteractionHandle,
+    FakeDiscord, InteractionHandle,
 };
 use licensebot::{
     app::App,
@@ -28,7 +28,9 @@ use sqlx::PgPool;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use super::harness::{original_edits, response_texts, wait, Floor, Report, Tenant};
+use crate::support::world::bot_permissions;
+
+use super::harness::{answer_of, original_edits, wait, Answer, Floor, Report, Tenant};
 
 /// The members and linked roles of one guild.
 #[derive(Debug, Clone)]
@@ -50,15 +52,7 @@ pub async fn prepare(
     for (g, tenant) in tenants.iter().enumerate() {
         let guild = tenant.guild;
         fake.set_role_position(guild, fake.bot_role(guild), 10);
-        fake.set_bot_permissions(
-            guild,
-            Permissions::VIEW_CHANNEL
-                | Permissions::SEND_MESSAGES
-                | Permissions::EMBED_LINKS
-                | Permissions::READ_MESSAGE_HISTORY
-                | Permissions::USE_APPLICATION_COMMANDS
-                | Permissions::MANAGE_ROLES,
-        );
+        fake.set_bot_permissions(guild, bot_permissions());
         let mut roles = Vec::new();
         for sub in &tenant.subscriptions {
             let role =
@@ -394,25 +388,11 @@ pub async fn check(
     let (mut unexpected, mut unanswered_by_last) = (Vec::new(), 0);
     let entries = journal.entries();
     for c in &entries {
-        let told = match c.handle.response() {
-            None => SeatTold::Nothing,
-            Some(r) if r.kind == CallbackKind::AutocompleteResult => {
-                SeatTold::Other("choices".into())
-            }
-            Some(r) => {
-                let texts = response_texts(
-                    &r,
-                    edits
-                        .get(c.handle.token())
-                        .map(Vec::as_slice)
-                        .unwrap_or(&[]),
-                );
-                if texts.is_empty() {
-                    SeatTold::Nothing
-                } else {
-                    seat_told(&texts)
-                }
-            }
+        let told = match answer_of(&c.handle, &edits) {
+            Answer::Nothing => SeatTold::Nothing,
+            Answer::Choices => SeatTold::Other("choices".into()),
+            Answer::Texts(texts) if texts.is_empty() => SeatTold::Nothing,
+            Answer::Texts(texts) => seat_told(&texts),
         };
         let name = match &told {
             SeatTold::Nothing => "no answer",

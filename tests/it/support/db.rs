@@ -18,10 +18,11 @@
 //! its `TestDb` goes away; a failing test keeps it for inspection (the URL is printed with
 //! the failure), and any left for more than two hours are dropped by a later run.
 
+use std::str::FromStr as _;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use licensebot::pg_cluster::PrivateCluster;
-use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{Connection as _, Executor as _, PgConnection};
 use tokio::sync::OnceCell;
 
@@ -84,6 +85,34 @@ impl TestDb {
             name,
             server: server.to_owned(),
         }
+    }
+}
+
+impl TestDb {
+    /// A pool of up to `connections` on this database whose sessions carry `name`, as
+    /// another process's would; [`TestDb::end_sessions`] closes them as a SIGKILL does.
+    pub async fn pool_named(&self, name: &str, connections: u32) -> PgPool {
+        let options = PgConnectOptions::from_str(&self.url)
+            .expect("a database URL")
+            .application_name(name);
+        PgPoolOptions::new()
+            .max_connections(connections)
+            .connect_with(options)
+            .await
+            .unwrap_or_else(|error| panic!("connecting as {name}: {error}"))
+    }
+
+    /// Ends every session named `name` on this database, the way a killed process's
+    /// connections close; one `true` per session the server was told to end.
+    pub async fn end_sessions(&self, name: &str) -> Vec<bool> {
+        sqlx::query_scalar(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE application_name = $1 AND datname = current_database()",
+        )
+        .bind(name)
+        .fetch_all(&self.pool)
+        .await
+        .expect("ending sessions")
     }
 }
 

@@ -38,6 +38,17 @@ pub struct World {
     bot: Option<(CancellationToken, JoinHandle<anyhow::Result<()>>)>,
 }
 
+/// The bot's permissions in a guild whose license roles it manages: what its invite grants,
+/// with Manage Roles.
+pub fn bot_permissions() -> Permissions {
+    Permissions::VIEW_CHANNEL
+        | Permissions::SEND_MESSAGES
+        | Permissions::EMBED_LINKS
+        | Permissions::READ_MESSAGE_HISTORY
+        | Permissions::USE_APPLICATION_COMMANDS
+        | Permissions::MANAGE_ROLES
+}
+
 pub fn today() -> NaiveDate {
     Utc::now().date_naive()
 }
