@@ -1,5 +1,7 @@
 //! What licensebot does with Discord roles: checks that a role can be linked to a
-//! subscription, and the role dispatcher, which sends the queued role changes.
+//! subscription, asks whether a user is a member (for the command line, which has no
+//! interaction to read it from), and the role dispatcher, which sends the queued role
+//! changes.
 //!
 //! The dispatcher: every replica runs one on the same queue (`member_roles`); a claim (an
 //! advisory lock per change, held by a transaction open while the changes are sent) keeps
@@ -82,17 +84,15 @@ pub async fn member_standing(
     match http.get_member(DiscordGuildId::new(guild.0), user_id).await {
         Ok(member) => Ok(Some(member.user.bot)),
         Err(serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(r)))
-            if matches!(r.error.code, UNKNOWN_MEMBER_CODE | UNKNOWN_USER_CODE) =>
+            if [UNKNOWN_MEMBER, UNKNOWN_USER]
+                .into_iter()
+                .any(|code| u64::try_from(r.error.code) == Ok(code)) =>
         {
             Ok(None)
         }
         Err(e) => Err(describe(e)),
     }
 }
-
-/// Discord's JSON error codes for an unknown member and an unknown user, as serenity reads them.
-const UNKNOWN_MEMBER_CODE: isize = 10007;
-const UNKNOWN_USER_CODE: isize = 10013;
 
 /// Discord's answer, or what went wrong on the way, without the request's URL (a proxy's
 /// URL may carry credentials).
@@ -140,8 +140,9 @@ struct DiscordError {
     message: String,
 }
 
-/// Discord's JSON error code for an unknown member.
+/// Discord's JSON error codes for an unknown member and an unknown user.
 const UNKNOWN_MEMBER: u64 = 10007;
+const UNKNOWN_USER: u64 = 10013;
 
 impl RoleSender {
     pub fn new(api_base: Option<&str>, token: &str) -> anyhow::Result<RoleSender> {
