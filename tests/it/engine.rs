@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
+use chrono::{Days, Duration};
 use licensebot::app::{
     lifecycle_tick, App, AppError, Clock, KeyBatch, NoticeBody, OpenOrder, Plan, Review,
     SubscriptionRef, UserError,
@@ -19,22 +19,15 @@ use licensebot::store::{RedemptionFilter, Store};
 use uuid::Uuid;
 
 use crate::support::db::TestDb;
+use crate::support::engine::{
+    app_on, app_with_products, at, count, date, key_state, snapshot, user_error, Snapshot, PREMIUM,
+    STANDARD,
+};
 
 const GUILD: GuildId = GuildId(700_000_000_000_000_001);
 const OTHER_GUILD: GuildId = GuildId(700_000_000_000_000_002);
 const ANA: UserId = UserId(800_000_000_000_000_001);
 const BOB: UserId = UserId(800_000_000_000_000_002);
-
-const STANDARD: &str = "BUSINESS-STANDARD";
-const PREMIUM: &str = "BUSINESS-PREMIUM";
-
-fn at(s: &str) -> DateTime<Utc> {
-    s.parse().expect("a valid test time")
-}
-
-fn date(s: &str) -> NaiveDate {
-    s.parse().expect("a valid test date")
-}
 
 /// A fresh database with two products, and an `App` on it whose clock stands still.
 struct Fx {
@@ -50,13 +43,7 @@ impl Fx {
 
     async fn new(now: &str) -> Fx {
         let db = TestDb::new().await;
-        let app = app_on(&db, Clock::fixed(at(now)));
-        app.add_product(STANDARD, "Business Standard", Some(300))
-            .await
-            .expect("adding Business Standard");
-        app.add_product(PREMIUM, "Business Premium", None)
-            .await
-            .expect("adding Business Premium");
+        let app = app_with_products(&db, now).await;
         Fx { db, app }
     }
 
@@ -131,14 +118,6 @@ impl Fx {
     }
 }
 
-fn app_on(db: &TestDb, clock: Clock) -> App {
-    App::assemble(
-        Store::new(db.pool.clone()),
-        Arc::new(Settings::default()),
-        clock,
-    )
-}
-
 fn order_input(
     guild: GuildId,
     user: UserId,
@@ -156,66 +135,11 @@ fn order_input(
     }
 }
 
-fn user_error<T: std::fmt::Debug>(result: Result<T, AppError>) -> UserError {
-    match result {
-        Err(AppError::User(error)) => error,
-        other => panic!("expected a user error, got {other:?}"),
-    }
-}
-
 fn refusals(error: UserError) -> Vec<KeyRefusal> {
     match error {
         UserError::KeysRefused(refusals) => refusals,
         other => panic!("expected refused keys, got {other:?}"),
     }
-}
-
-/// What a use case could change, read straight from the tables.
-#[derive(Debug, PartialEq)]
-struct Snapshot {
-    orders: Vec<(Uuid, String)>,
-    order_keys: Vec<(Uuid, i64, i16)>,
-    subscriptions: Vec<(i64, i32, NaiveDate)>,
-    keys: Vec<(i64, String)>,
-    redemptions: i64,
-    redemption_keys: i64,
-    notices: Vec<String>,
-}
-
-async fn snapshot(pool: &sqlx::PgPool) -> Snapshot {
-    Snapshot {
-        orders: sqlx::query_as("SELECT id, state FROM orders ORDER BY id")
-            .fetch_all(pool)
-            .await
-            .expect("reading orders"),
-        order_keys: sqlx::query_as(
-            "SELECT order_id, key_id, position FROM order_keys ORDER BY order_id, position",
-        )
-        .fetch_all(pool)
-        .await
-        .expect("reading order keys"),
-        subscriptions: sqlx::query_as("SELECT id, seats, ends_on FROM subscriptions ORDER BY id")
-            .fetch_all(pool)
-            .await
-            .expect("reading subscriptions"),
-        keys: sqlx::query_as("SELECT id, state FROM product_keys ORDER BY id")
-            .fetch_all(pool)
-            .await
-            .expect("reading keys"),
-        redemptions: count(pool, "SELECT count(*) FROM redemptions").await,
-        redemption_keys: count(pool, "SELECT count(*) FROM redemption_keys").await,
-        notices: sqlx::query_scalar("SELECT dedupe_key FROM notices ORDER BY id")
-            .fetch_all(pool)
-            .await
-            .expect("reading notices"),
-    }
-}
-
-async fn count(pool: &sqlx::PgPool, sql: &str) -> i64 {
-    sqlx::query_scalar(sql)
-        .fetch_one(pool)
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
 async fn order_state(pool: &sqlx::PgPool, id: Uuid) -> String {
@@ -224,14 +148,6 @@ async fn order_state(pool: &sqlx::PgPool, id: Uuid) -> String {
         .fetch_one(pool)
         .await
         .expect("reading an order's state")
-}
-
-async fn key_state(pool: &sqlx::PgPool, key: &ProductKey) -> String {
-    sqlx::query_scalar("SELECT state FROM product_keys WHERE digest = $1")
-        .bind(&key.digest().0[..])
-        .fetch_one(pool)
-        .await
-        .expect("reading a key's state")
 }
 
 /// Every way a key could be written down.

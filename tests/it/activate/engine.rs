@@ -5,11 +5,10 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use licensebot::app::{
-    App, AppError, Clock, KeyBatch, NoticeBody, OpenOrder, Plan, Review, SubscriptionRef, UserError,
+    App, AppError, KeyBatch, NoticeBody, OpenOrder, Plan, Review, SubscriptionRef, UserError,
 };
-use licensebot::config::Settings;
 use licensebot::domain::{
     catalogue::NameError,
     records::{GuildId, OrderState, Subscription, UserId},
@@ -20,25 +19,17 @@ use tokio::sync::Barrier;
 use uuid::Uuid;
 
 use crate::support::db::TestDb;
+use crate::support::engine::{
+    app_with_products, date, key_state, snapshot, user_error, Snapshot, PREMIUM, STANDARD,
+};
 
 const GUILD: GuildId = GuildId(740_000_000_000_000_001);
 const OTHER_GUILD: GuildId = GuildId(740_000_000_000_000_002);
 const ANA: UserId = UserId(840_000_000_000_000_001);
 const BOB: UserId = UserId(840_000_000_000_000_002);
 
-const STANDARD: &str = "BUSINESS-STANDARD";
-const PREMIUM: &str = "BUSINESS-PREMIUM";
-
 /// 29 November 2026: 12 months from today end on 29 November 2027.
 const NOW: &str = "2026-11-29T10:00:00Z";
-
-fn at(s: &str) -> DateTime<Utc> {
-    s.parse().expect("a valid test time")
-}
-
-fn date(s: &str) -> NaiveDate {
-    s.parse().expect("a valid test date")
-}
 
 /// A fresh database with two products (Business Standard capped at 300 seats), and an
 /// `App` on it whose clock stands still.
@@ -50,17 +41,7 @@ struct Fx {
 impl Fx {
     async fn new() -> Fx {
         let db = TestDb::new().await;
-        let app = App::assemble(
-            Store::new(db.pool.clone()),
-            Arc::new(Settings::default()),
-            Clock::fixed(at(NOW)),
-        );
-        app.add_product(STANDARD, "Business Standard", Some(300))
-            .await
-            .expect("adding Business Standard");
-        app.add_product(PREMIUM, "Business Premium", None)
-            .await
-            .expect("adding Business Premium");
+        let app = app_with_products(&db, NOW).await;
         Fx { db, app }
     }
 
@@ -123,31 +104,7 @@ impl Fx {
     }
 
     async fn snapshot(&self) -> Snapshot {
-        let pool = &self.db.pool;
-        Snapshot {
-            orders: sqlx::query_as("SELECT id, state FROM orders ORDER BY id")
-                .fetch_all(pool)
-                .await
-                .expect("reading orders"),
-            subscriptions: sqlx::query_as(
-                "SELECT id, name, seats, ends_on FROM subscriptions ORDER BY id",
-            )
-            .fetch_all(pool)
-            .await
-            .expect("reading subscriptions"),
-            keys: sqlx::query_as("SELECT id, state FROM product_keys ORDER BY id")
-                .fetch_all(pool)
-                .await
-                .expect("reading keys"),
-            redemptions: sqlx::query_scalar("SELECT count(*) FROM redemptions")
-                .fetch_one(pool)
-                .await
-                .expect("counting redemptions"),
-            notices: sqlx::query_scalar("SELECT dedupe_key FROM notices ORDER BY id")
-                .fetch_all(pool)
-                .await
-                .expect("reading notices"),
-        }
+        snapshot(&self.db.pool).await
     }
 
     /// Opens an activation that must be refused, and checks that nothing changed.
@@ -159,11 +116,7 @@ impl Fx {
     }
 
     async fn key_state(&self, key: &ProductKey) -> String {
-        sqlx::query_scalar("SELECT state FROM product_keys WHERE digest = $1")
-            .bind(&key.digest().0[..])
-            .fetch_one(&self.db.pool)
-            .await
-            .expect("reading a key's state")
+        key_state(&self.db.pool, key).await
     }
 }
 
@@ -179,23 +132,6 @@ fn activation(guild: GuildId, user: UserId, name: &str, keys: &[&ProductKey]) ->
             .map(|k| k.to_string())
             .collect::<Vec<_>>()
             .join("\n"),
-    }
-}
-
-/// What a use case could change, read straight from the tables.
-#[derive(Debug, PartialEq)]
-struct Snapshot {
-    orders: Vec<(Uuid, String)>,
-    subscriptions: Vec<(i64, String, i32, NaiveDate)>,
-    keys: Vec<(i64, String)>,
-    redemptions: i64,
-    notices: Vec<String>,
-}
-
-fn user_error<T: std::fmt::Debug>(result: Result<T, AppError>) -> UserError {
-    match result {
-        Err(AppError::User(error)) => error,
-        other => panic!("expected a user error, got {other:?}"),
     }
 }
 

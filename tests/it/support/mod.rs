@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod db;
+pub mod engine;
 pub mod receiver;
 pub mod skip;
 pub mod world;
