@@ -354,12 +354,10 @@ async fn products_are_added_once_and_listed_and_a_bad_one_is_refused_naming_its_
         ),
         (json!({"name": "X"}), "sku"),
     ] {
-        let reply = shop.api.post("/v1/products", t, body.clone()).await;
-        assert_eq!(
-            (reply.status, reply.field()),
-            (422, Some(field)),
-            "{body}: {reply:?}"
-        );
+        shop.api
+            .post("/v1/products", t, body.clone())
+            .await
+            .assert_invalid(field, &body);
     }
     let listed = shop.api.get("/v1/products", t).await;
     let skus: Vec<&str> = listed.body["products"]
@@ -608,12 +606,10 @@ async fn an_import_is_all_or_nothing_an_identical_one_changes_nothing_and_a_conf
         (json!({"keys": []}), "keys"),
     ];
     for (body, field) in cases {
-        let reply = shop.api.post("/v1/keys/import", t, body.clone()).await;
-        assert_eq!(
-            (reply.status, reply.field()),
-            (422, Some(field)),
-            "{body}: {reply:?}"
-        );
+        shop.api
+            .post("/v1/keys/import", t, body.clone())
+            .await
+            .assert_invalid(field, &body);
     }
     assert_eq!(shop.key_count().await, 3);
 }
@@ -679,12 +675,7 @@ async fn keys_are_listed_masked_filtered_by_product_batch_and_state_and_paged_by
         ("/v1/keys?cursor=bm9wZQ", "cursor"),
         ("/v1/keys?product=no%20pe", "product"),
     ] {
-        let reply = shop.api.get(path, t).await;
-        assert_eq!(
-            (reply.status, reply.field()),
-            (422, Some(field)),
-            "{path}: {reply:?}"
-        );
+        shop.api.get(path, t).await.assert_invalid(field, &path);
     }
 }
 
@@ -746,12 +737,10 @@ async fn revoking_says_per_key_revoked_already_redeemed_or_unknown_and_a_redeeme
         (json!({"keys": [keys[2]], "batch": batch}), "batch"),
         (json!({"batch": " "}), "batch"),
     ] {
-        let reply = shop.api.post("/v1/keys/revoke", t, body.clone()).await;
-        assert_eq!(
-            (reply.status, reply.field()),
-            (422, Some(field)),
-            "{body}: {reply:?}"
-        );
+        shop.api
+            .post("/v1/keys/revoke", t, body.clone())
+            .await
+            .assert_invalid(field, &body);
     }
 }
 
@@ -822,12 +811,7 @@ async fn subscriptions_and_the_ledger_are_listed_for_the_shop_since_a_time_and_b
         ("/v1/redemptions?guild=-1", "guild"),
         ("/v1/redemptions?cursor=abc", "cursor"),
     ] {
-        let reply = shop.api.get(path, t).await;
-        assert_eq!(
-            (reply.status, reply.field()),
-            (422, Some(field)),
-            "{path}: {reply:?}"
-        );
+        shop.api.get(path, t).await.assert_invalid(field, &path);
     }
     // A keys cursor is not a ledger cursor.
     let (batch, _) = shop.mint(2, None).await;

@@ -36,6 +36,15 @@ pub struct Reply {
 }
 
 impl Reply {
+    /// Asserts a 422 whose problem names `field`; `request` says which, on failure.
+    pub fn assert_invalid(&self, field: &str, request: &dyn std::fmt::Display) {
+        assert_eq!(
+            (self.status, self.field()),
+            (422, Some(field)),
+            "{request}: {self:?}"
+        );
+    }
+
     /// The problem's `field`, for a problem.
     pub fn field(&self) -> Option<&str> {
         self.body["field"].as_str()
