@@ -9,7 +9,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{error::InputError, App};
 use crate::domain::{
-    catalogue::{check_seats, normalise_batch, normalise_sku, normalise_subscription_name},
+    catalogue::{
+        check_seats, normalise_batch, normalise_product_name, normalise_sku,
+        normalise_subscription_name,
+    },
     records::{GuildId, KeyState, Product, Revocation, StoredKey, Subscription},
     KeyDigest, KeyTail, ProductKey, Term, TermError, WebhookEvent,
 };
@@ -162,17 +165,12 @@ impl App {
         max_seats: Option<i64>,
     ) -> anyhow::Result<Product> {
         let sku = normalise_sku(sku).map_err(|e| InputError::invalid("sku", e))?;
-        let name = name.trim();
-        if name.is_empty() || name.chars().count() > 100 {
-            return Err(
-                InputError::invalid("name", "a product name has 1 to 100 characters").into(),
-            );
-        }
+        let name = normalise_product_name(name).map_err(|e| InputError::invalid("name", e))?;
         if let Some(max) = max_seats {
             check_seats(max)
                 .map_err(|e| InputError::invalid("max_seats", format!("max seats: {e}")))?;
         }
-        match self.store.create_product(&sku, name, max_seats).await? {
+        match self.store.create_product(&sku, &name, max_seats).await? {
             Some(product) => Ok(product),
             None => {
                 Err(InputError::conflict("sku", format!("product {sku} already exists")).into())

@@ -1,5 +1,5 @@
-//! The catalogue's rules: what a SKU, a seat count, a batch label and a subscription's
-//! name may be.
+//! The catalogue's rules: what a SKU, a seat count, a batch label, a product's and a
+//! subscription's name may be (the last three are names people type: `text.rs`).
 
 /// Most seats a product, a subscription or a key may have.
 pub const MAX_SEATS: i64 = 1_000_000;
@@ -11,46 +11,20 @@ pub enum CatalogueError {
     Sku(String),
     #[error("seats must be between 1 and {max}, not {0}", max = MAX_SEATS)]
     Seats(i64),
-    #[error("a batch label has at most 100 printable characters")]
+    #[error("a batch label has at most 100 characters, none of them control, invisible or direction-changing")]
     BatchLabel,
 }
 
-/// Most characters in a subscription's name (the schema holds the same limit).
-pub const MAX_NAME_CHARS: usize = 100;
+pub use super::text::{NameError, MAX_NAME_CHARS};
 
-/// Why a subscription's name is refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum NameError {
-    #[error("a subscription needs a name")]
-    Empty,
-    #[error("a subscription's name has at most {max} characters, not {found}")]
-    TooLong { max: usize, found: usize },
-    /// `position` counts characters from 1, in the name as trimmed.
-    #[error("a subscription's name cannot hold control characters (character {position})")]
-    Control { position: usize },
+/// A subscription's name: a name people type ([`super::text::normalise_name`]).
+pub fn normalise_subscription_name(name: &str) -> Result<String, NameError> {
+    super::text::normalise_name(name)
 }
 
-/// A subscription's name, trimmed: 1 to [`MAX_NAME_CHARS`] characters, none of them a
-/// control character (a new line, a tab, a NUL…), so that it reads the same in every
-/// message and listing.
-pub fn normalise_subscription_name(name: &str) -> Result<String, NameError> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(NameError::Empty);
-    }
-    if let Some(position) = name.chars().position(char::is_control) {
-        return Err(NameError::Control {
-            position: position + 1,
-        });
-    }
-    let found = name.chars().count();
-    if found > MAX_NAME_CHARS {
-        return Err(NameError::TooLong {
-            max: MAX_NAME_CHARS,
-            found,
-        });
-    }
-    Ok(name.to_string())
+/// A product's display name: a name people type ([`super::text::normalise_name`]).
+pub fn normalise_product_name(name: &str) -> Result<String, NameError> {
+    super::text::normalise_name(name)
 }
 
 /// SKUs are upper-case letters, digits, '-' and '_', starting with a letter or digit.
@@ -79,14 +53,15 @@ pub fn check_seats(seats: i64) -> Result<(), CatalogueError> {
     Ok(())
 }
 
-/// A batch label, trimmed: none when blank, else at most 100 printable characters.
+/// A batch label: none when blank, else a name people type
+/// ([`super::text::normalise_name`]).
 pub fn normalise_batch(batch: Option<&str>) -> Result<Option<String>, CatalogueError> {
-    match batch.map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(b) if b.chars().count() <= 100 && !b.chars().any(char::is_control) => {
-            Ok(Some(b.to_string()))
-        }
-        Some(_) => Err(CatalogueError::BatchLabel),
+    match batch {
+        None => Ok(None),
+        Some(b) if b.trim().is_empty() => Ok(None),
+        Some(b) => super::text::normalise_name(b)
+            .map(Some)
+            .map_err(|_| CatalogueError::BatchLabel),
     }
 }
 
@@ -175,5 +150,10 @@ mod tests {
             normalise_batch(Some("a\u{7}b")),
             Err(CatalogueError::BatchLabel)
         );
+        assert_eq!(
+            normalise_batch(Some("Q\u{200b}3")),
+            Err(CatalogueError::BatchLabel)
+        );
+        assert_eq!(normalise_batch(Some("Ｑ３")), Ok(Some("Q3".into())));
     }
 }

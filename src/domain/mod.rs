@@ -18,6 +18,7 @@ pub mod refusal;
 pub mod rules;
 pub mod subscription_ref;
 pub mod term;
+pub mod text;
 pub mod webhook;
 
 pub use api_token::{parse_scopes, ApiToken, Scope, TokenDigest, TokenError, TokenInfo};
