@@ -23,8 +23,9 @@ use crate::domain::{
     KeyDigest, OrderKind,
 };
 
-/// The unique index that keeps a subscription's name unique in its guild, case-insensitively.
-const NAME_INDEX: &str = "subscriptions_guild_name";
+/// The unique index that keeps a subscription's name unique in its guild, by its normalised,
+/// case-folded form (`name_key`, migration `20261208000010`).
+const NAME_INDEX: &str = "subscriptions_guild_name_key";
 
 /// What a redemption changes, written in one go.
 #[derive(Debug, Clone)]
@@ -359,7 +360,7 @@ impl OrderTx {
         }))
     }
 
-    /// A guild's subscription by its name (case-insensitively, as the unique index
+    /// A guild's subscription by its name (by `name_key`, as the unique index
     /// compares names), without locking it.
     pub async fn subscription_by_name(
         &mut self,
@@ -374,7 +375,7 @@ impl OrderTx {
             r#"SELECT s.id, s.guild_id, s.product_sku, s.name, s.seats, s.ends_on,
                       p.name AS product_name, p.max_seats
                FROM subscriptions s JOIN products p ON p.sku = s.product_sku
-               WHERE s.guild_id = $1 AND lower(s.name) = lower($2)"#,
+               WHERE s.guild_id = $1 AND name_key(s.name) = name_key($2)"#,
             guild_param(guild),
             name
         )
@@ -385,7 +386,7 @@ impl OrderTx {
     }
 
     /// Takes, until the end of the transaction, the lock on a subscription name of a
-    /// guild (case-insensitively): activations that would start a subscription of this
+    /// guild (by `name_key`): activations that would start a subscription of this
     /// name queue here, so that each sees whether the one before took it.
     pub async fn lock_subscription_name(
         &mut self,
@@ -393,7 +394,7 @@ impl OrderTx {
         name: &str,
     ) -> anyhow::Result<()> {
         sqlx::query!(
-            "SELECT pg_advisory_xact_lock(hashtextextended('subscription-name:' || $1::text || ':' || lower($2), 0))",
+            "SELECT pg_advisory_xact_lock(hashtextextended('subscription-name:' || $1::text || ':' || name_key($2), 0))",
             guild_param(guild).to_string(),
             name
         )
@@ -403,7 +404,7 @@ impl OrderTx {
         Ok(())
     }
 
-    /// Locks a guild's subscription row by its name (case-insensitively).
+    /// Locks a guild's subscription row by its name (by `name_key`: normalised, case-folded).
     pub async fn lock_subscription_by_name(
         &mut self,
         guild: GuildId,
@@ -417,7 +418,7 @@ impl OrderTx {
             r#"SELECT s.id, s.guild_id, s.product_sku, s.name, s.seats, s.ends_on,
                       p.name AS product_name, p.max_seats
                FROM subscriptions s JOIN products p ON p.sku = s.product_sku
-               WHERE s.guild_id = $1 AND lower(s.name) = lower($2)
+               WHERE s.guild_id = $1 AND name_key(s.name) = name_key($2)
                FOR UPDATE OF s"#,
             guild_param(guild),
             name

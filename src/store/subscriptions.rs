@@ -42,7 +42,7 @@ impl Store {
             r#"WITH s AS (
                    INSERT INTO subscriptions (guild_id, product_sku, name, seats, ends_on)
                    VALUES ($1, $2, $3, $4, $5)
-                   ON CONFLICT (guild_id, lower(name)) DO NOTHING
+                   ON CONFLICT (guild_id, name_key(name)) DO NOTHING
                    RETURNING id, guild_id, product_sku, name, seats, ends_on)
                SELECT s.id, s.guild_id, s.product_sku, s.name, s.seats, s.ends_on,
                       p.name AS product_name, p.max_seats
@@ -141,7 +141,7 @@ impl Store {
             r#"SELECT s.id, s.guild_id, s.product_sku, s.name, s.seats, s.ends_on,
                       p.name AS product_name, p.max_seats
                FROM subscriptions s JOIN products p ON p.sku = s.product_sku
-               WHERE s.guild_id = $1 AND lower(s.name) = lower($2)"#,
+               WHERE s.guild_id = $1 AND name_key(s.name) = name_key($2)"#,
             guild_param(guild),
             name
         )
