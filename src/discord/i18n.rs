@@ -96,6 +96,8 @@ impl Lang {
 pub enum Arg {
     Num(i64),
     Str(String),
+    /// A name people type, shown as text: its markdown escaped when it is put in.
+    Name(String),
 }
 
 impl Arg {
@@ -103,6 +105,7 @@ impl Arg {
         match self {
             Arg::Num(n) => FluentValue::from(*n),
             Arg::Str(s) => FluentValue::from(s.clone()),
+            Arg::Name(name) => FluentValue::from(super::markdown::escape(name)),
         }
     }
 }
@@ -122,6 +125,13 @@ impl From<String> for Arg {
 /// Short-hand for text arguments.
 pub fn s(value: impl ToString) -> Arg {
     Arg::Str(value.to_string())
+}
+
+/// A name people type (a subscription's, a product's, a batch label): shown as text, never
+/// as markup (`markdown::escape`). Text licensebot composes itself (mentions, timestamps,
+/// masked keys) goes in with [`s`].
+pub fn name_arg(value: impl AsRef<str>) -> Arg {
+    Arg::Name(value.as_ref().to_owned())
 }
 
 /// Short-hand for numeric (plural-aware) arguments.

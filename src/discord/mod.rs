@@ -19,6 +19,7 @@ mod http_mode;
 mod http_server;
 pub mod i18n;
 pub mod layout;
+pub mod markdown;
 mod ops;
 pub mod outbox;
 pub mod permissions;

@@ -9,7 +9,8 @@ use serenity::all::{
 
 use super::{
     custom_id::{CustomId, KEYS_INPUT},
-    i18n::{n, s, Lang},
+    i18n::{n, name_arg, s, Lang},
+    markdown::escape,
 };
 use crate::{
     app::{NoticeBody, Plan, Receipt, Review, UserError},
@@ -93,8 +94,8 @@ pub fn refusal_line(lang: Lang, r: &KeyRefusal) -> String {
             "refusal-other-product",
             &[
                 ("tail", s(tail)),
-                ("key_product", s(key_product)),
-                ("subscription_product", s(subscription_product)),
+                ("key_product", name_arg(key_product)),
+                ("subscription_product", name_arg(subscription_product)),
             ],
         ),
         KeyRefusalCause::RepeatedInOrder => {
@@ -128,7 +129,7 @@ pub fn rule_error(lang: Lang, e: &RuleError, subscription: Option<&str>) -> Stri
         } => lang.ta(
             "error-wrong-state-add",
             &[
-                ("subscription", s(sub)),
+                ("subscription", name_arg(sub)),
                 ("state", s(lang.state(*state).to_lowercase())),
             ],
         ),
@@ -136,7 +137,10 @@ pub fn rule_error(lang: Lang, e: &RuleError, subscription: Option<&str>) -> Stri
         RuleError::WrongState {
             kind: OrderKind::Extend | OrderKind::Activate,
             ..
-        } => lang.ta("error-wrong-state-extend", &[("subscription", s(sub))]),
+        } => lang.ta(
+            "error-wrong-state-extend",
+            &[("subscription", name_arg(sub))],
+        ),
         RuleError::SeatCap {
             subscription,
             product,
@@ -145,13 +149,15 @@ pub fn rule_error(lang: Lang, e: &RuleError, subscription: Option<&str>) -> Stri
         } => lang.ta(
             "error-seat-cap",
             &[
-                ("subscription", s(subscription)),
-                ("product", s(product)),
+                ("subscription", name_arg(subscription)),
+                ("product", name_arg(product)),
                 ("would_have", n(*would_have)),
                 ("max", n(*max)),
             ],
         ),
-        RuleError::LessThanOneDay => lang.ta("error-less-than-a-day", &[("subscription", s(sub))]),
+        RuleError::LessThanOneDay => {
+            lang.ta("error-less-than-a-day", &[("subscription", name_arg(sub))])
+        }
         RuleError::OutOfRange => lang.t("error-out-of-range"),
         // licensebot's own fault (the app reports it as an internal error): no message
         // blames the admin for it.
@@ -186,7 +192,7 @@ pub fn user_error(lang: Lang, e: &UserError, subscription: Option<&str>) -> Stri
             } else {
                 "error-name-taken"
             },
-            &[("subscription", s(name))],
+            &[("subscription", name_arg(name))],
         ),
         UserError::NoKeysEntered => lang.t("error-no-keys"),
         UserError::TooManyKeys { max, entered } => lang.ta(
@@ -236,8 +242,8 @@ pub fn internal_error(lang: Lang, error_id: &str) -> String {
 fn subscription_field(lang: Lang, review: &Review) -> String {
     let head = format!(
         "{} ({})",
-        review.subject.name(),
-        review.subject.product().name
+        escape(review.subject.name()),
+        escape(&review.subject.product().name)
     );
     match &review.subject {
         // "13 of 70 assigned": a subscription that does not exist yet has no holders.
@@ -353,8 +359,8 @@ fn activation_fields(
     let started = lang.ta(
         "review-new-subscription",
         &[
-            ("subscription", s(review.subject.name())),
-            ("product", s(&review.subject.product().name)),
+            ("subscription", name_arg(review.subject.name())),
+            ("product", name_arg(&review.subject.product().name)),
             ("licenses", s(lang.licenses(p.seats))),
             ("ends_on", s(p.ends_on)),
         ],
@@ -412,7 +418,7 @@ pub fn review(lang: Lang, review: &Review) -> Reply {
             lang.ta(
                 "review-base-today",
                 &[
-                    ("subscription", s(review.subject.name())),
+                    ("subscription", name_arg(review.subject.name())),
                     ("today", s(p.base))
                 ]
             )
@@ -466,7 +472,7 @@ pub fn receipt(lang: Lang, receipt: &Receipt) -> Reply {
         },
         &[
             ("keys", s(lang.product_keys(r.keys.len() as i64))),
-            ("subscription", s(r.subject.name())),
+            ("subscription", name_arg(r.subject.name())),
         ],
     );
     let embed = change_fields(
@@ -530,7 +536,7 @@ pub fn notice(lang: Lang, body: &NoticeBody) -> String {
                     "notice-redemption-extend",
                     &[
                         ("user", s(user)),
-                        ("subscription", s(subscription)),
+                        ("subscription", name_arg(subscription)),
                         ("before", s(ends_before)),
                         ("after", s(ends_after)),
                         ("keys", s(lang.product_keys(*keys))),
@@ -542,7 +548,7 @@ pub fn notice(lang: Lang, body: &NoticeBody) -> String {
                     &[
                         ("user", s(user)),
                         ("added", s(lang.licenses(seats_after - seats_before))),
-                        ("subscription", s(subscription)),
+                        ("subscription", name_arg(subscription)),
                         ("before", n(*seats_before)),
                         ("after", n(*seats_after)),
                         ("keys", s(lang.product_keys(*keys))),
@@ -561,8 +567,8 @@ pub fn notice(lang: Lang, body: &NoticeBody) -> String {
             "notice-redemption-activate",
             &[
                 ("user", s(user)),
-                ("subscription", s(subscription)),
-                ("product", s(product)),
+                ("subscription", name_arg(subscription)),
+                ("product", name_arg(product)),
                 ("licenses", s(lang.licenses(*seats))),
                 ("ends_on", s(ends_on)),
                 ("keys", s(lang.product_keys(*keys))),
@@ -575,7 +581,7 @@ pub fn notice(lang: Lang, body: &NoticeBody) -> String {
         } => lang.ta(
             "notice-reminder",
             &[
-                ("subscription", s(subscription)),
+                ("subscription", name_arg(subscription)),
                 ("ends_on", s(ends_on)),
                 ("days", n(*days)),
             ],
@@ -586,7 +592,10 @@ pub fn notice(lang: Lang, body: &NoticeBody) -> String {
             ends_on,
         } => lang.ta(
             &format!("notice-state-{state}"),
-            &[("subscription", s(subscription)), ("ends_on", s(ends_on))],
+            &[
+                ("subscription", name_arg(subscription)),
+                ("ends_on", s(ends_on)),
+            ],
         ),
         NoticeBody::Lockout { user, until } => lang.ta(
             "notice-lockout",

@@ -8,7 +8,8 @@ use serenity::all::{ButtonStyle, CreateActionRow, CreateButton, CreateEmbed, Cre
 
 use super::{
     custom_id::CustomId,
-    i18n::{n, s, Lang},
+    i18n::{n, name_arg, s, Lang},
+    markdown::escape,
     render::{self, Reply},
 };
 use crate::{
@@ -44,28 +45,37 @@ pub fn refusal(lang: Lang, r: &LicenseRefusal) -> String {
             } else {
                 "license-refused-disabled"
             };
-            lang.ta(id, &[("subscription", s(subscription))])
+            lang.ta(id, &[("subscription", name_arg(subscription))])
         }
         LicenseRefusal::AlreadyAssigned {
             subscription,
             member,
         } => lang.ta(
             "license-refused-already",
-            &[("user", s(member.0)), ("subscription", s(subscription))],
+            &[
+                ("user", s(member.0)),
+                ("subscription", name_arg(subscription)),
+            ],
         ),
         LicenseRefusal::NoFreeLicense {
             subscription,
             seats,
         } => lang.ta(
             "license-refused-full",
-            &[("seats", n(*seats)), ("subscription", s(subscription))],
+            &[
+                ("seats", n(*seats)),
+                ("subscription", name_arg(subscription)),
+            ],
         ),
         LicenseRefusal::NotAssigned {
             subscription,
             member,
         } => lang.ta(
             "license-refused-not-assigned",
-            &[("user", s(member.0)), ("subscription", s(subscription))],
+            &[
+                ("user", s(member.0)),
+                ("subscription", name_arg(subscription)),
+            ],
         ),
         LicenseRefusal::RequestOpen {
             subscription,
@@ -73,7 +83,7 @@ pub fn refusal(lang: Lang, r: &LicenseRefusal) -> String {
         } => lang.ta(
             "request-refused-open",
             &[
-                ("subscription", s(subscription)),
+                ("subscription", name_arg(subscription)),
                 ("since", n(since.timestamp())),
             ],
         ),
@@ -116,7 +126,7 @@ pub fn changed(lang: Lang, assigned: bool, change: &crate::app::LicenseChange) -
         id,
         &[
             ("user", s(change.member.0)),
-            ("subscription", s(&change.subscription.name)),
+            ("subscription", name_arg(&change.subscription.name)),
             (
                 "count",
                 s(assigned_of(
@@ -154,7 +164,7 @@ pub fn holders(lang: Lang, page: &HolderPage, role: Option<u64>) -> Reply {
         })
         .collect();
     if lines.is_empty() {
-        lines.push(lang.ta("licenses-empty", &[("subscription", s(&sub.name))]));
+        lines.push(lang.ta("licenses-empty", &[("subscription", name_arg(&sub.name))]));
     }
     let mut header = vec![format!(
         "**{}**",
@@ -164,7 +174,7 @@ pub fn holders(lang: Lang, page: &HolderPage, role: Option<u64>) -> Reply {
         header.push(lang.ta("licenses-role", &[("role", s(role))]));
     }
     let embed = CreateEmbed::new()
-        .title(lang.ta("licenses-title", &[("subscription", s(&sub.name))]))
+        .title(lang.ta("licenses-title", &[("subscription", name_arg(&sub.name))]))
         .colour(render::BLURPLE)
         .description(format!("{}\n\n{}", header.join("\n"), lines.join("\n")))
         .footer(CreateEmbedFooter::new(lang.ta(
@@ -218,11 +228,11 @@ pub fn held(lang: Lang, licenses: &[HeldLicense]) -> Reply {
         for license in licenses.iter().take(25) {
             let sub = &license.subscription;
             embed = embed.field(
-                &sub.name,
+                escape(&sub.name),
                 lang.ta(
                     "my-licenses-line",
                     &[
-                        ("product", s(&sub.product.name)),
+                        ("product", name_arg(&sub.product.name)),
                         ("ends_on", s(sub.ends_on)),
                         ("state", s(render::state_badge(lang, license.state))),
                     ],
@@ -244,8 +254,8 @@ pub fn request_text(lang: Lang, user: u64, subscription: &str, product: &str) ->
         "notice-license-request",
         &[
             ("user", s(user)),
-            ("subscription", s(subscription)),
-            ("product", s(product)),
+            ("subscription", name_arg(subscription)),
+            ("product", name_arg(product)),
         ],
     )
 }
@@ -314,13 +324,19 @@ pub fn notice(lang: Lang, body: &NoticeBody) -> Option<String> {
             seats,
         } => lang.ta(
             "notice-licenses-full",
-            &[("subscription", s(subscription)), ("seats", n(*seats))],
+            &[
+                ("subscription", name_arg(subscription)),
+                ("seats", n(*seats)),
+            ],
         ),
         NoticeBody::MemberGone {
             user,
             subscriptions,
         } => {
-            let names: Vec<String> = subscriptions.iter().map(|n| format!("*{n}*")).collect();
+            let names: Vec<String> = subscriptions
+                .iter()
+                .map(|n| format!("*{}*", escape(n)))
+                .collect();
             lang.ta(
                 "notice-member-gone",
                 &[
@@ -345,7 +361,10 @@ pub fn notice(lang: Lang, body: &NoticeBody) -> Option<String> {
             } else {
                 "dm-request-denied"
             };
-            lang.ta(id, &[("subscription", s(subscription)), ("by", s(by))])
+            lang.ta(
+                id,
+                &[("subscription", name_arg(subscription)), ("by", s(by))],
+            )
         }
         NoticeBody::Redemption { .. }
         | NoticeBody::Activation { .. }

@@ -21,6 +21,7 @@ mod gateway;
 mod hardening;
 mod hostile;
 mod http_limits;
+mod names;
 mod outbox_claims;
 mod overload;
 mod private_cluster;

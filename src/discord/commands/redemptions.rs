@@ -10,7 +10,7 @@ use crate::{
     app::{AppError, RedemptionPage, SubscriptionRef},
     discord::{
         custom_id::CustomId,
-        i18n::{n, s, Lang},
+        i18n::{n, name_arg, s, Lang},
         render::{self, Reply},
         respond::{respond, Outcome, Target, Transport},
     },
@@ -91,7 +91,7 @@ pub async fn page(
     let title = match (subscription, ledger.rows.first()) {
         (Some(_), Some(r)) => lang.ta(
             "redemptions-title-for",
-            &[("subscription", s(&r.subscription_name))],
+            &[("subscription", name_arg(&r.subscription_name))],
         ),
         _ => lang.t("redemptions-title"),
     };
@@ -122,7 +122,7 @@ fn line(lang: Lang, r: &Redemption) -> String {
     let common = [
         ("at", n(r.redeemed_at.timestamp())),
         ("user", s(r.user_id)),
-        ("subscription", s(&r.subscription_name)),
+        ("subscription", name_arg(&r.subscription_name)),
         ("keys", s(lang.product_keys(r.key_count))),
     ];
     let mut args = common.to_vec();

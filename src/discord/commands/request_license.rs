@@ -16,7 +16,7 @@ use super::{
 use crate::{
     app::{AppError, SubscriptionRef, UserError},
     discord::{
-        i18n::{s, Lang},
+        i18n::{name_arg, s, Lang},
         render::Reply,
         render_licenses,
         respond::{respond, Outcome, Target, Transport},
@@ -73,7 +73,7 @@ pub async fn run(bot: &Bot, cmd: &CommandInteraction, transport: &Transport) {
                 bot.outbox.notify_one();
                 Outcome::Message(Reply::text(lang.ta(
                     "request-posted",
-                    &[("subscription", s(&posted.subscription.name))],
+                    &[("subscription", name_arg(&posted.subscription.name))],
                 )))
             }
             Err(e) => Outcome::Message(bot.error_reply(lang, &e, None)),
@@ -126,7 +126,7 @@ pub async fn decide(
                 id,
                 &[
                     ("user", s(decision.request.user.0)),
-                    ("subscription", s(&sub.name)),
+                    ("subscription", name_arg(&sub.name)),
                     ("count", s(count)),
                 ],
             )))

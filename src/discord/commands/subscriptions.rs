@@ -6,7 +6,7 @@ use serenity::all::{CommandInteraction, CreateCommand, CreateEmbed};
 use super::{command, handler, Bot, SlashCommand};
 use crate::{
     discord::{
-        i18n::{s, Lang},
+        i18n::{name_arg, s, Lang},
         render::{self, Reply},
         render_licenses,
         respond::{respond, Outcome, Target, Transport},
@@ -59,11 +59,11 @@ pub async fn run(bot: &Bot, cmd: &CommandInteraction, transport: &Transport) {
                     let state = *state;
                     worst = worst.max(state);
                     embed = embed.field(
-                        &sub.name,
+                        crate::discord::markdown::escape(&sub.name),
                         lang.ta(
                             "subscriptions-line",
                             &[
-                                ("product", s(&sub.product.name)),
+                                ("product", name_arg(&sub.product.name)),
                                 (
                                     "assigned",
                                     s(render_licenses::assigned_of(
