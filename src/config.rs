@@ -87,15 +87,16 @@ impl HttpSettings {
     }
 }
 
-/// How much interaction work one process takes on at once. Past these bounds an interaction
-/// is answered at once "licensebot is busy; try again in a moment. Nothing was changed."
-/// instead of queueing past Discord's 3 seconds.
+/// How much interaction work one process takes on at once, and how it is shared between
+/// guilds. An interaction that cannot start waits; only past the waiting room or the wait is
+/// it answered "licensebot is busy; try again in a moment. Nothing was changed." instead of
+/// queueing past Discord's 3 seconds.
 #[derive(Debug, Clone, Deserialize)]
 pub struct InteractionSettings {
     /// Interactions worked on at once, in all guilds.
     pub max_in_flight: usize,
-    /// Interactions of one guild worked on or waiting at once, so that one guild cannot
-    /// take every slot.
+    /// One guild's fair share of the slots: past it, a guild's interactions take only slots
+    /// that leave this many free for the other guilds, else wait their turn.
     pub max_in_flight_per_guild: usize,
     /// Interactions waiting for a slot at once; past that, busy at once.
     pub max_waiting: usize,

@@ -91,6 +91,8 @@ struct Inner {
     refusals: Family<ReasonLabel, Counter>,
     endpoint_refused: Family<ReasonLabel, Counter>,
     busy: Family<ReasonLabel, Counter>,
+    waiting: Gauge,
+    admitted_after_waiting: Counter,
     notices: Family<ResultLabel, Counter>,
     duplicates: Family<SeenInLabel, Counter>,
     unchecked: Counter,
@@ -160,8 +162,20 @@ impl Metrics {
         registry.register(
             "interactions_busy",
             "Interactions not worked on because this process was at its bound, by reason \
-             (all, guild, waited: answered busy; shed: not answered at all)",
+             (all, waited: answered busy; shed: not answered at all)",
             busy.clone(),
+        );
+        let waiting = Gauge::default();
+        registry.register(
+            "interactions_waiting",
+            "Interactions waiting now for a slot (interactions.max_waiting at most)",
+            waiting.clone(),
+        );
+        let admitted_after_waiting = Counter::default();
+        registry.register(
+            "interactions_admitted_after_waiting",
+            "Interactions that waited for a slot and got one in time",
+            admitted_after_waiting.clone(),
         );
         let notices = Family::<ResultLabel, Counter>::default();
         registry.register(
@@ -252,6 +266,8 @@ impl Metrics {
                 refusals,
                 endpoint_refused,
                 busy,
+                waiting,
+                admitted_after_waiting,
                 notices,
                 duplicates,
                 unchecked,
@@ -311,9 +327,21 @@ impl Metrics {
             .inc();
     }
 
-    /// An interaction past the bounds of work in flight: `all`, `guild`, `waited` or `shed`.
+    /// An interaction past the bounds of work in flight: `all`, `waited` or `shed`.
     pub fn busy(&self, reason: &'static str) {
         self.inner.busy.get_or_create(&ReasonLabel { reason }).inc();
+    }
+
+    /// How many interactions wait for a slot now.
+    pub fn interactions_waiting(&self, count: usize) {
+        self.inner
+            .waiting
+            .set(i64::try_from(count).unwrap_or(i64::MAX));
+    }
+
+    /// An interaction that waited for a slot got one in time.
+    pub fn admitted_after_waiting(&self) {
+        self.inner.admitted_after_waiting.inc();
     }
 
     /// `sent`, `retry`, `failed` or `dropped`.

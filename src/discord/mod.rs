@@ -91,7 +91,7 @@ impl Bot {
         roles: Arc<Notify>,
         metrics: Metrics,
     ) -> Bot {
-        let admission = Admission::new(&app.settings.interactions);
+        let admission = Admission::new(&app.settings.interactions, metrics.clone());
         Bot {
             app,
             http,
@@ -248,7 +248,8 @@ pub(crate) fn note_outcome(outcome: Verdict) {
 
 /// Hands an interaction to its handler; `transport` says how the first response travels.
 /// The gateway's event handler and the HTTP endpoint both come here. Past the bounds of
-/// work in flight (`admission`), the interaction is answered busy instead.
+/// work in flight (`admission`: no slot within its wait, or no room to wait), the
+/// interaction is answered busy instead.
 pub async fn route(bot: &Bot, interaction: &Interaction, transport: &Transport) {
     if bot.handled_before(interaction).await {
         tracing::info!(

@@ -173,10 +173,10 @@ pub(crate) struct Setup {
     pub(crate) fake: FakeDiscord,
     pub(crate) db: TestDb,
     app: App,
-    guild: GuildId,
-    admin: UserId,
+    pub(crate) guild: GuildId,
+    pub(crate) admin: UserId,
     notices: ChannelId,
-    subscription: i64,
+    pub(crate) subscription: i64,
 }
 
 impl Setup {
@@ -224,7 +224,7 @@ impl Setup {
         }
     }
 
-    async fn keys(&self, seats: i64, count: usize) -> Vec<String> {
+    pub(crate) async fn keys(&self, seats: i64, count: usize) -> Vec<String> {
         self.app
             .generate_keys(&KeyBatch {
                 product_sku: SKU.into(),
@@ -241,7 +241,7 @@ impl Setup {
             .collect()
     }
 
-    async fn seats(&self) -> i64 {
+    pub(crate) async fn seats(&self) -> i64 {
         self.store()
             .subscription(records::GuildId(self.guild.get()), self.subscription)
             .await
