@@ -527,7 +527,9 @@ impl App {
                     None => (Revocation::Unknown, false),
                     Some(KeyState::Available) => (Revocation::Revoked, true),
                     Some(KeyState::Revoked) => (Revocation::Revoked, false),
-                    Some(KeyState::Redeemed) => (Revocation::AlreadyRedeemed, false),
+                    Some(KeyState::Redeemed | KeyState::Reversed) => {
+                        (Revocation::AlreadyRedeemed, false)
+                    }
                 };
                 RevokedKey {
                     tail,
@@ -562,7 +564,7 @@ const CONFLICTING_KEY: &str =
 
 /// Keys to revoke, as typed, each once: (digest, tail). A key that is not one fails the
 /// revocation, naming its position.
-fn parse_keys_to_revoke(keys: &[String]) -> anyhow::Result<Vec<(KeyDigest, KeyTail)>> {
+pub(super) fn parse_keys_to_revoke(keys: &[String]) -> anyhow::Result<Vec<(KeyDigest, KeyTail)>> {
     let mut seen = HashSet::new();
     let mut asked = Vec::new();
     for (i, typed) in keys.iter().enumerate() {

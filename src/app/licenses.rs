@@ -249,7 +249,7 @@ impl App {
     /// Ends `member`'s license of `sub` in `tx`, whose caller holds `sub`'s row lock: the
     /// history entry and the member's role change. `by` is `None` when licensebot ends it
     /// itself (`reason` member gone, or subscription deleted). `None` if they held none.
-    async fn unassign_in(
+    pub(super) async fn unassign_in(
         &self,
         tx: &mut OrderTx,
         sub: &Subscription,

@@ -17,7 +17,7 @@ use super::{
 };
 use crate::domain::{
     catalogue::normalise_subscription_name,
-    judge_keys, plan_order, recheck_order_keys,
+    judge_keys, key_gifts, plan_order, recheck_order_keys,
     records::{
         GuildId, Order, OrderKey, OrderState, OrderTarget, Product, RedeemedKey, StoredKey,
         Subject, Subscription, UserId,
@@ -174,6 +174,7 @@ fn redemption_write(
         ends_before,
         ends_after,
         key_ids: keys.iter().map(|k| k.key.id).collect(),
+        gifts: key_gifts(plan, &keys.iter().map(|k| k.key.seats).collect::<Vec<_>>()),
         notice: notice.to_json(),
     }
 }

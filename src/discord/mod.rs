@@ -25,6 +25,7 @@ pub mod outbox;
 pub mod permissions;
 pub mod render;
 pub mod render_licenses;
+pub mod render_refunds;
 pub mod respond;
 pub mod roles;
 pub mod scheduler;

@@ -601,6 +601,9 @@ pub fn notice(lang: Lang, body: &NoticeBody) -> String {
             "notice-lockout",
             &[("user", s(user)), ("until", n(unix(*until)))],
         ),
+        NoticeBody::Reversal { .. } => {
+            super::render_refunds::notice(lang, body).unwrap_or_default()
+        }
         NoticeBody::LicenseRequest { .. }
         | NoticeBody::LicensesFull { .. }
         | NoticeBody::MemberGone { .. }

@@ -119,7 +119,8 @@ pub fn refusal_cause(
 ) -> Option<KeyRefusalCause> {
     match key.state {
         KeyState::Redeemed => return Some(KeyRefusalCause::AlreadyRedeemed),
-        KeyState::Revoked => return Some(KeyRefusalCause::Revoked),
+        // A reversed key was taken back: it is as good as revoked.
+        KeyState::Revoked | KeyState::Reversed => return Some(KeyRefusalCause::Revoked),
         KeyState::Available => {}
     }
     if key.expires_on.is_some_and(|e| e < today) {

@@ -25,6 +25,9 @@ pub enum LicenseReason {
     MemberGone,
     /// The subscription reached `deleted`: every license ends.
     SubscriptionDeleted,
+    /// A reversed key left the subscription fewer seats than assigned licenses: the most
+    /// recently assigned were released.
+    Reversed,
 }
 
 names!(LicenseReason, "license reason" {
@@ -32,6 +35,7 @@ names!(LicenseReason, "license reason" {
     Request => "request",
     MemberGone => "member-gone",
     SubscriptionDeleted => "subscription-deleted",
+    Reversed => "reversed",
 });
 
 impl LicenseReason {
@@ -39,7 +43,9 @@ impl LicenseReason {
     pub fn is_automatic(self) -> bool {
         matches!(
             self,
-            LicenseReason::MemberGone | LicenseReason::SubscriptionDeleted
+            LicenseReason::MemberGone
+                | LicenseReason::SubscriptionDeleted
+                | LicenseReason::Reversed
         )
     }
 }

@@ -14,6 +14,7 @@ pub mod lifecycle;
 pub mod names;
 pub mod notice;
 pub mod records;
+pub mod refunds;
 pub mod refusal;
 pub mod rules;
 pub mod subscription_ref;
@@ -35,6 +36,7 @@ pub use licenses::{
 pub use lifecycle::{LifecyclePeriods, LifecycleState};
 pub use names::UnknownName;
 pub use notice::{NoticeBody, NoticeKind, NoticeState};
+pub use refunds::{after_reversal, key_gifts, share_days, KeyGift, ReversalResult};
 pub use refusal::{AttemptCause, KeyRefusal, KeyRefusalCause, RuleError};
 pub use rules::{
     plan_activate, plan_add_licenses, plan_extend, plan_order, ActivatePlan, AddLicensesPlan,

@@ -83,6 +83,18 @@ pub enum NoticeBody {
         ends_on: NaiveDate,
         keys: i64,
     },
+    /// The vendor reversed a redeemed key (a refund); the licenses of `released` were
+    /// released to fit the seats left (kind `redemption`, `reversal:<ledger id>`).
+    Reversal {
+        subscription: String,
+        /// The key's last five characters.
+        tail: String,
+        seats_before: i64,
+        seats_after: i64,
+        ends_before: NaiveDate,
+        ends_after: NaiveDate,
+        released: Vec<u64>,
+    },
     /// `days` before the end date.
     Reminder {
         subscription: String,
@@ -138,7 +150,9 @@ impl NoticeBody {
     /// The kind of notice that says this.
     pub fn kind(&self) -> NoticeKind {
         match self {
-            NoticeBody::Redemption { .. } | NoticeBody::Activation { .. } => NoticeKind::Redemption,
+            NoticeBody::Redemption { .. }
+            | NoticeBody::Activation { .. }
+            | NoticeBody::Reversal { .. } => NoticeKind::Redemption,
             NoticeBody::Reminder { .. } | NoticeBody::StateChange { .. } => NoticeKind::Lifecycle,
             NoticeBody::Lockout { .. } => NoticeKind::Lockout,
             NoticeBody::LicenseRequest { .. }

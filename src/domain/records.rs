@@ -36,12 +36,15 @@ pub enum KeyState {
     Available,
     Redeemed,
     Revoked,
+    /// Redeemed, then taken back (a refund): never redeemable again.
+    Reversed,
 }
 
 names!(KeyState, "key state" {
     Available => "available",
     Redeemed => "redeemed",
     Revoked => "revoked",
+    Reversed => "reversed",
 });
 
 /// What revoking one key came to. A key revoked before reads `revoked` again: revoking is

@@ -13,10 +13,12 @@ use sha2::Sha256;
 use uuid::Uuid;
 
 use super::{
+    key::KeyTail,
     lifecycle::LifecycleState,
     names::names,
     records::{GuildId, RedeemedKey, StoredKey, Subscription, UserId},
     rules::OrderKind,
+    term::Term,
 };
 
 /// What happened, as an endpoint subscribes to it.
@@ -24,8 +26,12 @@ use super::{
 pub enum EventType {
     /// An order was redeemed (any kind).
     RedemptionCreated,
+    /// A redeemed key was reversed (a refund).
+    RedemptionReversed,
     /// The lifecycle pass found a subscription in a new state.
     SubscriptionStateChanged,
+    /// A reminder milestone (30, 14, 7, 1 days) before a subscription's end date.
+    SubscriptionExpiring,
     LicenseAssigned,
     LicenseUnassigned,
     /// A key was revoked.
@@ -36,7 +42,9 @@ pub enum EventType {
 
 names!(EventType, "webhook event type" {
     RedemptionCreated => "redemption.created",
+    RedemptionReversed => "redemption.reversed",
     SubscriptionStateChanged => "subscription.state_changed",
+    SubscriptionExpiring => "subscription.expiring",
     LicenseAssigned => "license.assigned",
     LicenseUnassigned => "license.unassigned",
     KeyRevoked => "key.revoked",
@@ -132,6 +140,25 @@ pub struct RedemptionFacts {
     pub keys: Vec<RedeemedKey>,
 }
 
+/// Everything a `redemption.reversed` event is made of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReversalFacts {
+    pub reversal_id: i64,
+    pub redemption_id: i64,
+    pub guild: GuildId,
+    pub subscription: EventSubscription,
+    pub tail: KeyTail,
+    pub seats: i64,
+    pub term: Term,
+    pub batch: Option<String>,
+    pub reason: Option<String>,
+    pub seats_before: i64,
+    pub seats_after: i64,
+    pub ends_before: NaiveDate,
+    pub ends_after: NaiveDate,
+    pub released: Vec<UserId>,
+}
+
 impl WebhookEvent {
     fn new(kind: EventType, occurred_at: DateTime<Utc>, data: impl Serialize) -> WebhookEvent {
         WebhookEvent {
@@ -161,6 +188,57 @@ impl WebhookEvent {
                 after: facts.after,
                 keys: facts.keys.iter().map(EventKey::from).collect(),
                 redeemed_at: at,
+            },
+        )
+    }
+
+    /// `redemption.reversed`: a redeemed key was taken back (never the key: its tail).
+    pub fn redemption_reversed(facts: &ReversalFacts, at: DateTime<Utc>) -> WebhookEvent {
+        #[derive(Serialize)]
+        struct Key {
+            last_five: String,
+            seats: i64,
+            term: String,
+            batch: Option<String>,
+        }
+        #[derive(Serialize)]
+        struct Data {
+            reversal_id: i64,
+            redemption_id: i64,
+            guild: String,
+            subscription: EventSubscription,
+            key: Key,
+            reason: Option<String>,
+            before: EventTerms,
+            after: EventTerms,
+            released: Vec<String>,
+            reversed_at: DateTime<Utc>,
+        }
+        WebhookEvent::new(
+            EventType::RedemptionReversed,
+            at,
+            Data {
+                reversal_id: facts.reversal_id,
+                redemption_id: facts.redemption_id,
+                guild: facts.guild.0.to_string(),
+                subscription: facts.subscription.clone(),
+                key: Key {
+                    last_five: facts.tail.as_str().to_owned(),
+                    seats: facts.seats,
+                    term: facts.term.to_string(),
+                    batch: facts.batch.clone(),
+                },
+                reason: facts.reason.clone(),
+                before: EventTerms {
+                    seats: facts.seats_before,
+                    ends_on: facts.ends_before,
+                },
+                after: EventTerms {
+                    seats: facts.seats_after,
+                    ends_on: facts.ends_after,
+                },
+                released: facts.released.iter().map(|u| u.0.to_string()).collect(),
+                reversed_at: at,
             },
         )
     }

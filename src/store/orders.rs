@@ -20,7 +20,7 @@ use crate::domain::{
     records::{
         GuildId, Order, OrderKey, OrderState, OrderTarget, Product, StoredKey, Subscription, UserId,
     },
-    KeyDigest, OrderKind,
+    KeyDigest, KeyGift, OrderKind,
 };
 
 /// The unique index that keeps a subscription's name unique in its guild, by its normalised,
@@ -43,6 +43,8 @@ pub struct RedemptionWrite {
     pub ends_before: Option<NaiveDate>,
     pub ends_after: NaiveDate,
     pub key_ids: Vec<i64>,
+    /// What each key gives the subscription (seats, days), in the order of `key_ids`.
+    pub gifts: Vec<KeyGift>,
     /// The redemption notice's body; it is enqueued with the dedupe key
     /// `redemption:<ledger id>`.
     pub notice: serde_json::Value,
@@ -545,6 +547,20 @@ impl OrderTx {
         now: DateTime<Utc>,
     ) -> anyhow::Result<Written> {
         let key_count = i16::try_from(w.key_ids.len()).context("too many keys")?;
+        anyhow::ensure!(
+            w.gifts.len() == w.key_ids.len(),
+            "a redemption names what each of its keys gives"
+        );
+        let seats_given = w
+            .gifts
+            .iter()
+            .map(|g| super::to_i32(g.seats, "seats"))
+            .collect::<anyhow::Result<Vec<i32>>>()?;
+        let days_given = w
+            .gifts
+            .iter()
+            .map(|g| super::to_i32(g.days, "days"))
+            .collect::<anyhow::Result<Vec<i32>>>()?;
         let (subscription_id, new_name, product_sku) = match &w.target {
             OrderTarget::Subscription(id) => (Some(*id), None, None),
             OrderTarget::New { name, product_sku } => {
@@ -578,10 +594,12 @@ impl OrderTx {
                    RETURNING id, subscription_id),
                ledger_keys AS (
                    INSERT INTO redemption_keys (redemption_id, key_id, seats, term_count,
-                                                term_unit)
+                                                term_unit, seats_given, days_given)
                    SELECT redemption.id, marked.id, marked.seats, marked.term_count,
-                          marked.term_unit
-                   FROM redemption, marked),
+                          marked.term_unit, given.seats, given.days
+                   FROM redemption, marked
+                   JOIN unnest($6::bigint[], $17::integer[], $18::integer[])
+                        AS given(key_id, seats, days) ON given.key_id = marked.id),
                closed AS (
                    UPDATE orders
                    SET state = 'redeemed', closed_at = $5, application_id = NULL,
@@ -612,7 +630,9 @@ impl OrderTx {
             w.notice,
             super::notices::new_nonce(),
             product_sku,
-            new_name
+            new_name,
+            &seats_given,
+            &days_given
         )
         .fetch_one(&mut *self.tx)
         .await;

@@ -26,6 +26,7 @@ mod outbox_claims;
 mod overload;
 mod private_cluster;
 mod races;
+mod refunds;
 mod scale_out;
 mod seats;
 mod seats_e2e;

@@ -244,3 +244,12 @@ notice-member-gone = <@{ $user }> is no longer in this server; { $count ->
 notice-role-refused = Discord refused to let me change <@&{ $role }> ({ $error }). I've stopped changing it: give me Manage Roles and put my role above it, then link it again with /settings license-role.
 dm-request-approved = Your request for a license of *{ $subscription }* was approved by <@{ $by }>.
 dm-request-denied = Your request for a license of *{ $subscription }* was declined by <@{ $by }>.
+
+## Taking back what was sold (src/discord/render_refunds.rs)
+notice-reversal-seats = The vendor reversed the product key ending in `{ $tail }`: *{ $subscription }* now has { $seats_after }, was { $seats_before }.
+notice-reversal-ends = The vendor reversed the product key ending in `{ $tail }`: *{ $subscription }* now ends on { $ends_after }, was { $ends_before }.
+notice-reversal-both = The vendor reversed the product key ending in `{ $tail }`: *{ $subscription }* now has { $seats_after }, was { $seats_before }, and ends on { $ends_after }, was { $ends_before }.
+notice-reversal-released = { $count ->
+    [one] The license of { $members } was released to fit.
+   *[other] The licenses of { $members } were released to fit.
+}

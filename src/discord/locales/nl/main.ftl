@@ -244,3 +244,12 @@ notice-member-gone = <@{ $user }> is geen lid meer van deze server; { $count ->
 notice-role-refused = Discord liet mij <@&{ $role }> niet wijzigen ({ $error }). Ik ben ermee gestopt: geef mij Rollen beheren en zet mijn rol erboven, en koppel de rol dan opnieuw met /instellingen licentierol.
 dm-request-approved = Uw aanvraag voor een licentie van *{ $subscription }* is goedgekeurd door <@{ $by }>.
 dm-request-denied = Uw aanvraag voor een licentie van *{ $subscription }* is geweigerd door <@{ $by }>.
+
+## Terugnemen wat verkocht is (src/discord/render_refunds.rs)
+notice-reversal-seats = De leverancier heeft de productcode eindigend op `{ $tail }` teruggedraaid: *{ $subscription }* heeft nu { $seats_after }, was { $seats_before }.
+notice-reversal-ends = De leverancier heeft de productcode eindigend op `{ $tail }` teruggedraaid: *{ $subscription }* eindigt nu op { $ends_after }, was { $ends_before }.
+notice-reversal-both = De leverancier heeft de productcode eindigend op `{ $tail }` teruggedraaid: *{ $subscription }* heeft nu { $seats_after }, was { $seats_before }, en eindigt op { $ends_after }, was { $ends_before }.
+notice-reversal-released = { $count ->
+    [one] De licentie van { $members } is vrijgegeven zodat het past.
+   *[other] De licenties van { $members } zijn vrijgegeven zodat het past.
+}
