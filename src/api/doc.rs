@@ -118,7 +118,7 @@ fn problem_response(description: &str) -> utoipa::openapi::RefOr<utoipa::openapi
 
 /// A string that is one of `words`: the spelling table of a domain enum (`KeyState::ALL`),
 /// so the document lists the words the code uses, and a word added there shows up here.
-fn words(words: impl IntoIterator<Item = &'static str>, description: &str) -> Object {
+pub(crate) fn words(words: impl IntoIterator<Item = &'static str>, description: &str) -> Object {
     ObjectBuilder::new()
         .schema_type(Type::String)
         .enum_values(Some(words))
@@ -164,6 +164,14 @@ pub(crate) fn snowflake() -> Object {
         .schema_type(Type::String)
         .pattern(Some("^[0-9]{1,20}$"))
         .description(Some("A Discord id (snowflake), as a string"))
+        .build()
+}
+
+/// A list of Discord ids (snowflakes), as strings.
+pub(crate) fn snowflakes() -> utoipa::openapi::schema::Array {
+    utoipa::openapi::schema::ArrayBuilder::new()
+        .items(snowflake())
+        .description(Some("Discord ids (snowflakes), as strings"))
         .build()
 }
 

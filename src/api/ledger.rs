@@ -17,7 +17,7 @@ use crate::{
 };
 
 /// A Discord guild id given as a query parameter.
-fn guild(field: &str, text: Option<&str>) -> Result<Option<GuildId>, Problem> {
+pub(super) fn guild(field: &str, text: Option<&str>) -> Result<Option<GuildId>, Problem> {
     match text.map(str::trim).filter(|t| !t.is_empty()) {
         None => Ok(None),
         Some(t) => t

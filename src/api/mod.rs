@@ -14,6 +14,7 @@ mod keys;
 mod ledger;
 mod page;
 mod problem;
+mod refunds;
 
 use std::{sync::OnceLock, time::Duration};
 
@@ -78,8 +79,10 @@ fn routes_and_document() -> (Router<ApiState>, utoipa::openapi::OpenApi) {
         .routes(routes!(keys::import))
         .routes(routes!(keys::list))
         .routes(routes!(keys::revoke))
+        .routes(routes!(refunds::reverse))
         .routes(routes!(ledger::subscriptions))
         .routes(routes!(ledger::redemptions))
+        .routes(routes!(refunds::reversals))
         .routes(routes!(openapi_document))
         .split_for_parts();
     doc::finish(&mut document);

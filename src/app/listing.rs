@@ -29,6 +29,8 @@ pub struct RedemptionPage {
     pub page: i64,
     /// At least 1.
     pub pages: i64,
+    /// On the newest page, the newest reversals (refunds) of the same part of the ledger.
+    pub reversals: Vec<crate::store::ReversalEntry>,
 }
 
 impl App {
@@ -90,7 +92,25 @@ impl App {
                 offset: page * size,
             })
             .await?;
-        Ok(RedemptionPage { rows, page, pages })
+        let reversals = if page == 0 {
+            self.store
+                .list_reversals(crate::store::ReversalFilter {
+                    guild: Some(guild),
+                    subscription_id: subscription,
+                    after_id: None,
+                    limit: size,
+                    newest_first: true,
+                })
+                .await?
+        } else {
+            Vec::new()
+        };
+        Ok(RedemptionPage {
+            rows,
+            page,
+            pages,
+            reversals,
+        })
     }
 
     /// A guild's whole ledger, newest first.

@@ -18,7 +18,7 @@ use crate::domain::{
     webhook::{EventSubscription, ReversalFacts},
     KeyDigest, KeyTail, LicenseReason, NoticeBody, ReversalResult, WebhookEvent,
 };
-use crate::store::ReversalWrite;
+use crate::store::{ReversalEntry, ReversalFilter, ReversalWrite};
 
 /// Most characters a reversal's reason may have.
 pub const MAX_REASON_CHARS: usize = 500;
@@ -68,6 +68,14 @@ fn check_reason(reason: Option<&str>) -> Result<Option<String>, InputError> {
 }
 
 impl App {
+    /// Reversals in the ledger (`/redemptions`, `redemptions list`, `GET /v1/reversals`).
+    pub async fn list_reversals(
+        &self,
+        filter: ReversalFilter,
+    ) -> anyhow::Result<Vec<ReversalEntry>> {
+        self.store.list_reversals(filter).await
+    }
+
     /// `POST /v1/keys/reverse`, `licensebot keys reverse`: reverses a batch's keys, or keys
     /// by their text, each in a transaction of its own, and says for each what it came to:
     /// `reversed`, `already_reversed`, `not_redeemed` (an unused key is revoked, not

@@ -85,6 +85,11 @@ async fn operate(app: &App, command: Command) -> anyhow::Result<()> {
         Command::Keys(KeysCommand::Revoke { batch, keys }) => {
             keys_revoke(app, batch.as_deref(), &keys).await
         }
+        Command::Keys(KeysCommand::Reverse {
+            batch,
+            keys,
+            reason,
+        }) => super::refunds::keys_reverse(app, batch.as_deref(), &keys, reason.as_deref()).await,
         Command::Redemptions(RedemptionsCommand::List { guild, json }) => {
             redemptions_list(app, GuildId(guild), json).await
         }
@@ -498,11 +503,11 @@ async fn keys_revoke(app: &App, batch: Option<&str>, keys: &[String]) -> anyhow:
 }
 
 /// The argument that stands for standard input.
-const STDIN: &str = "-";
+pub(super) const STDIN: &str = "-";
 
 /// The keys on standard input, as people paste them: one per line, or separated by
 /// spaces or commas, each dashed or not.
-fn keys_from_stdin() -> anyhow::Result<Vec<String>> {
+pub(super) fn keys_from_stdin() -> anyhow::Result<Vec<String>> {
     use std::io::Read as _;
     let mut text = String::new();
     std::io::stdin()
@@ -516,10 +521,11 @@ fn keys_from_stdin() -> anyhow::Result<Vec<String>> {
 /// `redemptions list`
 async fn redemptions_list(app: &App, guild: GuildId, json: bool) -> anyhow::Result<()> {
     let list = app.list_redemptions(guild).await?;
+    let reversals = super::refunds::guild_reversals(app, guild).await?;
     if json {
-        return table::json(&list);
+        return super::refunds::print_ledger_json(&list, &reversals);
     }
-    let rows = list
+    let mut rows = list
         .iter()
         .map(|r| {
             let change = match r.kind {
@@ -532,17 +538,24 @@ async fn redemptions_list(app: &App, guild: GuildId, json: bool) -> anyhow::Resu
                     format!("new: {} seats until {}", r.seats_after, r.ends_after)
                 }
             };
-            vec![
-                r.id.to_string(),
-                r.redeemed_at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
-                r.user_id.to_string(),
-                r.subscription_name.clone(),
-                r.kind.to_string(),
-                change,
-                r.key_count.to_string(),
-            ]
+            (
+                r.redeemed_at,
+                vec![
+                    r.id.to_string(),
+                    r.redeemed_at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+                    r.user_id.to_string(),
+                    r.subscription_name.clone(),
+                    r.kind.to_string(),
+                    change,
+                    r.key_count.to_string(),
+                ],
+            )
         })
         .collect::<Vec<_>>();
+    rows.extend(reversals.iter().map(super::refunds::ledger_row));
+    // Newest first, redemptions and reversals together.
+    rows.sort_by(|a, b| b.0.cmp(&a.0));
+    let rows: Vec<Vec<String>> = rows.into_iter().map(|(_, row)| row).collect();
     table::print(
         &["ID", "AT", "USER", "SUBSCRIPTION", "KIND", "CHANGE", "KEYS"],
         &rows,

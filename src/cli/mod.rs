@@ -2,6 +2,7 @@
 //! stderr; any error is one line on stderr and a non-zero exit.
 
 mod commands;
+mod refunds;
 mod table;
 
 use std::net::SocketAddr;
@@ -181,6 +182,27 @@ pub enum KeysCommand {
         /// (or separated by spaces or commas).
         #[arg(value_name = "KEY|-")]
         keys: Vec<String>,
+    },
+    /// Reverse redeemed keys (a refund): each key's subscription loses exactly what the key
+    /// gave, and the most recently assigned licenses are released while seats are below
+    /// those assigned. Unused keys are not touched (revoke them instead).
+    ///
+    /// `-` reads the keys from standard input: `licensebot keys reverse - < keys.txt`.
+    Reverse {
+        #[arg(
+            long,
+            value_name = "LABEL",
+            conflicts_with = "keys",
+            required_unless_present = "keys"
+        )]
+        batch: Option<String>,
+        /// Keys in any spelling; `-` alone: read them from standard input.
+        #[arg(value_name = "KEY|-")]
+        keys: Vec<String>,
+        /// Why (the refund or chargeback): kept in the ledger and sent in the
+        /// `redemption.reversed` webhook; never told in Discord.
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
     },
 }
 

@@ -2,7 +2,23 @@
 //! reversed key (a refund), in the guild's language. Never a key: its last five characters.
 
 use super::i18n::{n, name_arg, s, Lang};
-use crate::domain::NoticeBody;
+use crate::{app::ReversalEntry, domain::NoticeBody};
+
+/// A reversal in `/redemptions`: when, the key's tail, the subscription, before → after.
+pub fn ledger_line(lang: Lang, r: &ReversalEntry) -> String {
+    lang.ta(
+        "redemptions-line-reversal",
+        &[
+            ("at", n(r.reversed_at.timestamp())),
+            ("tail", s(r.tail.as_str())),
+            ("subscription", name_arg(&r.subscription_name)),
+            ("seats_before", n(r.seats_before)),
+            ("seats_after", n(r.seats_after)),
+            ("ends_before", s(r.ends_before)),
+            ("ends_after", s(r.ends_after)),
+        ],
+    )
+}
 
 /// A refund notice, in `lang`; `None` for the other notices.
 pub fn notice(lang: Lang, body: &NoticeBody) -> Option<String> {

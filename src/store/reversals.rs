@@ -58,6 +58,16 @@ pub struct ReversalWrite {
     pub notice: serde_json::Value,
 }
 
+/// Which reversals a listing shows.
+#[derive(Debug, Clone, Copy)]
+pub struct ReversalFilter {
+    pub guild: Option<GuildId>,
+    pub subscription_id: Option<i64>,
+    pub after_id: Option<i64>,
+    pub limit: i64,
+    pub newest_first: bool,
+}
+
 /// A reversal in the ledger.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReversalEntry {
@@ -286,24 +296,27 @@ impl Store {
             .collect()
     }
 
-    /// A guild's reversals (of one subscription, when given), newest first.
+    /// Reversals: of a guild (and one subscription) or all, after the entry `after_id`,
+    /// oldest first, or newest first with `newest_first`.
     pub async fn list_reversals(
         &self,
-        guild: GuildId,
-        subscription_id: Option<i64>,
-        limit: i64,
+        filter: ReversalFilter,
     ) -> anyhow::Result<Vec<ReversalEntry>> {
         let rows = sqlx::query!(
             r#"SELECT v.id, v.guild_id, v.subscription_id, s.name AS subscription_name,
                       v.redemption_id, v.tail, v.reason, v.seats_before, v.seats_after,
                       v.ends_before, v.ends_after, v.released, v.reversed_at
                FROM reversals v JOIN subscriptions s ON s.id = v.subscription_id
-               WHERE v.guild_id = $1 AND ($2::bigint IS NULL OR v.subscription_id = $2)
-               ORDER BY v.reversed_at DESC, v.id DESC
-               LIMIT $3"#,
-            guild_param(guild),
-            subscription_id,
-            limit
+               WHERE ($1::bigint IS NULL OR v.guild_id = $1)
+                 AND ($2::bigint IS NULL OR v.subscription_id = $2)
+                 AND ($3::bigint IS NULL OR v.id > $3)
+               ORDER BY CASE WHEN $5 THEN -v.id ELSE v.id END
+               LIMIT $4"#,
+            filter.guild.map(guild_param),
+            filter.subscription_id,
+            filter.after_id,
+            filter.limit,
+            filter.newest_first
         )
         .fetch_all(&self.pool)
         .await

@@ -27,6 +27,7 @@ mod overload;
 mod private_cluster;
 mod races;
 mod refunds;
+mod refunds_api;
 mod scale_out;
 mod seats;
 mod seats_e2e;

@@ -101,14 +101,22 @@ pub async fn page(
     } else {
         lines.join("\n")
     };
-    let embed = CreateEmbed::new()
+    let mut embed = CreateEmbed::new()
         .title(title)
         .colour(render::BLURPLE)
-        .description(description)
-        .footer(serenity::all::CreateEmbedFooter::new(lang.ta(
-            "redemptions-page",
-            &[("page", n(ledger.page + 1)), ("pages", n(ledger.pages))],
-        )));
+        .description(description);
+    if !ledger.reversals.is_empty() {
+        let lines: Vec<String> = ledger
+            .reversals
+            .iter()
+            .map(|r| crate::discord::render_refunds::ledger_line(lang, r))
+            .collect();
+        embed = embed.field(lang.t("redemptions-reversals"), lines.join("\n"), false);
+    }
+    let embed = embed.footer(serenity::all::CreateEmbedFooter::new(lang.ta(
+        "redemptions-page",
+        &[("page", n(ledger.page + 1)), ("pages", n(ledger.pages))],
+    )));
     Ok(Reply {
         content: None,
         embeds: vec![embed],

@@ -253,3 +253,5 @@ notice-reversal-released = { $count ->
     [one] The license of { $members } was released to fit.
    *[other] The licenses of { $members } were released to fit.
 }
+redemptions-reversals = Reversals (refunds)
+redemptions-line-reversal = <t:{ $at }:f> · key ending in `{ $tail }` reversed · *{ $subscription }* · { $seats_before } → { $seats_after } licenses · ends { $ends_before } → { $ends_after }

@@ -253,3 +253,5 @@ notice-reversal-released = { $count ->
     [one] De licentie van { $members } is vrijgegeven zodat het past.
    *[other] De licenties van { $members } zijn vrijgegeven zodat het past.
 }
+redemptions-reversals = Teruggedraaid (terugbetalingen)
+redemptions-line-reversal = <t:{ $at }:f> · productcode eindigend op `{ $tail }` teruggedraaid · *{ $subscription }* · { $seats_before } → { $seats_after } licenties · eindigt { $ends_before } → { $ends_after }

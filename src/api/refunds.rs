@@ -1,0 +1,205 @@
+//! Taking back what was sold: `POST /v1/keys/reverse` (a refund of redeemed keys) and the
+//! reversals in the ledger, `GET /v1/reversals`.
+
+use axum::{extract::State, Json};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{
+    auth::{Authorized, KeysWrite, LedgerRead},
+    doc, ledger, page,
+    problem::{ApiJson, ApiQuery, Problem},
+    ApiState,
+};
+use crate::{app::ReversalFilter, domain::ReversalResult};
+
+/// Most keys one request reverses (each in a transaction of its own).
+const MAX_KEYS_PER_REQUEST: usize = 1000;
+
+/// Keys to reverse: give `keys` or `batch`, not both.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ReverseRequest {
+    /// The keys, in any case, with or without dashes (1 to 1000).
+    #[serde(default)]
+    pub keys: Option<Vec<String>>,
+    /// Every key of this batch.
+    #[serde(default)]
+    pub batch: Option<String>,
+    /// Why (the shop's refund or chargeback): kept in the ledger and sent in the
+    /// `redemption.reversed` webhook, never told in Discord. At most 500 characters.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReversedKey {
+    #[schema(schema_with = doc::masked_key)]
+    pub key: String,
+    #[schema(schema_with = reversal_result)]
+    pub result: String,
+    /// The members whose licenses this reversal released (the most recently assigned,
+    /// while seats were below those assigned).
+    #[schema(schema_with = doc::snowflakes)]
+    pub released: Vec<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReverseResponse {
+    /// One per key asked for (or per key of the batch), in order.
+    pub results: Vec<ReversedKey>,
+}
+
+fn reversal_result() -> utoipa::openapi::schema::Object {
+    doc::words(
+        ReversalResult::ALL.iter().map(|r| r.as_str()),
+        "What reversing the key came to: reversed (by this request), already_reversed \
+         (nothing changed), not_redeemed (an unused key is revoked, not reversed; nothing \
+         changed) or unknown",
+    )
+}
+
+/// Reverses redeemed keys, on a refund: each key, in a transaction of its own, becomes
+/// `reversed` and its subscription loses exactly what it gave (seats, days); the newest
+/// licenses are released while seats are below those assigned. Once per key, however often
+/// it is asked.
+#[utoipa::path(
+    post,
+    path = "/v1/keys/reverse",
+    tag = "keys",
+    security(("bearer" = ["keys:write"])),
+    request_body = ReverseRequest,
+    responses((status = 200, description = "What became of each key (masked)", body = ReverseResponse))
+)]
+pub(crate) async fn reverse(
+    State(state): State<ApiState>,
+    _auth: Authorized<KeysWrite>,
+    ApiJson(body): ApiJson<ReverseRequest>,
+) -> Result<Json<ReverseResponse>, Problem> {
+    let batch = body.batch.as_deref().map(str::trim);
+    let keys = body.keys.unwrap_or_default();
+    let reason = body.reason.as_deref();
+    let results = match (batch, keys.len()) {
+        (Some(""), _) => return Err(Problem::invalid("batch", "a batch label is not empty")),
+        (Some(_), 0) | (None, 1..=MAX_KEYS_PER_REQUEST) => {
+            state.app.reverse_keys(batch, &keys, reason).await?
+        }
+        (Some(_), _) => {
+            return Err(Problem::invalid("batch", "give keys or a batch, not both"));
+        }
+        (None, 0) => return Err(Problem::invalid("keys", "give keys or a batch")),
+        (None, _) => {
+            return Err(Problem::invalid(
+                "keys",
+                format!("reverse 1 to {MAX_KEYS_PER_REQUEST} keys at a time"),
+            ))
+        }
+    };
+    let reversed = results
+        .iter()
+        .filter(|k| k.result == ReversalResult::Reversed)
+        .count();
+    tracing::info!(asked = results.len(), reversed, "reverse request");
+    Ok(Json(ReverseResponse {
+        results: results
+            .into_iter()
+            .map(|k| ReversedKey {
+                key: k.tail.masked(),
+                result: k.result.as_str().to_owned(),
+                released: k.released.iter().map(|u| u.0.to_string()).collect(),
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReversalsQuery {
+    /// Only this guild's reversals.
+    pub guild: Option<String>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Reversals per page, 1 to 1000 (100 when not given).
+    pub limit: Option<String>,
+}
+
+/// A reversal in the ledger: a redeemed key taken back.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Reversal {
+    pub id: i64,
+    #[schema(schema_with = doc::snowflake)]
+    pub guild: String,
+    pub subscription_id: i64,
+    pub subscription_name: String,
+    /// The redemption the key was redeemed in.
+    pub redemption_id: i64,
+    #[schema(schema_with = doc::masked_key)]
+    pub key: String,
+    pub reason: Option<String>,
+    pub seats_before: i64,
+    pub seats_after: i64,
+    pub ends_before: NaiveDate,
+    pub ends_after: NaiveDate,
+    /// The members whose licenses it released.
+    #[schema(schema_with = doc::snowflakes)]
+    pub released: Vec<String>,
+    pub reversed_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReversalList {
+    /// Oldest first.
+    pub reversals: Vec<Reversal>,
+    /// Pass as `cursor` for the next page; none on the last page. Keep the last one to
+    /// read only what is new next time.
+    pub next_cursor: Option<String>,
+}
+
+/// The reversals in the ledger (refunds of redeemed keys), oldest first, a page at a time.
+#[utoipa::path(
+    get,
+    path = "/v1/reversals",
+    tag = "ledger",
+    security(("bearer" = ["ledger:read"])),
+    params(ReversalsQuery),
+    responses((status = 200, description = "A page of reversals", body = ReversalList))
+)]
+pub(crate) async fn reversals(
+    State(state): State<ApiState>,
+    _auth: Authorized<LedgerRead>,
+    ApiQuery(query): ApiQuery<ReversalsQuery>,
+) -> Result<Json<ReversalList>, Problem> {
+    let limit = page::limit(query.limit.as_deref())?;
+    let entries = state
+        .app
+        .list_reversals(ReversalFilter {
+            guild: ledger::guild("guild", query.guild.as_deref())?,
+            subscription_id: None,
+            after_id: page::after("reversals", query.cursor.as_deref())?,
+            limit,
+            newest_first: false,
+        })
+        .await?;
+    let ids: Vec<i64> = entries.iter().map(|r| r.id).collect();
+    Ok(Json(ReversalList {
+        next_cursor: page::next("reversals", &ids, limit),
+        reversals: entries
+            .into_iter()
+            .map(|r| Reversal {
+                id: r.id,
+                guild: r.guild.0.to_string(),
+                subscription_id: r.subscription_id,
+                subscription_name: r.subscription_name,
+                redemption_id: r.redemption_id,
+                key: r.tail.masked(),
+                reason: r.reason,
+                seats_before: r.seats_before,
+                seats_after: r.seats_after,
+                ends_before: r.ends_before,
+                ends_after: r.ends_after,
+                released: r.released.iter().map(|u| u.0.to_string()).collect(),
+                reversed_at: r.reversed_at,
+            })
+            .collect(),
+    }))
+}

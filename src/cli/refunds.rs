@@ -1,0 +1,126 @@
+//! Taking back what was sold, from the command line: `keys reverse`.
+
+use chrono::{DateTime, Utc};
+
+use super::commands::{keys_from_stdin, STDIN};
+use crate::{
+    app::{App, ReversalEntry, ReversalFilter},
+    domain::ReversalResult,
+};
+
+/// `licensebot keys reverse (--batch LABEL | KEY... | -) [--reason TEXT]`: one line per key
+/// (masked) with what it came to, then a count.
+pub(super) async fn keys_reverse(
+    app: &App,
+    batch: Option<&str>,
+    keys: &[String],
+    reason: Option<&str>,
+) -> anyhow::Result<()> {
+    let from_stdin;
+    let keys = if keys.iter().any(|k| k == STDIN) {
+        anyhow::ensure!(
+            keys.len() == 1,
+            "`-` reads the keys from standard input: give it alone"
+        );
+        from_stdin = keys_from_stdin()?;
+        &from_stdin
+    } else {
+        keys
+    };
+    let results = app.reverse_keys(batch, keys, reason).await?;
+    for key in &results {
+        let released = if key.released.is_empty() {
+            String::new()
+        } else {
+            let ids: Vec<String> = key.released.iter().map(|u| u.0.to_string()).collect();
+            format!(" (released the licenses of {})", ids.join(", "))
+        };
+        println!("{}  {}{released}", key.tail.masked(), key.result.as_str());
+    }
+    let n = results
+        .iter()
+        .filter(|k| k.result == ReversalResult::Reversed)
+        .count();
+    println!("reversed {n} {}", if n == 1 { "key" } else { "keys" });
+    Ok(())
+}
+
+/// A guild's reversals, newest first (all of them).
+pub(super) async fn guild_reversals(
+    app: &App,
+    guild: crate::domain::records::GuildId,
+) -> anyhow::Result<Vec<ReversalEntry>> {
+    app.list_reversals(ReversalFilter {
+        guild: Some(guild),
+        subscription_id: None,
+        after_id: None,
+        limit: i64::MAX,
+        newest_first: true,
+    })
+    .await
+}
+
+/// A reversal as a row of `redemptions list`: ID `r<id>`, no user (the vendor did it), kind
+/// `reversal`, the change, the key's tail.
+pub(super) fn ledger_row(r: &ReversalEntry) -> (DateTime<Utc>, Vec<String>) {
+    let mut change = Vec::new();
+    if r.seats_after != r.seats_before {
+        change.push(format!("{} -> {} seats", r.seats_before, r.seats_after));
+    }
+    if r.ends_after != r.ends_before {
+        change.push(format!("{} -> {}", r.ends_before, r.ends_after));
+    }
+    (
+        r.reversed_at,
+        vec![
+            format!("r{}", r.id),
+            r.reversed_at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+            "-".into(),
+            r.subscription_name.clone(),
+            "reversal".into(),
+            if change.is_empty() {
+                "-".into()
+            } else {
+                change.join(", ")
+            },
+            r.tail.masked(),
+        ],
+    )
+}
+
+/// `redemptions list --json`: the redemptions as before, and the reversals, each an object
+/// with `kind: "reversal"`, newest first together.
+pub(super) fn print_ledger_json(
+    redemptions: &[crate::domain::records::Redemption],
+    reversals: &[ReversalEntry],
+) -> anyhow::Result<()> {
+    let mut entries: Vec<(DateTime<Utc>, serde_json::Value)> = redemptions
+        .iter()
+        .map(|r| Ok((r.redeemed_at, serde_json::to_value(r)?)))
+        .collect::<anyhow::Result<_>>()?;
+    entries.extend(reversals.iter().map(|r| {
+        (
+            r.reversed_at,
+            serde_json::json!({
+                "kind": "reversal",
+                "id": r.id,
+                "guild_id": r.guild.0,
+                "subscription_id": r.subscription_id,
+                "subscription_name": r.subscription_name,
+                "redemption_id": r.redemption_id,
+                "key": r.tail.masked(),
+                "reason": r.reason,
+                "seats_before": r.seats_before,
+                "seats_after": r.seats_after,
+                "ends_before": r.ends_before,
+                "ends_after": r.ends_after,
+                "released": r.released.iter().map(|u| u.0.to_string()).collect::<Vec<_>>(),
+                "reversed_at": r.reversed_at,
+            }),
+        )
+    }));
+    entries.sort_by(|a, b| b.0.cmp(&a.0));
+    let values: Vec<serde_json::Value> = entries.into_iter().map(|(_, v)| v).collect();
+    println!("{}", serde_json::to_string_pretty(&values)?);
+    Ok(())
+}
