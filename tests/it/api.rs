@@ -177,6 +177,10 @@ async fn every_route_answers_as_its_openapi_document_says_and_the_document_is_se
         .get(&format!("/v1/subscriptions?guild={}", GUILD.0), t)
         .await;
     shop.api.get("/v1/redemptions", t).await;
+    shop.api
+        .post("/v1/keys/reverse", t, json!({"keys": [keys[0]]}))
+        .await;
+    shop.api.get("/v1/reversals", t).await;
 
     let document = shop.api.document().clone();
     let seen = shop.api.seen();
