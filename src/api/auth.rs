@@ -28,7 +28,13 @@ macro_rules! scopes {
     };
 }
 
-scopes!(KeysWrite, KeysRead, LedgerRead, CatalogueWrite);
+scopes!(
+    KeysWrite,
+    KeysRead,
+    LedgerRead,
+    CatalogueWrite,
+    SubscriptionsWrite
+);
 
 /// The token of a request that may do what the route needs.
 pub(crate) struct Authorized<N: Needs> {

@@ -47,7 +47,7 @@ pub(crate) fn finish(doc: &mut Document) {
                 .scheme(HttpAuthScheme::Bearer)
                 .description(Some(
                     "An API token; the route names the scope it needs \
-                     (keys:write, keys:read, ledger:read, catalogue:write)",
+                     (keys:write, keys:read, ledger:read, catalogue:write, subscriptions:write)",
                 ))
                 .build(),
         ),

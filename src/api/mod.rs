@@ -83,6 +83,8 @@ fn routes_and_document() -> (Router<ApiState>, utoipa::openapi::OpenApi) {
         .routes(routes!(ledger::subscriptions))
         .routes(routes!(ledger::redemptions))
         .routes(routes!(refunds::reversals))
+        .routes(routes!(refunds::suspend))
+        .routes(routes!(refunds::resume))
         .routes(routes!(openapi_document))
         .split_for_parts();
     doc::finish(&mut document);

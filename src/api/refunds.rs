@@ -1,18 +1,24 @@
 //! Taking back what was sold: `POST /v1/keys/reverse` (a refund of redeemed keys) and the
 //! reversals in the ledger, `GET /v1/reversals`.
 
-use axum::{extract::State, Json};
+use axum::{
+    extract::{Path, State},
+    Json,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{
-    auth::{Authorized, KeysWrite, LedgerRead},
+    auth::{Authorized, KeysWrite, LedgerRead, SubscriptionsWrite},
     doc, ledger, page,
     problem::{ApiJson, ApiQuery, Problem},
     ApiState,
 };
-use crate::{app::ReversalFilter, domain::ReversalResult};
+use crate::{
+    app::{AppError, ReversalFilter, SubscriptionRef, Suspension, UserError},
+    domain::ReversalResult,
+};
 
 /// Most keys one request reverses (each in a transaction of its own).
 const MAX_KEYS_PER_REQUEST: usize = 1000;
@@ -202,4 +208,106 @@ pub(crate) async fn reversals(
             })
             .collect(),
     }))
+}
+
+/// Why a subscription is suspended (optional).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct SuspendRequest {
+    /// The chargeback, dispute or unpaid invoice: kept for the vendor's records and sent in
+    /// the webhook, never told in Discord. At most 500 characters.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// A subscription's state after a suspend or resume.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SuspensionAnswer {
+    pub id: i64,
+    #[schema(schema_with = doc::snowflake)]
+    pub guild: String,
+    pub name: String,
+    #[schema(schema_with = doc::lifecycle_state)]
+    pub state: String,
+    pub ends_on: NaiveDate,
+    /// `false`: it was so already; nothing changed and nothing was announced.
+    pub changed: bool,
+}
+
+async fn set_suspension(
+    state: &ApiState,
+    id: &str,
+    what: Suspension,
+    reason: Option<&str>,
+) -> Result<Json<SuspensionAnswer>, Problem> {
+    let not_found = || Problem::not_found("no subscription has this id");
+    // An id that is not a number names no subscription either.
+    let id: i64 = id.trim().parse().map_err(|_| not_found())?;
+    let guild = state
+        .app
+        .subscription_guild(id)
+        .await?
+        .ok_or_else(not_found)?;
+    let change = match state
+        .app
+        .set_suspension(guild, &SubscriptionRef::Id(id), what, reason)
+        .await
+    {
+        Err(AppError::User(UserError::SubscriptionNotFound)) => return Err(not_found()),
+        other => other?,
+    };
+    Ok(Json(SuspensionAnswer {
+        id: change.subscription.id,
+        guild: change.subscription.guild.0.to_string(),
+        name: change.subscription.name,
+        state: change.state.as_str().to_owned(),
+        ends_on: change.subscription.ends_on,
+        changed: change.changed,
+    }))
+}
+
+/// Suspends a subscription (a chargeback, a dispute, an unpaid invoice): its state is
+/// `suspended` whatever its end date says; no access (roles taken away, licenses kept), no
+/// redemption, no assignment until it is resumed. Idempotent. A deleted subscription is
+/// refused (409).
+#[utoipa::path(
+    post,
+    path = "/v1/subscriptions/{id}/suspend",
+    tag = "ledger",
+    security(("bearer" = ["subscriptions:write"])),
+    params(("id" = i64, Path, description = "The subscription's id")),
+    request_body = SuspendRequest,
+    responses(
+        (status = 200, description = "The subscription, suspended", body = SuspensionAnswer),
+        (status = 404, description = "No subscription has this id", content_type = "application/problem+json", body = Problem),
+        (status = 409, description = "The subscription is deleted", content_type = "application/problem+json", body = Problem)
+    )
+)]
+pub(crate) async fn suspend(
+    State(state): State<ApiState>,
+    _auth: Authorized<SubscriptionsWrite>,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<SuspendRequest>,
+) -> Result<Json<SuspensionAnswer>, Problem> {
+    set_suspension(&state, &id, Suspension::Suspend, body.reason.as_deref()).await
+}
+
+/// Resumes a suspended subscription: back to its lifecycle state, roles given back. The end
+/// date has not moved. Idempotent.
+#[utoipa::path(
+    post,
+    path = "/v1/subscriptions/{id}/resume",
+    tag = "ledger",
+    security(("bearer" = ["subscriptions:write"])),
+    params(("id" = i64, Path, description = "The subscription's id")),
+    responses(
+        (status = 200, description = "The subscription, resumed", body = SuspensionAnswer),
+        (status = 404, description = "No subscription has this id", content_type = "application/problem+json", body = Problem)
+    )
+)]
+pub(crate) async fn resume(
+    State(state): State<ApiState>,
+    _auth: Authorized<SubscriptionsWrite>,
+    Path(id): Path<String>,
+) -> Result<Json<SuspensionAnswer>, Problem> {
+    set_suspension(&state, &id, Suspension::Resume, None).await
 }

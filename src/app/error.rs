@@ -54,6 +54,10 @@ pub enum UserError {
     },
     /// A license could not be assigned, unassigned, requested or decided.
     License(LicenseRefusal),
+    /// The vendor suspended the subscription: nothing is redeemed on it or assigned from it.
+    Suspended {
+        subscription: String,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]

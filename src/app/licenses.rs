@@ -199,6 +199,12 @@ impl App {
     ) -> Result<i64, AppError> {
         let today = now.date_naive();
         let periods = self.settings.periods();
+        if tx.is_suspended(sub.id).await? {
+            return Err(UserError::Suspended {
+                subscription: sub.name.clone(),
+            }
+            .into());
+        }
         let occupancy = Occupancy {
             state: LifecycleState::on(sub.ends_on, today, periods),
             seats: sub.seats,
@@ -321,13 +327,19 @@ impl App {
     ) -> Result<Vec<HeldLicense>, AppError> {
         let today = self.clock.today();
         let periods = self.settings.periods();
+        let suspended = self.store.suspended_ids(guild).await?;
         Ok(self
             .store
             .member_licenses(guild, member)
             .await?
             .into_iter()
             .map(|(subscription, assigned_at)| HeldLicense {
-                state: LifecycleState::on(subscription.ends_on, today, periods),
+                state: LifecycleState::of(
+                    subscription.ends_on,
+                    suspended.contains(&subscription.id),
+                    today,
+                    periods,
+                ),
                 subscription,
                 assigned_at,
             })
@@ -426,6 +438,13 @@ impl App {
             tx.rollback().await?;
             return Err(UserError::SubscriptionNotFound.into());
         };
+        if tx.is_suspended(sub.id).await? {
+            tx.rollback().await?;
+            return Err(UserError::Suspended {
+                subscription: sub.name,
+            }
+            .into());
+        }
         let state = LifecycleState::on(sub.ends_on, now.date_naive(), self.settings.periods());
         let holds = tx.assignment(sub.id, member).await?.is_some();
         let mut open = tx.lock_open_request(sub.id, member).await?;

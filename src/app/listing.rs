@@ -45,13 +45,19 @@ impl App {
     ) -> Result<Vec<SubscriptionStatus>, AppError> {
         let today = self.clock.today();
         let periods = self.settings.periods();
+        let suspended = self.store.suspended_ids(guild).await?;
         Ok(self
             .store
             .list_subscriptions(guild)
             .await?
             .into_iter()
             .map(|subscription| SubscriptionStatus {
-                state: LifecycleState::on(subscription.ends_on, today, periods),
+                state: LifecycleState::of(
+                    subscription.ends_on,
+                    suspended.contains(&subscription.id),
+                    today,
+                    periods,
+                ),
                 subscription,
             })
             .collect())

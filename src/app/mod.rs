@@ -36,7 +36,7 @@ pub use lifecycle::lifecycle_tick;
 pub use listing::{FeedPage, RedemptionPage};
 pub use orders::{OpenOrder, Receipt};
 pub use outbox::{Delivered, NextAttempt, OutboxClaim};
-pub use refunds::ReversedKey;
+pub use refunds::{ReversedKey, Suspension, SuspensionChange};
 pub use review::{Review, ReviewKey};
 pub use settings::Caller;
 pub use webhooks::{plain_http_off_this_machine, DeliveryOutcome, NextDelivery};

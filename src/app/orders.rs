@@ -274,6 +274,13 @@ impl App {
             // on its row (the foreign key), and two orders upgrading that lock later
             // deadlock.
             None => match lock_subscription(&mut tx, input.guild, &input.subscription).await? {
+                Some(sub) if tx.is_suspended(sub.id).await? => {
+                    tx.rollback().await?;
+                    return Err(UserError::Suspended {
+                        subscription: sub.name,
+                    }
+                    .into());
+                }
                 Some(sub) => Wanted::Existing(sub),
                 None => {
                     tx.rollback().await?;
@@ -529,6 +536,16 @@ impl App {
             .lock_open_order_or_expire(tx, guild, user, order_id, now)
             .await?;
         let subject = lock_subject(&mut tx, &order).await?;
+        // Suspended since the order was opened: nothing is redeemed on it.
+        if let Subject::Existing(sub) = &subject {
+            if tx.is_suspended(sub.id).await? {
+                tx.rollback().await?;
+                return Err(UserError::Suspended {
+                    subscription: sub.name.clone(),
+                }
+                .into());
+            }
+        }
         if let Subject::New { name, .. } = &subject {
             // Activations of one name queue here; each sees what the one before committed.
             tx.lock_subscription_name(guild, name).await?;

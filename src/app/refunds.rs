@@ -5,20 +5,30 @@
 //! days), the newest licenses released while seats fall below those assigned (reason
 //! `reversed`, roles through the queue), the `reversal` ledger entry, the team channel's
 //! notice and the `redemption.reversed` webhook event, all committed together or not at all.
+//!
+//! Suspending a subscription (a chargeback, a dispute, an unpaid invoice) and resuming it:
+//! while suspended its state is `suspended` whatever its end date says; it grants no access
+//! (the roles go through the queue; the licenses stay), nothing is redeemed on it or
+//! assigned from it. Both are idempotent and announce a change once: a neutral notice and
+//! `subscription.state_changed`.
 
 use anyhow::bail;
 use chrono::{DateTime, Utc};
 use tracing::instrument;
 
-use super::{catalogue::parse_keys_to_revoke, App, InputError};
+use super::{
+    catalogue::parse_keys_to_revoke, orders::lock_subscription, App, AppError, InputError,
+    UserError,
+};
 use crate::domain::{
     after_reversal,
-    records::{KeyState, Subscription, UserId},
+    records::{GuildId, KeyState, Subscription, UserId},
     text::hidden,
     webhook::{EventSubscription, ReversalFacts},
-    KeyDigest, KeyTail, LicenseReason, NoticeBody, ReversalResult, WebhookEvent,
+    KeyDigest, KeyTail, LicenseReason, LifecycleState, NoticeBody, NoticeKind, ReversalResult,
+    SubscriptionRef, WebhookEvent,
 };
-use crate::store::{ReversalEntry, ReversalFilter, ReversalWrite};
+use crate::store::{NewNotice, ReversalEntry, ReversalFilter, ReversalWrite};
 
 /// Most characters a reversal's reason may have.
 pub const MAX_REASON_CHARS: usize = 500;
@@ -67,7 +77,112 @@ fn check_reason(reason: Option<&str>) -> Result<Option<String>, InputError> {
     Ok(Some(reason.to_owned()))
 }
 
+/// Suspend or resume.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Suspension {
+    Suspend,
+    Resume,
+}
+
+/// What suspending or resuming came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SuspensionChange {
+    pub subscription: Subscription,
+    /// Its state now: `suspended`, or the lifecycle state it is back in.
+    pub state: LifecycleState,
+    /// `false`: it was so already, and nothing changed.
+    pub changed: bool,
+}
+
 impl App {
+    /// The guild of a subscription named by its id alone (the shop's API); `None` if
+    /// there is no such subscription.
+    pub async fn subscription_guild(&self, id: i64) -> anyhow::Result<Option<GuildId>> {
+        self.store.subscription_guild(id).await
+    }
+
+    /// `POST /v1/subscriptions/{id}/suspend|resume`, `licensebot subscriptions
+    /// suspend|resume`: suspends or resumes a subscription, in one transaction with its role
+    /// changes, its notice and its `subscription.state_changed` event. Idempotent: asked
+    /// again, nothing changes and nothing is announced. A deleted subscription cannot be
+    /// suspended.
+    #[instrument(skip_all, fields(guild = guild.0))]
+    pub async fn set_suspension(
+        &self,
+        guild: GuildId,
+        subscription: &SubscriptionRef,
+        what: Suspension,
+        reason: Option<&str>,
+    ) -> Result<SuspensionChange, AppError> {
+        let reason = check_reason(reason).map_err(anyhow::Error::new)?;
+        let now = self.clock.now();
+        let mut tx = self.store.begin().await?;
+        let Some(sub) = lock_subscription(&mut tx, guild, subscription).await? else {
+            tx.rollback().await?;
+            return Err(UserError::SubscriptionNotFound.into());
+        };
+        let lifecycle = LifecycleState::on(sub.ends_on, now.date_naive(), self.settings.periods());
+        let changed = match what {
+            Suspension::Suspend if lifecycle == LifecycleState::Deleted => {
+                tx.rollback().await?;
+                return Err(anyhow::Error::new(InputError::conflict(
+                    "subscription",
+                    "this subscription is deleted: there is nothing left to suspend",
+                ))
+                .into());
+            }
+            Suspension::Suspend => tx.suspend(guild, sub.id, reason.as_deref(), now).await?,
+            Suspension::Resume => tx.resume(sub.id).await?,
+        };
+        let state = match what {
+            Suspension::Suspend => LifecycleState::Suspended,
+            Suspension::Resume => lifecycle,
+        };
+        if changed {
+            // The holders' roles follow: taken away while suspended, given back on resume
+            // when the lifecycle grants access.
+            self.follow_redemption_in(&mut tx, guild, sub.id, now)
+                .await?;
+            let suspended = what == Suspension::Suspend;
+            tx.enqueue_notice(&NewNotice {
+                guild,
+                dedupe_key: format!(
+                    "suspension:{}:{}:{}",
+                    sub.id,
+                    now.timestamp_micros(),
+                    if suspended { "suspended" } else { "resumed" }
+                ),
+                kind: NoticeKind::Lifecycle,
+                body: NoticeBody::Suspension {
+                    subscription: sub.name.clone(),
+                    suspended,
+                }
+                .to_json(),
+            })
+            .await?;
+            tx.record_events(&[WebhookEvent::subscription_suspension(
+                &sub,
+                state,
+                reason.as_deref(),
+                now,
+            )])
+            .await?;
+        }
+        tx.commit().await?;
+        if changed {
+            tracing::info!(
+                subscription = sub.id,
+                state = state.as_str(),
+                "suspension changed"
+            );
+        }
+        Ok(SuspensionChange {
+            subscription: sub,
+            state,
+            changed,
+        })
+    }
+
     /// Reversals in the ledger (`/redemptions`, `redemptions list`, `GET /v1/reversals`).
     pub async fn list_reversals(
         &self,

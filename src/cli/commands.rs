@@ -85,6 +85,14 @@ async fn operate(app: &App, command: Command) -> anyhow::Result<()> {
         Command::Keys(KeysCommand::Revoke { batch, keys }) => {
             keys_revoke(app, batch.as_deref(), &keys).await
         }
+        Command::Subscriptions(SubscriptionsCommand::Suspend(args)) => {
+            super::refunds::subscriptions_suspension(app, args, crate::app::Suspension::Suspend)
+                .await
+        }
+        Command::Subscriptions(SubscriptionsCommand::Resume(args)) => {
+            super::refunds::subscriptions_suspension(app, args, crate::app::Suspension::Resume)
+                .await
+        }
         Command::Keys(KeysCommand::Reverse {
             batch,
             keys,
@@ -715,12 +723,15 @@ async fn licenses_change(app: &App, args: &LicenseArgs, assign: bool) -> anyhow:
 }
 
 /// A refusal as one line for the operator; anything else as it is.
-fn cli_error(e: AppError) -> anyhow::Error {
+pub(super) fn cli_error(e: AppError) -> anyhow::Error {
     match e {
         AppError::User(UserError::SubscriptionNotFound) => {
             anyhow::anyhow!("this guild has no such subscription")
         }
         AppError::User(UserError::License(refusal)) => anyhow::anyhow!(refusal_text(&refusal)),
+        AppError::User(UserError::Suspended { subscription }) => {
+            anyhow::anyhow!("{subscription} is suspended by the vendor; resume it first")
+        }
         AppError::User(other) => anyhow::anyhow!("refused: {other:?}"),
         AppError::Internal(e) => e,
     }

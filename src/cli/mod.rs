@@ -133,6 +133,23 @@ pub enum SubscriptionsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Suspend a subscription (a chargeback, a dispute, an unpaid invoice): no access, no
+    /// redemption, no assignment until it is resumed; licenses stay assigned.
+    Suspend(SuspensionArgs),
+    /// Resume a suspended subscription: back to its lifecycle state, roles given back.
+    Resume(SuspensionArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SuspensionArgs {
+    #[arg(long, value_name = "ID")]
+    pub guild: u64,
+    /// The subscription's name.
+    #[arg(long, value_name = "NAME")]
+    pub subscription: String,
+    /// Why: kept for the vendor's records and sent in the webhook; never told in Discord.
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -267,7 +284,8 @@ pub enum ApiTokensCommand {
     Create {
         #[arg(long)]
         name: String,
-        /// Comma-separated: keys:write, keys:read, ledger:read, catalogue:write
+        /// Comma-separated: keys:write, keys:read, ledger:read, catalogue:write,
+        /// subscriptions:write
         /// (all four when left out).
         #[arg(long, value_name = "SCOPES")]
         scopes: Option<String>,

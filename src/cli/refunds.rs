@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 
 use super::commands::{keys_from_stdin, STDIN};
 use crate::{
-    app::{App, ReversalEntry, ReversalFilter},
-    domain::ReversalResult,
+    app::{App, ReversalEntry, ReversalFilter, SubscriptionRef, Suspension},
+    domain::{records::GuildId, ReversalResult},
 };
 
 /// `licensebot keys reverse (--batch LABEL | KEY... | -) [--reason TEXT]`: one line per key
@@ -48,7 +48,7 @@ pub(super) async fn keys_reverse(
 /// A guild's reversals, newest first (all of them).
 pub(super) async fn guild_reversals(
     app: &App,
-    guild: crate::domain::records::GuildId,
+    guild: GuildId,
 ) -> anyhow::Result<Vec<ReversalEntry>> {
     app.list_reversals(ReversalFilter {
         guild: Some(guild),
@@ -122,5 +122,30 @@ pub(super) fn print_ledger_json(
     entries.sort_by(|a, b| b.0.cmp(&a.0));
     let values: Vec<serde_json::Value> = entries.into_iter().map(|(_, v)| v).collect();
     println!("{}", serde_json::to_string_pretty(&values)?);
+    Ok(())
+}
+
+/// `licensebot subscriptions suspend|resume --guild ID --subscription NAME [--reason TEXT]`.
+pub(super) async fn subscriptions_suspension(
+    app: &App,
+    args: super::SuspensionArgs,
+    what: Suspension,
+) -> anyhow::Result<()> {
+    let change = app
+        .set_suspension(
+            GuildId(args.guild),
+            &SubscriptionRef::Name(args.subscription.trim().to_string()),
+            what,
+            args.reason.as_deref(),
+        )
+        .await
+        .map_err(super::commands::cli_error)?;
+    let name = &change.subscription.name;
+    match (what, change.changed) {
+        (Suspension::Suspend, true) => println!("suspended {name}"),
+        (Suspension::Suspend, false) => println!("{name} was suspended already; nothing changed"),
+        (Suspension::Resume, true) => println!("resumed {name}: {}", change.state),
+        (Suspension::Resume, false) => println!("{name} was not suspended; nothing changed"),
+    }
     Ok(())
 }

@@ -215,6 +215,7 @@ fn refusal_reason(e: &UserError) -> &'static str {
         UserError::OrderRedeemed { .. } => "order_redeemed",
         UserError::KeyTaken { .. } => "key_taken",
         UserError::License(refusal) => license_refusal_reason(refusal),
+        UserError::Suspended { .. } => "suspended",
     }
 }
 

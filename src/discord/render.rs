@@ -54,6 +54,7 @@ pub fn state_colour(state: LifecycleState) -> Colour {
         LifecycleState::Expired => YELLOW,
         LifecycleState::Disabled => ORANGE,
         LifecycleState::Deleted => RED,
+        LifecycleState::Suspended => ORANGE,
     }
 }
 
@@ -63,6 +64,7 @@ pub fn state_badge(lang: Lang, state: LifecycleState) -> String {
         LifecycleState::Expired => "🟡",
         LifecycleState::Disabled => "🟠",
         LifecycleState::Deleted => "🔴",
+        LifecycleState::Suspended => "⏸️",
     };
     format!("{dot} {}", lang.state(state))
 }
@@ -232,6 +234,10 @@ pub fn user_error(lang: Lang, e: &UserError, subscription: Option<&str>) -> Stri
             &[("tail", s(tail)), ("user", s(by.0)), ("at", n(unix(*at)))],
         ),
         UserError::License(refusal) => super::render_licenses::refusal(lang, refusal),
+        UserError::Suspended { subscription } => lang.ta(
+            "error-suspended",
+            &[("subscription", name_arg(subscription))],
+        ),
     }
 }
 
@@ -601,7 +607,7 @@ pub fn notice(lang: Lang, body: &NoticeBody) -> String {
             "notice-lockout",
             &[("user", s(user)), ("until", n(unix(*until)))],
         ),
-        NoticeBody::Reversal { .. } => {
+        NoticeBody::Reversal { .. } | NoticeBody::Suspension { .. } => {
             super::render_refunds::notice(lang, body).unwrap_or_default()
         }
         NoticeBody::LicenseRequest { .. }

@@ -369,6 +369,7 @@ pub fn notice(lang: Lang, body: &NoticeBody) -> Option<String> {
         NoticeBody::Redemption { .. }
         | NoticeBody::Activation { .. }
         | NoticeBody::Reversal { .. }
+        | NoticeBody::Suspension { .. }
         | NoticeBody::Reminder { .. }
         | NoticeBody::StateChange { .. }
         | NoticeBody::Lockout { .. } => return None,

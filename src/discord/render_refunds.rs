@@ -20,8 +20,20 @@ pub fn ledger_line(lang: Lang, r: &ReversalEntry) -> String {
     )
 }
 
-/// A refund notice, in `lang`; `None` for the other notices.
+/// A refund or suspension notice, in `lang`; `None` for the other notices.
 pub fn notice(lang: Lang, body: &NoticeBody) -> Option<String> {
+    if let NoticeBody::Suspension {
+        subscription,
+        suspended,
+    } = body
+    {
+        let id = if *suspended {
+            "notice-suspended"
+        } else {
+            "notice-resumed"
+        };
+        return Some(lang.ta(id, &[("subscription", name_arg(subscription))]));
+    }
     let NoticeBody::Reversal {
         subscription,
         tail,

@@ -19,6 +19,8 @@ pub enum Scope {
     LedgerRead,
     /// Add products.
     CatalogueWrite,
+    /// Suspend and resume subscriptions.
+    SubscriptionsWrite,
 }
 
 names!(Scope, "scope" {
@@ -26,6 +28,7 @@ names!(Scope, "scope" {
     KeysRead => "keys:read",
     LedgerRead => "ledger:read",
     CatalogueWrite => "catalogue:write",
+    SubscriptionsWrite => "subscriptions:write",
 });
 
 /// A token as stored: never the token, only what it may do and when it was used.
@@ -49,7 +52,8 @@ impl TokenInfo {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TokenError {
     #[error(
-        "unknown scope {0:?}: scopes are keys:write, keys:read, ledger:read and catalogue:write"
+        "unknown scope {0:?}: scopes are keys:write, keys:read, ledger:read, catalogue:write and \
+         subscriptions:write"
     )]
     UnknownScope(String),
     #[error("give at least one scope")]
@@ -145,7 +149,7 @@ mod tests {
             Ok(vec![Scope::KeysWrite, Scope::LedgerRead])
         );
         assert_eq!(
-            parse_scopes("keys:write,keys:read,ledger:read,catalogue:write"),
+            parse_scopes("keys:write,keys:read,ledger:read,catalogue:write,subscriptions:write"),
             Ok(Scope::ALL.to_vec())
         );
         assert_eq!(parse_scopes(" , "), Err(TokenError::NoScopes));

@@ -14,6 +14,10 @@ pub enum LifecycleState {
     Disabled,
     /// Afterwards: nothing can be redeemed on it.
     Deleted,
+    /// Set by the vendor (a chargeback, an unpaid invoice), over whichever of the others
+    /// the end date gives: no access, no redemption, no assignment until resumed. Never
+    /// returned by [`LifecycleState::on`]; see [`LifecycleState::of`].
+    Suspended,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
@@ -32,6 +36,21 @@ impl Default for LifecyclePeriods {
 }
 
 impl LifecycleState {
+    /// The state a subscription shows: `suspended` while the vendor suspends it, else its
+    /// lifecycle state on `today`.
+    pub fn of(
+        ends_on: NaiveDate,
+        suspended: bool,
+        today: NaiveDate,
+        periods: LifecyclePeriods,
+    ) -> LifecycleState {
+        if suspended {
+            LifecycleState::Suspended
+        } else {
+            LifecycleState::on(ends_on, today, periods)
+        }
+    }
+
     pub fn on(ends_on: NaiveDate, today: NaiveDate, periods: LifecyclePeriods) -> LifecycleState {
         if today <= ends_on {
             return LifecycleState::Active;
@@ -77,6 +96,7 @@ names!(LifecycleState, "lifecycle state" {
     Expired => "expired",
     Disabled => "disabled",
     Deleted => "deleted",
+    Suspended => "suspended",
 });
 
 #[cfg(test)]

@@ -95,6 +95,12 @@ pub enum NoticeBody {
         ends_after: NaiveDate,
         released: Vec<u64>,
     },
+    /// The vendor suspended (`suspended`) or resumed the subscription; in neutral words,
+    /// never the reason (kind `lifecycle`).
+    Suspension {
+        subscription: String,
+        suspended: bool,
+    },
     /// `days` before the end date.
     Reminder {
         subscription: String,
@@ -153,7 +159,9 @@ impl NoticeBody {
             NoticeBody::Redemption { .. }
             | NoticeBody::Activation { .. }
             | NoticeBody::Reversal { .. } => NoticeKind::Redemption,
-            NoticeBody::Reminder { .. } | NoticeBody::StateChange { .. } => NoticeKind::Lifecycle,
+            NoticeBody::Reminder { .. }
+            | NoticeBody::StateChange { .. }
+            | NoticeBody::Suspension { .. } => NoticeKind::Lifecycle,
             NoticeBody::Lockout { .. } => NoticeKind::Lockout,
             NoticeBody::LicenseRequest { .. }
             | NoticeBody::LicensesFull { .. }

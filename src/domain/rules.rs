@@ -273,7 +273,8 @@ pub fn plan_extend(
     let base_is_today = match state {
         LifecycleState::Active | LifecycleState::Expired => false,
         LifecycleState::Disabled => true,
-        LifecycleState::Deleted => {
+        // Suspended is never a lifecycle state of a date; the app refuses it first.
+        LifecycleState::Deleted | LifecycleState::Suspended => {
             return Err(RuleError::WrongState {
                 state,
                 kind: OrderKind::Extend,

@@ -272,6 +272,39 @@ impl WebhookEvent {
         )
     }
 
+    /// `subscription.state_changed` for a suspension (`state` suspended) or a resumption
+    /// (`state` the lifecycle state it returns to), with the vendor's reason.
+    pub fn subscription_suspension(
+        sub: &Subscription,
+        state: LifecycleState,
+        reason: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> WebhookEvent {
+        #[derive(Serialize)]
+        struct Data<'a> {
+            guild: String,
+            subscription: EventSubscription,
+            state: LifecycleState,
+            ends_on: NaiveDate,
+            reason: Option<&'a str>,
+        }
+        WebhookEvent::new(
+            EventType::SubscriptionStateChanged,
+            at,
+            Data {
+                guild: sub.guild.0.to_string(),
+                subscription: EventSubscription {
+                    id: sub.id,
+                    name: sub.name.clone(),
+                    product: sub.product.sku.clone(),
+                },
+                state,
+                ends_on: sub.ends_on,
+                reason,
+            },
+        )
+    }
+
     /// `license.assigned` or `license.unassigned`: `member` got or lost a license of `sub`,
     /// by `by` (`None`: licensebot itself) for `reason` (`admin`, `request`, `member-gone`,
     /// `subscription-deleted`).

@@ -462,7 +462,10 @@ impl OrderTx {
                    JOIN scope ON scope.guild_id = a.guild_id AND scope.user_id = a.user_id
                    JOIN license_roles r ON r.subscription_id = a.subscription_id
                    JOIN subscriptions s ON s.id = a.subscription_id
-                   WHERE s.ends_on >= $3),
+                   WHERE s.ends_on >= $3
+                     -- a suspended subscription grants no access, whatever its end date
+                     AND NOT EXISTS (SELECT 1 FROM subscription_suspensions x
+                                     WHERE x.subscription_id = s.id)),
                wanted AS (
                    INSERT INTO member_roles AS m (guild_id, user_id, role_id, wanted,
                                                   changed_at, next_attempt_at)

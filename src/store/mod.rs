@@ -14,6 +14,7 @@ mod redemptions;
 mod reversals;
 mod settings;
 mod subscriptions;
+mod suspensions;
 mod webhooks;
 
 use anyhow::Context as _;

@@ -6,12 +6,13 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use licensebot::app::{
-    App, AppError, AssignLicense, Clock, KeyBatch, OpenOrder, SubscriptionRef, UserError,
+    App, AppError, AssignLicense, Clock, KeyBatch, OpenOrder, SubscriptionRef, Suspension,
+    SuspensionChange, UserError,
 };
 use licensebot::config::Settings;
 use licensebot::domain::{
     records::{GuildId, Subscription, UserId},
-    KeyRefusalCause, NoticeBody, OrderKind, ProductKey, ReversalResult, Term,
+    KeyRefusalCause, LifecycleState, NoticeBody, OrderKind, ProductKey, ReversalResult, Term,
 };
 use licensebot::store::Store;
 use sqlx::postgres::PgPoolOptions;
@@ -402,4 +403,151 @@ async fn a_reversal_racing_a_redeem_never_leaves_the_key_both_reversed_and_count
             other => panic!("round {round}: {other:?}"),
         }
     }
+}
+
+async fn suspension(
+    fx: &Fx,
+    sub: &Subscription,
+    what: Suspension,
+) -> Result<SuspensionChange, AppError> {
+    fx.app
+        .set_suspension(
+            GUILD,
+            &SubscriptionRef::Id(sub.id),
+            what,
+            Some("chargeback 77"),
+        )
+        .await
+}
+
+async fn wanted_roles(fx: &Fx) -> Vec<bool> {
+    sqlx::query_scalar("SELECT wanted FROM member_roles ORDER BY user_id")
+        .fetch_all(&fx.db.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn suspend_and_resume_are_idempotent_and_take_access_away_and_give_it_back() {
+    let fx = Fx::new().await;
+    sqlx::query("INSERT INTO webhook_endpoints (url, secret) VALUES ('http://127.0.0.1:9/', $1)")
+        .bind(vec![7u8; 32])
+        .execute(&fx.db.pool)
+        .await
+        .unwrap();
+    let sub = fx.subscription("Contoso", 10, "2027-01-31").await;
+    fx.app
+        .set_license_role(GUILD, &SubscriptionRef::Id(sub.id), Some(ROLE), ADMIN)
+        .await
+        .unwrap();
+    let assign = |member| AssignLicense {
+        guild: GUILD,
+        subscription: SubscriptionRef::Id(sub.id),
+        member,
+        member_is_bot: false,
+        by: ADMIN,
+    };
+    for member in &MEMBERS[..2] {
+        fx.app.assign_license(assign(*member)).await.unwrap();
+    }
+    assert_eq!(wanted_roles(&fx).await, [true, true]);
+
+    let first = suspension(&fx, &sub, Suspension::Suspend).await.unwrap();
+    let again = suspension(&fx, &sub, Suspension::Suspend).await.unwrap();
+    assert!(first.changed && !again.changed, "once, however often asked");
+    assert_eq!(first.state, LifecycleState::Suspended);
+    assert_eq!(wanted_roles(&fx).await, [false, false], "no access");
+    let listed = fx.app.list_subscriptions(GUILD).await.unwrap();
+    assert_eq!(listed[0].state, LifecycleState::Suspended);
+    let held = fx.app.licenses_of(GUILD, MEMBERS[0]).await.unwrap();
+    assert_eq!(held[0].state, LifecycleState::Suspended, "licenses stay");
+
+    // Nothing is assigned from it, nothing redeemed on it, each refused in words.
+    let refused = fx.app.assign_license(assign(MEMBERS[2])).await;
+    assert!(
+        matches!(&refused, Err(AppError::User(UserError::Suspended { subscription })) if subscription == "Contoso"),
+        "{refused:?}"
+    );
+    let key = fx.keys(5, Term::Months(12), 1).await;
+    let refused = fx
+        .app
+        .open_order(OpenOrder {
+            guild: GUILD,
+            user: ADMIN,
+            locale: "en-US".into(),
+            subscription: SubscriptionRef::Id(sub.id),
+            kind: OrderKind::AddLicenses,
+            keys: key[0].to_string(),
+        })
+        .await;
+    assert!(
+        matches!(&refused, Err(AppError::User(UserError::Suspended { .. }))),
+        "{refused:?}"
+    );
+
+    let back = suspension(&fx, &sub, Suspension::Resume).await.unwrap();
+    let again = suspension(&fx, &sub, Suspension::Resume).await.unwrap();
+    assert!(back.changed && !again.changed);
+    assert_eq!(back.state, LifecycleState::Active);
+    assert_eq!(wanted_roles(&fx).await, [true, true], "the roles come back");
+    assert_eq!(
+        fx.now_sub(&sub).await.ends_on,
+        sub.ends_on,
+        "the end date never moved"
+    );
+
+    let events: Vec<serde_json::Value> = sqlx::query_scalar(
+        "SELECT data FROM webhook_events WHERE type = 'subscription.state_changed' ORDER BY occurred_at",
+    )
+    .fetch_all(&fx.db.pool)
+    .await
+    .unwrap();
+    let states: Vec<&str> = events
+        .iter()
+        .map(|e| e["state"].as_str().unwrap())
+        .collect();
+    assert_eq!(states, ["suspended", "active"]);
+    assert_eq!(events[0]["reason"], "chargeback 77");
+    let notices: Vec<bool> = fx
+        .notices()
+        .await
+        .into_iter()
+        .filter_map(|n| match n {
+            NoticeBody::Suspension { suspended, .. } => Some(suspended),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(notices.len(), 2, "one notice per change: {notices:?}");
+}
+
+#[tokio::test]
+async fn an_order_opened_before_a_suspension_is_refused_at_redeem() {
+    let fx = Fx::new().await;
+    let sub = fx.subscription("Contoso", 10, "2027-01-31").await;
+    let key = fx.keys(5, Term::Months(12), 1).await;
+    let order = fx.open(&sub, OrderKind::AddLicenses, &[&key[0]]).await;
+    suspension(&fx, &sub, Suspension::Suspend).await.unwrap();
+    let refused = fx.app.redeem(GUILD, ADMIN, order).await;
+    assert!(
+        matches!(&refused, Err(AppError::User(UserError::Suspended { .. }))),
+        "{refused:?}"
+    );
+    assert_eq!(fx.key_state(&key[0]).await, "available");
+    assert_eq!(fx.now_sub(&sub).await.seats, 10);
+}
+
+#[tokio::test]
+async fn a_deleted_subscription_cannot_be_suspended_and_is_told_so() {
+    let fx = Fx::new().await;
+    let sub = fx.subscription("Contoso", 10, "2026-01-31").await;
+    let refused = suspension(&fx, &sub, Suspension::Suspend).await;
+    let Err(AppError::Internal(e)) = &refused else {
+        panic!("{refused:?}")
+    };
+    assert!(e.to_string().contains("deleted"), "{e}");
+    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM subscription_suspensions")
+        .fetch_one(&fx.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(rows, 0);
 }

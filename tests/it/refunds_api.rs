@@ -228,3 +228,76 @@ async fn a_reversal_is_announced_as_a_signed_standard_webhook_with_the_released_
         assert!(!r.body.contains(&keys[0]) && !r.body.contains(&compact[..20]));
     }
 }
+
+#[tokio::test]
+async fn suspend_and_resume_through_the_api_need_their_scope_and_an_unknown_id_is_404() {
+    let shop = Shop::new(10).await;
+    let api = Api::start(shop.app.clone()).await;
+    let (_, token) = shop.app.create_api_token("billing", None).await.unwrap();
+    let token = token.expose().to_string();
+    let (_, keys_only) = shop
+        .app
+        .create_api_token(
+            "keys",
+            Some("keys:write,keys:read,ledger:read,catalogue:write"),
+        )
+        .await
+        .unwrap();
+    let id = shop.contoso.id;
+    let suspend = format!("/v1/subscriptions/{id}/suspend");
+    let resume = format!("/v1/subscriptions/{id}/resume");
+
+    let refused = api
+        .post(&suspend, Some(keys_only.expose()), json!({}))
+        .await;
+    assert_eq!(refused.status, 403, "a fifth scope: {refused:?}");
+    for path in [
+        "/v1/subscriptions/999999/suspend",
+        "/v1/subscriptions/abc/suspend",
+    ] {
+        let missing = api.post(path, Some(&token), json!({})).await;
+        assert_eq!(missing.status, 404, "{missing:?}");
+        assert_eq!(missing.content_type, "application/problem+json");
+    }
+
+    let first = api
+        .post(&suspend, Some(&token), json!({"reason": "chargeback"}))
+        .await;
+    assert_eq!(first.status, 200, "{first:?}");
+    assert_eq!(first.body["state"], "suspended");
+    assert_eq!(first.body["changed"], true);
+    let again = api.post(&suspend, Some(&token), json!({})).await;
+    assert_eq!(again.body["changed"], false);
+    let listed = api
+        .get(
+            &format!("/v1/subscriptions?guild={}", GUILD.0),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(listed.status, 200, "{listed:?}");
+    assert!(
+        listed.body.to_string().contains("\"suspended\""),
+        "{}",
+        listed.body
+    );
+
+    let back = api.post(&resume, Some(&token), json!({})).await;
+    assert_eq!(back.status, 200, "{back:?}");
+    assert_eq!(back.body["state"], "active");
+    assert_eq!(back.body["changed"], true);
+
+    let gone = shop
+        .app
+        .create_subscription(GUILD, SKU, "Old", 5, "2020-01-31".parse().unwrap())
+        .await
+        .unwrap();
+    let deleted = api
+        .post(
+            &format!("/v1/subscriptions/{}/suspend", gone.id),
+            Some(&token),
+            json!({}),
+        )
+        .await;
+    assert_eq!(deleted.status, 409, "{deleted:?}");
+    assert!(deleted.body["detail"].as_str().unwrap().contains("deleted"));
+}

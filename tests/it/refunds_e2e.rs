@@ -121,3 +121,94 @@ async fn a_refund_tells_the_team_shows_in_the_ledger_and_takes_the_role_of_the_m
         "{ledger}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_suspension_takes_every_holders_role_and_refuses_add_licenses_and_resume_gives_them_back()
+{
+    let mut settings = Settings::default();
+    settings.notices.retry_base_seconds = 1;
+    let world = World::with(settings, "en-US").await;
+    let (fake, guild) = (&world.fake, world.guild);
+    let role = fake.create_role(guild, "Contoso users", Permissions::empty());
+    fake.set_role_position(guild, fake.bot_role(guild), 10);
+    fake.set_bot_permissions(guild, bot_permissions());
+    let bob = fake.add_member(guild, "bob", &[]);
+    let carol = fake.add_member(guild, "carol", &[]);
+    admin_command(
+        &world,
+        "settings license-role",
+        &[
+            ("subscription", "Contoso".into()),
+            ("role", role.to_string()),
+        ],
+    )
+    .await;
+    for member in [bob, carol] {
+        admin_command(
+            &world,
+            "licenses assign",
+            &[
+                ("subscription", "Contoso".into()),
+                ("user", member.to_string()),
+            ],
+        )
+        .await;
+        let roles = wait_roles(&world, member, |r| r.contains(&role)).await;
+        assert!(roles.contains(&role), "{member} has {roles:?}");
+    }
+
+    let contoso = licensebot::app::SubscriptionRef::Name("Contoso".into());
+    world
+        .app
+        .set_suspension(
+            world.guild_id(),
+            &contoso,
+            licensebot::app::Suspension::Suspend,
+            Some("chargeback 4410"),
+        )
+        .await
+        .unwrap();
+    for member in [bob, carol] {
+        let roles = wait_roles(&world, member, |r| !r.contains(&role)).await;
+        assert!(!roles.contains(&role), "{member} still has the role");
+    }
+    let notice = world
+        .fake
+        .wait_for_message(world.notices, WAIT, |m| m.text().contains("suspended"))
+        .await
+        .expect("the suspension notice is posted");
+    assert!(
+        !notice.text().contains("chargeback"),
+        "neutral words: {}",
+        notice.text()
+    );
+    let keys = world.keys(SKU, 5, "12m", 1).await;
+    let (_, refused) = world
+        .order(world.admin, "en-US", "add-licenses", "Contoso", &keys[0])
+        .await;
+    assert!(
+        refused
+            .text()
+            .contains("*Contoso* is suspended by the vendor. Contact the vendor."),
+        "{}",
+        refused.text()
+    );
+    let listed = admin_command(&world, "subscriptions", &[]).await;
+    assert!(listed.contains("Suspended"), "{listed}");
+
+    world
+        .app
+        .set_suspension(
+            world.guild_id(),
+            &contoso,
+            licensebot::app::Suspension::Resume,
+            None,
+        )
+        .await
+        .unwrap();
+    for member in [bob, carol] {
+        let roles = wait_roles(&world, member, |r| r.contains(&role)).await;
+        assert!(roles.contains(&role), "{member} did not get the role back");
+    }
+    assert_eq!(world.key_state(&keys[0]).await, "available");
+}

@@ -142,7 +142,7 @@ impl Api {
     }
 
     fn check(&self, method: &str, path: &str, reply: &Reply) {
-        let route = path.split('?').next().unwrap_or(path).to_string();
+        let route = template_of(&self.document, path.split('?').next().unwrap_or(path));
         self.seen
             .lock()
             .unwrap()
@@ -195,6 +195,29 @@ impl Api {
             }
         }
     }
+}
+
+/// The document's path that `path` is an instance of (`/v1/subscriptions/7/suspend` is one of
+/// `/v1/subscriptions/{id}/suspend`), or `path` itself when none is.
+fn template_of(document: &Value, path: &str) -> String {
+    if document["paths"].get(path).is_some() {
+        return path.to_string();
+    }
+    let segments: Vec<&str> = path.split('/').collect();
+    document["paths"]
+        .as_object()
+        .into_iter()
+        .flat_map(|paths| paths.keys())
+        .find(|template| {
+            let parts: Vec<&str> = template.split('/').collect();
+            parts.len() == segments.len()
+                && parts
+                    .iter()
+                    .zip(&segments)
+                    .all(|(t, s)| t == s || (t.starts_with('{') && t.ends_with('}')))
+        })
+        .cloned()
+        .unwrap_or_else(|| path.to_string())
 }
 
 impl Drop for Api {

@@ -255,3 +255,7 @@ notice-reversal-released = { $count ->
 }
 redemptions-reversals = Reversals (refunds)
 redemptions-line-reversal = <t:{ $at }:f> · key ending in `{ $tail }` reversed · *{ $subscription }* · { $seats_before } → { $seats_after } licenses · ends { $ends_before } → { $ends_after }
+state-suspended = Suspended
+error-suspended = *{ $subscription }* is suspended by the vendor. Contact the vendor.
+notice-suspended = *{ $subscription }* is suspended by the vendor. Licenses stay assigned, but give no access until the vendor resumes it.
+notice-resumed = *{ $subscription }* was resumed by the vendor: its licenses give access again.

@@ -255,3 +255,7 @@ notice-reversal-released = { $count ->
 }
 redemptions-reversals = Teruggedraaid (terugbetalingen)
 redemptions-line-reversal = <t:{ $at }:f> · productcode eindigend op `{ $tail }` teruggedraaid · *{ $subscription }* · { $seats_before } → { $seats_after } licenties · eindigt { $ends_before } → { $ends_after }
+state-suspended = Opgeschort
+error-suspended = *{ $subscription }* is opgeschort door de leverancier. Neem contact op met de leverancier.
+notice-suspended = *{ $subscription }* is opgeschort door de leverancier. Licenties blijven toegewezen, maar geven geen toegang tot de leverancier het hervat.
+notice-resumed = *{ $subscription }* is hervat door de leverancier: de licenties geven weer toegang.
