@@ -130,7 +130,7 @@ pub(crate) fn key_state() -> Object {
     use crate::domain::records::KeyState;
     words(
         KeyState::ALL.iter().map(|s| s.as_str()),
-        "available, redeemed (used, forever) or revoked",
+        "available, redeemed (used, forever), revoked, or reversed (redeemed, then taken back)",
     )
 }
 

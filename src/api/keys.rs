@@ -45,6 +45,12 @@ pub struct MintRequest {
     /// The last day an unredeemed key can be redeemed.
     #[serde(default)]
     pub expires: Option<NaiveDate>,
+    /// The shop's reference (its order id, at most 100 characters), kept on every key,
+    /// carried in `redemption.created` and `redemption.reversed`, and a filter of
+    /// `GET /v1/keys`.
+    #[serde(default)]
+    #[schema(example = "order-1042")]
+    pub reference: Option<String>,
 }
 
 /// Freshly minted keys: the only time full keys leave licensebot. Store them now.
@@ -110,12 +116,13 @@ pub(crate) async fn mint(
     };
     let minted = state
         .app
-        .mint_keys(
+        .mint_keys_for(
             &batch,
             idempotency.map(|key| Idempotency {
                 key,
                 token_id: auth.token.id,
             }),
+            body.reference.as_deref(),
         )
         .await?;
     match minted {
@@ -163,6 +170,9 @@ pub struct ImportKey {
     pub expires: Option<NaiveDate>,
     #[serde(default)]
     pub batch: Option<String>,
+    /// The shop's reference (its order id), at most 100 characters.
+    #[serde(default)]
+    pub reference: Option<String>,
 }
 
 /// Keys minted elsewhere, to be redeemable here.
@@ -225,6 +235,7 @@ pub(crate) async fn import(
             term: k.term,
             expires_on: k.expires,
             batch: k.batch,
+            reference: k.reference,
         })
         .collect();
     let outcome = state.app.import_key_rows(&rows).await?;
@@ -255,8 +266,10 @@ pub struct KeysQuery {
     pub product: Option<String>,
     /// Only this batch's keys.
     pub batch: Option<String>,
-    /// Only keys in this state: available, redeemed or revoked.
+    /// Only keys in this state: available, redeemed, revoked or reversed.
     pub state: Option<String>,
+    /// Only keys with this reference (the shop's order id).
+    pub reference: Option<String>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// Keys per page, 1 to 1000 (100 when not given).
@@ -283,6 +296,7 @@ pub struct Key {
     pub term: String,
     pub expires: Option<NaiveDate>,
     pub batch: Option<String>,
+    pub reference: Option<String>,
     #[schema(schema_with = doc::key_state)]
     pub state: String,
     pub created_at: DateTime<Utc>,
@@ -316,13 +330,12 @@ pub(crate) async fn list(
         None => None,
         Some(p) => Some(normalise_sku(p).map_err(|e| Problem::invalid("product", e.to_string()))?),
     };
-    let key_state =
-        match query.state.as_deref().filter(|s| !s.trim().is_empty()) {
-            None => None,
-            Some(s) => Some(s.trim().parse::<KeyState>().map_err(|_| {
-                Problem::invalid("state", "state is available, redeemed or revoked")
-            })?),
-        };
+    let key_state = match query.state.as_deref().filter(|s| !s.trim().is_empty()) {
+        None => None,
+        Some(s) => Some(s.trim().parse::<KeyState>().map_err(|_| {
+            Problem::invalid("state", "state is available, redeemed, revoked or reversed")
+        })?),
+    };
     let limit = page::limit(query.limit.as_deref())?;
     let filter = KeyFilter {
         product_sku: product,
@@ -330,6 +343,10 @@ pub(crate) async fn list(
         state: key_state,
         before_id: page::after("keys", query.cursor.as_deref())?,
         limit: Some(limit),
+        reference: query
+            .reference
+            .map(|r| r.trim().to_owned())
+            .filter(|r| !r.is_empty()),
     };
     let keys = state.app.list_keys(&filter).await?;
     let ids: Vec<i64> = keys.iter().map(|k| k.key.id).collect();
@@ -344,6 +361,7 @@ pub(crate) async fn list(
                 term: k.key.term.to_string(),
                 expires: k.key.expires_on,
                 batch: k.key.batch,
+                reference: k.key.reference,
                 state: k.key.state.as_str().to_owned(),
                 created_at: k.key.created_at,
                 redeemed_at: k.redeemed_at,

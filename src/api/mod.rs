@@ -80,6 +80,7 @@ fn routes_and_document() -> (Router<ApiState>, utoipa::openapi::OpenApi) {
         .routes(routes!(keys::list))
         .routes(routes!(keys::revoke))
         .routes(routes!(refunds::reverse))
+        .routes(routes!(refunds::lookup))
         .routes(routes!(ledger::subscriptions))
         .routes(routes!(ledger::redemptions))
         .routes(routes!(refunds::reversals))

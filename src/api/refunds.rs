@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{
-    auth::{Authorized, KeysWrite, LedgerRead, SubscriptionsWrite},
+    auth::{Authorized, KeysRead, KeysWrite, LedgerRead, SubscriptionsWrite},
     doc, ledger, page,
     problem::{ApiJson, ApiQuery, Problem},
     ApiState,
@@ -310,4 +310,110 @@ pub(crate) async fn resume(
     Path(id): Path<String>,
 ) -> Result<Json<SuspensionAnswer>, Problem> {
     set_suspension(&state, &id, Suspension::Resume, None).await
+}
+
+/// Keys to look up (a POST, so that keys stay out of URLs and logs).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LookupRequest {
+    /// The keys, in any case, with or without dashes (1 to 1000).
+    pub keys: Vec<String>,
+}
+
+/// Where a redeemed key went.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WentTo {
+    #[schema(schema_with = doc::snowflake)]
+    pub guild: String,
+    pub subscription: WentToSubscription,
+    /// Who redeemed it.
+    #[schema(schema_with = doc::snowflake)]
+    pub user: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WentToSubscription {
+    pub id: i64,
+    pub name: String,
+}
+
+/// One key, masked: what it is and where it went.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LookedUpKey {
+    #[schema(schema_with = doc::masked_key)]
+    pub key: String,
+    #[schema(schema_with = lookup_state)]
+    pub state: String,
+    /// The product's SKU; none for an unknown key (so are the fields below).
+    pub product: Option<String>,
+    pub seats: Option<i64>,
+    pub term: Option<String>,
+    pub batch: Option<String>,
+    pub reference: Option<String>,
+    pub created: Option<DateTime<Utc>>,
+    /// Where it went, once redeemed (a reversed key too).
+    pub went_to: Option<WentTo>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LookupResponse {
+    /// One per key asked for, in order.
+    pub results: Vec<LookedUpKey>,
+}
+
+fn lookup_state() -> utoipa::openapi::schema::Object {
+    use crate::domain::LookupState;
+    doc::words(
+        LookupState::ALL.iter().map(|s| s.as_str()),
+        "unused, redeemed, reversed (redeemed, then taken back), revoked, expired (never \
+         redeemed, past its expiry) or unknown",
+    )
+}
+
+/// Looks keys up, for reconciling with the shop: each key's state, product, seats, term,
+/// batch, reference, when it was made, and where it went (guild, subscription, user, when).
+#[utoipa::path(
+    post,
+    path = "/v1/keys/lookup",
+    tag = "keys",
+    security(("bearer" = ["keys:read"])),
+    request_body = LookupRequest,
+    responses((status = 200, description = "Each key, masked", body = LookupResponse))
+)]
+pub(crate) async fn lookup(
+    State(state): State<ApiState>,
+    _auth: Authorized<KeysRead>,
+    ApiJson(body): ApiJson<LookupRequest>,
+) -> Result<Json<LookupResponse>, Problem> {
+    if body.keys.is_empty() || body.keys.len() > MAX_KEYS_PER_REQUEST {
+        return Err(Problem::invalid(
+            "keys",
+            format!("look up 1 to {MAX_KEYS_PER_REQUEST} keys at a time"),
+        ));
+    }
+    let found = state.app.lookup_keys(&body.keys).await?;
+    Ok(Json(LookupResponse {
+        results: found
+            .into_iter()
+            .map(|k| LookedUpKey {
+                key: k.tail.masked(),
+                state: k.state.as_str().to_owned(),
+                product: k.key.as_ref().map(|s| s.product_sku.clone()),
+                seats: k.key.as_ref().map(|s| s.seats),
+                term: k.key.as_ref().map(|s| s.term.to_string()),
+                batch: k.key.as_ref().and_then(|s| s.batch.clone()),
+                reference: k.key.as_ref().and_then(|s| s.reference.clone()),
+                created: k.key.as_ref().map(|s| s.created_at),
+                went_to: k.went_to.map(|w| WentTo {
+                    guild: w.guild.0.to_string(),
+                    subscription: WentToSubscription {
+                        id: w.subscription_id,
+                        name: w.subscription_name,
+                    },
+                    user: w.user.0.to_string(),
+                    at: w.at,
+                }),
+            })
+            .collect(),
+    }))
 }

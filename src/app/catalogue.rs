@@ -10,7 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::{error::InputError, App};
 use crate::domain::{
     catalogue::{
-        check_seats, normalise_batch, normalise_product_name, normalise_sku,
+        check_seats, normalise_batch, normalise_product_name, normalise_reference, normalise_sku,
         normalise_subscription_name,
     },
     records::{GuildId, KeyState, Product, Revocation, StoredKey, Subscription},
@@ -46,6 +46,8 @@ pub struct KeyRow {
     pub term: String,
     pub expires_on: Option<NaiveDate>,
     pub batch: Option<String>,
+    /// The shop's reference (its order id).
+    pub reference: Option<String>,
 }
 
 /// What an import did, row by row: each key (its tail) and whether it was new.
@@ -117,6 +119,7 @@ enum RowField {
     Seats,
     Term,
     Batch,
+    Reference,
 }
 
 impl RowField {
@@ -127,6 +130,7 @@ impl RowField {
             RowField::Seats => "seats",
             RowField::Term => "term",
             RowField::Batch => "batch",
+            RowField::Reference => "reference",
         }
     }
 }
@@ -155,6 +159,7 @@ struct RowFields<'r> {
     term: &'r str,
     expires_on: Option<NaiveDate>,
     batch: Option<&'r str>,
+    reference: Option<&'r str>,
 }
 
 impl App {
@@ -225,7 +230,7 @@ impl App {
     /// Mints keys from the operating system's CSPRNG and stores their digests; the keys
     /// themselves are returned once, for the operator to hand out, and never stored.
     pub async fn generate_keys(&self, batch: &KeyBatch) -> anyhow::Result<Vec<ProductKey>> {
-        match self.mint(batch, None).await? {
+        match self.mint(batch, None, None).await? {
             Minted::New { keys, .. } => Ok(keys),
             Minted::Replayed { .. } => bail!("a mint without an idempotency key was replayed"),
         }
@@ -240,6 +245,16 @@ impl App {
         batch: &KeyBatch,
         idempotency: Option<Idempotency<'_>>,
     ) -> anyhow::Result<Minted> {
+        self.mint_keys_for(batch, idempotency, None).await
+    }
+
+    /// [`App::mint_keys`] with the shop's reference (its order id) on every key.
+    pub async fn mint_keys_for(
+        &self,
+        batch: &KeyBatch,
+        idempotency: Option<Idempotency<'_>>,
+        reference: Option<&str>,
+    ) -> anyhow::Result<Minted> {
         let mut batch = batch.clone();
         if batch.batch.as_deref().is_none_or(|b| b.trim().is_empty()) {
             let mut suffix = [0u8; 4];
@@ -250,14 +265,17 @@ impl App {
                 hex::encode(suffix)
             ));
         }
-        self.mint(&batch, idempotency).await
+        self.mint(&batch, idempotency, reference).await
     }
 
     async fn mint(
         &self,
         batch: &KeyBatch,
         idempotency: Option<Idempotency<'_>>,
+        reference: Option<&str>,
     ) -> anyhow::Result<Minted> {
+        let reference =
+            normalise_reference(reference).map_err(|e| InputError::invalid("reference", e))?;
         let sku =
             normalise_sku(&batch.product_sku).map_err(|e| InputError::invalid("product", e))?;
         if self.store.product(&sku).await?.is_none() {
@@ -296,6 +314,7 @@ impl App {
                     term: batch.term,
                     expires_on: batch.expires_on,
                     batch: label.clone(),
+                    reference: reference.clone(),
                 })
                 .collect();
             let claim = idempotency.map(|i| IdempotencyClaim {
@@ -350,6 +369,7 @@ impl App {
                 term: row.field(3),
                 expires_on: row.expires_on()?,
                 batch: Some(row.field(5)).filter(|b| !b.is_empty()),
+                reference: Some(row.field(6)).filter(|r| !r.is_empty()),
             };
             let key = self
                 .import_row(&mut known_products, &fields)
@@ -389,6 +409,7 @@ impl App {
                 term: &row.term,
                 expires_on: row.expires_on,
                 batch: row.batch.as_deref(),
+                reference: row.reference.as_deref(),
             };
             let key = self
                 .import_row(&mut known_products, &fields)
@@ -446,6 +467,10 @@ impl App {
             Ok(batch) => batch,
             Err(e) => return Ok(Err(RowError::new(RowField::Batch, e))),
         };
+        let reference = match normalise_reference(row.reference) {
+            Ok(reference) => reference,
+            Err(e) => return Ok(Err(RowError::new(RowField::Reference, e))),
+        };
         Ok(Ok(NewKey {
             digest: key.digest(),
             tail: key.tail(),
@@ -454,6 +479,7 @@ impl App {
             term,
             expires_on: row.expires_on,
             batch,
+            reference,
         }))
     }
 
@@ -629,9 +655,9 @@ impl<'r> CsvRow<'r> {
 
     fn check_columns(&self) -> Result<(), ImportError> {
         let columns = self.record.len();
-        if !(4..=6).contains(&columns) {
+        if !(4..=7).contains(&columns) {
             return Err(self.fail(format!(
-                "expected key,product,seats,term[,expires][,batch], found {columns} columns"
+                "expected key,product,seats,term[,expires][,batch][,reference], found {columns} columns"
             )));
         }
         Ok(())

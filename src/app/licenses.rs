@@ -709,6 +709,10 @@ impl App {
                 NoticeBody::StateChange { state, .. } => {
                     Some(WebhookEvent::subscription_state_changed(sub, *state, now))
                 }
+                // A reminder milestone (30, 14, 7, 1 days): `subscription.expiring`, once.
+                NoticeBody::Reminder { ends_on, days, .. } => Some(
+                    WebhookEvent::subscription_expiring(sub, *ends_on, *days, now),
+                ),
                 _ => None,
             })
             .collect();

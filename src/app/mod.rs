@@ -36,7 +36,7 @@ pub use lifecycle::lifecycle_tick;
 pub use listing::{FeedPage, RedemptionPage};
 pub use orders::{OpenOrder, Receipt};
 pub use outbox::{Delivered, NextAttempt, OutboxClaim};
-pub use refunds::{ReversedKey, Suspension, SuspensionChange};
+pub use refunds::{KeyLookup, ReversedKey, Suspension, SuspensionChange};
 pub use review::{Review, ReviewKey};
 pub use settings::Caller;
 pub use webhooks::{plain_http_off_this_machine, DeliveryOutcome, NextDelivery};
@@ -45,8 +45,8 @@ pub use crate::domain::{catalogue::normalise_sku, NoticeBody, Plan, Subscription
 // The store's row types that the use cases hand out.
 pub use crate::store::{
     Assignment, AttemptRow, DeliveryRow, DueDelivery, ExpiredRequest, KeyFilter, KeyListing,
-    LicenseRequest, LicenseSpan, PendingNotice, ReversalEntry, ReversalFilter, RoleChange,
-    RoleClaim, WebhookBacklog, WebhookEndpoint,
+    KeyWhereabouts, LicenseRequest, LicenseSpan, PendingNotice, ReversalEntry, ReversalFilter,
+    RoleChange, RoleClaim, WebhookBacklog, WebhookEndpoint,
 };
 
 /// What every use case needs: the database, the settings and the time. The store is

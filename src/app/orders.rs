@@ -211,6 +211,8 @@ fn redemption_facts(
                 tail: k.key.tail.clone(),
                 seats: k.key.seats,
                 term: k.key.term,
+                batch: k.key.batch.clone(),
+                reference: k.key.reference.clone(),
             })
             .collect(),
     }

@@ -22,13 +22,13 @@ use super::{
 };
 use crate::domain::{
     after_reversal,
-    records::{GuildId, KeyState, Subscription, UserId},
+    records::{GuildId, KeyState, StoredKey, Subscription, UserId},
     text::hidden,
     webhook::{EventSubscription, ReversalFacts},
-    KeyDigest, KeyTail, LicenseReason, LifecycleState, NoticeBody, NoticeKind, ReversalResult,
-    SubscriptionRef, WebhookEvent,
+    KeyDigest, KeyTail, LicenseReason, LifecycleState, LookupState, NoticeBody, NoticeKind,
+    ReversalResult, SubscriptionRef, WebhookEvent,
 };
-use crate::store::{NewNotice, ReversalEntry, ReversalFilter, ReversalWrite};
+use crate::store::{KeyWhereabouts, NewNotice, ReversalEntry, ReversalFilter, ReversalWrite};
 
 /// Most characters a reversal's reason may have.
 pub const MAX_REASON_CHARS: usize = 500;
@@ -77,6 +77,16 @@ fn check_reason(reason: Option<&str>) -> Result<Option<String>, InputError> {
     Ok(Some(reason.to_owned()))
 }
 
+/// One key as the shop's lookup tells it; `key` is `None` for an unknown key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyLookup {
+    pub tail: KeyTail,
+    pub state: LookupState,
+    pub key: Option<StoredKey>,
+    /// Where it went, once redeemed (also for a reversed key).
+    pub went_to: Option<KeyWhereabouts>,
+}
+
 /// Suspend or resume.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Suspension {
@@ -95,6 +105,39 @@ pub struct SuspensionChange {
 }
 
 impl App {
+    /// `POST /v1/keys/lookup`, `licensebot keys show`: what each key is (its state today,
+    /// product, seats, term, batch, reference, when it was made) and where it went.
+    pub async fn lookup_keys(&self, keys: &[String]) -> anyhow::Result<Vec<KeyLookup>> {
+        let asked = parse_keys_to_revoke(keys)?;
+        let digests: Vec<KeyDigest> = asked.iter().map(|(d, _)| *d).collect();
+        let stored: std::collections::HashMap<KeyDigest, StoredKey> = self
+            .store
+            .keys_by_digest(&digests)
+            .await?
+            .into_iter()
+            .collect();
+        let ids: Vec<i64> = stored.values().map(|k| k.id).collect();
+        let mut went = self.store.key_whereabouts(&ids).await?;
+        let today = self.clock.today();
+        Ok(asked
+            .into_iter()
+            .map(|(digest, tail)| match stored.get(&digest) {
+                None => KeyLookup {
+                    tail,
+                    state: LookupState::Unknown,
+                    key: None,
+                    went_to: None,
+                },
+                Some(key) => KeyLookup {
+                    tail,
+                    state: LookupState::of(key.state, key.expires_on, today),
+                    went_to: went.remove(&key.id),
+                    key: Some(key.clone()),
+                },
+            })
+            .collect())
+    }
+
     /// The guild of a subscription named by its id alone (the shop's API); `None` if
     /// there is no such subscription.
     pub async fn subscription_guild(&self, id: i64) -> anyhow::Result<Option<GuildId>> {
@@ -317,6 +360,7 @@ impl App {
             seats: found.seats,
             term: found.term,
             batch: found.batch.clone(),
+            reference_of_key: found.reference.clone(),
             reason: reason.map(str::to_owned),
             seats_before: sub.seats,
             seats_after,

@@ -93,6 +93,9 @@ async fn operate(app: &App, command: Command) -> anyhow::Result<()> {
             super::refunds::subscriptions_suspension(app, args, crate::app::Suspension::Resume)
                 .await
         }
+        Command::Keys(KeysCommand::Show { keys, json }) => {
+            super::refunds::keys_show(app, &keys, json).await
+        }
         Command::Keys(KeysCommand::Reverse {
             batch,
             keys,

@@ -200,6 +200,15 @@ pub enum KeysCommand {
         #[arg(value_name = "KEY|-")]
         keys: Vec<String>,
     },
+    /// Show keys (masked): state, product, seats, term, batch, reference, and where each
+    /// went. `-` reads the keys from standard input: `licensebot keys show - < keys.txt`.
+    Show {
+        /// Keys in any spelling; `-` alone: read them from standard input.
+        #[arg(value_name = "KEY|-", required = true)]
+        keys: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Reverse redeemed keys (a refund): each key's subscription loses exactly what the key
     /// gave, and the most recently assigned licenses are released while seats are below
     /// those assigned. Unused keys are not touched (revoke them instead).
@@ -308,8 +317,9 @@ pub enum WebhooksCommand {
     Add {
         #[arg(value_name = "URL")]
         url: String,
-        /// Comma-separated: redemption.created, subscription.state_changed,
-        /// license.assigned, license.unassigned, key.revoked (all when left out).
+        /// Comma-separated: redemption.created, redemption.reversed,
+        /// subscription.state_changed, subscription.expiring, license.assigned,
+        /// license.unassigned, key.revoked (all when left out).
         #[arg(long, value_name = "EVENTS")]
         events: Option<String>,
     },

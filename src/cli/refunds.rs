@@ -149,3 +149,89 @@ pub(super) async fn subscriptions_suspension(
     }
     Ok(())
 }
+
+/// `licensebot keys show (KEY... | -) [--json]`: what each key is and where it went, masked.
+pub(super) async fn keys_show(app: &App, keys: &[String], json: bool) -> anyhow::Result<()> {
+    let from_stdin;
+    let keys = if keys.iter().any(|k| k == STDIN) {
+        anyhow::ensure!(
+            keys.len() == 1,
+            "`-` reads the keys from standard input: give it alone"
+        );
+        from_stdin = keys_from_stdin()?;
+        &from_stdin
+    } else {
+        keys
+    };
+    let found = app.lookup_keys(keys).await?;
+    if json {
+        let values: Vec<serde_json::Value> = found
+            .iter()
+            .map(|k| {
+                serde_json::json!({
+                    "key": k.tail.masked(),
+                    "state": k.state.as_str(),
+                    "product": k.key.as_ref().map(|s| &s.product_sku),
+                    "seats": k.key.as_ref().map(|s| s.seats),
+                    "term": k.key.as_ref().map(|s| s.term.to_string()),
+                    "batch": k.key.as_ref().and_then(|s| s.batch.as_ref()),
+                    "reference": k.key.as_ref().and_then(|s| s.reference.as_ref()),
+                    "created": k.key.as_ref().map(|s| s.created_at),
+                    "went_to": k.went_to.as_ref().map(|w| serde_json::json!({
+                        "guild": w.guild.0.to_string(),
+                        "subscription": {"id": w.subscription_id, "name": w.subscription_name},
+                        "user": w.user.0.to_string(),
+                        "at": w.at,
+                    })),
+                })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&values)?);
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = found
+        .iter()
+        .map(|k| {
+            let dash = || "-".to_string();
+            vec![
+                k.tail.masked(),
+                k.state.as_str().to_owned(),
+                k.key.as_ref().map_or_else(dash, |s| s.product_sku.clone()),
+                k.key.as_ref().map_or_else(dash, |s| s.seats.to_string()),
+                k.key.as_ref().map_or_else(dash, |s| s.term.to_string()),
+                k.key
+                    .as_ref()
+                    .and_then(|s| s.batch.clone())
+                    .unwrap_or_else(dash),
+                k.key
+                    .as_ref()
+                    .and_then(|s| s.reference.clone())
+                    .unwrap_or_else(dash),
+                k.went_to.as_ref().map_or_else(dash, |w| {
+                    format!(
+                        "guild {} / {} (#{}) by {} at {}",
+                        w.guild.0,
+                        w.subscription_name,
+                        w.subscription_id,
+                        w.user.0,
+                        w.at.format("%Y-%m-%d %H:%M:%S UTC")
+                    )
+                }),
+            ]
+        })
+        .collect();
+    super::table::print(
+        &[
+            "KEY",
+            "STATE",
+            "PRODUCT",
+            "SEATS",
+            "TERM",
+            "BATCH",
+            "REFERENCE",
+            "WENT TO",
+        ],
+        &rows,
+    );
+    Ok(())
+}

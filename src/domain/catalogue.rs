@@ -13,6 +13,8 @@ pub enum CatalogueError {
     Seats(i64),
     #[error("a batch label has at most 100 characters, none of them control, invisible or direction-changing")]
     BatchLabel,
+    #[error("a reference has at most 100 characters, none of them control, invisible or direction-changing")]
+    Reference,
 }
 
 pub use super::text::{NameError, MAX_NAME_CHARS};
@@ -63,6 +65,12 @@ pub fn normalise_batch(batch: Option<&str>) -> Result<Option<String>, CatalogueE
             .map(Some)
             .map_err(|_| CatalogueError::BatchLabel),
     }
+}
+
+/// A key's reference (the shop's order id): none when blank, else a name people type
+/// ([`super::text::normalise_name`]).
+pub fn normalise_reference(reference: Option<&str>) -> Result<Option<String>, CatalogueError> {
+    normalise_batch(reference).map_err(|_| CatalogueError::Reference)
 }
 
 #[cfg(test)]

@@ -269,6 +269,7 @@ mod tests {
             term: Term::Months(12),
             expires_on: None,
             batch: None,
+            reference: None,
             state: KeyState::Available,
             created_at: DateTime::<Utc>::UNIX_EPOCH,
         };

@@ -36,7 +36,7 @@ pub use licenses::{
 pub use lifecycle::{LifecyclePeriods, LifecycleState};
 pub use names::UnknownName;
 pub use notice::{NoticeBody, NoticeKind, NoticeState};
-pub use refunds::{after_reversal, key_gifts, share_days, KeyGift, ReversalResult};
+pub use refunds::{after_reversal, key_gifts, share_days, KeyGift, LookupState, ReversalResult};
 pub use refusal::{AttemptCause, KeyRefusal, KeyRefusalCause, RuleError};
 pub use rules::{
     plan_activate, plan_add_licenses, plan_extend, plan_order, ActivatePlan, AddLicensesPlan,

@@ -74,6 +74,8 @@ pub struct StoredKey {
     pub term: Term,
     pub expires_on: Option<NaiveDate>,
     pub batch: Option<String>,
+    /// The shop's reference (its order id), if it gave one.
+    pub reference: Option<String>,
     pub state: KeyState,
     pub created_at: DateTime<Utc>,
 }
@@ -204,6 +206,9 @@ pub struct RedeemedKey {
     pub tail: KeyTail,
     pub seats: i64,
     pub term: Term,
+    pub batch: Option<String>,
+    /// The shop's reference (its order id).
+    pub reference: Option<String>,
 }
 
 /// A redemption with its subscription's product and its keys, for the shop.

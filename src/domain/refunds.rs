@@ -109,6 +109,50 @@ names!(ReversalResult, "reversal result" {
     Unknown => "unknown",
 });
 
+/// What a key is, as the shop's lookup tells it (`POST /v1/keys/lookup`, `keys show`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LookupState {
+    /// Never redeemed, and redeemable (not past its expiry).
+    Unused,
+    Redeemed,
+    /// Redeemed, then taken back.
+    Reversed,
+    Revoked,
+    /// Never redeemed, and past its expiry.
+    Expired,
+    /// No such key.
+    Unknown,
+}
+
+names!(LookupState, "key lookup state" {
+    Unused => "unused",
+    Redeemed => "redeemed",
+    Reversed => "reversed",
+    Revoked => "revoked",
+    Expired => "expired",
+    Unknown => "unknown",
+});
+
+impl LookupState {
+    /// A stored key's state on `today`.
+    pub fn of(
+        state: super::records::KeyState,
+        expires_on: Option<NaiveDate>,
+        today: NaiveDate,
+    ) -> LookupState {
+        use super::records::KeyState;
+        match state {
+            KeyState::Available if expires_on.is_some_and(|last| last < today) => {
+                LookupState::Expired
+            }
+            KeyState::Available => LookupState::Unused,
+            KeyState::Redeemed => LookupState::Redeemed,
+            KeyState::Reversed => LookupState::Reversed,
+            KeyState::Revoked => LookupState::Revoked,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -905,6 +905,7 @@ mod tests {
                 term: Term::Months(12),
                 expires_on: None,
                 batch: None,
+                reference: None,
                 state: KeyState::Available,
                 created_at: chrono::DateTime::<chrono::Utc>::UNIX_EPOCH,
             },

@@ -94,12 +94,15 @@ pub struct EventTerms {
     pub ends_on: NaiveDate,
 }
 
-/// A key as events name it: its last five characters, seats and term.
+/// A key as events name it: its last five characters, seats, term, batch and the shop's
+/// reference.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EventKey {
     pub last_five: String,
     pub seats: i64,
     pub term: String,
+    pub batch: Option<String>,
+    pub reference: Option<String>,
 }
 
 impl From<&RedeemedKey> for EventKey {
@@ -108,6 +111,8 @@ impl From<&RedeemedKey> for EventKey {
             last_five: key.tail.as_str().to_owned(),
             seats: key.seats,
             term: key.term.to_string(),
+            batch: key.batch.clone(),
+            reference: key.reference.clone(),
         }
     }
 }
@@ -151,6 +156,7 @@ pub struct ReversalFacts {
     pub seats: i64,
     pub term: Term,
     pub batch: Option<String>,
+    pub reference_of_key: Option<String>,
     pub reason: Option<String>,
     pub seats_before: i64,
     pub seats_after: i64,
@@ -200,6 +206,7 @@ impl WebhookEvent {
             seats: i64,
             term: String,
             batch: Option<String>,
+            reference: Option<String>,
         }
         #[derive(Serialize)]
         struct Data {
@@ -227,6 +234,7 @@ impl WebhookEvent {
                     seats: facts.seats,
                     term: facts.term.to_string(),
                     batch: facts.batch.clone(),
+                    reference: facts.reference_of_key.clone(),
                 },
                 reason: facts.reason.clone(),
                 before: EventTerms {
@@ -268,6 +276,37 @@ impl WebhookEvent {
                 },
                 state,
                 ends_on: sub.ends_on,
+            },
+        )
+    }
+
+    /// `subscription.expiring`: a reminder milestone before `sub`'s end date, `days_left`
+    /// days before it.
+    pub fn subscription_expiring(
+        sub: &Subscription,
+        ends: NaiveDate,
+        days_left: i64,
+        at: DateTime<Utc>,
+    ) -> WebhookEvent {
+        #[derive(Serialize)]
+        struct Data {
+            guild: String,
+            subscription: EventSubscription,
+            ends: NaiveDate,
+            days_left: i64,
+        }
+        WebhookEvent::new(
+            EventType::SubscriptionExpiring,
+            at,
+            Data {
+                guild: sub.guild.0.to_string(),
+                subscription: EventSubscription {
+                    id: sub.id,
+                    name: sub.name.clone(),
+                    product: sub.product.sku.clone(),
+                },
+                ends,
+                days_left,
             },
         )
     }
@@ -364,6 +403,8 @@ impl WebhookEvent {
                     last_five: key.tail.as_str().to_owned(),
                     seats: key.seats,
                     term: key.term.to_string(),
+                    batch: key.batch.clone(),
+                    reference: key.reference.clone(),
                 },
                 product: key.product_sku.clone(),
                 batch: key.batch.clone(),
@@ -568,6 +609,8 @@ mod tests {
                 tail: KeyTail::new("QRT7W").unwrap(),
                 seats: 5,
                 term: Term::Months(12),
+                batch: None,
+                reference: None,
             }],
         };
         let event = WebhookEvent::redemption_created(42, &facts, at);

@@ -17,6 +17,8 @@ pub struct NewKey {
     pub term: Term,
     pub expires_on: Option<NaiveDate>,
     pub batch: Option<String>,
+    /// The shop's reference (its order id).
+    pub reference: Option<String>,
 }
 
 /// Which keys a listing shows: filters, and a page (newest first, `before_id` excluded).
@@ -25,6 +27,8 @@ pub struct KeyFilter {
     pub product_sku: Option<String>,
     pub batch: Option<String>,
     pub state: Option<KeyState>,
+    /// Only keys with this reference.
+    pub reference: Option<String>,
     /// Only keys with a smaller id (the page after the one that ended there).
     pub before_id: Option<i64>,
     /// At most this many; all when `None`.
@@ -89,6 +93,7 @@ macro_rules! stored_key_from_row {
             term: $crate::store::keys::term_of($r.term_count, &$r.term_unit)?,
             expires_on: $r.expires_on,
             batch: $r.batch,
+            reference: $r.reference,
             state: $crate::store::parse_column(&$r.state)?,
             created_at: $r.created_at,
         }
@@ -123,7 +128,7 @@ where
     let raw: Vec<Vec<u8>> = digests.iter().map(|d| d.0.to_vec()).collect();
     let rows = sqlx::query!(
         r#"SELECT k.id, k.digest, k.tail, k.product_sku, p.name AS product_name, k.seats,
-                  k.term_count, k.term_unit, k.expires_on, k.batch, k.state, k.created_at
+                  k.term_count, k.term_unit, k.expires_on, k.batch, k.reference, k.state, k.created_at
            FROM product_keys k JOIN products p ON p.sku = k.product_sku
            WHERE k.digest = ANY($1)"#,
         &raw
@@ -157,6 +162,7 @@ async fn insert_new_keys(
     let mut units = Vec::with_capacity(keys.len());
     let mut expiries = Vec::with_capacity(keys.len());
     let mut batches = Vec::with_capacity(keys.len());
+    let mut references = Vec::with_capacity(keys.len());
     for key in keys {
         let (count, unit) = key.term.parts();
         digests.push(key.digest.0.to_vec());
@@ -167,12 +173,14 @@ async fn insert_new_keys(
         units.push(unit.to_string());
         expiries.push(key.expires_on);
         batches.push(key.batch.clone());
+        references.push(key.reference.clone());
     }
     let rows = sqlx::query!(
         r#"INSERT INTO product_keys
-               (digest, tail, product_sku, seats, term_count, term_unit, expires_on, batch)
+               (digest, tail, product_sku, seats, term_count, term_unit, expires_on, batch,
+                reference)
            SELECT * FROM UNNEST($1::bytea[], $2::text[], $3::text[], $4::integer[],
-                                $5::integer[], $6::text[], $7::date[], $8::text[])
+                                $5::integer[], $6::text[], $7::date[], $8::text[], $9::text[])
            ON CONFLICT (digest) DO NOTHING
            RETURNING digest"#,
         &digests,
@@ -182,7 +190,8 @@ async fn insert_new_keys(
         &counts,
         &units,
         &expiries as &[Option<NaiveDate>],
-        &batches as &[Option<String>]
+        &batches as &[Option<String>],
+        &references as &[Option<String>]
     )
     .fetch_all(&mut *tx)
     .await
@@ -243,6 +252,7 @@ impl Store {
                     && s.term == key.term
                     && s.expires_on == key.expires_on
                     && s.batch == key.batch
+                    && s.reference == key.reference
             });
             if !same {
                 tx.rollback().await.context("rolling back")?;
@@ -265,7 +275,7 @@ impl Store {
     pub async fn list_keys(&self, filter: &KeyFilter) -> anyhow::Result<Vec<KeyListing>> {
         let rows = sqlx::query!(
             r#"SELECT k.id, k.tail, k.product_sku, p.name AS product_name, k.seats,
-                      k.term_count, k.term_unit, k.expires_on, k.batch, k.state, k.created_at,
+                      k.term_count, k.term_unit, k.expires_on, k.batch, k.reference, k.state, k.created_at,
                       k.redeemed_at,
                       r.user_id AS "redeemed_user?", r.guild_id AS "redeemed_guild?"
                FROM product_keys k
@@ -276,13 +286,15 @@ impl Store {
                  AND ($2::text IS NULL OR k.batch = $2)
                  AND ($3::text IS NULL OR k.state = $3)
                  AND ($4::bigint IS NULL OR k.id < $4)
+                 AND ($6::text IS NULL OR k.reference = $6)
                ORDER BY k.id DESC
                LIMIT $5"#,
             filter.product_sku,
             filter.batch,
             filter.state.map(KeyState::as_str),
             filter.before_id,
-            filter.limit
+            filter.limit,
+            filter.reference
         )
         .fetch_all(&self.pool)
         .await
@@ -357,7 +369,7 @@ impl OrderTx {
         let raw: Vec<Vec<u8>> = digests.iter().map(|d| d.0.to_vec()).collect();
         let rows = sqlx::query!(
             r#"SELECT k.id, k.digest, k.tail, k.product_sku, p.name AS product_name, k.seats,
-                      k.term_count, k.term_unit, k.expires_on, k.batch, k.state, k.created_at
+                      k.term_count, k.term_unit, k.expires_on, k.batch, k.reference, k.state, k.created_at
                FROM product_keys k JOIN products p ON p.sku = k.product_sku
                WHERE k.digest = ANY($1)
                ORDER BY k.id
@@ -379,7 +391,7 @@ impl OrderTx {
     ) -> anyhow::Result<Vec<(KeyDigest, StoredKey)>> {
         let rows = sqlx::query!(
             r#"SELECT k.id, k.digest, k.tail, k.product_sku, p.name AS product_name, k.seats,
-                      k.term_count, k.term_unit, k.expires_on, k.batch, k.state, k.created_at
+                      k.term_count, k.term_unit, k.expires_on, k.batch, k.reference, k.state, k.created_at
                FROM product_keys k JOIN products p ON p.sku = k.product_sku
                WHERE k.batch = $1
                ORDER BY k.id

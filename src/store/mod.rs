@@ -30,7 +30,9 @@ pub use licenses::{
 pub use notices::{NewNotice, NoticeBacklog, NoticeClaim, NoticeOutcome, NoticeRow, PendingNotice};
 pub use orders::{ClosedBy, ExpiredOrder, NewOrder, OrderTx, RedemptionWrite, Written};
 pub use redemptions::{RedemptionFeed, RedemptionFilter};
-pub use reversals::{KeyForReversal, RedeemedInto, ReversalEntry, ReversalFilter, ReversalWrite};
+pub use reversals::{
+    KeyForReversal, KeyWhereabouts, RedeemedInto, ReversalEntry, ReversalFilter, ReversalWrite,
+};
 pub use subscriptions::NewSubscription;
 pub use webhooks::{DeliveryRow, DueDelivery, Redelivery, WebhookBacklog, WebhookEndpoint};
 

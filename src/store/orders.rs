@@ -293,7 +293,7 @@ impl OrderTx {
                    FROM o, unnest($11::bigint[]) WITH ORDINALITY AS k(key_id, ord)
                    RETURNING key_id, position)
                SELECT ok.position, k.id, k.tail, k.product_sku, p.name AS product_name, k.seats,
-                      k.term_count, k.term_unit, k.expires_on, k.batch, k.state, k.created_at,
+                      k.term_count, k.term_unit, k.expires_on, k.batch, k.reference, k.state, k.created_at,
                       r.user_id AS "redeemed_user?", r.guild_id AS "redeemed_guild?",
                       r.redeemed_at AS "redeemed_at?"
                FROM ok
@@ -474,7 +474,7 @@ impl OrderTx {
         }
         let rows = sqlx::query!(
             r#"SELECT ok.position, k.id, k.tail, k.product_sku, p.name AS product_name, k.seats,
-                      k.term_count, k.term_unit, k.expires_on, k.batch, k.state, k.created_at,
+                      k.term_count, k.term_unit, k.expires_on, k.batch, k.reference, k.state, k.created_at,
                       r.user_id AS "redeemed_user?", r.guild_id AS "redeemed_guild?",
                       r.redeemed_at AS "redeemed_at?"
                FROM order_keys ok

@@ -34,7 +34,9 @@ impl Store {
                       array_agg(k.tail ORDER BY k.id) AS "tails!",
                       array_agg(rk.seats ORDER BY k.id) AS "key_seats!",
                       array_agg(rk.term_count ORDER BY k.id) AS "term_counts!",
-                      array_agg(rk.term_unit ORDER BY k.id) AS "term_units!"
+                      array_agg(rk.term_unit ORDER BY k.id) AS "term_units!",
+                      array_agg(k.batch ORDER BY k.id) AS "batches!: Vec<Option<String>>",
+                      array_agg(k.reference ORDER BY k.id) AS "references!: Vec<Option<String>>"
                FROM redemptions r
                JOIN subscriptions s ON s.id = r.subscription_id
                JOIN redemption_keys rk ON rk.redemption_id = r.id
@@ -60,11 +62,14 @@ impl Store {
                     .iter()
                     .zip(&r.key_seats)
                     .zip(r.term_counts.iter().zip(&r.term_units))
-                    .map(|((tail, seats), (count, unit))| {
+                    .zip(r.batches.iter().zip(&r.references))
+                    .map(|(((tail, seats), (count, unit)), (batch, reference))| {
                         Ok(RedeemedKey {
                             tail: super::keys::tail_of(tail)?,
                             seats: i64::from(*seats),
                             term: super::keys::term_of(*count, unit)?,
+                            batch: batch.clone(),
+                            reference: reference.clone(),
                         })
                     })
                     .collect::<anyhow::Result<Vec<_>>>()?;

@@ -25,6 +25,7 @@ pub struct KeyForReversal {
     pub seats: i64,
     pub term: Term,
     pub batch: Option<String>,
+    pub reference: Option<String>,
     pub redeemed: Option<RedeemedInto>,
 }
 
@@ -94,7 +95,7 @@ impl OrderTx {
     ) -> anyhow::Result<Option<KeyForReversal>> {
         let row = sqlx::query!(
             r#"SELECT k.id, k.tail, k.state, k.product_sku, k.seats, k.term_count, k.term_unit,
-                      k.batch,
+                      k.batch, k.reference,
                       r.id AS "redemption_id?", r.guild_id AS "guild_id?",
                       r.subscription_id AS "subscription_id?", r.user_id AS "user_id?",
                       r.kind AS "kind?", r.redeemed_at AS "redeemed_at?",
@@ -159,6 +160,7 @@ impl OrderTx {
             seats: i64::from(r.seats),
             term: term_of(r.term_count, &r.term_unit)?,
             batch: r.batch,
+            reference: r.reference,
             redeemed,
         }))
     }
@@ -273,7 +275,50 @@ impl OrderTx {
     }
 }
 
+/// Where a redeemed key went: the guild, the subscription, who redeemed it and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyWhereabouts {
+    pub guild: GuildId,
+    pub subscription_id: i64,
+    pub subscription_name: String,
+    pub user: UserId,
+    pub at: DateTime<Utc>,
+}
+
 impl Store {
+    /// Where each of these keys went, by key id (keys never redeemed are absent).
+    pub async fn key_whereabouts(
+        &self,
+        key_ids: &[i64],
+    ) -> anyhow::Result<std::collections::HashMap<i64, KeyWhereabouts>> {
+        let rows = sqlx::query!(
+            r#"SELECT rk.key_id, r.guild_id, r.subscription_id, s.name, r.user_id, r.redeemed_at
+               FROM redemption_keys rk
+               JOIN redemptions r ON r.id = rk.redemption_id
+               JOIN subscriptions s ON s.id = r.subscription_id
+               WHERE rk.key_id = ANY($1)"#,
+            key_ids
+        )
+        .fetch_all(&self.pool)
+        .await
+        .context("reading where keys went")?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                (
+                    r.key_id,
+                    KeyWhereabouts {
+                        guild: GuildId(r.guild_id as u64),
+                        subscription_id: r.subscription_id,
+                        subscription_name: r.name,
+                        user: UserId(r.user_id as u64),
+                        at: r.redeemed_at,
+                    },
+                )
+            })
+            .collect())
+    }
+
     /// The digests and tails of a batch's keys, by id (nothing is locked: each key is
     /// reversed in a transaction of its own).
     pub async fn batch_digests(&self, batch: &str) -> anyhow::Result<Vec<(KeyDigest, KeyTail)>> {

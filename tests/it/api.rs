@@ -181,6 +181,9 @@ async fn every_route_answers_as_its_openapi_document_says_and_the_document_is_se
         .post("/v1/keys/reverse", t, json!({"keys": [keys[0]]}))
         .await;
     shop.api.get("/v1/reversals", t).await;
+    shop.api
+        .post("/v1/keys/lookup", t, json!({"keys": [keys[0]]}))
+        .await;
     let id: i64 = sqlx::query_scalar("SELECT id FROM subscriptions LIMIT 1")
         .fetch_one(&shop._db.pool)
         .await

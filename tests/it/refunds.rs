@@ -551,3 +551,35 @@ async fn a_deleted_subscription_cannot_be_suspended_and_is_told_so() {
         .unwrap();
     assert_eq!(rows, 0);
 }
+
+#[tokio::test]
+async fn subscription_expiring_is_sent_once_per_reminder_milestone() {
+    let fx = Fx::new().await;
+    sqlx::query("INSERT INTO webhook_endpoints (url, secret) VALUES ('http://127.0.0.1:9/', $1)")
+        .bind(vec![7u8; 32])
+        .execute(&fx.db.pool)
+        .await
+        .unwrap();
+    // NOW is 2026-11-29: 30 days before 2026-12-29.
+    let sub = fx.subscription("Contoso", 10, "2026-12-29").await;
+    for _ in 0..2 {
+        licensebot::app::lifecycle_tick(&fx.app).await.unwrap();
+    }
+    fx.clock.advance(Duration::days(16));
+    licensebot::app::lifecycle_tick(&fx.app).await.unwrap();
+    let events: Vec<serde_json::Value> = sqlx::query_scalar(
+        "SELECT data FROM webhook_events WHERE type = 'subscription.expiring' ORDER BY occurred_at",
+    )
+    .fetch_all(&fx.db.pool)
+    .await
+    .unwrap();
+    let days: Vec<i64> = events
+        .iter()
+        .map(|e| e["days_left"].as_i64().unwrap())
+        .collect();
+    assert_eq!(days, [30, 14], "{events:?}");
+    assert_eq!(events[0]["ends"], "2026-12-29");
+    assert_eq!(events[0]["subscription"]["id"], sub.id);
+    assert_eq!(events[0]["subscription"]["product"], SKU);
+    assert_eq!(events[0]["guild"], GUILD.0.to_string());
+}

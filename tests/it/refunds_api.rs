@@ -301,3 +301,100 @@ async fn suspend_and_resume_through_the_api_need_their_scope_and_an_unknown_id_i
     assert_eq!(deleted.status, 409, "{deleted:?}");
     assert!(deleted.body["detail"].as_str().unwrap().contains("deleted"));
 }
+
+#[tokio::test]
+async fn keys_carry_the_shops_reference_and_a_lookup_tells_each_keys_state_and_where_it_went() {
+    let shop = Shop::new(10).await;
+    sqlx::query("INSERT INTO webhook_endpoints (url, secret) VALUES ('http://127.0.0.1:9/', $1)")
+        .bind(vec![7u8; 32])
+        .execute(&shop.db.pool)
+        .await
+        .unwrap();
+    let api = Api::start(shop.app.clone()).await;
+    let (_, token) = shop.app.create_api_token("shop", None).await.unwrap();
+    let token = token.expose().to_string();
+    let minted = api
+        .post(
+            "/v1/keys",
+            Some(&token),
+            json!({"product": SKU, "seats": 2, "term": "12m", "count": 4,
+                   "batch": "spring", "reference": "order-5531"}),
+        )
+        .await;
+    assert_eq!(minted.status, 201, "{minted:?}");
+    let keys: Vec<String> = minted.body["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k.as_str().unwrap().to_string())
+        .collect();
+    api.keep_secret(&keys);
+    let other = shop.keys(1, 1, "other").await;
+    api.keep_secret(&other);
+    let listed = api.get("/v1/keys?reference=order-5531", Some(&token)).await;
+    assert_eq!(
+        listed.body["keys"].as_array().unwrap().len(),
+        4,
+        "{listed:?}"
+    );
+    assert!(listed.body["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|k| k["reference"] == "order-5531"));
+
+    shop.redeem(&keys[..2]).await;
+    let created: serde_json::Value =
+        sqlx::query_scalar("SELECT data FROM webhook_events WHERE type = 'redemption.created'")
+            .fetch_one(&shop.db.pool)
+            .await
+            .unwrap();
+    for key in created["keys"].as_array().unwrap() {
+        assert_eq!(key["batch"], "spring");
+        assert_eq!(key["reference"], "order-5531");
+    }
+    shop.app
+        .reverse_keys(None, &keys[1..2], None)
+        .await
+        .unwrap();
+    let reversed: serde_json::Value =
+        sqlx::query_scalar("SELECT data FROM webhook_events WHERE type = 'redemption.reversed'")
+            .fetch_one(&shop.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(reversed["key"]["reference"], "order-5531");
+    assert_eq!(reversed["key"]["batch"], "spring");
+    shop.app.revoke_keys(None, &keys[2..3]).await.unwrap();
+    let stranger = licensebot::domain::ProductKey::generate(&mut rand::rngs::OsRng).to_string();
+    api.keep_secret(std::slice::from_ref(&stranger));
+
+    let reply = api
+        .post(
+            "/v1/keys/lookup",
+            Some(&token),
+            json!({"keys": [keys[0], keys[1], keys[2], keys[3], stranger]}),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{reply:?}");
+    let results = reply.body["results"].as_array().unwrap();
+    let states: Vec<&str> = results
+        .iter()
+        .map(|r| r["state"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        states,
+        ["redeemed", "reversed", "revoked", "unused", "unknown"]
+    );
+    assert_eq!(results[0]["key"], masked(&keys[0]));
+    assert_eq!(results[0]["reference"], "order-5531");
+    assert_eq!(results[0]["seats"], 2);
+    assert_eq!(results[0]["went_to"]["guild"], GUILD.0.to_string());
+    assert_eq!(results[0]["went_to"]["subscription"]["name"], "Contoso");
+    assert_eq!(results[0]["went_to"]["user"], ANA.0.to_string());
+    assert!(
+        results[1]["went_to"].is_object(),
+        "a reversed key went somewhere"
+    );
+    assert!(results[3]["went_to"].is_null());
+    assert!(results[4]["product"].is_null());
+}

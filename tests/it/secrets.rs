@@ -248,6 +248,7 @@ async fn no_column_of_any_table_holds_a_key_after_minting_importing_redeeming_an
             term: "30d".into(),
             expires_on: None,
             batch: Some("reseller-api".into()),
+            reference: None,
         })
         .collect();
     assert_eq!(app.import_key_rows(&rows).await.unwrap().imported(), 2);

@@ -14,3 +14,12 @@ CREATE TABLE subscription_suspensions (
 );
 
 CREATE INDEX subscription_suspensions_guild ON subscription_suspensions (guild_id);
+
+-- Reconciling with the shop: a key's optional `reference` (the shop's order id, ≤ 100
+-- characters, normalised like a batch label), set when it is minted or imported, carried in
+-- redemption.created and redemption.reversed, and a filter of `GET /v1/keys`.
+ALTER TABLE product_keys
+    ADD COLUMN reference text CONSTRAINT product_keys_reference_check
+        CHECK (length(reference) BETWEEN 1 AND 100);
+
+CREATE INDEX product_keys_reference ON product_keys (reference) WHERE reference IS NOT NULL;
