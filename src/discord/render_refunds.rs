@@ -6,16 +6,26 @@ use crate::{app::ReversalEntry, domain::NoticeBody};
 
 /// A reversal in `/redemptions`: when, the key's tail, the subscription, before → after.
 pub fn ledger_line(lang: Lang, r: &ReversalEntry) -> String {
+    let mut change = Vec::new();
+    if r.seats_after != r.seats_before || r.ends_after == r.ends_before {
+        change.push(lang.ta(
+            "redemptions-reversal-seats",
+            &[("before", n(r.seats_before)), ("after", n(r.seats_after))],
+        ));
+    }
+    if r.ends_after != r.ends_before {
+        change.push(lang.ta(
+            "redemptions-reversal-ends",
+            &[("before", s(r.ends_before)), ("after", s(r.ends_after))],
+        ));
+    }
     lang.ta(
         "redemptions-line-reversal",
         &[
             ("at", n(r.reversed_at.timestamp())),
             ("tail", s(r.tail.as_str())),
             ("subscription", name_arg(&r.subscription_name)),
-            ("seats_before", n(r.seats_before)),
-            ("seats_after", n(r.seats_after)),
-            ("ends_before", s(r.ends_before)),
-            ("ends_after", s(r.ends_after)),
+            ("change", s(change.join(" · "))),
         ],
     )
 }

@@ -176,6 +176,20 @@ async fn the_walkthrough_shows_every_step_of_the_session_and_no_product_key() {
     has("approved by @ana on request");
     has("── members' roles in Discord");
     has("@bob: @Design licenses\n@carol: @Design licenses\n@dave: @Design licenses\n@erin: (none)");
+    // The refund: one more license, assigned to erin, then the vendor reverses its key.
+    has("$ licensebot keys reverse");
+    has("The vendor reversed the product key ending in `");
+    has("*Contoso Design* now has 3 licenses, was 4. The license of @erin was released to fit.");
+    assert_eq!(
+        text.matches("@bob: @Design licenses\n@carol: @Design licenses\n@dave: @Design licenses\n@erin: (none)").count(),
+        2,
+        "erin, assigned last, lost the license and the role:\n{text}"
+    );
+    has("key ending in `");
+    assert!(
+        !text.contains("refund, order 1042") || text.contains("--reason \"refund, order 1042\""),
+        "the reason stays out of Discord:\n{text}"
+    );
     assert_eq!(
         text.matches("Approved: @dave").count(),
         1,
@@ -183,8 +197,9 @@ async fn the_walkthrough_shows_every_step_of_the_session_and_no_product_key() {
     );
     let notices_header = text.matches("── #licenses · Contoso Ltd").count();
     assert_eq!(
-        notices_header, 6,
-        "greeting, the two activations, two redemptions, the request and what followed:\n{text}"
+        notices_header, 9,
+        "greeting, the two activations, two redemptions, the request and what followed, the \
+         added license and erin's, the refund:\n{text}"
     );
     // Readable: no Discord markup left, no key in full.
     for markup in ["<@", "<#", "<t:"] {

@@ -117,6 +117,7 @@ pub async fn play(db_url: Option<String>, out: &mut impl Write) -> anyhow::Resul
 
     let keys = set_up(&app, &mut chat).await?;
     let stage = Stage {
+        app: app.clone(),
         fake,
         guild,
         admin,
@@ -198,6 +199,8 @@ struct Keys {
     extend: String,
     /// Typed into /activate to start [`TEAM`], whose licenses go to people.
     team: String,
+    /// One more license for [`TEAM`]; the shop refunds it, and the vendor reverses it.
+    refunded: String,
 }
 
 impl Keys {
@@ -208,12 +211,15 @@ impl Keys {
             self.modal.clone(),
             self.extend.clone(),
             self.team.clone(),
+            self.refunded.clone(),
         ]
     }
 }
 
 /// Everything the session acts on.
 struct Stage {
+    /// The operator's use cases (the vendor's refund runs through them, as the CLI does).
+    app: App,
     fake: FakeDiscord,
     guild: GuildId,
     admin: UserId,
@@ -253,7 +259,7 @@ async fn set_up<W: Write>(app: &App, chat: &mut Chat<'_, W>) -> anyhow::Result<K
          @{TEAM_ROLE})"
     ))?;
     let mut keys = Vec::new();
-    for seats in [SEATS, 10, 15, 25, TEAM_SEATS] {
+    for seats in [SEATS, 10, 15, 25, TEAM_SEATS, 1] {
         chat.line(&format!(
             "$ licensebot keys generate --product {SKU} --seats {seats} --term 12m --count 1 \
              --batch walkthrough"
@@ -276,14 +282,15 @@ async fn set_up<W: Write>(app: &App, chat: &mut Chat<'_, W>) -> anyhow::Result<K
         ))?;
         keys.push(key.to_string());
     }
-    let [activate, typed, modal, extend, team] =
-        <[String; 5]>::try_from(keys).map_err(|_| anyhow::anyhow!("expected five keys"))?;
+    let [activate, typed, modal, extend, team, refunded] =
+        <[String; 6]>::try_from(keys).map_err(|_| anyhow::anyhow!("expected six keys"))?;
     Ok(Keys {
         activate,
         typed,
         modal,
         extend,
         team,
+        refunded,
     })
 }
 
@@ -641,7 +648,116 @@ async fn licenses_scene<W: Write>(stage: &Stage, chat: &mut Chat<'_, W>) -> anyh
         chat.line(&format!("@{}: {roles}", name(member)))?;
     }
     chat.show_notices(stage, 0).await?;
+    refund_scene(stage, chat).await
+}
+
+/// The shop refunds one key: [`TEAM`] gets one more license, erin is assigned it (every
+/// license is assigned), then the vendor reverses that key. The subscription loses exactly
+/// that license, and erin, assigned last, loses it and the role.
+async fn refund_scene<W: Write>(stage: &Stage, chat: &mut Chat<'_, W>) -> anyhow::Result<()> {
+    let ana = || stage.fake.as_member(stage.guild, stage.admin);
+    let erin = stage.members[3];
+
+    chat.enter(stage.general)?;
+    chat.said(
+        ADMIN,
+        &format!(
+            "/add-licenses subscription:{TEAM} keys:{}",
+            mask_typed(&stage.keys.refunded)
+        ),
+    )?;
+    let run = ana()
+        .command("add-licenses")
+        .option("subscription", TEAM)
+        .option("keys", stage.keys.refunded.as_str())
+        .send()
+        .await?;
+    chat.answer(&run).await?;
+    let redeem = chat.click(&run, "Redeem").await?;
+    chat.answer(&redeem).await?;
+    chat.show_notices(stage, 1).await?;
+    chat.enter(stage.general)?;
+    chat.said(
+        ADMIN,
+        &format!("/licenses assign subscription:{TEAM} user:@erin"),
+    )?;
+    let run = ana()
+        .command("licenses assign")
+        .option("subscription", TEAM)
+        .option("user", erin)
+        .send()
+        .await?;
+    chat.answer(&run).await?;
+    chat.show_notices(stage, 1).await?;
+    wait_for_role(stage, erin, true).await;
+
+    // The shop refunds that order; the vendor takes the key back.
+    chat.header("the vendor refunds the key (the operator runs)")?;
+    chat.line(&format!(
+        "$ licensebot keys reverse {} --reason \"refund, order 1042\"",
+        mask_typed(&stage.keys.refunded)
+    ))?;
+    let reversed = stage
+        .app
+        .reverse_keys(
+            None,
+            std::slice::from_ref(&stage.keys.refunded),
+            Some("refund, order 1042"),
+        )
+        .await
+        .context("reversing the refunded key")?;
+    for key in &reversed {
+        chat.line(&format!("{}  {}", key.tail.masked(), key.result.as_str()))?;
+    }
+    chat.here = None;
+    chat.show_notices(stage, 1).await?;
+    wait_for_role(stage, erin, false).await;
+
+    chat.line("")?;
+    chat.line(&format!(
+        "── members' roles in Discord {}",
+        "─".repeat(RULE - 29)
+    ))?;
+    chat.here = None;
+    for member in stage.members {
+        let roles: Vec<String> = stage
+            .fake
+            .member_roles(stage.guild, member)
+            .iter()
+            .map(|r| {
+                format!(
+                    "@{}",
+                    chat.roles.get(&r.get()).cloned().unwrap_or(r.to_string())
+                )
+            })
+            .collect();
+        let roles = if roles.is_empty() {
+            "(none)".to_string()
+        } else {
+            roles.join(", ")
+        };
+        chat.line(&format!("@{}: {roles}", chat_name(member, stage)))?;
+    }
+    chat.enter(stage.general)?;
+    chat.said(ADMIN, "/redemptions")?;
+    let run = ana().command("redemptions").send().await?;
+    chat.answer(&run).await?;
+    chat.show_notices(stage, 0).await?;
     Ok(())
+}
+
+/// Waits (a while) until `member` carries the team's role at Discord (`has`), or not.
+async fn wait_for_role(stage: &Stage, member: UserId, has: bool) {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while stage
+        .fake
+        .member_roles(stage.guild, member)
+        .contains(&stage.team_role)
+        != has
+        && tokio::time::Instant::now() < deadline
+    {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 fn chat_name(user: UserId, stage: &Stage) -> &'static str {

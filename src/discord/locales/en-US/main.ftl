@@ -254,7 +254,9 @@ notice-reversal-released = { $count ->
    *[other] The licenses of { $members } were released to fit.
 }
 redemptions-reversals = Reversals (refunds)
-redemptions-line-reversal = <t:{ $at }:f> · key ending in `{ $tail }` reversed · *{ $subscription }* · { $seats_before } → { $seats_after } licenses · ends { $ends_before } → { $ends_after }
+redemptions-line-reversal = <t:{ $at }:f> · key ending in `{ $tail }` reversed · *{ $subscription }* · { $change }
+redemptions-reversal-seats = { $before } → { $after } licenses
+redemptions-reversal-ends = end date { $before } → { $after }
 state-suspended = Suspended
 error-suspended = *{ $subscription }* is suspended by the vendor. Contact the vendor.
 notice-suspended = *{ $subscription }* is suspended by the vendor. Licenses stay assigned, but give no access until the vendor resumes it.

@@ -254,7 +254,9 @@ notice-reversal-released = { $count ->
    *[other] De licenties van { $members } zijn vrijgegeven zodat het past.
 }
 redemptions-reversals = Teruggedraaid (terugbetalingen)
-redemptions-line-reversal = <t:{ $at }:f> · productcode eindigend op `{ $tail }` teruggedraaid · *{ $subscription }* · { $seats_before } → { $seats_after } licenties · eindigt { $ends_before } → { $ends_after }
+redemptions-line-reversal = <t:{ $at }:f> · productcode eindigend op `{ $tail }` teruggedraaid · *{ $subscription }* · { $change }
+redemptions-reversal-seats = { $before } → { $after } licenties
+redemptions-reversal-ends = einddatum { $before } → { $after }
 state-suspended = Opgeschort
 error-suspended = *{ $subscription }* is opgeschort door de leverancier. Neem contact op met de leverancier.
 notice-suspended = *{ $subscription }* is opgeschort door de leverancier. Licenties blijven toegewezen, maar geven geen toegang tot de leverancier het hervat.
