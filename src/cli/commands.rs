@@ -565,7 +565,7 @@ async fn redemptions_list(app: &App, guild: GuildId, json: bool) -> anyhow::Resu
         .collect::<Vec<_>>();
     rows.extend(reversals.iter().map(super::refunds::ledger_row));
     // Newest first, redemptions and reversals together.
-    rows.sort_by(|a, b| b.0.cmp(&a.0));
+    rows.sort_by_key(|row| std::cmp::Reverse(row.0));
     let rows: Vec<Vec<String>> = rows.into_iter().map(|(_, row)| row).collect();
     table::print(
         &["ID", "AT", "USER", "SUBSCRIPTION", "KIND", "CHANGE", "KEYS"],

@@ -119,7 +119,7 @@ pub(super) fn print_ledger_json(
             }),
         )
     }));
-    entries.sort_by(|a, b| b.0.cmp(&a.0));
+    entries.sort_by_key(|entry| std::cmp::Reverse(entry.0));
     let values: Vec<serde_json::Value> = entries.into_iter().map(|(_, v)| v).collect();
     println!("{}", serde_json::to_string_pretty(&values)?);
     Ok(())

@@ -28,6 +28,7 @@ mod private_cluster;
 mod races;
 mod refunds;
 mod refunds_api;
+mod refunds_cli;
 mod refunds_e2e;
 mod scale_out;
 mod seats;
