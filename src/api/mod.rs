@@ -188,11 +188,16 @@ mod tests {
                 "GET /v1/openapi.json",
                 "GET /v1/products",
                 "GET /v1/redemptions",
+                "GET /v1/reversals",
                 "GET /v1/subscriptions",
                 "POST /v1/keys",
                 "POST /v1/keys/import",
+                "POST /v1/keys/lookup",
+                "POST /v1/keys/reverse",
                 "POST /v1/keys/revoke",
                 "POST /v1/products",
+                "POST /v1/subscriptions/{id}/resume",
+                "POST /v1/subscriptions/{id}/suspend",
             ]
         );
         let mint = &doc["paths"]["/v1/keys"]["post"]["responses"];

@@ -477,7 +477,8 @@ mod tests {
             automatic,
             [
                 LicenseReason::MemberGone,
-                LicenseReason::SubscriptionDeleted
+                LicenseReason::SubscriptionDeleted,
+                LicenseReason::Reversed
             ]
         );
     }

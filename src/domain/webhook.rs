@@ -626,7 +626,7 @@ mod tests {
                 "subscription": {"id": 3, "name": "Contoso", "product": "BUSINESS-STANDARD"},
                 "before": {"seats": 50, "ends_on": "2027-01-31"},
                 "after": {"seats": 55, "ends_on": "2027-01-31"},
-                "keys": [{"last_five": "QRT7W", "seats": 5, "term": "12m"}],
+                "keys": [{"last_five": "QRT7W", "seats": 5, "term": "12m", "batch": null, "reference": null}],
                 "redeemed_at": "2026-11-29T10:00:00Z"
             })
         );
