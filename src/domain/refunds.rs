@@ -178,6 +178,33 @@ mod tests {
         );
     }
 
+    #[test]
+    fn an_unused_key_past_its_expiry_looks_up_as_expired_and_the_others_as_stored() {
+        use crate::domain::records::KeyState;
+        let today: NaiveDate = "2026-11-29".parse().unwrap();
+        let yesterday = Some("2026-11-28".parse().unwrap());
+        assert_eq!(
+            LookupState::of(KeyState::Available, yesterday, today),
+            LookupState::Expired
+        );
+        assert_eq!(
+            LookupState::of(KeyState::Available, Some(today), today),
+            LookupState::Unused
+        );
+        assert_eq!(
+            LookupState::of(KeyState::Redeemed, yesterday, today),
+            LookupState::Redeemed
+        );
+        assert_eq!(
+            LookupState::of(KeyState::Reversed, None, today),
+            LookupState::Reversed
+        );
+        assert_eq!(
+            LookupState::of(KeyState::Revoked, None, today),
+            LookupState::Revoked
+        );
+    }
+
     mod proptests {
         use super::*;
         use proptest::prelude::*;

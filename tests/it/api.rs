@@ -936,7 +936,13 @@ async fn the_cli_creates_lists_and_revokes_api_tokens_and_never_shows_one_again(
         .unwrap();
     assert_eq!(
         billing["scopes"],
-        json!(["keys:write", "keys:read", "ledger:read", "catalogue:write"])
+        json!([
+            "keys:write",
+            "keys:read",
+            "ledger:read",
+            "catalogue:write",
+            "subscriptions:write"
+        ])
     );
     let table = cli.ok(&["api-tokens", "list"]).await;
     assert!(

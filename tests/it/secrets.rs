@@ -355,7 +355,9 @@ async fn no_column_of_any_table_holds_a_key_after_minting_importing_redeeming_an
         [
             ("key.revoked".to_string(), 3),
             ("ping".to_string(), 1),
-            ("redemption.created".to_string(), 2)
+            ("redemption.created".to_string(), 2),
+            // The reminder the lifecycle pass sent is also told to the shop.
+            ("subscription.expiring".to_string(), 1)
         ]
     );
     app.clock.advance(Duration::minutes(11));
