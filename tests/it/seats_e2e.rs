@@ -816,3 +816,19 @@ async fn a_dutch_server_reads_its_requests_and_counts_in_dutch() {
     assert!(held.contains("Uw licenties"), "{held}");
     assert!(held.contains("Business Standard · eindigt"), "{held}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_request_license_autocomplete_shows_members_subscription_names_only() {
+    let seats = Seats::new().await;
+    let typed = seats
+        .world
+        .fake
+        .as_member(seats.world.guild, seats.bob)
+        .command("request-license")
+        .focused("subscription", "Cont")
+        .send()
+        .await
+        .unwrap();
+    let choices = typed.wait_response(WAIT).await.unwrap().choice_names();
+    assert_eq!(choices, ["Contoso"]);
+}
