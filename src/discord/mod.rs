@@ -419,14 +419,17 @@ impl RecentInteractions {
 }
 
 /// Builds the REST client: through `api_url` when given (rate limits are then the proxy's
-/// business, and serenity's limiter would ignore the proxy), else straight to Discord.
+/// business, and serenity's limiter would ignore the proxy), else straight to Discord. Every
+/// message and edit sent through it pings nobody unless it says otherwise: names people
+/// typed (a subscription's) are shown in messages, and must never ping.
 pub fn http_client(token: &str, api_url: Option<&str>) -> Http {
+    let builder = HttpBuilder::new(token).default_allowed_mentions(respond::no_pings());
     match api_url {
-        Some(url) => HttpBuilder::new(token)
+        Some(url) => builder
             .proxy(url.trim_end_matches('/'))
             .ratelimiter_disabled(true)
             .build(),
-        None => HttpBuilder::new(token).build(),
+        None => builder.build(),
     }
 }
 

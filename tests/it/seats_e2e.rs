@@ -817,6 +817,98 @@ async fn a_dutch_server_reads_its_requests_and_counts_in_dutch() {
     assert!(held.contains("Business Standard · eindigt"), "{held}");
 }
 
+/// Whether a message body lets nobody be pinged: `allowed_mentions` present, parsing
+/// nothing, and naming no user or role.
+fn allows_no_mentions(body: Option<&serde_json::Value>) -> bool {
+    let Some(allowed) = body.map(|b| &b["allowed_mentions"]) else {
+        return false;
+    };
+    let empty = |v: &serde_json::Value| v.is_null() || v.as_array().is_some_and(|a| a.is_empty());
+    allowed.is_object()
+        && allowed["parse"].as_array().is_some_and(|p| p.is_empty())
+        && empty(&allowed["users"])
+        && empty(&allowed["roles"])
+        && allowed["replied_user"] != true
+}
+
+/// The bot's edits of a message, as the fake received them.
+fn edits_of(seats: &Seats, message: &StoredMessage) -> Vec<fake_discord::RecordedRequest> {
+    seats.world.fake.requests_to(
+        "PATCH",
+        &format!("/channels/{}/messages/{}", message.channel_id, message.id),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_messages_edits_allow_no_mentions_after_a_decision_and_on_expiry() {
+    let seats = Seats::new().await;
+    let (fake, guild) = (&seats.world.fake, seats.world.guild);
+    let run = fake
+        .as_member(guild, seats.bob)
+        .command("request-license")
+        .option("subscription", "Contoso")
+        .send()
+        .await
+        .unwrap();
+    answer(&run).await;
+    let request = seats
+        .notice(&format!("<@{}> asks for a license", seats.bob))
+        .await;
+    let click = fake
+        .as_member(guild, seats.world.admin)
+        .click(request.id, "Deny")
+        .await
+        .unwrap();
+    answer(&click).await;
+    let denied = fake
+        .wait_for_message(seats.world.notices, WAIT, |m| {
+            m.id == request.id && m.buttons().is_empty()
+        })
+        .await
+        .expect("the denied request's buttons are removed");
+    let edits = edits_of(&seats, &denied);
+    assert!(!edits.is_empty());
+    for edit in &edits {
+        assert!(
+            allows_no_mentions(edit.body.as_ref()),
+            "the edit after a decision may ping: {:?}",
+            edit.body
+        );
+    }
+
+    // Carol's request expires.
+    let run = fake
+        .as_member(guild, seats.carol)
+        .command("request-license")
+        .option("subscription", "Contoso")
+        .send()
+        .await
+        .unwrap();
+    answer(&run).await;
+    let request = seats
+        .notice(&format!("<@{}> asks for a license", seats.carol))
+        .await;
+    sqlx::query("UPDATE license_requests SET created_at = now() - interval '8 days', expires_at = now() - interval '1 day' WHERE state = 'open'")
+        .execute(&seats.world.db.pool)
+        .await
+        .unwrap();
+    let expired = fake
+        .wait_for_message(seats.world.notices, WAIT, |m| {
+            m.id == request.id && m.buttons().is_empty()
+        })
+        .await
+        .expect("the expired request's buttons are removed");
+    let edits = edits_of(&seats, &expired);
+    assert!(!edits.is_empty());
+    for edit in &edits {
+        assert!(
+            allows_no_mentions(edit.body.as_ref()),
+            "the edit on expiry may ping: {:?}",
+            edit.body
+        );
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_request_license_autocomplete_shows_members_subscription_names_only() {
     let seats = Seats::new().await;
