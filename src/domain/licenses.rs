@@ -128,6 +128,83 @@ pub enum RoleLinkRefusal {
     NoManageRoles,
     /// Discord lets a bot change only roles below its own highest role.
     NotBelowBot,
+    /// The server's manager role: holding it lets a member use licensebot's admin commands.
+    ManagerRole,
+    /// The role carries permissions that give power over the server (at least one).
+    Powerful(ServerPowers),
+}
+
+/// A permission that gives power over a server: a license role grants access, never power,
+/// so it must carry none of these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ServerPower {
+    Administrator,
+    ManageServer,
+    ManageRoles,
+    ManageChannels,
+    ManageWebhooks,
+    ManageMessages,
+    KickMembers,
+    BanMembers,
+    ModerateMembers,
+    MentionEveryone,
+}
+
+names!(ServerPower, "server power" {
+    Administrator => "administrator",
+    ManageServer => "manage-server",
+    ManageRoles => "manage-roles",
+    ManageChannels => "manage-channels",
+    ManageWebhooks => "manage-webhooks",
+    ManageMessages => "manage-messages",
+    KickMembers => "kick-members",
+    BanMembers => "ban-members",
+    ModerateMembers => "moderate-members",
+    MentionEveryone => "mention-everyone",
+});
+
+impl ServerPower {
+    /// The permission's bit in Discord's permission integer.
+    pub fn bit(self) -> u64 {
+        match self {
+            ServerPower::Administrator => 1 << 3,
+            ServerPower::ManageServer => 1 << 5,
+            ServerPower::ManageRoles => 1 << 28,
+            ServerPower::ManageChannels => 1 << 4,
+            ServerPower::ManageWebhooks => 1 << 29,
+            ServerPower::ManageMessages => 1 << 13,
+            ServerPower::KickMembers => 1 << 1,
+            ServerPower::BanMembers => 1 << 2,
+            ServerPower::ModerateMembers => 1 << 40,
+            ServerPower::MentionEveryone => 1 << 17,
+        }
+    }
+}
+
+/// The powers over the server among a role's permissions (Discord's permission integer),
+/// as a set of [`ServerPower`] bits; empty for a role fit to be a license role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct ServerPowers(u64);
+
+impl ServerPowers {
+    /// The powers in `permissions`; every other permission is ignored.
+    pub fn of(permissions: u64) -> ServerPowers {
+        let mask = ServerPower::ALL.iter().fold(0, |m, p| m | p.bit());
+        ServerPowers(permissions & mask)
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// Each power, in the order of [`ServerPower::ALL`].
+    pub fn list(self) -> Vec<ServerPower> {
+        ServerPower::ALL
+            .iter()
+            .copied()
+            .filter(|p| self.0 & p.bit() != 0)
+            .collect()
+    }
 }
 
 /// A Discord role as the link rule sees it. Discord orders roles by position, and roles
@@ -139,6 +216,8 @@ pub struct RoleFacts {
     pub managed: bool,
     /// The guild's `@everyone` role (its id is the guild's).
     pub everyone: bool,
+    /// Discord's permission integer of the role.
+    pub permissions: u64,
 }
 
 impl RoleFacts {
@@ -157,15 +236,23 @@ pub struct BotStanding {
     pub highest: Option<RoleFacts>,
 }
 
-/// Whether `role` can be linked to a subscription: not `@everyone`, not a managed role, and
-/// one the bot can give and take (Manage Roles, and the role below the bot's highest).
-pub fn check_role_link(role: &RoleFacts, bot: &BotStanding) -> Result<(), LicenseRefusal> {
+/// Whether `role` can be linked to a subscription: not `@everyone`, not a managed role, not
+/// the server's manager role (`manager_role`), no power over the server, and one the bot can
+/// give and take (Manage Roles, and the role below the bot's highest).
+pub fn check_role_link(
+    role: &RoleFacts,
+    manager_role: Option<u64>,
+    bot: &BotStanding,
+) -> Result<(), LicenseRefusal> {
     let refuse = |why| Err(LicenseRefusal::RoleNotLinkable { role: role.id, why });
     if role.everyone {
         return refuse(RoleLinkRefusal::Everyone);
     }
     if role.managed {
         return refuse(RoleLinkRefusal::Managed);
+    }
+    if let Err(why) = check_role_grants_no_power(role, manager_role) {
+        return refuse(why);
     }
     if !bot.manage_roles {
         return refuse(RoleLinkRefusal::NoManageRoles);
@@ -174,6 +261,23 @@ pub fn check_role_link(role: &RoleFacts, bot: &BotStanding) -> Result<(), Licens
         Some(highest) if highest.is_above(role) => Ok(()),
         _ => refuse(RoleLinkRefusal::NotBelowBot),
     }
+}
+
+/// Whether members may be given `role` with a license: it must not be the server's manager
+/// role nor carry power over the server. Checked when a role is linked, and again before
+/// each role is given, since an admin may change a linked role's permissions later.
+pub fn check_role_grants_no_power(
+    role: &RoleFacts,
+    manager_role: Option<u64>,
+) -> Result<(), RoleLinkRefusal> {
+    if manager_role == Some(role.id) {
+        return Err(RoleLinkRefusal::ManagerRole);
+    }
+    let powers = ServerPowers::of(role.permissions);
+    if !powers.is_empty() {
+        return Err(RoleLinkRefusal::Powerful(powers));
+    }
+    Ok(())
 }
 
 /// A subscription as the license rules see it: its state today and how many of its
@@ -397,6 +501,7 @@ mod tests {
             position,
             managed: false,
             everyone: false,
+            permissions: 0,
         }
     }
 
@@ -406,9 +511,15 @@ mod tests {
             manage_roles: true,
             highest: Some(role(5, 3)),
         };
-        assert_eq!(check_role_link(&role(9, 2), &bot), Ok(()));
+        assert_eq!(check_role_link(&role(9, 2), None, &bot), Ok(()));
         // Equal positions: the older (smaller id) role is higher.
-        assert_eq!(check_role_link(&role(9, 3), &bot), Ok(()));
+        assert_eq!(check_role_link(&role(9, 3), Some(8), &bot), Ok(()));
+        // Permissions that give no power over the server: View Channel, Send Messages.
+        let plain = RoleFacts {
+            permissions: (1 << 10) | (1 << 11),
+            ..role(9, 2)
+        };
+        assert_eq!(check_role_link(&plain, None, &bot), Ok(()));
     }
 
     #[test]
@@ -417,7 +528,7 @@ mod tests {
             manage_roles: true,
             highest: Some(role(5, 3)),
         };
-        let why = |r: RoleFacts, bot: &BotStanding| match check_role_link(&r, bot) {
+        let why = |r: RoleFacts, bot: &BotStanding| match check_role_link(&r, Some(8), bot) {
             Err(LicenseRefusal::RoleNotLinkable { why, .. }) => Some(why),
             _ => None,
         };
@@ -450,6 +561,32 @@ mod tests {
             why(role(9, 2), &roleless),
             Some(RoleLinkRefusal::NotBelowBot)
         );
+        assert_eq!(why(role(8, 2), &bot), Some(RoleLinkRefusal::ManagerRole));
+        for (bits, power) in [
+            (8, ServerPower::Administrator),
+            (32, ServerPower::ManageServer),
+            (268_435_456, ServerPower::ManageRoles),
+            (1 << 40, ServerPower::ModerateMembers),
+        ] {
+            let powerful = RoleFacts {
+                permissions: bits | (1 << 10),
+                ..role(9, 2)
+            };
+            match why(powerful, &bot) {
+                Some(RoleLinkRefusal::Powerful(powers)) => assert_eq!(powers.list(), [power]),
+                other => panic!("{bits}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn every_power_over_the_server_is_its_own_permission_bit() {
+        let all = ServerPower::ALL.iter().fold(0u64, |m, p| {
+            assert_eq!(m & p.bit(), 0, "{p} shares a bit");
+            m | p.bit()
+        });
+        assert_eq!(ServerPowers::of(u64::MAX).list(), ServerPower::ALL);
+        assert_eq!(ServerPowers::of(!all), ServerPowers::default());
     }
 
     #[test]

@@ -29,7 +29,7 @@ pub use input::{split_keys, KeyCandidate};
 pub use key::{KeyDigest, KeyFormatError, KeyTail, ProductKey, ALPHABET};
 pub use licenses::{
     BotStanding, LicenseEvent, LicenseReason, LicenseRefusal, Occupancy, RequestState, RoleFacts,
-    RoleLinkRefusal,
+    RoleLinkRefusal, ServerPower, ServerPowers,
 };
 pub use lifecycle::{LifecyclePeriods, LifecycleState};
 pub use names::UnknownName;
