@@ -227,6 +227,8 @@ fn license_refusal_reason(e: &crate::domain::LicenseRefusal) -> &'static str {
         NoFreeLicense { .. } => "license_none_free",
         NotAssigned { .. } => "license_not_assigned",
         RequestOpen { .. } => "request_open",
+        RequestCooldown { .. } => "request_cooldown",
+        TooManyRequests { .. } => "request_too_many",
         RequestClosed { .. } => "request_closed",
         RequestNotFound => "request_not_found",
         NoNoticeChannel => "request_no_notice_channel",

@@ -78,6 +78,31 @@ pub fn refusal(lang: Lang, r: &LicenseRefusal) -> String {
                 ("since", n(since.timestamp())),
             ],
         ),
+        LicenseRefusal::RequestCooldown {
+            subscription,
+            state,
+            until,
+        } => {
+            let id = if *state == RequestState::Denied {
+                "request-refused-cooldown-denied"
+            } else {
+                "request-refused-cooldown-expired"
+            };
+            lang.ta(
+                id,
+                &[
+                    ("subscription", s(subscription)),
+                    ("until", n(until.timestamp())),
+                ],
+            )
+        }
+        LicenseRefusal::TooManyRequests { open, until } => lang.ta(
+            "request-refused-too-many",
+            &[
+                ("open", n(i64::try_from(*open).unwrap_or(i64::MAX))),
+                ("until", n(until.timestamp())),
+            ],
+        ),
         LicenseRefusal::RequestClosed { state, by, at } => {
             let id = match state {
                 RequestState::Approved => "request-refused-approved",
@@ -531,6 +556,17 @@ mod tests {
                 role: 9,
                 why: RoleLinkRefusal::Powerful(crate::domain::ServerPowers::of(8)),
             },
+            LicenseRefusal::RequestCooldown {
+                subscription: sub(),
+                state: RequestState::Denied,
+                until: at,
+            },
+            LicenseRefusal::RequestCooldown {
+                subscription: sub(),
+                state: RequestState::Expired,
+                until: at,
+            },
+            LicenseRefusal::TooManyRequests { open: 3, until: at },
         ];
         for lang in Lang::ALL {
             let texts: Vec<String> = refusals.iter().map(|r| refusal(lang, r)).collect();

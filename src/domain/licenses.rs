@@ -75,6 +75,9 @@ names!(RequestState, "request state" {
 /// How long a request stays open: 7 days (README, "Licenses assigned to members").
 pub const REQUEST_LIFETIME_DAYS: i64 = 7;
 
+/// Most requests one member may have open in one server at once.
+pub const MAX_OPEN_REQUESTS: usize = 3;
+
 /// Why a license cannot be assigned, unassigned or requested; each has its own message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LicenseRefusal {
@@ -103,6 +106,17 @@ pub enum LicenseRefusal {
         subscription: String,
         since: DateTime<Utc>,
     },
+    /// The member's last request for this subscription was denied or expired, and the
+    /// cooldown after it has not passed: they may ask again at `until`.
+    RequestCooldown {
+        subscription: String,
+        /// `Denied` or `Expired`.
+        state: RequestState,
+        until: DateTime<Utc>,
+    },
+    /// The member has [`MAX_OPEN_REQUESTS`] open requests in the server; the first of them
+    /// expires at `until`, if nobody decides one before.
+    TooManyRequests { open: usize, until: DateTime<Utc> },
     /// A request can only be decided once, and not after it expired.
     RequestClosed {
         state: RequestState,
@@ -333,15 +347,31 @@ pub fn check_assign(
     Ok(())
 }
 
+/// A member's requests, as the rules of a new request see them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RequestHistory {
+    /// When they opened their open request for this subscription, if they have one.
+    pub open_since: Option<DateTime<Utc>>,
+    /// When each of their open requests in this server expires (this one's included).
+    pub open_expiries: Vec<DateTime<Utc>>,
+    /// Their last request for this subscription that was denied or expired: which, and when
+    /// it was (the decision, or the expiry).
+    pub last_closed: Option<(RequestState, DateTime<Utc>)>,
+}
+
 /// The rules of asking for a license: the subscription can hand one out, the member holds
-/// none, and has no open request for it. A full subscription can still be asked for: an
-/// admin may add licenses before approving.
+/// none, has no open request for it, their last one for it was not denied or expired within
+/// `cooldown` before `now`, and they have fewer than [`MAX_OPEN_REQUESTS`] open in the
+/// server. A full subscription can still be asked for: an admin may add licenses before
+/// approving.
 pub fn check_request(
     sub: &Subscription,
     state: LifecycleState,
     member: UserId,
     already_holds: bool,
-    open_since: Option<DateTime<Utc>>,
+    history: &RequestHistory,
+    cooldown: chrono::Duration,
+    now: DateTime<Utc>,
 ) -> Result<(), LicenseRefusal> {
     if !grants_access(state) {
         return Err(LicenseRefusal::WrongState {
@@ -355,11 +385,29 @@ pub fn check_request(
             member,
         });
     }
-    if let Some(since) = open_since {
+    if let Some(since) = history.open_since {
         return Err(LicenseRefusal::RequestOpen {
             subscription: sub.name.clone(),
             since,
         });
+    }
+    if let Some((closed, at)) = history.last_closed {
+        let until = at + cooldown;
+        if now < until {
+            return Err(LicenseRefusal::RequestCooldown {
+                subscription: sub.name.clone(),
+                state: closed,
+                until,
+            });
+        }
+    }
+    if history.open_expiries.len() >= MAX_OPEN_REQUESTS {
+        if let Some(until) = history.open_expiries.iter().min() {
+            return Err(LicenseRefusal::TooManyRequests {
+                open: history.open_expiries.len(),
+                until: *until,
+            });
+        }
     }
     Ok(())
 }
@@ -476,21 +524,86 @@ mod tests {
     #[test]
     fn a_request_needs_a_usable_subscription_no_license_held_and_no_open_request() {
         let s = sub();
-        let now = "2026-11-29T10:00:00Z".parse().expect("a time");
-        assert_eq!(check_request(&s, Active, ANA, false, None), Ok(()));
+        let now: DateTime<Utc> = "2026-11-29T10:00:00Z".parse().expect("a time");
+        let day = chrono::Duration::hours(24);
+        let none = RequestHistory::default();
+        let check =
+            |state, holds, h: &RequestHistory| check_request(&s, state, ANA, holds, h, day, now);
+        assert_eq!(check(Active, false, &none), Ok(()));
         assert!(matches!(
-            check_request(&s, Disabled, ANA, false, None),
+            check(Disabled, false, &none),
             Err(LicenseRefusal::WrongState { .. })
         ));
         assert!(matches!(
-            check_request(&s, Active, ANA, true, None),
+            check(Active, true, &none),
             Err(LicenseRefusal::AlreadyAssigned { .. })
         ));
+        let open = RequestHistory {
+            open_since: Some(now),
+            open_expiries: vec![now + chrono::Duration::days(7)],
+            last_closed: None,
+        };
         assert_eq!(
-            check_request(&s, Expired, ANA, false, Some(now)),
+            check(Expired, false, &open),
             Err(LicenseRefusal::RequestOpen {
                 subscription: "Contoso".into(),
                 since: now
+            })
+        );
+    }
+
+    #[test]
+    fn a_denied_or_expired_request_may_be_made_again_only_after_the_cooldown() {
+        let s = sub();
+        let now: DateTime<Utc> = "2026-11-29T10:00:00Z".parse().expect("a time");
+        let day = chrono::Duration::hours(24);
+        for closed in [RequestState::Denied, RequestState::Expired] {
+            let at = now - chrono::Duration::hours(23);
+            let history = RequestHistory {
+                last_closed: Some((closed, at)),
+                ..RequestHistory::default()
+            };
+            assert_eq!(
+                check_request(&s, Active, ANA, false, &history, day, now),
+                Err(LicenseRefusal::RequestCooldown {
+                    subscription: "Contoso".into(),
+                    state: closed,
+                    until: at + day
+                })
+            );
+            assert_eq!(
+                check_request(&s, Active, ANA, false, &history, day, at + day),
+                Ok(())
+            );
+        }
+    }
+
+    #[test]
+    fn a_member_may_have_three_open_requests_and_is_told_when_the_first_expires() {
+        let s = sub();
+        let now: DateTime<Utc> = "2026-11-29T10:00:00Z".parse().expect("a time");
+        let day = chrono::Duration::hours(24);
+        let expiries: Vec<DateTime<Utc>> = [5, 3, 6]
+            .into_iter()
+            .map(|d| now + chrono::Duration::days(d))
+            .collect();
+        let two = RequestHistory {
+            open_expiries: expiries[..2].to_vec(),
+            ..RequestHistory::default()
+        };
+        assert_eq!(
+            check_request(&s, Active, ANA, false, &two, day, now),
+            Ok(())
+        );
+        let three = RequestHistory {
+            open_expiries: expiries.clone(),
+            ..RequestHistory::default()
+        };
+        assert_eq!(
+            check_request(&s, Active, ANA, false, &three, day, now),
+            Err(LicenseRefusal::TooManyRequests {
+                open: 3,
+                until: now + chrono::Duration::days(3)
             })
         );
     }

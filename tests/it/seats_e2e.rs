@@ -1066,6 +1066,106 @@ async fn a_request_messages_edits_allow_no_mentions_after_a_decision_and_on_expi
     }
 }
 
+/// `/request-license` as `user`; returns the answer's text.
+async fn request_as(seats: &Seats, user: UserId, subscription: &str) -> String {
+    let run = seats
+        .world
+        .fake
+        .as_member(seats.world.guild, user)
+        .command("request-license")
+        .option("subscription", subscription)
+        .send()
+        .await
+        .unwrap();
+    answer(&run).await.text()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_denied_member_may_ask_again_only_after_the_cooldown_and_is_told_when() {
+    let seats = Seats::new().await;
+    let (fake, guild) = (&seats.world.fake, seats.world.guild);
+    let asked = request_as(&seats, seats.bob, "Contoso").await;
+    assert!(asked.contains("was sent to the admins"), "{asked}");
+    let request = seats.notice("asks for a license of *Contoso*").await;
+    let click = fake
+        .as_member(guild, seats.world.admin)
+        .click(request.id, "Deny")
+        .await
+        .unwrap();
+    assert!(answer(&click).await.text().starts_with("Denied:"));
+
+    let again = request_as(&seats, seats.bob, "Contoso").await;
+    assert!(
+        again.contains("Your last request for *Contoso* was denied"),
+        "{again}"
+    );
+    let decided: chrono::DateTime<chrono::Utc> =
+        sqlx::query_scalar("SELECT decided_at FROM license_requests WHERE state = 'denied'")
+            .fetch_one(&seats.world.db.pool)
+            .await
+            .unwrap();
+    let until = (decided + chrono::Duration::hours(24)).timestamp();
+    assert!(again.contains(&format!("<t:{until}:R>")), "{again}");
+    let open: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM license_requests WHERE state = 'open'")
+            .fetch_one(&seats.world.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(open, 0, "the refusal posted nothing");
+
+    // A day passes.
+    sqlx::query("UPDATE license_requests SET created_at = created_at - interval '25 hours', decided_at = decided_at - interval '25 hours', expires_at = expires_at - interval '25 hours'")
+        .execute(&seats.world.db.pool)
+        .await
+        .unwrap();
+    let later = request_as(&seats, seats.bob, "Contoso").await;
+    assert!(later.contains("was sent to the admins"), "{later}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_has_at_most_three_open_requests_in_a_server() {
+    let seats = Seats::new().await;
+    let app = &seats.world.app;
+    for name in ["Fabrikam", "Northwind", "Tailspin"] {
+        app.create_subscription(
+            seats.world.guild_id(),
+            SKU,
+            name,
+            5,
+            today() + Days::new(60),
+        )
+        .await
+        .unwrap();
+    }
+    for name in ["Contoso", "Fabrikam", "Northwind"] {
+        let asked = request_as(&seats, seats.bob, name).await;
+        assert!(asked.contains("was sent to the admins"), "{name}: {asked}");
+    }
+    let fourth = request_as(&seats, seats.bob, "Tailspin").await;
+    assert!(
+        fourth.contains("You already have 3 open requests in this server"),
+        "{fourth}"
+    );
+    let first_expiry: chrono::DateTime<chrono::Utc> =
+        sqlx::query_scalar("SELECT min(expires_at) FROM license_requests WHERE state = 'open'")
+            .fetch_one(&seats.world.db.pool)
+            .await
+            .unwrap();
+    assert!(
+        fourth.contains(&format!("<t:{}:", first_expiry.timestamp())),
+        "{fourth}"
+    );
+    let open: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM license_requests WHERE state = 'open'")
+            .fetch_one(&seats.world.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(open, 3);
+    // Another member is not held back by bob's requests.
+    let carol = request_as(&seats, seats.carol, "Tailspin").await;
+    assert!(carol.contains("was sent to the admins"), "{carol}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_request_license_autocomplete_shows_members_subscription_names_only() {
     let seats = Seats::new().await;

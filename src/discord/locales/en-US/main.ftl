@@ -208,6 +208,9 @@ license-refused-full = { $seats ->
 } Add licenses with /add-licenses or unassign someone.
 license-refused-not-assigned = <@{ $user }> holds no license of *{ $subscription }*. Nothing was changed.
 request-refused-open = You already asked for a license of *{ $subscription }* <t:{ $since }:R>; the admins will decide.
+request-refused-cooldown-denied = Your last request for *{ $subscription }* was denied. You may ask again <t:{ $until }:R> (<t:{ $until }:f>).
+request-refused-cooldown-expired = Your last request for *{ $subscription }* expired without a decision. You may ask again <t:{ $until }:R> (<t:{ $until }:f>).
+request-refused-too-many = You already have { $open } open requests in this server, the most a member may have. You may ask again once the admins decide one of them, or when the first expires <t:{ $until }:R> (<t:{ $until }:f>).
 request-refused-approved = This request was already approved by <@{ $user }> at <t:{ $at }:t>.
 request-refused-denied = This request was already denied by <@{ $user }> at <t:{ $at }:t>.
 request-refused-expired = This request expired <t:{ $at }:R>. The member can ask again with /request-license.

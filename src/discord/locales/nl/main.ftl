@@ -208,6 +208,9 @@ license-refused-full = { $seats ->
 } Voeg licenties toe met /licenties-toevoegen of trek er een in.
 license-refused-not-assigned = <@{ $user }> heeft geen licentie van *{ $subscription }*. Er is niets gewijzigd.
 request-refused-open = U hebt <t:{ $since }:R> al een licentie van *{ $subscription }* aangevraagd; de beheerders beslissen.
+request-refused-cooldown-denied = Uw laatste aanvraag voor *{ $subscription }* is geweigerd. U kunt <t:{ $until }:R> opnieuw aanvragen (<t:{ $until }:f>).
+request-refused-cooldown-expired = Uw laatste aanvraag voor *{ $subscription }* is verlopen zonder besluit. U kunt <t:{ $until }:R> opnieuw aanvragen (<t:{ $until }:f>).
+request-refused-too-many = U hebt al { $open } openstaande aanvragen in deze server, het maximum voor een lid. U kunt opnieuw aanvragen zodra de beheerders over een ervan beslissen, of wanneer de eerste verloopt <t:{ $until }:R> (<t:{ $until }:f>).
 request-refused-approved = Deze aanvraag is al goedgekeurd door <@{ $user }> om <t:{ $at }:t>.
 request-refused-denied = Deze aanvraag is al geweigerd door <@{ $user }> om <t:{ $at }:t>.
 request-refused-expired = Deze aanvraag is <t:{ $at }:R> verlopen. Het lid kan opnieuw aanvragen met /licentie-aanvragen.
