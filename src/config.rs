@@ -27,6 +27,7 @@ pub struct Settings {
     pub metrics: MetricsSettings,
     pub api: ApiSettings,
     pub webhooks: WebhookSettings,
+    pub licenses: LicenseSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -57,6 +58,14 @@ pub struct NoticeSettings {
     pub poll_seconds: u64,
     /// How long a claimed notice stays invisible to the other replicas' dispatchers.
     pub lease_seconds: u64,
+}
+
+/// Licenses assigned to members: members' requests.
+#[derive(Debug, Clone, Deserialize)]
+pub struct LicenseSettings {
+    /// After a request was denied or expired, the member may ask for that subscription
+    /// again only this many hours later.
+    pub request_cooldown_hours: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -285,6 +294,10 @@ impl Settings {
             w.poll_seconds >= 1,
             "webhooks.poll_seconds must be at least 1"
         );
+        ensure!(
+            self.licenses.request_cooldown_hours <= 24 * 365,
+            "licenses.request_cooldown_hours must be at most 8760 (a year)"
+        );
         let i = &self.interactions;
         ensure!(
             i.max_in_flight >= 1 && i.max_in_flight_per_guild >= 1,
@@ -304,6 +317,11 @@ impl Settings {
             expired_days: self.lifecycle.expired_days,
             disabled_days: self.lifecycle.disabled_days,
         }
+    }
+
+    /// How long a member waits to ask again after a denied or expired request.
+    pub fn request_cooldown(&self) -> chrono::Duration {
+        chrono::Duration::hours(i64::from(self.licenses.request_cooldown_hours))
     }
 
     pub fn order_lifetime(&self) -> chrono::Duration {

@@ -29,8 +29,8 @@ pub use entry::{
 pub use input::{split_keys, KeyCandidate};
 pub use key::{KeyDigest, KeyFormatError, KeyTail, ProductKey, ALPHABET};
 pub use licenses::{
-    BotStanding, LicenseEvent, LicenseReason, LicenseRefusal, Occupancy, RequestState, RoleFacts,
-    RoleLinkRefusal,
+    BotStanding, LicenseEvent, LicenseReason, LicenseRefusal, Occupancy, RequestHistory,
+    RequestState, RoleFacts, RoleLinkRefusal, ServerPower, ServerPowers,
 };
 pub use lifecycle::{LifecyclePeriods, LifecycleState};
 pub use names::UnknownName;
