@@ -9,7 +9,7 @@ use licensebot::app::{App, Clock, OpenOrder, SubscriptionRef};
 use licensebot::config::Settings;
 use licensebot::domain::{
     records::{GuildId, UserId},
-    OrderKind, ProductKey,
+    OrderKind, PrivateTargets, ProductKey,
 };
 use licensebot::store::Store;
 use serde_json::{json, Value};
@@ -1134,7 +1134,11 @@ async fn keys_minted_through_the_api_are_redeemed_in_discord() {
     let (_, token) = world.app.create_api_token("shop", None).await.unwrap();
     // The shop's webhook endpoint, and a delivery worker as `licensebot run` starts one.
     let receiver = Receiver::start().await;
-    let (_, secret) = world.app.add_webhook(&receiver.url, None).await.unwrap();
+    let (_, secret) = world
+        .app
+        .add_webhook(&receiver.url, None, PrivateTargets::Allowed)
+        .await
+        .unwrap();
     receiver.set_secret(&secret.expose());
     let stop = tokio_util::sync::CancellationToken::new();
     let _stop_worker = stop.clone().drop_guard();
