@@ -22,7 +22,8 @@ use std::sync::{Arc, Mutex};
 use crate::{config::Settings, store::Store};
 
 pub use catalogue::{
-    Idempotency, ImportError, ImportOutcome, ImportedKey, KeyBatch, KeyRow, Minted, RevokedKey,
+    unquoted_refusal, Idempotency, ImportError, ImportOutcome, ImportedKey, KeyBatch, KeyRow,
+    Minted, RevokedKey,
 };
 pub use deliveries::REMEMBER_DELIVERIES_FOR;
 pub use error::{AppError, InputError, InputErrorKind, UserError};

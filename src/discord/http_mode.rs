@@ -11,9 +11,10 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use super::{
-    endpoint, http_client, http_server, layout::Layout, ops, register_commands, workers::InFlight,
+    endpoint, http_client, layout::Layout, ops, register_commands, workers::InFlight,
     workers::Running, BotOptions,
 };
+use crate::http_server;
 
 /// Takes interactions as HTTP POSTs at `addr` until `shutdown` is cancelled.
 pub async fn run_http(

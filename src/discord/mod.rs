@@ -16,7 +16,6 @@ pub mod custom_id;
 pub mod endpoint;
 mod gateway;
 mod http_mode;
-mod http_server;
 pub mod i18n;
 pub mod layout;
 pub mod markdown;

@@ -20,6 +20,7 @@ pub mod subscription_ref;
 pub mod term;
 pub mod text;
 pub mod webhook;
+pub mod webhook_target;
 
 pub use api_token::{parse_scopes, ApiToken, Scope, TokenDigest, TokenError, TokenInfo};
 pub use entry::{
@@ -43,6 +44,7 @@ pub use rules::{
 pub use subscription_ref::SubscriptionRef;
 pub use term::{Term, TermError};
 pub use webhook::{DeliveryState, EventType, WebhookEvent, WebhookSecret};
+pub use webhook_target::{PrivateTargets, Reach};
 
 /// Most keys one order may hold (README, "The rules": more than 10 keys are refused).
 pub const MAX_KEYS_PER_ORDER: usize = 10;
