@@ -101,7 +101,7 @@ pub fn refusal(lang: Lang, r: &LicenseRefusal) -> String {
             lang.ta(
                 id,
                 &[
-                    ("subscription", s(subscription)),
+                    ("subscription", name_arg(subscription)),
                     ("until", n(until.timestamp())),
                 ],
             )
