@@ -124,8 +124,8 @@ modal-keys-placeholder = XXXXX-XXXXX-XXXXX-XXXXX-XXXXX
 
 ## Después del pedido
 receipt-title = Canjeado
-receipt-body = { $keys } canjeadas en *{ $subscription }*.
-receipt-body-activate = { $keys } canjeadas: *{ $subscription }* ha comenzado.
+receipt-body = Canje realizado en *{ $subscription }*: { $keys }.
+receipt-body-activate = Canje realizado: { $keys }. *{ $subscription }* ha comenzado.
 receipt-order-closed = Pedido cerrado.
 cancelled = Pedido cancelado. No se ha canjeado nada.
 expired-review = Este pedido ha expirado. No se ha canjeado nada; vuelva a empezar con /agregar-licencias, /extender o /activar.

@@ -124,8 +124,8 @@ modal-keys-placeholder = XXXXX-XXXXX-XXXXX-XXXXX-XXXXX
 
 ## Après la commande
 receipt-title = Échangé
-receipt-body = { $keys } échangée(s) sur *{ $subscription }*.
-receipt-body-activate = { $keys } échangée(s) : *{ $subscription }* a démarré.
+receipt-body = Échange effectué sur *{ $subscription }* : { $keys }.
+receipt-body-activate = Échange effectué : { $keys }. *{ $subscription }* a démarré.
 receipt-order-closed = Commande clôturée.
 cancelled = Commande annulée. Rien n’a été échangé.
 expired-review = Cette commande a expiré. Rien n’a été échangé ; recommencez avec /ajouter-licences, /prolonger ou /activer.

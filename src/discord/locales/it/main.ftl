@@ -124,8 +124,8 @@ modal-keys-placeholder = XXXXX-XXXXX-XXXXX-XXXXX-XXXXX
 
 ## Dopo l'ordine
 receipt-title = Riscattato
-receipt-body = { $keys } riscattati su *{ $subscription }*.
-receipt-body-activate = { $keys } riscattati: *{ $subscription }* è stato avviato.
+receipt-body = Riscatto completato su *{ $subscription }*: { $keys }.
+receipt-body-activate = Riscatto completato: { $keys }. *{ $subscription }* è stato avviato.
 receipt-order-closed = Ordine chiuso.
 cancelled = Ordine annullato. Non è stato riscattato nulla.
 expired-review = Questo ordine è scaduto. Non è stato riscattato nulla; ricomincia con /aggiungi-licenze, /estendi o /attiva.

@@ -124,8 +124,8 @@ modal-keys-placeholder = XXXXX-XXXXX-XXXXX-XXXXX-XXXXX
 
 ## Depois do pedido
 receipt-title = Resgatado
-receipt-body = { $keys } resgatada(s) em *{ $subscription }*.
-receipt-body-activate = { $keys } resgatada(s): *{ $subscription }* foi iniciada.
+receipt-body = Resgate concluído em *{ $subscription }*: { $keys }.
+receipt-body-activate = Resgate concluído: { $keys }. *{ $subscription }* foi iniciada.
 receipt-order-closed = Pedido encerrado.
 cancelled = Pedido cancelado. Nada foi resgatado.
 expired-review = Este pedido expirou. Nada foi resgatado; comece de novo com /adicionar-licenças, /estender ou /ativar.
