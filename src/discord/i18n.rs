@@ -326,6 +326,76 @@ mod tests {
         }
     }
 
+    /// A pattern as text, every variant of a selector in turn and each variable as
+    /// `{ $name }`, so that the markup around arguments can be compared across languages.
+    fn flatten(pattern: &ast::Pattern<&str>, out: &mut String) {
+        fn expr(e: &ast::Expression<&str>, out: &mut String) {
+            match e {
+                ast::Expression::Inline(ast::InlineExpression::VariableReference { id }) => {
+                    out.push_str(&format!("{{ ${} }}", id.name));
+                }
+                ast::Expression::Inline(ast::InlineExpression::Placeable { expression }) => {
+                    expr(expression, out)
+                }
+                ast::Expression::Inline(_) => out.push('?'),
+                ast::Expression::Select { variants, .. } => {
+                    for v in variants {
+                        flatten(&v.value, out);
+                        out.push('\n');
+                    }
+                }
+            }
+        }
+        for element in &pattern.elements {
+            match element {
+                ast::PatternElement::TextElement { value } => out.push_str(value),
+                ast::PatternElement::Placeable { expression } => expr(expression, out),
+            }
+        }
+    }
+
+    /// The Discord markup a message puts its arguments in: mentions, timestamps (with
+    /// their style), `code` and *names*.
+    fn markup(lang: Lang) -> BTreeMap<String, BTreeSet<String>> {
+        let pattern = regex::Regex::new(
+            r"<(?:@&?|#)\{ \$\w+ \}>|<t:\{ \$\w+ \}:[tTdDfFR]>|`\{ \$\w+ \}`|\*\*?\{ \$\w+ \}\*\*?",
+        )
+        .expect("the markup pattern compiles");
+        let source = source(lang);
+        let resource = parse(lang, &source);
+        messages(&resource)
+            .into_iter()
+            .map(|m| {
+                let mut text = String::new();
+                if let Some(value) = &m.value {
+                    flatten(value, &mut text);
+                }
+                let found = pattern
+                    .find_iter(&text)
+                    .map(|t| t.as_str().to_string())
+                    .collect();
+                (m.id.name.to_string(), found)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_catalogue_keeps_the_discord_markup_of_english() {
+        let en = markup(Lang::EnUs);
+        assert!(en["error-key-taken"].contains("<t:{ $at }:t>"), "{en:?}");
+        for lang in Lang::ALL {
+            let other = markup(lang);
+            for (id, tokens) in &en {
+                assert_eq!(
+                    other.get(id),
+                    Some(tokens),
+                    "{id} in {} marks up its arguments otherwise than en-US",
+                    lang.code()
+                );
+            }
+        }
+    }
+
     fn category_name(category: PluralCategory) -> &'static str {
         match category {
             PluralCategory::ZERO => "zero",
