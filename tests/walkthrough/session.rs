@@ -127,6 +127,7 @@ pub async fn play(db_url: Option<String>, out: &mut impl Write) -> anyhow::Resul
         members,
     };
     let bot = start_bot(&app, &stage.fake).await?;
+    show_languages(&stage.fake, &mut chat)?;
     let outcome = session(&stage, &mut chat).await;
     let stopped = stop_bot(bot).await;
     // Notices the bot flushed while stopping.
@@ -313,6 +314,28 @@ async fn start_bot(
         };
     }
     Ok((stop, task))
+}
+
+/// The languages the bot registered its commands in, as one line: each user reads
+/// licensebot (and types its commands) in their Discord language, notices follow the
+/// server's.
+fn show_languages<W: Write>(fake: &FakeDiscord, chat: &mut Chat<'_, W>) -> anyhow::Result<()> {
+    let commands = fake.registered_commands(None);
+    let add = commands
+        .iter()
+        .find(|c| c["name"] == "add-licenses")
+        .context("/add-licenses is not registered")?;
+    let names: Vec<String> = add["name_localizations"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter_map(|(code, name)| Some(format!("{code} /{}", name.as_str()?)))
+        .collect();
+    chat.line(&format!(
+        "licensebot speaks English, Dutch, German, French, Spanish, Brazilian Portuguese, \
+         Italian and Polish; /add-licenses is {}",
+        names.join(", ")
+    ))
 }
 
 /// Stops the bot the way SIGTERM does: it finishes what is in flight and flushes notices.
