@@ -29,6 +29,7 @@ pub mod respond;
 pub mod roles;
 pub mod scheduler;
 pub mod undecodable;
+mod verify;
 mod workers;
 
 use std::{

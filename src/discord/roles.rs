@@ -178,36 +178,71 @@ impl RoleSender {
             .send()
             .await
             .map_err(|e| RoleError::Transient(e.without_url().to_string()))?;
-        let status = response.status();
-        if status.is_success() {
+        if response.status().is_success() {
             return Ok(());
         }
-        if status.as_u16() == 429 {
-            let wait = response
-                .json::<RateLimited>()
-                .await
-                .map(|r| r.retry_after)
-                .unwrap_or(1.0);
-            return Err(RoleError::RetryAfter(Duration::from_secs_f64(
-                wait.clamp(0.0, 3600.0),
-            )));
+        Err(failure(response).await)
+    }
+
+    /// The member's roles at Discord now (`GET /guilds/{g}/members/{u}`), for the verifier
+    /// (`discord::verify`): the same client, the same reading of Discord's refusals.
+    pub async fn member_roles(
+        &self,
+        guild: crate::domain::records::GuildId,
+        user: crate::domain::records::UserId,
+    ) -> Result<Vec<u64>, RoleError> {
+        #[derive(Deserialize)]
+        struct MemberRoles {
+            roles: Vec<RoleId>,
         }
-        let text = response.text().await.unwrap_or_default();
-        // A rejected token concerns the whole bot, not this role: not a reason to stop
-        // touching the role.
-        if status.is_server_error() || status.as_u16() == 401 {
-            let text: String = text.chars().take(200).collect();
-            return Err(RoleError::Transient(format!("{status}: {text}")));
+        let url = format!(
+            "{}/api/v10/guilds/{}/members/{}",
+            self.base, guild.0, user.0
+        );
+        let response = self
+            .client
+            .get(url)
+            .header("Authorization", &self.authorization)
+            .send()
+            .await
+            .map_err(|e| RoleError::Transient(e.without_url().to_string()))?;
+        if !response.status().is_success() {
+            return Err(failure(response).await);
         }
-        match serde_json::from_str::<DiscordError>(&text) {
-            Ok(e) if e.code == UNKNOWN_MEMBER => Err(RoleError::UnknownMember),
-            Ok(e) => Err(RoleError::Refused(format!(
-                "{} {}",
-                e.code,
-                e.message.chars().take(100).collect::<String>()
-            ))),
-            Err(_) => Err(RoleError::Refused(status.to_string())),
-        }
+        let member: MemberRoles = response
+            .json()
+            .await
+            .map_err(|e| RoleError::Transient(e.without_url().to_string()))?;
+        Ok(member.roles.into_iter().map(|r| r.get()).collect())
+    }
+}
+
+/// What an unsuccessful answer from Discord means for a role change or a member read.
+async fn failure(response: reqwest::Response) -> RoleError {
+    let status = response.status();
+    if status.as_u16() == 429 {
+        let wait = response
+            .json::<RateLimited>()
+            .await
+            .map(|r| r.retry_after)
+            .unwrap_or(1.0);
+        return RoleError::RetryAfter(Duration::from_secs_f64(wait.clamp(0.0, 3600.0)));
+    }
+    let text = response.text().await.unwrap_or_default();
+    // A rejected token concerns the whole bot, not this role: not a reason to stop
+    // touching the role.
+    if status.is_server_error() || status.as_u16() == 401 {
+        let text: String = text.chars().take(200).collect();
+        return RoleError::Transient(format!("{status}: {text}"));
+    }
+    match serde_json::from_str::<DiscordError>(&text) {
+        Ok(e) if e.code == UNKNOWN_MEMBER => RoleError::UnknownMember,
+        Ok(e) => RoleError::Refused(format!(
+            "{} {}",
+            e.code,
+            e.message.chars().take(100).collect::<String>()
+        )),
+        Err(_) => RoleError::Refused(status.to_string()),
     }
 }
 
