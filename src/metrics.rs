@@ -478,4 +478,23 @@ mod tests {
         );
         assert!(text.ends_with("# EOF\n"), "{text}");
     }
+
+    #[test]
+    fn the_verifiers_checks_and_repairs_are_counted_by_kind() {
+        let m = Metrics::new();
+        m.role_verify_checked();
+        m.role_verify_checked();
+        m.role_verify_repairs("given_back", 1);
+        m.role_verify_repairs("taken_away", 0);
+        let text = m.render();
+        assert!(
+            text.contains("licensebot_role_verify_checked_total 2"),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#"licensebot_role_verify_repairs_total{kind="given_back"} 1"#),
+            "{text}"
+        );
+        assert!(!text.contains(r#"kind="taken_away""#), "{text}");
+    }
 }

@@ -232,3 +232,174 @@ async fn a_members_intent_discord_refuses_stops_the_bot_saying_what_to_do() {
     assert!(error.contains("Server Members Intent"), "{error}");
     assert!(error.contains("discord.members_intent = false"), "{error}");
 }
+
+/// The engine under the verifier and the member events, on a database whose clock stands
+/// still: what a member's roles at Discord queue, and which holders are due.
+mod engine {
+    use licensebot::{
+        app::{App, AssignLicense, RepairsQueued, SubscriptionRef, UnassignLicense},
+        domain::records::{GuildId, UserId},
+        store::Store,
+    };
+
+    use crate::support::{
+        db::TestDb,
+        engine::{app_with_products, at, date, STANDARD},
+    };
+
+    const GUILD: GuildId = GuildId(730_000_000_000_000_001);
+    const ADMIN: UserId = UserId(830_000_000_000_000_001);
+    const ANA: UserId = UserId(830_000_000_000_000_002);
+    const BOB: UserId = UserId(830_000_000_000_000_003);
+    const ROLE: u64 = 930_000_000_000_000_001;
+    const NOW: &str = "2026-12-08T10:00:00Z";
+
+    struct Fx {
+        db: TestDb,
+        app: App,
+        sub: i64,
+    }
+
+    impl Fx {
+        /// Contoso, linked to ROLE.
+        async fn new() -> Fx {
+            let db = TestDb::new().await;
+            let app = app_with_products(&db, NOW).await;
+            let sub = app
+                .create_subscription(GUILD, STANDARD, "Contoso", 10, date("2027-06-30"))
+                .await
+                .expect("a subscription");
+            app.set_license_role(GUILD, &SubscriptionRef::Id(sub.id), Some(ROLE), ADMIN)
+                .await
+                .expect("the role is linked");
+            Fx {
+                db,
+                app,
+                sub: sub.id,
+            }
+        }
+
+        async fn assign(&self, member: UserId) {
+            self.app
+                .assign_license(AssignLicense {
+                    guild: GUILD,
+                    subscription: SubscriptionRef::Id(self.sub),
+                    member,
+                    member_is_bot: false,
+                    by: ADMIN,
+                })
+                .await
+                .expect("assigned");
+        }
+
+        async fn unassign(&self, member: UserId) {
+            self.app
+                .unassign_license(UnassignLicense {
+                    guild: GUILD,
+                    subscription: SubscriptionRef::Id(self.sub),
+                    member,
+                    by: ADMIN,
+                })
+                .await
+                .expect("unassigned");
+        }
+
+        /// Every due role change, as if Discord carried it out.
+        async fn apply_roles(&self) {
+            let claim = self.app.claim_due_role_changes(100).await.unwrap();
+            for change in claim.changes() {
+                self.app.role_change_done(change).await.unwrap();
+            }
+            claim.release().await.unwrap();
+        }
+
+        /// The role queue as (member, wanted, applied).
+        async fn queue(&self) -> Vec<(UserId, bool, bool)> {
+            Store::new(self.db.pool.clone())
+                .member_roles(Some(GUILD))
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|m| (m.user, m.wanted, m.applied))
+                .collect()
+        }
+
+        /// The holders a verifier of a process started at `started` would claim now.
+        async fn due(&self, started: &str, limit: i64) -> Vec<UserId> {
+            let claim = self
+                .app
+                .claim_due_role_checks(at(started), limit)
+                .await
+                .unwrap();
+            let members = claim.members().iter().map(|(_, u)| *u).collect();
+            claim.release().await.unwrap();
+            members
+        }
+    }
+
+    #[tokio::test]
+    async fn a_read_older_than_a_change_never_undoes_it() {
+        let fx = Fx::new().await;
+        fx.assign(ANA).await;
+        fx.apply_roles().await;
+        // Unassigned; a read from before shows Ana without the role: the DELETE stays due,
+        // nothing is given back.
+        fx.unassign(ANA).await;
+        let seen = fx.app.member_roles_seen(GUILD, ANA, &[]).await.unwrap();
+        assert_eq!(seen, RepairsQueued::default());
+        assert_eq!(fx.queue().await, [(ANA, false, true)]);
+        // Bob carries the role without a license: it is taken away.
+        let seen = fx.app.member_roles_seen(GUILD, BOB, &[ROLE]).await.unwrap();
+        assert_eq!(seen.taken_away, 1);
+        assert_eq!(fx.queue().await, [(ANA, false, true), (BOB, false, true)]);
+        // Bob is assigned after all; a read from before the assignment changes nothing: the
+        // PUT is due.
+        fx.assign(BOB).await;
+        let seen = fx.app.member_roles_seen(GUILD, BOB, &[]).await.unwrap();
+        assert_eq!(seen, RepairsQueued::default());
+        assert_eq!(fx.queue().await, [(ANA, false, true), (BOB, true, false)]);
+        fx.apply_roles().await;
+        // Now a moderator takes it away by hand: it is given back.
+        let seen = fx.app.member_roles_seen(GUILD, BOB, &[]).await.unwrap();
+        assert_eq!(seen.given_back, 1);
+        assert_eq!(fx.queue().await, [(BOB, true, false)]);
+    }
+
+    #[tokio::test]
+    async fn each_holder_is_claimed_by_one_verifier_and_due_on_start_and_after_verify_hours() {
+        let fx = Fx::new().await;
+        fx.assign(ANA).await;
+        fx.assign(BOB).await;
+        // Given at NOW: Discord's answer verified them.
+        fx.apply_roles().await;
+        assert!(
+            fx.due("2026-12-08T09:00:00Z", 10).await.is_empty(),
+            "a process started before is not due to read them for 24 hours"
+        );
+        assert_eq!(
+            fx.due("2026-12-08T10:00:01Z", 10).await,
+            [ANA, BOB],
+            "a process started since reads every holder once"
+        );
+        // Two verifiers at once share the holders.
+        let first = fx
+            .app
+            .claim_due_role_checks(at("2026-12-08T10:00:01Z"), 1)
+            .await
+            .unwrap();
+        let second = fx
+            .app
+            .claim_due_role_checks(at("2026-12-08T10:00:01Z"), 10)
+            .await
+            .unwrap();
+        assert_eq!(first.members(), [(GUILD, ANA)]);
+        assert_eq!(second.members(), [(GUILD, BOB)]);
+        first.release().await.unwrap();
+        second.release().await.unwrap();
+        // 24 hours later both are due again; a read of Ana verifies her.
+        fx.app.clock.advance(chrono::Duration::hours(25));
+        assert_eq!(fx.due("2026-12-08T09:00:00Z", 10).await, [ANA, BOB]);
+        fx.app.member_roles_seen(GUILD, ANA, &[ROLE]).await.unwrap();
+        assert_eq!(fx.due("2026-12-08T09:00:00Z", 10).await, [BOB]);
+    }
+}
