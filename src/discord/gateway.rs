@@ -1,4 +1,5 @@
-//! Gateway mode: interactions arrive over Discord's websocket, through serenity's client.
+//! Gateway mode: interactions arrive over Discord's websocket, through serenity's client;
+//! with `discord.members_intent`, so do member updates and leaves (see `verify.rs`).
 
 use std::sync::{Arc, OnceLock};
 
