@@ -3,6 +3,7 @@
 
 mod catalogue;
 mod deliveries;
+mod drift;
 mod error;
 mod health;
 mod licenses;
@@ -43,9 +44,9 @@ pub use webhooks::{plain_http_off_this_machine, DeliveryOutcome, NextDelivery};
 pub use crate::domain::{catalogue::normalise_sku, NoticeBody, Plan, SubscriptionRef};
 // The store's row types that the use cases hand out.
 pub use crate::store::{
-    Assignment, AttemptRow, DeliveryRow, DueDelivery, ExpiredRequest, KeyFilter, KeyListing,
-    LicenseRequest, LicenseSpan, PendingNotice, RoleChange, RoleClaim, WebhookBacklog,
-    WebhookEndpoint,
+    Assignment, AttemptRow, CheckClaim, DeliveryRow, DueDelivery, ExpiredRequest, KeyFilter,
+    KeyListing, LicenseRequest, LicenseSpan, PendingNotice, RepairsQueued, RoleChange, RoleClaim,
+    WebhookBacklog, WebhookEndpoint,
 };
 
 /// What every use case needs: the database, the settings and the time. The store is

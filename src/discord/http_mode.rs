@@ -27,6 +27,12 @@ pub async fn run_http(
         "HTTP interactions need DISCORD_PUBLIC_KEY: the application's public key, from the \
          developer portal's General Information page",
     )?;
+    if options.app.settings.discord.members_intent {
+        tracing::warn!(
+            "discord.members_intent has no effect in HTTP interactions mode (no gateway, no \
+             member events); drift is repaired by reading holders every roles.verify_hours"
+        );
+    }
     let http = Arc::new(http_client(
         options.token.expose_secret(),
         options.api_url.as_deref(),

@@ -28,6 +28,7 @@ pub mod respond;
 pub mod roles;
 pub mod scheduler;
 pub mod undecodable;
+mod verify;
 mod workers;
 
 use std::{

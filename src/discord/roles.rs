@@ -197,7 +197,7 @@ impl RoleSender {
         if response.status().is_success() {
             return Ok(());
         }
-        Err(refusal(response).await)
+        Err(failure(response).await)
     }
 
     /// The guild's roles as Discord has them now: what each may do, by role id.
@@ -212,7 +212,7 @@ impl RoleSender {
             .map_err(|e| RoleError::Transient(e.without_url().to_string()))?;
         if !response.status().is_success() {
             // Listing roles names no member: an Unknown Member here is no member's departure.
-            return Err(match refusal(response).await {
+            return Err(match failure(response).await {
                 RoleError::UnknownMember => RoleError::Refused("10007 Unknown Member".into()),
                 other => other,
             });
@@ -226,6 +226,38 @@ impl RoleSender {
             .filter_map(|r| Some((r.id.parse().ok()?, r.permissions.parse().ok()?)))
             .collect())
     }
+
+    /// The member's roles at Discord now (`GET /guilds/{g}/members/{u}`), for the verifier
+    /// (`discord::verify`): the same client, the same reading of Discord's refusals.
+    pub async fn member_roles(
+        &self,
+        guild: GuildId,
+        user: crate::domain::records::UserId,
+    ) -> Result<Vec<u64>, RoleError> {
+        #[derive(Deserialize)]
+        struct MemberRoles {
+            roles: Vec<RoleId>,
+        }
+        let url = format!(
+            "{}/api/v10/guilds/{}/members/{}",
+            self.base, guild.0, user.0
+        );
+        let response = self
+            .client
+            .get(url)
+            .header("Authorization", &self.authorization)
+            .send()
+            .await
+            .map_err(|e| RoleError::Transient(e.without_url().to_string()))?;
+        if !response.status().is_success() {
+            return Err(failure(response).await);
+        }
+        let member: MemberRoles = response
+            .json()
+            .await
+            .map_err(|e| RoleError::Transient(e.without_url().to_string()))?;
+        Ok(member.roles.into_iter().map(|r| r.get()).collect())
+    }
 }
 
 /// A role as `GET /guilds/{g}/roles` lists it: Discord sends ids and permissions as strings.
@@ -235,8 +267,8 @@ struct GuildRole {
     permissions: String,
 }
 
-/// What an unsuccessful answer from Discord means for a role change.
-async fn refusal(response: reqwest::Response) -> RoleError {
+/// What an unsuccessful answer from Discord means for a role change or a read.
+async fn failure(response: reqwest::Response) -> RoleError {
     let status = response.status();
     if status.as_u16() == 429 {
         let wait = response

@@ -6,6 +6,7 @@
 
 pub mod api_token;
 pub mod catalogue;
+pub mod drift;
 pub mod entry;
 pub mod input;
 pub mod key;

@@ -1022,8 +1022,9 @@ impl Store {
         Ok(RoleClaim { tx, changes })
     }
 
-    /// Discord confirmed the change: the member has (`applied`) or has not the role now.
-    /// Whatever licensebot wants meanwhile stays queued.
+    /// Discord confirmed the change: the member has (`applied`) or has not the role now
+    /// (a role given counts as verified now). Whatever licensebot wants meanwhile stays
+    /// queued.
     pub async fn role_change_applied(
         &self,
         change: &RoleChange,
@@ -1036,7 +1037,8 @@ impl Store {
                                               changed_at, next_attempt_at)
                VALUES ($1, $2, $3, false, $4, $5, $5)
                ON CONFLICT (guild_id, user_id, role_id) DO UPDATE
-                   SET applied = $4, attempts = 0, last_error = NULL, next_attempt_at = $5"#,
+                   SET applied = $4, attempts = 0, last_error = NULL, next_attempt_at = $5,
+                       verified_at = CASE WHEN $4 THEN $5 END"#,
             guild_param(change.guild),
             user_param(change.user),
             change.role as i64,

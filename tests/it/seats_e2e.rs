@@ -17,24 +17,31 @@ use licensebot::config::Settings;
 use crate::support::world::{answer, bot_permissions, today, World, SKU, WAIT};
 
 /// The default world with a lifecycle tick every second, a role "Contoso users" below the
-/// bot's role, Manage Roles for the bot, and two more members, bob and carol.
-struct Seats {
-    world: World,
-    role: RoleId,
-    bob: UserId,
-    carol: UserId,
+/// bot's role, Manage Roles for the bot, and two more members, bob and carol. (Also the
+/// fixture of `drift::`.)
+pub(crate) struct Seats {
+    pub(crate) world: World,
+    pub(crate) role: RoleId,
+    pub(crate) bob: UserId,
+    pub(crate) carol: UserId,
 }
 
 impl Seats {
-    async fn new() -> Seats {
+    pub(crate) async fn new() -> Seats {
         Seats::in_language("en-US").await
     }
 
     /// The same, in a guild whose language is `locale`.
     async fn in_language(locale: &str) -> Seats {
+        Seats::with(locale, |_| {}).await
+    }
+
+    /// The same, with settings changed by `tune` after those above.
+    pub(crate) async fn with(locale: &str, tune: impl FnOnce(&mut Settings)) -> Seats {
         let mut settings = Settings::default();
         settings.lifecycle.tick_seconds = 1;
         settings.notices.retry_base_seconds = 1;
+        tune(&mut settings);
         let world = World::with(settings, locale).await;
         let (fake, guild) = (&world.fake, world.guild);
         let role = fake.create_role(guild, "Contoso users", Permissions::empty());
@@ -51,7 +58,7 @@ impl Seats {
     }
 
     /// `/settings license-role` as the admin; returns the answer's text.
-    async fn link(&self, subscription: &str, role: Option<RoleId>) -> String {
+    pub(crate) async fn link(&self, subscription: &str, role: Option<RoleId>) -> String {
         let mut command = self
             .world
             .fake
@@ -67,7 +74,7 @@ impl Seats {
     }
 
     /// `/licenses assign|unassign` as the admin; returns the answer's text.
-    async fn licenses(&self, action: &str, subscription: &str, user: UserId) -> String {
+    pub(crate) async fn licenses(&self, action: &str, subscription: &str, user: UserId) -> String {
         let run = self
             .world
             .fake
@@ -93,18 +100,18 @@ impl Seats {
         }
     }
 
-    async fn wait_has_role(&self, user: UserId, role: RoleId) {
+    pub(crate) async fn wait_has_role(&self, user: UserId, role: RoleId) {
         let roles = self.wait_roles(user, |r| r.contains(&role)).await;
         assert!(roles.contains(&role), "{user} has {roles:?}, not {role}");
     }
 
-    async fn wait_lacks_role(&self, user: UserId, role: RoleId) {
+    pub(crate) async fn wait_lacks_role(&self, user: UserId, role: RoleId) {
         let roles = self.wait_roles(user, |r| !r.contains(&role)).await;
         assert!(!roles.contains(&role), "{user} still has {role}");
     }
 
     /// Waits until the role queue has nothing left to send.
-    async fn wait_roles_settled(&self) {
+    pub(crate) async fn wait_roles_settled(&self) {
         let deadline = tokio::time::Instant::now() + WAIT;
         while self.world.app.pending_role_changes().await.unwrap() > 0 {
             assert!(
@@ -147,7 +154,7 @@ impl Seats {
     }
 
     /// No role but these was ever given or taken by the bot.
-    fn assert_only_touched(&self, linked: &[RoleId]) {
+    pub(crate) fn assert_only_touched(&self, linked: &[RoleId]) {
         for (method, role) in self.roles_touched() {
             assert!(
                 linked.iter().any(|r| r.get() == role),
@@ -157,7 +164,7 @@ impl Seats {
     }
 
     /// Waits for a message in the notice channel whose text contains `needle`.
-    async fn notice(&self, needle: &str) -> StoredMessage {
+    pub(crate) async fn notice(&self, needle: &str) -> StoredMessage {
         self.world
             .fake
             .wait_for_message(self.world.notices, WAIT, |m| m.text().contains(needle))
