@@ -27,6 +27,8 @@ pub struct Settings {
     pub metrics: MetricsSettings,
     pub api: ApiSettings,
     pub webhooks: WebhookSettings,
+    pub licenses: LicenseSettings,
+    pub roles: RoleSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -57,6 +59,14 @@ pub struct NoticeSettings {
     pub poll_seconds: u64,
     /// How long a claimed notice stays invisible to the other replicas' dispatchers.
     pub lease_seconds: u64,
+}
+
+/// Licenses assigned to members: members' requests.
+#[derive(Debug, Clone, Deserialize)]
+pub struct LicenseSettings {
+    /// After a request was denied or expired, the member may ask for that subscription
+    /// again only this many hours later.
+    pub request_cooldown_hours: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -122,6 +132,27 @@ pub struct DiscordSettings {
     /// The shards this process runs (`A..B`, `A..=B` or `A`); empty: all of them.
     #[serde(default)]
     pub shard_ids: String,
+    /// Ask the gateway for the privileged GUILD_MEMBERS intent (it must be enabled for the
+    /// application in the developer portal): member updates and leaves are then applied to
+    /// license roles as they happen. Gateway mode only.
+    #[serde(default)]
+    pub members_intent: bool,
+}
+
+/// License roles checked against Discord's own state (drift repaired).
+#[derive(Debug, Clone, Deserialize)]
+pub struct RoleSettings {
+    /// Each holder's roles are read at Discord at least this often (and on start).
+    pub verify_hours: u64,
+    /// Member reads per second by this process's verifier, at most.
+    pub verify_per_second: u32,
+}
+
+impl RoleSettings {
+    pub fn verify_every(&self) -> chrono::Duration {
+        // At most a year (checked on load), so the cast and the hours cannot overflow.
+        chrono::Duration::hours(self.verify_hours.min(24 * 365) as i64)
+    }
 }
 
 /// Where `/healthz` and `/metrics` are served; `licensebot run --metrics` overrides it.
@@ -285,6 +316,21 @@ impl Settings {
             w.poll_seconds >= 1,
             "webhooks.poll_seconds must be at least 1"
         );
+        ensure!(
+            self.licenses.request_cooldown_hours <= 24 * 365,
+            "licenses.request_cooldown_hours must be at most 8760 (a year)"
+        );
+        ensure!(
+            (1..=24 * 365).contains(&self.roles.verify_hours),
+            "roles.verify_hours must be between 1 and 8760"
+        );
+        // Discord's global limit is 50 requests a second per bot, shared with every other
+        // call licensebot and its replicas make.
+        ensure!(
+            (1..=25).contains(&self.roles.verify_per_second),
+            "roles.verify_per_second must be between 1 and 25: Discord allows a bot 50 \
+             requests a second in all, shared with the other replicas and every other call"
+        );
         let i = &self.interactions;
         ensure!(
             i.max_in_flight >= 1 && i.max_in_flight_per_guild >= 1,
@@ -304,6 +350,11 @@ impl Settings {
             expired_days: self.lifecycle.expired_days,
             disabled_days: self.lifecycle.disabled_days,
         }
+    }
+
+    /// How long a member waits to ask again after a denied or expired request.
+    pub fn request_cooldown(&self) -> chrono::Duration {
+        chrono::Duration::hours(i64::from(self.licenses.request_cooldown_hours))
     }
 
     pub fn order_lifetime(&self) -> chrono::Duration {
@@ -351,6 +402,11 @@ mod tests {
         assert_eq!(s.webhooks.retry_max_seconds, 3600);
         assert_eq!(s.webhooks.give_up_hours, 72);
         assert_eq!(s.webhooks.timeout_seconds, 10);
+        assert_eq!(s.roles.verify_hours, 24);
+        assert!(
+            !s.discord.members_intent,
+            "the privileged intent is asked for only when set"
+        );
         s.check().unwrap();
     }
 
@@ -378,6 +434,18 @@ mod tests {
         s.notices.lease_seconds = 29;
         let err = s.check().unwrap_err().to_string();
         assert!(err.contains("notices.lease_seconds"), "{err}");
+    }
+
+    #[test]
+    fn a_verification_period_or_pace_out_of_bounds_is_refused() {
+        let mut s = Settings::default();
+        s.roles.verify_hours = 0;
+        let err = s.check().unwrap_err().to_string();
+        assert!(err.contains("roles.verify_hours"), "{err}");
+        let mut s = Settings::default();
+        s.roles.verify_per_second = 26;
+        let err = s.check().unwrap_err().to_string();
+        assert!(err.contains("roles.verify_per_second"), "{err}");
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod discord;
 pub mod domain;
+pub(crate) mod http_server;
 pub mod metrics;
 pub mod pg_cluster;
 pub mod store;

@@ -1,6 +1,7 @@
 //! The bot's metrics, served in Prometheus' text format at `/metrics`: interactions by
 //! command and outcome, how fast the first response went out, redemptions, refusals, the
-//! notice outbox, webhook deliveries, the role queue, and the database pool. One [`Metrics`]
+//! notice outbox, webhook deliveries, the role queue and its checks against Discord, and the
+//! database pool. One [`Metrics`]
 //! per process, cheap to clone; the outbox, role queue and pool gauges are read when
 //! scraped, so every replica reports the shared queues.
 
@@ -104,6 +105,8 @@ struct Inner {
     webhook_failed: Gauge,
     roles_pending: Gauge,
     roles_halted: Gauge,
+    verify_checked: Counter,
+    verify_repairs: Family<KindLabel, Counter>,
     pool_connections: Family<StateLabel, Gauge>,
     pool_max: Gauge,
 }
@@ -245,6 +248,19 @@ impl Metrics {
             "License roles left alone because Discord refused a change (until linked again)",
             roles_halted.clone(),
         );
+        let verify_checked = Counter::default();
+        registry.register(
+            "role_verify_checked",
+            "Holders whose roles this process read at Discord to repair drift",
+            verify_checked.clone(),
+        );
+        let verify_repairs = Family::<KindLabel, Counter>::default();
+        registry.register(
+            "role_verify_repairs",
+            "Repairs queued from Discord's own state (verifier reads and member updates), by \
+             kind: given_back, taken_away, member_gone",
+            verify_repairs.clone(),
+        );
         let pool_connections = Family::<StateLabel, Gauge>::default();
         registry.register(
             "db_pool_connections",
@@ -279,6 +295,8 @@ impl Metrics {
                 webhook_failed,
                 roles_pending,
                 roles_halted,
+                verify_checked,
+                verify_repairs,
                 pool_connections,
                 pool_max,
             }),
@@ -373,6 +391,21 @@ impl Metrics {
             .inc();
     }
 
+    /// A holder's roles were read at Discord.
+    pub fn role_verify_checked(&self) {
+        self.inner.verify_checked.inc();
+    }
+
+    /// Repairs queued from Discord's own state: `given_back`, `taken_away` or `member_gone`.
+    pub fn role_verify_repairs(&self, kind: &'static str, count: u64) {
+        if count > 0 {
+            self.inner
+                .verify_repairs
+                .get_or_create(&KindLabel { kind })
+                .inc_by(count);
+        }
+    }
+
     /// Sets the gauges that live in the database and the pool, then renders everything.
     pub fn scrape(&self, database: DatabaseGauges) -> String {
         if let Some(backlog) = database.backlog {
@@ -444,5 +477,24 @@ mod tests {
             "{text}"
         );
         assert!(text.ends_with("# EOF\n"), "{text}");
+    }
+
+    #[test]
+    fn the_verifiers_checks_and_repairs_are_counted_by_kind() {
+        let m = Metrics::new();
+        m.role_verify_checked();
+        m.role_verify_checked();
+        m.role_verify_repairs("given_back", 1);
+        m.role_verify_repairs("taken_away", 0);
+        let text = m.render();
+        assert!(
+            text.contains("licensebot_role_verify_checked_total 2"),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#"licensebot_role_verify_repairs_total{kind="given_back"} 1"#),
+            "{text}"
+        );
+        assert!(!text.contains(r#"kind="taken_away""#), "{text}");
     }
 }

@@ -28,7 +28,7 @@ use std::time::Duration;
 use fake_discord::{
     serenity::all::UserId, CallbackKind, Failure, InteractionHandle, StoredMessage,
 };
-use licensebot::domain::ProductKey;
+use licensebot::domain::{PrivateTargets, ProductKey};
 use serde_json::{json, Value};
 use support::{
     api::Api,
@@ -317,7 +317,11 @@ async fn no_key_reaches_a_log_line_a_request_or_a_column_and_no_token_a_log_line
     let (_, token) = world.app.create_api_token("shop", None).await.unwrap();
     let shop = Some(token.expose());
     let receiver = Receiver::start().await;
-    let (_, secret) = world.app.add_webhook(&receiver.url, None).await.unwrap();
+    let (_, secret) = world
+        .app
+        .add_webhook(&receiver.url, None, PrivateTargets::Allowed)
+        .await
+        .unwrap();
     receiver.set_secret(&secret.expose());
     let stop_worker = tokio_util::sync::CancellationToken::new();
     let worker = tokio::spawn(licensebot::webhooks::run(

@@ -17,7 +17,7 @@ use super::{
     ApiState,
 };
 use crate::{
-    app::{normalise_sku, Idempotency, KeyBatch, KeyFilter, KeyRow, Minted},
+    app::{normalise_sku, unquoted_refusal, Idempotency, KeyBatch, KeyFilter, KeyRow, Minted},
     domain::{records::KeyState, Term},
 };
 
@@ -63,7 +63,9 @@ pub struct MintResponse {
 }
 
 /// Mints keys. With an `Idempotency-Key` header, a repeat of the request within 24 hours
-/// mints nothing and gets a 409 naming the batch the first one minted (never its keys).
+/// mints nothing and gets a 409 naming the batch the first one minted (never its keys); the
+/// key is the token's own (another token's request with it is a new one), and a repeat with
+/// another body is a 422 `idempotency-mismatch`.
 #[utoipa::path(
     post,
     path = "/v1/keys",
@@ -78,7 +80,11 @@ pub struct MintResponse {
         (status = 201, description = "The keys, in full, once", body = MintResponse),
         (status = 409, description = "This Idempotency-Key minted a batch within the last \
             24 hours; `batch` names it", body = Problem,
-            content_type = "application/problem+json")
+            content_type = "application/problem+json"),
+        (status = 422, description = "A field is not valid (`invalid-field`; `field` names \
+            it), or this token used this Idempotency-Key within the last 24 hours for a \
+            request with another body (`idempotency-mismatch`; nothing was minted)",
+            body = Problem, content_type = "application/problem+json")
     )
 )]
 pub(crate) async fn mint(
@@ -151,6 +157,14 @@ pub(crate) async fn mint(
             problem.batch = Some(batch);
             Err(problem)
         }
+        Minted::Mismatch => Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "idempotency-mismatch",
+            "This Idempotency-Key was used for another request",
+            "this token used this Idempotency-Key within the last 24 hours for a request with \
+             another body; nothing was minted. Send the same body to replay it, or a new key",
+        )
+        .with_field("Idempotency-Key")),
     }
 }
 
@@ -328,7 +342,9 @@ pub(crate) async fn list(
 ) -> Result<Json<KeyList>, Problem> {
     let product = match query.product.as_deref().filter(|p| !p.trim().is_empty()) {
         None => None,
-        Some(p) => Some(normalise_sku(p).map_err(|e| Problem::invalid("product", e.to_string()))?),
+        Some(p) => {
+            Some(normalise_sku(p).map_err(|e| Problem::invalid("product", unquoted_refusal(&e)))?)
+        }
     };
     let key_state = match query.state.as_deref().filter(|s| !s.trim().is_empty()) {
         None => None,

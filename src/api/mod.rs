@@ -1,6 +1,7 @@
 //! The shop's API: JSON under `/v1`, for the vendor's shop and billing (mint keys when a
 //! customer pays, revoke them on a refund, read the ledger). `licensebot run --api ADDR`
-//! serves it beside the bot; [`router`] builds it alone (tests mount it on a port of their
+//! serves it beside the bot, with the limits of licensebot's other servers
+//! (`crate::http_server`); [`router`] builds it alone (tests mount it on a port of their
 //! own, no Discord needed).
 //!
 //! Names axum and the app; never the store, sqlx or serenity. Every rule (a key, a product,
@@ -44,7 +45,13 @@ pub(crate) struct ApiState {
 pub fn router(app: App) -> Router {
     let settings = app.settings.clone();
     let (routes, _) = routes_and_document();
-    let timeout = Duration::from_secs(settings.api.timeout_seconds.max(1));
+    let timeout = Duration::from_secs(
+        settings
+            .api
+            .timeout_seconds
+            .min(settings.http.request_timeout_seconds)
+            .max(1),
+    );
     routes
         .fallback(|| async { Problem::not_found("no such route") })
         .method_not_allowed_fallback(|| async {
@@ -104,18 +111,20 @@ async fn openapi_document() -> Response {
     axum::Json(openapi_json()).into_response()
 }
 
-/// Serves the API on `listener` until `stop`; requests in flight are finished.
+/// Serves the API on `listener` until `stop`; requests in flight are finished. The
+/// connections have the limits of every server of licensebot's (`[http]`: the headers
+/// within `header_timeout_seconds`, at most `max_connections` at once); each request's
+/// body and time are bounded by the router, which answers them as problems (413 past
+/// `api.body_limit_bytes`, 503 past the lower of `api.timeout_seconds` and
+/// `http.request_timeout_seconds`).
 pub async fn serve(listener: TcpListener, app: App, stop: CancellationToken) {
-    if let Err(e) = axum::serve(listener, router(app))
-        .with_graceful_shutdown(stop.cancelled_owned())
-        .await
-    {
-        tracing::warn!(error = %e, "the API server stopped");
-    }
+    let limits = app.settings.http.clone();
+    crate::http_server::serve_connections(listener, router(app), &limits, stop).await;
 }
 
-/// Abandons a request still running after `api.timeout_seconds` (its transaction, if any,
-/// is rolled back as the handler is dropped).
+/// Abandons a request still running after `api.timeout_seconds`, or the whole-request
+/// limit of `[http]` if that is lower (its transaction, if any, is rolled back as the
+/// handler is dropped).
 async fn within(State(timeout): State<Duration>, request: Request, next: Next) -> Response {
     match tokio::time::timeout(timeout, next.run(request)).await {
         Ok(response) => response,

@@ -252,10 +252,21 @@ fn missing_field(message: &str) -> Option<&str> {
     rest.split('`').next().filter(|f| !f.is_empty())
 }
 
-/// serde's messages quote the value that did not fit (`invalid type: string "…"`): the
-/// value is left out, since it could be a key sent in the wrong place.
+/// serde's messages quote the value that did not fit (`invalid type: string "…"`,
+/// ``invalid type: floating point `1e30` ``): the value is left out, since it could be a key
+/// sent in the wrong place. A field's name (``missing field `term` ``) stays.
 fn without_quoted_values(message: &str) -> String {
-    match (message.find('"'), message.rfind('"')) {
+    let message = between(message, '"');
+    if message.starts_with("missing field") || message.starts_with("duplicate field") {
+        message
+    } else {
+        between(&message, '`')
+    }
+}
+
+/// `message` with what lies between the first and the last `quote` replaced by "…".
+fn between(message: &str, quote: char) -> String {
+    match (message.find(quote), message.rfind(quote)) {
         (Some(first), Some(last)) if last > first => {
             format!("{}…{}", &message[..first], &message[last + 1..])
         }
@@ -294,6 +305,10 @@ mod tests {
         assert_eq!(
             without_quoted_values("missing field `seats`"),
             "missing field `seats`"
+        );
+        assert_eq!(
+            without_quoted_values("invalid type: floating point `1e30`, expected i64"),
+            "invalid type: floating point …, expected i64"
         );
         assert_eq!(
             missing_field("missing field `seats` at line 1 column 2"),

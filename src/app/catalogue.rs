@@ -11,7 +11,7 @@ use super::{error::InputError, App};
 use crate::domain::{
     catalogue::{
         check_seats, normalise_batch, normalise_product_name, normalise_reference, normalise_sku,
-        normalise_subscription_name,
+        normalise_subscription_name, CatalogueError, MAX_SEATS,
     },
     records::{GuildId, KeyState, Product, Revocation, StoredKey, Subscription},
     KeyDigest, KeyTail, ProductKey, Term, TermError, WebhookEvent,
@@ -88,6 +88,10 @@ pub enum Minted {
         batch: String,
         minted_at: DateTime<Utc>,
     },
+    /// The idempotency key was used within the last 24 hours for another request (another
+    /// product, seats, term, count, batch or expiry): nothing was minted, and the first
+    /// request's batch is not named.
+    Mismatch,
 }
 
 /// An `Idempotency-Key` sent with a mint, and the API token that sent it.
@@ -169,17 +173,23 @@ impl App {
         name: &str,
         max_seats: Option<i64>,
     ) -> anyhow::Result<Product> {
-        let sku = normalise_sku(sku).map_err(|e| InputError::invalid("sku", e))?;
+        let sku = normalise_sku(sku)
+            .map_err(|e| InputError::invalid("sku", unquoted_refusal(&e)).for_operator(e))?;
+        // A name's refusal names a position, never the name itself.
         let name = normalise_product_name(name).map_err(|e| InputError::invalid("name", e))?;
         if let Some(max) = max_seats {
-            check_seats(max)
-                .map_err(|e| InputError::invalid("max_seats", format!("max seats: {e}")))?;
+            check_seats(max).map_err(|e| {
+                InputError::invalid("max_seats", format!("max seats: {}", unquoted_refusal(&e)))
+                    .for_operator(format!("max seats: {e}"))
+            })?;
         }
         match self.store.create_product(&sku, &name, max_seats).await? {
             Some(product) => Ok(product),
-            None => {
-                Err(InputError::conflict("sku", format!("product {sku} already exists")).into())
-            }
+            None => Err(
+                InputError::conflict("sku", "a product with this SKU exists already")
+                    .for_operator(format!("product {sku} already exists"))
+                    .into(),
+            ),
         }
     }
 
@@ -232,14 +242,17 @@ impl App {
     pub async fn generate_keys(&self, batch: &KeyBatch) -> anyhow::Result<Vec<ProductKey>> {
         match self.mint(batch, None, None).await? {
             Minted::New { keys, .. } => Ok(keys),
-            Minted::Replayed { .. } => bail!("a mint without an idempotency key was replayed"),
+            Minted::Replayed { .. } | Minted::Mismatch => {
+                bail!("a mint without an idempotency key was replayed")
+            }
         }
     }
 
     /// The shop's mint: like [`App::generate_keys`], always with a batch label (one is made
     /// up when none is given, so the mint can be listed and revoked as one), and with an
-    /// `Idempotency-Key`, once: the same key within 24 hours gets the batch it minted back,
-    /// never its keys.
+    /// `Idempotency-Key`, once per token: the same token's key within 24 hours gets the
+    /// batch it minted back, never its keys, when the request is the same; with another
+    /// request it is [`Minted::Mismatch`]. Another token's key is a new request.
     pub async fn mint_keys(
         &self,
         batch: &KeyBatch,
@@ -255,6 +268,8 @@ impl App {
         idempotency: Option<Idempotency<'_>>,
         reference: Option<&str>,
     ) -> anyhow::Result<Minted> {
+        // The request as it was asked for, before a label is made up for it.
+        let idempotency = idempotency.map(|i| (i, request_digest(batch)));
         let mut batch = batch.clone();
         if batch.batch.as_deref().is_none_or(|b| b.trim().is_empty()) {
             let mut suffix = [0u8; 4];
@@ -268,24 +283,26 @@ impl App {
         self.mint(&batch, idempotency, reference).await
     }
 
+    /// Mints `batch`; with an idempotency key, the digest of the request it came with.
     async fn mint(
         &self,
         batch: &KeyBatch,
-        idempotency: Option<Idempotency<'_>>,
+        idempotency: Option<(Idempotency<'_>, [u8; 32])>,
         reference: Option<&str>,
     ) -> anyhow::Result<Minted> {
-        let reference =
-            normalise_reference(reference).map_err(|e| InputError::invalid("reference", e))?;
-        let sku =
-            normalise_sku(&batch.product_sku).map_err(|e| InputError::invalid("product", e))?;
+        let reference = normalise_reference(reference)
+            .map_err(|e| InputError::invalid("reference", unquoted_refusal(&e)).for_operator(e))?;
+        let sku = normalise_sku(&batch.product_sku)
+            .map_err(|e| InputError::invalid("product", unquoted_refusal(&e)).for_operator(e))?;
         if self.store.product(&sku).await?.is_none() {
-            return Err(InputError::invalid(
-                "product",
-                format!("unknown product {sku} (see `licensebot products list`)"),
-            )
-            .into());
+            return Err(InputError::invalid("product", UNKNOWN_PRODUCT)
+                .for_operator(format!(
+                    "unknown product {sku} (see `licensebot products list`)"
+                ))
+                .into());
         }
-        check_seats(batch.seats).map_err(|e| InputError::invalid("seats", e))?;
+        check_seats(batch.seats)
+            .map_err(|e| InputError::invalid("seats", unquoted_refusal(&e)).for_operator(e))?;
         if !(1..=MAX_GENERATE).contains(&batch.count) {
             return Err(InputError::invalid(
                 "count",
@@ -293,9 +310,9 @@ impl App {
             )
             .into());
         }
-        let label =
-            normalise_batch(batch.batch.as_deref()).map_err(|e| InputError::invalid("batch", e))?;
-        if let Some(idempotency) = idempotency {
+        let label = normalise_batch(batch.batch.as_deref())
+            .map_err(|e| InputError::invalid("batch", unquoted_refusal(&e)))?;
+        if let Some((idempotency, _)) = idempotency {
             check_idempotency_key(idempotency.key)?;
         }
         let now = self.clock.now();
@@ -317,10 +334,11 @@ impl App {
                     reference: reference.clone(),
                 })
                 .collect();
-            let claim = idempotency.map(|i| IdempotencyClaim {
+            let claim = idempotency.map(|(i, request)| IdempotencyClaim {
                 key: i.key,
                 batch: label.as_deref().unwrap_or_default(),
                 token_id: i.token_id,
+                request,
                 now,
                 lapsed_before: now - chrono::Duration::hours(IDEMPOTENCY_HOURS),
             });
@@ -329,6 +347,7 @@ impl App {
                 MintWrite::Replayed { batch, minted_at } => {
                     return Ok(Minted::Replayed { batch, minted_at })
                 }
+                MintWrite::Mismatch => return Ok(Minted::Mismatch),
                 // A collision in ~114 bits is practically impossible; mint again rather than fail.
                 MintWrite::Collision => continue,
             }
@@ -448,16 +467,13 @@ impl App {
         };
         let sku = match normalise_sku(row.product) {
             Ok(sku) => sku,
-            Err(e) => return Ok(Err(RowError::new(RowField::Product, e))),
+            Err(e) => return Ok(Err(RowError::new(RowField::Product, unquoted_refusal(&e)))),
         };
         if !self.product_known(known_products, &sku).await? {
-            return Ok(Err(RowError::new(
-                RowField::Product,
-                format!("unknown product {sku}"),
-            )));
+            return Ok(Err(RowError::new(RowField::Product, UNKNOWN_PRODUCT)));
         }
         if let Err(e) = check_seats(row.seats) {
-            return Ok(Err(RowError::new(RowField::Seats, e)));
+            return Ok(Err(RowError::new(RowField::Seats, unquoted_refusal(&e))));
         }
         let term: Term = match row.term.parse() {
             Ok(term) => term,
@@ -465,7 +481,7 @@ impl App {
         };
         let batch = match normalise_batch(row.batch) {
             Ok(batch) => batch,
-            Err(e) => return Ok(Err(RowError::new(RowField::Batch, e))),
+            Err(e) => return Ok(Err(RowError::new(RowField::Batch, unquoted_refusal(&e)))),
         };
         let reference = match normalise_reference(row.reference) {
             Ok(reference) => reference,
@@ -584,6 +600,22 @@ impl App {
     }
 }
 
+/// A SKU that names no product. (Like every refusal the API answers with, it does not
+/// quote what was sent: a key typed into the wrong field would be in the answer.)
+const UNKNOWN_PRODUCT: &str = "no product has this SKU";
+
+/// A catalogue refusal without the value refused: what the API answers (and an import's
+/// row, from a file too), while the command line may show the value typed.
+pub fn unquoted_refusal(e: &CatalogueError) -> String {
+    match e {
+        CatalogueError::Sku(_) => {
+            "a SKU is 1 to 64 letters, digits, '-' or '_', like BUSINESS-STANDARD".to_owned()
+        }
+        CatalogueError::Seats(_) => format!("seats must be between 1 and {MAX_SEATS}"),
+        CatalogueError::BatchLabel | CatalogueError::Reference => e.to_string(),
+    }
+}
+
 /// What an import says of a key stored before with other attributes.
 const CONFLICTING_KEY: &str =
     "this key is already known, with another product, seats, term, expiry or batch";
@@ -605,6 +637,23 @@ pub(super) fn parse_keys_to_revoke(keys: &[String]) -> anyhow::Result<Vec<(KeyDi
         }
     }
     Ok(asked)
+}
+
+/// SHA-256 of a mint's request in a canonical form: its fields as the mint reads them (the
+/// SKU upper-cased, the term and the batch label normalised), in a fixed order, so that two
+/// spellings of one request are one request. A field that does not normalise is taken as
+/// sent (such a mint is refused before its key is claimed).
+fn request_digest(batch: &KeyBatch) -> [u8; 32] {
+    use sha2::{Digest as _, Sha256};
+    let canonical = serde_json::json!([
+        normalise_sku(&batch.product_sku).unwrap_or_else(|_| batch.product_sku.clone()),
+        batch.seats,
+        batch.term.to_string(),
+        batch.count,
+        normalise_batch(batch.batch.as_deref()).unwrap_or_else(|_| batch.batch.clone()),
+        batch.expires_on,
+    ]);
+    Sha256::digest(canonical.to_string().as_bytes()).into()
 }
 
 /// An `Idempotency-Key`: 1 to 255 visible ASCII characters.

@@ -130,14 +130,26 @@ impl AppError {
 
 /// A request of the operator's or the shop's that is refused, naming the field at fault:
 /// the command line prints the message, the API answers with a problem naming the field.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{message}")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InputError {
     pub kind: InputErrorKind,
     /// The field at fault, as the API spells it (`seats`, `keys[2].term`), if one is.
     pub field: Option<String>,
+    /// What is wrong, without the value refused: the API's answer. (A key typed into the
+    /// wrong field would otherwise come back in it.)
     pub message: String,
+    /// The same for the operator's command line, which may show the value they typed
+    /// ("unknown product NOPE"); the message when `None`.
+    pub for_operator: Option<String>,
 }
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.for_operator.as_deref().unwrap_or(&self.message))
+    }
+}
+
+impl std::error::Error for InputError {}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputErrorKind {
@@ -155,6 +167,7 @@ impl InputError {
             kind: InputErrorKind::Invalid,
             field: Some(field.into()),
             message: message.to_string(),
+            for_operator: None,
         }
     }
 
@@ -163,7 +176,14 @@ impl InputError {
             kind: InputErrorKind::Conflict,
             field: Some(field.into()),
             message: message.to_string(),
+            for_operator: None,
         }
+    }
+
+    /// What the command line says instead of the message: it may quote the value refused.
+    pub fn for_operator(mut self, text: impl std::fmt::Display) -> InputError {
+        self.for_operator = Some(text.to_string());
+        self
     }
 
     pub fn not_found(message: impl std::fmt::Display) -> InputError {
@@ -171,6 +191,7 @@ impl InputError {
             kind: InputErrorKind::NotFound,
             field: None,
             message: message.to_string(),
+            for_operator: None,
         }
     }
 }

@@ -19,8 +19,8 @@ use crate::domain::{
         access_cutoff, check_assign, check_request, deletion_cutoff, REQUEST_LIFETIME_DAYS,
     },
     records::{GuildId, Subscription, UserId},
-    LicenseReason, LicenseRefusal, LifecycleState, NoticeBody, NoticeKind, Occupancy, RequestState,
-    SubscriptionRef, WebhookEvent,
+    LicenseReason, LicenseRefusal, LifecycleState, NoticeBody, NoticeKind, Occupancy,
+    RequestHistory, RequestState, SubscriptionRef, WebhookEvent,
 };
 use crate::store::{
     Assignment, ExpiredRequest, LicenseRequest, LicenseSpan, NewNotice, OrderTx, RoleScope,
@@ -414,7 +414,9 @@ impl App {
     }
 
     /// `/request-license`: records the member's request and posts it to the notice channel
-    /// (through the outbox, in the same transaction), or refuses and changes nothing.
+    /// (through the outbox, in the same transaction), or refuses and changes nothing: also
+    /// within `licenses.request_cooldown_hours` of their last denied or expired request for
+    /// the subscription, and when they have `MAX_OPEN_REQUESTS` open in the server.
     #[instrument(skip_all, fields(guild = guild.0, member = member.0))]
     pub async fn request_license(
         &self,
@@ -434,6 +436,9 @@ impl App {
             return Err(LicenseRefusal::NoNoticeChannel.into());
         }
         let mut tx = self.store.begin().await?;
+        // The cap and the cooldown are read, and the request inserted, under this lock: two
+        // requests of one member at once cannot both take the last open slot.
+        tx.lock_member_requests(guild, member).await?;
         let Some(sub) = lock_subscription(&mut tx, guild, subscription).await? else {
             tx.rollback().await?;
             return Err(UserError::SubscriptionNotFound.into());
@@ -454,12 +459,19 @@ impl App {
                 .await?;
             open = None;
         }
+        let history = RequestHistory {
+            open_since: open.as_ref().map(|r| r.created_at),
+            open_expiries: tx.open_request_expiries(guild, member, now).await?,
+            last_closed: tx.last_refused_request(guild, sub.id, member).await?,
+        };
         if let Err(refusal) = check_request(
             &sub,
             state,
             member,
             holds,
-            open.as_ref().map(|r| r.created_at),
+            &history,
+            self.settings.request_cooldown(),
+            now,
         ) {
             tx.rollback().await?;
             return Err(refusal.into());

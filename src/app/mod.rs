@@ -3,6 +3,7 @@
 
 mod catalogue;
 mod deliveries;
+mod drift;
 mod error;
 mod health;
 mod licenses;
@@ -23,7 +24,8 @@ use std::sync::{Arc, Mutex};
 use crate::{config::Settings, store::Store};
 
 pub use catalogue::{
-    Idempotency, ImportError, ImportOutcome, ImportedKey, KeyBatch, KeyRow, Minted, RevokedKey,
+    unquoted_refusal, Idempotency, ImportError, ImportOutcome, ImportedKey, KeyBatch, KeyRow,
+    Minted, RevokedKey,
 };
 pub use deliveries::REMEMBER_DELIVERIES_FOR;
 pub use error::{AppError, InputError, InputErrorKind, UserError};
@@ -44,9 +46,9 @@ pub use webhooks::{plain_http_off_this_machine, DeliveryOutcome, NextDelivery};
 pub use crate::domain::{catalogue::normalise_sku, NoticeBody, Plan, SubscriptionRef};
 // The store's row types that the use cases hand out.
 pub use crate::store::{
-    Assignment, AttemptRow, DeliveryRow, DueDelivery, ExpiredRequest, KeyFilter, KeyListing,
-    KeyWhereabouts, LicenseRequest, LicenseSpan, PendingNotice, ReversalEntry, ReversalFilter,
-    RoleChange, RoleClaim, WebhookBacklog, WebhookEndpoint,
+    Assignment, AttemptRow, CheckClaim, DeliveryRow, DueDelivery, ExpiredRequest, KeyFilter,
+    KeyListing, KeyWhereabouts, LicenseRequest, LicenseSpan, PendingNotice, RepairsQueued,
+    ReversalEntry, ReversalFilter, RoleChange, RoleClaim, WebhookBacklog, WebhookEndpoint,
 };
 
 /// What every use case needs: the database, the settings and the time. The store is

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::App;
 use crate::{
-    domain::{NoticeBody, NoticeKind},
+    domain::{NoticeBody, NoticeKind, RoleLinkRefusal},
     store::{NewNotice, RoleChange, RoleClaim},
 };
 
@@ -83,6 +83,46 @@ impl App {
             .to_json(),
         };
         self.store.halt_role(change, error, now, notice).await
+    }
+
+    /// A linked role about to be given turned out to give power over the server, or to be
+    /// the manager role (`why`): licensebot stops giving it until it is linked again (after
+    /// the link's own check), and the notice channel is told once. Returns whether this
+    /// call halted the role.
+    pub async fn role_change_halted(
+        &self,
+        change: &RoleChange,
+        why: RoleLinkRefusal,
+    ) -> anyhow::Result<bool> {
+        let now = self.clock.now();
+        let (powers, manager_role) = match why {
+            RoleLinkRefusal::Powerful(powers) => (powers.list(), false),
+            RoleLinkRefusal::ManagerRole => (Vec::new(), true),
+            other => anyhow::bail!("not a reason to halt a role: {other:?}"),
+        };
+        let error = if manager_role {
+            "the role is the server's manager role".to_string()
+        } else {
+            let names: Vec<&str> = powers.iter().map(|p| p.as_str()).collect();
+            format!("the role gives power over the server: {}", names.join(", "))
+        };
+        let notice = NewNotice {
+            guild: change.guild,
+            dedupe_key: format!(
+                "role-halted:{}:{}:{}",
+                change.guild.0,
+                change.role,
+                now.timestamp_micros()
+            ),
+            kind: NoticeKind::License,
+            body: NoticeBody::RoleHalted {
+                role: change.role,
+                powers,
+                manager_role,
+            }
+            .to_json(),
+        };
+        self.store.halt_role(change, &error, now, notice).await
     }
 
     /// Discord no longer knows the member: their licenses are released (see

@@ -41,7 +41,7 @@ impl App {
         Ok(self.store.set_manager_role(guild, role).await?)
     }
 
-    /// The language the guild's notices are written in (`en-US` or `nl`).
+    /// The language the guild's notices are written in: a `Lang` code (`en-US`, `nl`, `de`, …).
     pub async fn record_guild_locale(&self, guild: GuildId, locale: &str) -> anyhow::Result<()> {
         self.store.set_guild_locale(guild, locale).await
     }

@@ -10,7 +10,10 @@ use chrono::{DateTime, Utc};
 
 use super::{error::InputError, App};
 use crate::{
-    domain::{webhook::parse_events, WebhookEvent, WebhookSecret},
+    domain::{
+        webhook::parse_events, webhook_target::reach_of_host, PrivateTargets, Reach, WebhookEvent,
+        WebhookSecret,
+    },
     store::{DeliveryRow, DueDelivery, Redelivery, WebhookEndpoint},
 };
 
@@ -46,20 +49,23 @@ impl DeliveryOutcome {
 
 impl App {
     /// Adds an endpoint for `events` (`redemption.created,key.revoked`; all when `None`);
-    /// returns it with its secret, which is shown this once.
+    /// returns it with its secret, which is shown this once. Its URL holds no credentials
+    /// and is not link-local or a metadata service's; it is on this machine or a private
+    /// network only with [`PrivateTargets::Allowed`] (which its deliveries then keep to).
     pub async fn add_webhook(
         &self,
         url: &str,
         events: Option<&str>,
+        private: PrivateTargets,
     ) -> anyhow::Result<(WebhookEndpoint, WebhookSecret)> {
-        let url = check_url(url)?;
+        let url = check_url(url, private)?;
         let events = events
             .map(|text| parse_events(text).map_err(|e| InputError::invalid("events", e)))
             .transpose()?;
         let secret = WebhookSecret::generate(&mut rand::rngs::OsRng);
         let endpoint = self
             .store
-            .add_webhook_endpoint(url.as_str(), &secret, events.as_deref())
+            .add_webhook_endpoint(url.as_str(), &secret, events.as_deref(), private)
             .await?;
         if plain_http_off_this_machine(&url) {
             tracing::warn!(
@@ -71,8 +77,14 @@ impl App {
         Ok((endpoint, secret))
     }
 
+    /// The endpoints; a URL stored with credentials (before they were refused) is shown
+    /// without them.
     pub async fn list_webhooks(&self) -> anyhow::Result<Vec<WebhookEndpoint>> {
-        self.store.list_webhook_endpoints().await
+        let mut endpoints = self.store.list_webhook_endpoints().await?;
+        for endpoint in &mut endpoints {
+            endpoint.url = without_credentials(&endpoint.url);
+        }
+        Ok(endpoints)
     }
 
     /// Removes an endpoint with its deliveries, pending ones included.
@@ -101,7 +113,11 @@ impl App {
         failed_only: bool,
         limit: i64,
     ) -> anyhow::Result<Vec<DeliveryRow>> {
-        self.store.list_deliveries(failed_only, limit).await
+        let mut deliveries = self.store.list_deliveries(failed_only, limit).await?;
+        for delivery in &mut deliveries {
+            delivery.url = without_credentials(&delivery.url);
+        }
+        Ok(deliveries)
     }
 
     /// Sends a delivered or failed delivery again, now, with the same webhook-id and a new
@@ -206,23 +222,62 @@ impl App {
     }
 }
 
-/// An endpoint's URL: http or https, with a host.
-fn check_url(url: &str) -> Result<reqwest::Url, InputError> {
+/// An endpoint's URL: http or https, with a host; no credentials; never link-local or a
+/// metadata service; on this machine or a private network only when `private` allows it.
+/// (A host name is judged again by its addresses when each delivery is sent.)
+fn check_url(url: &str, private: PrivateTargets) -> Result<reqwest::Url, InputError> {
     let parsed = reqwest::Url::parse(url.trim())
         .map_err(|e| InputError::invalid("url", format!("not a URL: {e}")))?;
-    if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
+    let Some(host) = parsed
+        .host_str()
+        .filter(|_| matches!(parsed.scheme(), "http" | "https"))
+    else {
         return Err(InputError::invalid(
             "url",
             "a webhook endpoint is an http:// or https:// URL",
         ));
-    }
+    };
     if parsed.as_str().len() > 2000 {
         return Err(InputError::invalid(
             "url",
             "a webhook URL has at most 2000 characters",
         ));
     }
-    Ok(parsed)
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(InputError::invalid(
+            "url",
+            "a webhook URL cannot hold a user name or password: put a token in its path or \
+             query if the receiver needs one, and check the signature",
+        ));
+    }
+    match reach_of_host(host) {
+        Reach::Forbidden => Err(InputError::invalid(
+            "url",
+            "a webhook endpoint cannot be a link-local or cloud-metadata address \
+             (169.254.0.0/16, fe80::/10, fd00:ec2::254)",
+        )),
+        Reach::Private if private == PrivateTargets::Refused => Err(InputError::invalid(
+            "url",
+            "this webhook endpoint is on this machine or a private network: add it with \
+             --allow-private if that is meant",
+        )),
+        Reach::Private | Reach::Public => Ok(parsed),
+    }
+}
+
+/// A stored URL as it is shown: credentials in it (stored before they were refused) are
+/// replaced by `***`.
+fn without_credentials(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut parsed) if !parsed.username().is_empty() || parsed.password().is_some() => {
+            let _ = parsed.set_password(None);
+            let _ = parsed.set_username("***");
+            parsed.to_string()
+        }
+        Ok(_) => url.to_owned(),
+        // Not a URL (the schema checks that it starts like one): nothing of it is shown.
+        Err(_) => "(not a URL)".to_owned(),
+    }
 }
 
 /// Plain HTTP to a host that is not this machine: deliveries could be read or changed on
@@ -289,7 +344,7 @@ mod tests {
 
     #[test]
     fn an_endpoint_is_an_http_or_https_url() {
-        assert!(check_url("https://shop.example/hooks").is_ok());
+        assert!(check_url("https://shop.example/hooks", PrivateTargets::Refused).is_ok());
         for bad in [
             "shop.example/hooks",
             "ftp://shop.example",
@@ -297,10 +352,45 @@ mod tests {
             "",
         ] {
             assert_eq!(
-                check_url(bad).map_err(|e| e.field),
+                check_url(bad, PrivateTargets::Allowed).map_err(|e| e.field),
                 Err(Some("url".into())),
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn credentials_and_metadata_targets_are_refused_and_private_ones_need_allowing() {
+        use PrivateTargets::{Allowed, Refused};
+        for never in [
+            "https://user:pass@shop.example/hooks",
+            "https://token@shop.example/hooks",
+            "http://169.254.169.254/latest/meta-data/",
+            "http://[fd00:ec2::254]/latest",
+            "http://[::ffff:169.254.169.254]/",
+        ] {
+            let refused = check_url(never, Allowed).expect_err(never);
+            assert!(!refused.to_string().contains("pass@"), "{refused}");
+        }
+        for private in [
+            "http://127.0.0.1:9/",
+            "http://localhost/",
+            "http://10.1.2.3/",
+        ] {
+            assert!(check_url(private, Refused).is_err(), "{private}");
+            assert!(check_url(private, Allowed).is_ok(), "{private}");
+        }
+    }
+
+    #[test]
+    fn credentials_in_a_stored_url_are_not_shown() {
+        assert_eq!(
+            without_credentials("https://shop:hunter2@shop.example/hooks?x=1"),
+            "https://***@shop.example/hooks?x=1"
+        );
+        assert_eq!(
+            without_credentials("https://shop.example/hooks"),
+            "https://shop.example/hooks"
+        );
     }
 }

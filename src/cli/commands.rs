@@ -16,7 +16,7 @@ use crate::{
     config::Settings,
     domain::{
         records::{GuildId, Revocation, UserId},
-        split_keys, LicenseRefusal, OrderKind,
+        split_keys, LicenseRefusal, OrderKind, PrivateTargets,
     },
 };
 
@@ -133,8 +133,17 @@ async fn operate(app: &App, command: Command) -> anyhow::Result<()> {
 /// `webhooks add|list|remove|test|deliveries|redeliver`
 async fn webhooks(app: &App, command: WebhooksCommand) -> anyhow::Result<()> {
     match command {
-        WebhooksCommand::Add { url, events } => {
-            let (endpoint, secret) = app.add_webhook(&url, events.as_deref()).await?;
+        WebhooksCommand::Add {
+            url,
+            events,
+            allow_private,
+        } => {
+            let private = if allow_private {
+                PrivateTargets::Allowed
+            } else {
+                PrivateTargets::Refused
+            };
+            let (endpoint, secret) = app.add_webhook(&url, events.as_deref(), private).await?;
             println!("added webhook endpoint {}", endpoint.id);
             println!("{}", secret.expose());
             eprintln!(
@@ -179,6 +188,7 @@ async fn webhooks_list(app: &App, json: bool) -> anyhow::Result<()> {
                     "id": e.id,
                     "url": e.url,
                     "events": events(e),
+                    "allow_private": e.private_targets == PrivateTargets::Allowed,
                     "created_at": e.created_at,
                 })
             })

@@ -322,6 +322,11 @@ pub enum WebhooksCommand {
         /// license.unassigned, key.revoked (all when left out).
         #[arg(long, value_name = "EVENTS")]
         events: Option<String>,
+        /// The endpoint is on this machine or a private network (loopback, 10/8,
+        /// 172.16/12, 192.168/16, 100.64/10, fc00::/7, localhost): allow it. Link-local and
+        /// cloud-metadata addresses are refused all the same.
+        #[arg(long)]
+        allow_private: bool,
     },
     /// List endpoints (never their secrets).
     List {

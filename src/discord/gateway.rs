@@ -1,4 +1,5 @@
-//! Gateway mode: interactions arrive over Discord's websocket, through serenity's client.
+//! Gateway mode: interactions arrive over Discord's websocket, through serenity's client;
+//! with `discord.members_intent`, so do member updates and leaves (see `verify.rs`).
 
 use std::sync::{Arc, OnceLock};
 
@@ -6,8 +7,8 @@ use anyhow::Context as _;
 use secrecy::ExposeSecret;
 use serenity::{
     all::{
-        ClientBuilder, Context, Event, EventHandler, GatewayIntents, Guild, Interaction,
-        RawEventHandler, Ready,
+        ClientBuilder, Context, Event, EventHandler, GatewayError, GatewayIntents, Guild,
+        GuildMemberUpdateEvent, Interaction, Member, RawEventHandler, Ready, User,
     },
     async_trait,
 };
@@ -15,10 +16,13 @@ use tokio_util::sync::CancellationToken;
 
 use super::{
     http_client, i18n::Lang, layout::Layout, layout::Shards, ops, register_commands,
-    respond::Transport, route, route_undecodable, undecodable, workers::InFlight, workers::Running,
-    Bot, BotOptions,
+    respond::Transport, route, route_undecodable, undecodable, verify::Repairs, workers::InFlight,
+    workers::Running, Bot, BotOptions,
 };
-use crate::{domain::records::GuildId, telemetry::error_chain};
+use crate::{
+    domain::records::{GuildId, UserId},
+    telemetry::error_chain,
+};
 
 struct Handler {
     bot: Arc<OnceLock<Arc<Bot>>>,
@@ -48,6 +52,39 @@ impl EventHandler for Handler {
         {
             tracing::warn!(guild = guild.id.get(), error = %error_chain(&*e), "could not record the guild's locale");
         }
+    }
+
+    /// With the GUILD_MEMBERS intent: a member's roles changed (by licensebot or by hand).
+    async fn guild_member_update(
+        &self,
+        _ctx: Context,
+        _old: Option<Member>,
+        _new: Option<Member>,
+        event: GuildMemberUpdateEvent,
+    ) {
+        let Some(bot) = self.bot.get() else { return };
+        let roles: Vec<u64> = event.roles.iter().map(|r| r.get()).collect();
+        Repairs::of(bot)
+            .member_seen(
+                GuildId(event.guild_id.get()),
+                UserId(event.user.id.get()),
+                &roles,
+            )
+            .await;
+    }
+
+    /// With the GUILD_MEMBERS intent: a member left (or was kicked or banned).
+    async fn guild_member_removal(
+        &self,
+        _ctx: Context,
+        guild: serenity::all::GuildId,
+        user: User,
+        _member: Option<Member>,
+    ) {
+        let Some(bot) = self.bot.get() else { return };
+        Repairs::of(bot)
+            .member_left(GuildId(guild.get()), UserId(user.id.get()))
+            .await;
     }
 
     async fn interaction_create(&self, _ctx: Context, interaction: Interaction) {
@@ -127,10 +164,18 @@ pub async fn run_gateway(
         bot: shared.clone(),
         in_flight: in_flight.clone(),
     };
+    // The privileged GUILD_MEMBERS intent only when the operator says it is enabled for
+    // the application: Discord refuses the connection otherwise (4014).
+    let members_intent = options.app.settings.discord.members_intent;
+    let intents = if members_intent {
+        GatewayIntents::GUILDS | GatewayIntents::GUILD_MEMBERS
+    } else {
+        GatewayIntents::GUILDS
+    };
     // Built with our REST client, so that even the gateway URL comes through `api_url`.
     let mut client = ClientBuilder::new_with_http(
         http_client(options.token.expose_secret(), options.api_url.as_deref()),
-        GatewayIntents::GUILDS,
+        intents,
     )
     .event_handler(handler)
     .raw_event_handler(undecoded)
@@ -157,13 +202,26 @@ pub async fn run_gateway(
 
     // serenity's shard range includes its end: `first..last` runs shards first to last.
     let result = tokio::select! {
-        r = client.start_shard_range(first..last, total) => r.context("the Discord gateway connection failed"),
+        r = client.start_shard_range(first..last, total) => r.map_err(gateway_failure),
         _ = shutdown.cancelled() => Ok(()),
     };
     running.in_flight.stopping.cancel();
     shards.shutdown_all().await;
     running.stop().await;
     result
+}
+
+/// Why the gateway connection ended, with what to do about it when the operator can.
+fn gateway_failure(e: serenity::Error) -> anyhow::Error {
+    match e {
+        serenity::Error::Gateway(GatewayError::DisallowedGatewayIntents) => anyhow::anyhow!(
+            "Discord refused the privileged GUILD_MEMBERS intent (close code 4014, Disallowed \
+             intent(s)): turn on \"Server Members Intent\" for the application in the \
+             Discord developer portal (Bot → Privileged Gateway Intents), or set \
+             discord.members_intent = false"
+        ),
+        other => anyhow::Error::new(other).context("the Discord gateway connection failed"),
+    }
 }
 
 /// The shards this process runs, first and last included, and the total.

@@ -11,9 +11,10 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use super::{
-    endpoint, http_client, http_server, layout::Layout, ops, register_commands, workers::InFlight,
+    endpoint, http_client, layout::Layout, ops, register_commands, workers::InFlight,
     workers::Running, BotOptions,
 };
+use crate::http_server;
 
 /// Takes interactions as HTTP POSTs at `addr` until `shutdown` is cancelled.
 pub async fn run_http(
@@ -26,6 +27,12 @@ pub async fn run_http(
         "HTTP interactions need DISCORD_PUBLIC_KEY: the application's public key, from the \
          developer portal's General Information page",
     )?;
+    if options.app.settings.discord.members_intent {
+        tracing::warn!(
+            "discord.members_intent has no effect in HTTP interactions mode (no gateway, no \
+             member events); drift is repaired by reading holders every roles.verify_hours"
+        );
+    }
     let http = Arc::new(http_client(
         options.token.expose_secret(),
         options.api_url.as_deref(),

@@ -16,7 +16,6 @@ pub mod custom_id;
 pub mod endpoint;
 mod gateway;
 mod http_mode;
-mod http_server;
 pub mod i18n;
 pub mod layout;
 pub mod markdown;
@@ -30,6 +29,7 @@ pub mod respond;
 pub mod roles;
 pub mod scheduler;
 pub mod undecodable;
+mod verify;
 mod workers;
 
 use std::{
@@ -230,6 +230,8 @@ fn license_refusal_reason(e: &crate::domain::LicenseRefusal) -> &'static str {
         NoFreeLicense { .. } => "license_none_free",
         NotAssigned { .. } => "license_not_assigned",
         RequestOpen { .. } => "request_open",
+        RequestCooldown { .. } => "request_cooldown",
+        TooManyRequests { .. } => "request_too_many",
         RequestClosed { .. } => "request_closed",
         RequestNotFound => "request_not_found",
         NoNoticeChannel => "request_no_notice_channel",
@@ -423,14 +425,17 @@ impl RecentInteractions {
 }
 
 /// Builds the REST client: through `api_url` when given (rate limits are then the proxy's
-/// business, and serenity's limiter would ignore the proxy), else straight to Discord.
+/// business, and serenity's limiter would ignore the proxy), else straight to Discord. Every
+/// message and edit sent through it pings nobody unless it says otherwise: names people
+/// typed (a subscription's) are shown in messages, and must never ping.
 pub fn http_client(token: &str, api_url: Option<&str>) -> Http {
+    let builder = HttpBuilder::new(token).default_allowed_mentions(respond::no_pings());
     match api_url {
-        Some(url) => HttpBuilder::new(token)
+        Some(url) => builder
             .proxy(url.trim_end_matches('/'))
             .ratelimiter_disabled(true)
             .build(),
-        None => HttpBuilder::new(token).build(),
+        None => builder.build(),
     }
 }
 

@@ -94,7 +94,7 @@ pub(crate) async fn serve(
             metrics,
             frontend,
         });
-    super::http_server::serve(listener, router, &limits, stop).await;
+    crate::http_server::serve(listener, router, &limits, stop).await;
 }
 
 async fn healthz(State(ops): State<Ops>) -> Response {

@@ -614,6 +614,7 @@ pub fn notice(lang: Lang, body: &NoticeBody) -> String {
         | NoticeBody::LicensesFull { .. }
         | NoticeBody::MemberGone { .. }
         | NoticeBody::RoleRefused { .. }
+        | NoticeBody::RoleHalted { .. }
         | NoticeBody::RequestDecided { .. } => {
             super::render_licenses::notice(lang, body).unwrap_or_default()
         }

@@ -16,6 +16,7 @@ use crate::{
     app::{HeldLicense, HolderPage, LicenseRequest},
     domain::{
         LicenseReason, LicenseRefusal, LifecycleState, NoticeBody, RequestState, RoleLinkRefusal,
+        ServerPower,
     },
 };
 
@@ -87,6 +88,31 @@ pub fn refusal(lang: Lang, r: &LicenseRefusal) -> String {
                 ("since", n(since.timestamp())),
             ],
         ),
+        LicenseRefusal::RequestCooldown {
+            subscription,
+            state,
+            until,
+        } => {
+            let id = if *state == RequestState::Denied {
+                "request-refused-cooldown-denied"
+            } else {
+                "request-refused-cooldown-expired"
+            };
+            lang.ta(
+                id,
+                &[
+                    ("subscription", name_arg(subscription)),
+                    ("until", n(until.timestamp())),
+                ],
+            )
+        }
+        LicenseRefusal::TooManyRequests { open, until } => lang.ta(
+            "request-refused-too-many",
+            &[
+                ("open", n(i64::try_from(*open).unwrap_or(i64::MAX))),
+                ("until", n(until.timestamp())),
+            ],
+        ),
         LicenseRefusal::RequestClosed { state, by, at } => {
             let id = match state {
                 RequestState::Approved => "request-refused-approved",
@@ -109,10 +135,30 @@ pub fn refusal(lang: Lang, r: &LicenseRefusal) -> String {
                 RoleLinkRefusal::Managed => "role-refused-managed",
                 RoleLinkRefusal::NoManageRoles => "role-refused-no-manage-roles",
                 RoleLinkRefusal::NotBelowBot => "role-refused-not-below",
+                RoleLinkRefusal::ManagerRole => "role-refused-manager",
+                RoleLinkRefusal::Powerful(powers) => {
+                    return lang.ta(
+                        "role-refused-powerful",
+                        &[
+                            ("role", s(role)),
+                            ("powers", s(powers_text(lang, &powers.list()))),
+                        ],
+                    )
+                }
             };
             lang.ta(id, &[("role", s(role))])
         }
     }
+}
+
+/// Permissions that give power over the server, by the names Discord shows them under:
+/// "Administrator, Manage Server".
+fn powers_text(lang: Lang, powers: &[ServerPower]) -> String {
+    powers
+        .iter()
+        .map(|p| lang.t(&format!("power-{p}")))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The answer to `/licenses assign` or `unassign`.
@@ -350,6 +396,15 @@ pub fn notice(lang: Lang, body: &NoticeBody) -> Option<String> {
             "notice-role-refused",
             &[("role", s(role)), ("error", s(error))],
         ),
+        NoticeBody::RoleHalted {
+            role,
+            manager_role: true,
+            ..
+        } => lang.ta("notice-role-halted-manager", &[("role", s(role))]),
+        NoticeBody::RoleHalted { role, powers, .. } => lang.ta(
+            "notice-role-halted-powerful",
+            &[("role", s(role)), ("powers", s(powers_text(lang, powers)))],
+        ),
         NoticeBody::RequestDecided {
             subscription,
             approved,
@@ -388,6 +443,42 @@ pub fn notice_buttons(lang: Lang, body: &NoticeBody) -> Vec<CreateActionRow> {
 mod tests {
     use super::*;
     use crate::domain::records::UserId;
+
+    #[test]
+    fn every_power_over_the_server_is_named_as_discord_names_it_in_both_languages() {
+        for lang in Lang::ALL {
+            let names: Vec<String> = ServerPower::ALL
+                .iter()
+                .map(|p| powers_text(lang, &[*p]))
+                .collect();
+            for (power, name) in ServerPower::ALL.iter().zip(&names) {
+                assert!(
+                    !name.is_empty() && !name.contains("power-"),
+                    "{power}: {name:?}"
+                );
+            }
+            let distinct: std::collections::HashSet<&String> = names.iter().collect();
+            assert_eq!(distinct.len(), names.len());
+        }
+        assert_eq!(
+            powers_text(
+                Lang::EnUs,
+                &[ServerPower::Administrator, ServerPower::ManageRoles]
+            ),
+            "Administrator, Manage Roles"
+        );
+        let halted = NoticeBody::RoleHalted {
+            role: 9,
+            powers: vec![ServerPower::ManageServer],
+            manager_role: false,
+        };
+        assert_eq!(
+            notice(Lang::Nl, &halted)
+                .as_deref()
+                .map(|t| t.starts_with("<@&9> heeft nu Server beheren")),
+            Some(true)
+        );
+    }
 
     #[test]
     fn counts_read_n_of_m_assigned_in_both_languages() {
@@ -478,6 +569,25 @@ mod tests {
                 role: 9,
                 why: RoleLinkRefusal::NotBelowBot,
             },
+            LicenseRefusal::RoleNotLinkable {
+                role: 9,
+                why: RoleLinkRefusal::ManagerRole,
+            },
+            LicenseRefusal::RoleNotLinkable {
+                role: 9,
+                why: RoleLinkRefusal::Powerful(crate::domain::ServerPowers::of(8)),
+            },
+            LicenseRefusal::RequestCooldown {
+                subscription: sub(),
+                state: RequestState::Denied,
+                until: at,
+            },
+            LicenseRefusal::RequestCooldown {
+                subscription: sub(),
+                state: RequestState::Expired,
+                until: at,
+            },
+            LicenseRefusal::TooManyRequests { open: 3, until: at },
         ];
         for lang in Lang::ALL {
             let texts: Vec<String> = refusals.iter().map(|r| refusal(lang, r)).collect();

@@ -169,7 +169,9 @@ fn response_name(response: &CreateInteractionResponse) -> &'static str {
     }
 }
 
-fn no_pings() -> CreateAllowedMentions {
+/// Nobody is pinged: no user, no role, no @everyone. The REST client's default for every
+/// message and edit (`http_client`), and set on each interaction response besides.
+pub(crate) fn no_pings() -> CreateAllowedMentions {
     CreateAllowedMentions::new()
         .empty_users()
         .empty_roles()

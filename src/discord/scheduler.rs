@@ -82,10 +82,12 @@ pub async fn expire_orders(app: &App, http: &Http) {
             }
         }
         let lang = Lang::from_discord(&order.locale);
+        // Sent by `Http` directly, which adds no default allowed mentions: say it here.
         let edit = EditInteractionResponse::new()
             .content(lang.t("expired-review"))
             .embeds(vec![])
-            .components(vec![]);
+            .components(vec![])
+            .allowed_mentions(super::respond::no_pings());
         if let Err(e) = http
             .edit_original_interaction_response(&token, &edit, vec![])
             .await

@@ -1,5 +1,6 @@
 //! What gateway and HTTP mode share, built once: the bot's state, the work besides
-//! interactions (the notice and role dispatchers, the scheduler, `/healthz` + `/metrics`),
+//! interactions (the notice and role dispatchers, the role verifier, the scheduler,
+//! `/healthz` + `/metrics`),
 //! and the shutdown that finishes interactions in flight and flushes due notices.
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
@@ -10,7 +11,7 @@ use serenity::all::Http;
 use tokio::{net::TcpListener, sync::Notify, task::JoinHandle};
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 
-use super::{ops, outbox, roles, scheduler, Bot, BotOptions};
+use super::{ops, outbox, roles, scheduler, verify, Bot, BotOptions};
 use crate::{app::App, metrics::Metrics, telemetry::error_chain};
 
 /// Interactions being handled, and the switch that stops taking new ones.
@@ -81,7 +82,8 @@ struct Wake {
 }
 
 /// The work besides interactions, on every replica at once: the notice dispatcher, the
-/// role dispatcher, the scheduler, and `/healthz` + `/metrics`.
+/// role dispatcher, the verifier of roles at Discord, the scheduler, and `/healthz` +
+/// `/metrics`.
 struct Workers {
     stop: CancellationToken,
     tasks: Vec<JoinHandle<()>>,
@@ -107,6 +109,16 @@ impl Workers {
         let role_sender =
             roles::RoleSender::new(options.api_url.as_deref(), options.token.expose_secret())?;
         let mut tasks = Vec::new();
+        let verifier = verify::Verifier {
+            repairs: verify::Repairs {
+                app: options.app.clone(),
+                metrics: metrics.clone(),
+                roles: wake.roles.clone(),
+                outbox: outbox_wake.clone(),
+            },
+            sender: role_sender.clone(),
+        };
+        tasks.push(tokio::spawn(verify::run(verifier, stop.clone())));
         if let Some(addr) = metrics_addr {
             let listener = TcpListener::bind(addr)
                 .await

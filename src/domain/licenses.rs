@@ -81,6 +81,9 @@ names!(RequestState, "request state" {
 /// How long a request stays open: 7 days (README, "Licenses assigned to members").
 pub const REQUEST_LIFETIME_DAYS: i64 = 7;
 
+/// Most requests one member may have open in one server at once.
+pub const MAX_OPEN_REQUESTS: usize = 3;
+
 /// Why a license cannot be assigned, unassigned or requested; each has its own message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LicenseRefusal {
@@ -109,6 +112,17 @@ pub enum LicenseRefusal {
         subscription: String,
         since: DateTime<Utc>,
     },
+    /// The member's last request for this subscription was denied or expired, and the
+    /// cooldown after it has not passed: they may ask again at `until`.
+    RequestCooldown {
+        subscription: String,
+        /// `Denied` or `Expired`.
+        state: RequestState,
+        until: DateTime<Utc>,
+    },
+    /// The member has [`MAX_OPEN_REQUESTS`] open requests in the server; the first of them
+    /// expires at `until`, if nobody decides one before.
+    TooManyRequests { open: usize, until: DateTime<Utc> },
     /// A request can only be decided once, and not after it expired.
     RequestClosed {
         state: RequestState,
@@ -134,6 +148,83 @@ pub enum RoleLinkRefusal {
     NoManageRoles,
     /// Discord lets a bot change only roles below its own highest role.
     NotBelowBot,
+    /// The server's manager role: holding it lets a member use licensebot's admin commands.
+    ManagerRole,
+    /// The role carries permissions that give power over the server (at least one).
+    Powerful(ServerPowers),
+}
+
+/// A permission that gives power over a server: a license role grants access, never power,
+/// so it must carry none of these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ServerPower {
+    Administrator,
+    ManageServer,
+    ManageRoles,
+    ManageChannels,
+    ManageWebhooks,
+    ManageMessages,
+    KickMembers,
+    BanMembers,
+    ModerateMembers,
+    MentionEveryone,
+}
+
+names!(ServerPower, "server power" {
+    Administrator => "administrator",
+    ManageServer => "manage-server",
+    ManageRoles => "manage-roles",
+    ManageChannels => "manage-channels",
+    ManageWebhooks => "manage-webhooks",
+    ManageMessages => "manage-messages",
+    KickMembers => "kick-members",
+    BanMembers => "ban-members",
+    ModerateMembers => "moderate-members",
+    MentionEveryone => "mention-everyone",
+});
+
+impl ServerPower {
+    /// The permission's bit in Discord's permission integer.
+    pub fn bit(self) -> u64 {
+        match self {
+            ServerPower::Administrator => 1 << 3,
+            ServerPower::ManageServer => 1 << 5,
+            ServerPower::ManageRoles => 1 << 28,
+            ServerPower::ManageChannels => 1 << 4,
+            ServerPower::ManageWebhooks => 1 << 29,
+            ServerPower::ManageMessages => 1 << 13,
+            ServerPower::KickMembers => 1 << 1,
+            ServerPower::BanMembers => 1 << 2,
+            ServerPower::ModerateMembers => 1 << 40,
+            ServerPower::MentionEveryone => 1 << 17,
+        }
+    }
+}
+
+/// The powers over the server among a role's permissions (Discord's permission integer),
+/// as a set of [`ServerPower`] bits; empty for a role fit to be a license role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct ServerPowers(u64);
+
+impl ServerPowers {
+    /// The powers in `permissions`; every other permission is ignored.
+    pub fn of(permissions: u64) -> ServerPowers {
+        let mask = ServerPower::ALL.iter().fold(0, |m, p| m | p.bit());
+        ServerPowers(permissions & mask)
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// Each power, in the order of [`ServerPower::ALL`].
+    pub fn list(self) -> Vec<ServerPower> {
+        ServerPower::ALL
+            .iter()
+            .copied()
+            .filter(|p| self.0 & p.bit() != 0)
+            .collect()
+    }
 }
 
 /// A Discord role as the link rule sees it. Discord orders roles by position, and roles
@@ -145,6 +236,8 @@ pub struct RoleFacts {
     pub managed: bool,
     /// The guild's `@everyone` role (its id is the guild's).
     pub everyone: bool,
+    /// Discord's permission integer of the role.
+    pub permissions: u64,
 }
 
 impl RoleFacts {
@@ -163,15 +256,23 @@ pub struct BotStanding {
     pub highest: Option<RoleFacts>,
 }
 
-/// Whether `role` can be linked to a subscription: not `@everyone`, not a managed role, and
-/// one the bot can give and take (Manage Roles, and the role below the bot's highest).
-pub fn check_role_link(role: &RoleFacts, bot: &BotStanding) -> Result<(), LicenseRefusal> {
+/// Whether `role` can be linked to a subscription: not `@everyone`, not a managed role, not
+/// the server's manager role (`manager_role`), no power over the server, and one the bot can
+/// give and take (Manage Roles, and the role below the bot's highest).
+pub fn check_role_link(
+    role: &RoleFacts,
+    manager_role: Option<u64>,
+    bot: &BotStanding,
+) -> Result<(), LicenseRefusal> {
     let refuse = |why| Err(LicenseRefusal::RoleNotLinkable { role: role.id, why });
     if role.everyone {
         return refuse(RoleLinkRefusal::Everyone);
     }
     if role.managed {
         return refuse(RoleLinkRefusal::Managed);
+    }
+    if let Err(why) = check_role_grants_no_power(role, manager_role) {
+        return refuse(why);
     }
     if !bot.manage_roles {
         return refuse(RoleLinkRefusal::NoManageRoles);
@@ -180,6 +281,23 @@ pub fn check_role_link(role: &RoleFacts, bot: &BotStanding) -> Result<(), Licens
         Some(highest) if highest.is_above(role) => Ok(()),
         _ => refuse(RoleLinkRefusal::NotBelowBot),
     }
+}
+
+/// Whether members may be given `role` with a license: it must not be the server's manager
+/// role nor carry power over the server. Checked when a role is linked, and again before
+/// each role is given, since an admin may change a linked role's permissions later.
+pub fn check_role_grants_no_power(
+    role: &RoleFacts,
+    manager_role: Option<u64>,
+) -> Result<(), RoleLinkRefusal> {
+    if manager_role == Some(role.id) {
+        return Err(RoleLinkRefusal::ManagerRole);
+    }
+    let powers = ServerPowers::of(role.permissions);
+    if !powers.is_empty() {
+        return Err(RoleLinkRefusal::Powerful(powers));
+    }
+    Ok(())
 }
 
 /// A subscription as the license rules see it: its state today and how many of its
@@ -235,15 +353,31 @@ pub fn check_assign(
     Ok(())
 }
 
+/// A member's requests, as the rules of a new request see them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RequestHistory {
+    /// When they opened their open request for this subscription, if they have one.
+    pub open_since: Option<DateTime<Utc>>,
+    /// When each of their open requests in this server expires (this one's included).
+    pub open_expiries: Vec<DateTime<Utc>>,
+    /// Their last request for this subscription that was denied or expired: which, and when
+    /// it was (the decision, or the expiry).
+    pub last_closed: Option<(RequestState, DateTime<Utc>)>,
+}
+
 /// The rules of asking for a license: the subscription can hand one out, the member holds
-/// none, and has no open request for it. A full subscription can still be asked for: an
-/// admin may add licenses before approving.
+/// none, has no open request for it, their last one for it was not denied or expired within
+/// `cooldown` before `now`, and they have fewer than [`MAX_OPEN_REQUESTS`] open in the
+/// server. A full subscription can still be asked for: an admin may add licenses before
+/// approving.
 pub fn check_request(
     sub: &Subscription,
     state: LifecycleState,
     member: UserId,
     already_holds: bool,
-    open_since: Option<DateTime<Utc>>,
+    history: &RequestHistory,
+    cooldown: chrono::Duration,
+    now: DateTime<Utc>,
 ) -> Result<(), LicenseRefusal> {
     if !grants_access(state) {
         return Err(LicenseRefusal::WrongState {
@@ -257,11 +391,29 @@ pub fn check_request(
             member,
         });
     }
-    if let Some(since) = open_since {
+    if let Some(since) = history.open_since {
         return Err(LicenseRefusal::RequestOpen {
             subscription: sub.name.clone(),
             since,
         });
+    }
+    if let Some((closed, at)) = history.last_closed {
+        let until = at + cooldown;
+        if now < until {
+            return Err(LicenseRefusal::RequestCooldown {
+                subscription: sub.name.clone(),
+                state: closed,
+                until,
+            });
+        }
+    }
+    if history.open_expiries.len() >= MAX_OPEN_REQUESTS {
+        if let Some(until) = history.open_expiries.iter().min() {
+            return Err(LicenseRefusal::TooManyRequests {
+                open: history.open_expiries.len(),
+                until: *until,
+            });
+        }
     }
     Ok(())
 }
@@ -378,21 +530,86 @@ mod tests {
     #[test]
     fn a_request_needs_a_usable_subscription_no_license_held_and_no_open_request() {
         let s = sub();
-        let now = "2026-11-29T10:00:00Z".parse().expect("a time");
-        assert_eq!(check_request(&s, Active, ANA, false, None), Ok(()));
+        let now: DateTime<Utc> = "2026-11-29T10:00:00Z".parse().expect("a time");
+        let day = chrono::Duration::hours(24);
+        let none = RequestHistory::default();
+        let check =
+            |state, holds, h: &RequestHistory| check_request(&s, state, ANA, holds, h, day, now);
+        assert_eq!(check(Active, false, &none), Ok(()));
         assert!(matches!(
-            check_request(&s, Disabled, ANA, false, None),
+            check(Disabled, false, &none),
             Err(LicenseRefusal::WrongState { .. })
         ));
         assert!(matches!(
-            check_request(&s, Active, ANA, true, None),
+            check(Active, true, &none),
             Err(LicenseRefusal::AlreadyAssigned { .. })
         ));
+        let open = RequestHistory {
+            open_since: Some(now),
+            open_expiries: vec![now + chrono::Duration::days(7)],
+            last_closed: None,
+        };
         assert_eq!(
-            check_request(&s, Expired, ANA, false, Some(now)),
+            check(Expired, false, &open),
             Err(LicenseRefusal::RequestOpen {
                 subscription: "Contoso".into(),
                 since: now
+            })
+        );
+    }
+
+    #[test]
+    fn a_denied_or_expired_request_may_be_made_again_only_after_the_cooldown() {
+        let s = sub();
+        let now: DateTime<Utc> = "2026-11-29T10:00:00Z".parse().expect("a time");
+        let day = chrono::Duration::hours(24);
+        for closed in [RequestState::Denied, RequestState::Expired] {
+            let at = now - chrono::Duration::hours(23);
+            let history = RequestHistory {
+                last_closed: Some((closed, at)),
+                ..RequestHistory::default()
+            };
+            assert_eq!(
+                check_request(&s, Active, ANA, false, &history, day, now),
+                Err(LicenseRefusal::RequestCooldown {
+                    subscription: "Contoso".into(),
+                    state: closed,
+                    until: at + day
+                })
+            );
+            assert_eq!(
+                check_request(&s, Active, ANA, false, &history, day, at + day),
+                Ok(())
+            );
+        }
+    }
+
+    #[test]
+    fn a_member_may_have_three_open_requests_and_is_told_when_the_first_expires() {
+        let s = sub();
+        let now: DateTime<Utc> = "2026-11-29T10:00:00Z".parse().expect("a time");
+        let day = chrono::Duration::hours(24);
+        let expiries: Vec<DateTime<Utc>> = [5, 3, 6]
+            .into_iter()
+            .map(|d| now + chrono::Duration::days(d))
+            .collect();
+        let two = RequestHistory {
+            open_expiries: expiries[..2].to_vec(),
+            ..RequestHistory::default()
+        };
+        assert_eq!(
+            check_request(&s, Active, ANA, false, &two, day, now),
+            Ok(())
+        );
+        let three = RequestHistory {
+            open_expiries: expiries.clone(),
+            ..RequestHistory::default()
+        };
+        assert_eq!(
+            check_request(&s, Active, ANA, false, &three, day, now),
+            Err(LicenseRefusal::TooManyRequests {
+                open: 3,
+                until: now + chrono::Duration::days(3)
             })
         );
     }
@@ -403,6 +620,7 @@ mod tests {
             position,
             managed: false,
             everyone: false,
+            permissions: 0,
         }
     }
 
@@ -412,9 +630,15 @@ mod tests {
             manage_roles: true,
             highest: Some(role(5, 3)),
         };
-        assert_eq!(check_role_link(&role(9, 2), &bot), Ok(()));
+        assert_eq!(check_role_link(&role(9, 2), None, &bot), Ok(()));
         // Equal positions: the older (smaller id) role is higher.
-        assert_eq!(check_role_link(&role(9, 3), &bot), Ok(()));
+        assert_eq!(check_role_link(&role(9, 3), Some(8), &bot), Ok(()));
+        // Permissions that give no power over the server: View Channel, Send Messages.
+        let plain = RoleFacts {
+            permissions: (1 << 10) | (1 << 11),
+            ..role(9, 2)
+        };
+        assert_eq!(check_role_link(&plain, None, &bot), Ok(()));
     }
 
     #[test]
@@ -423,7 +647,7 @@ mod tests {
             manage_roles: true,
             highest: Some(role(5, 3)),
         };
-        let why = |r: RoleFacts, bot: &BotStanding| match check_role_link(&r, bot) {
+        let why = |r: RoleFacts, bot: &BotStanding| match check_role_link(&r, Some(8), bot) {
             Err(LicenseRefusal::RoleNotLinkable { why, .. }) => Some(why),
             _ => None,
         };
@@ -456,6 +680,32 @@ mod tests {
             why(role(9, 2), &roleless),
             Some(RoleLinkRefusal::NotBelowBot)
         );
+        assert_eq!(why(role(8, 2), &bot), Some(RoleLinkRefusal::ManagerRole));
+        for (bits, power) in [
+            (8, ServerPower::Administrator),
+            (32, ServerPower::ManageServer),
+            (268_435_456, ServerPower::ManageRoles),
+            (1 << 40, ServerPower::ModerateMembers),
+        ] {
+            let powerful = RoleFacts {
+                permissions: bits | (1 << 10),
+                ..role(9, 2)
+            };
+            match why(powerful, &bot) {
+                Some(RoleLinkRefusal::Powerful(powers)) => assert_eq!(powers.list(), [power]),
+                other => panic!("{bits}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn every_power_over_the_server_is_its_own_permission_bit() {
+        let all = ServerPower::ALL.iter().fold(0u64, |m, p| {
+            assert_eq!(m & p.bit(), 0, "{p} shares a bit");
+            m | p.bit()
+        });
+        assert_eq!(ServerPowers::of(u64::MAX).list(), ServerPower::ALL);
+        assert_eq!(ServerPowers::of(!all), ServerPowers::default());
     }
 
     #[test]

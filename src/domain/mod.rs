@@ -6,6 +6,7 @@
 
 pub mod api_token;
 pub mod catalogue;
+pub mod drift;
 pub mod entry;
 pub mod input;
 pub mod key;
@@ -21,6 +22,7 @@ pub mod subscription_ref;
 pub mod term;
 pub mod text;
 pub mod webhook;
+pub mod webhook_target;
 
 pub use api_token::{parse_scopes, ApiToken, Scope, TokenDigest, TokenError, TokenInfo};
 pub use entry::{
@@ -30,8 +32,8 @@ pub use entry::{
 pub use input::{split_keys, KeyCandidate};
 pub use key::{KeyDigest, KeyFormatError, KeyTail, ProductKey, ALPHABET};
 pub use licenses::{
-    BotStanding, LicenseEvent, LicenseReason, LicenseRefusal, Occupancy, RequestState, RoleFacts,
-    RoleLinkRefusal,
+    BotStanding, LicenseEvent, LicenseReason, LicenseRefusal, Occupancy, RequestHistory,
+    RequestState, RoleFacts, RoleLinkRefusal, ServerPower, ServerPowers,
 };
 pub use lifecycle::{LifecyclePeriods, LifecycleState};
 pub use names::UnknownName;
@@ -45,6 +47,7 @@ pub use rules::{
 pub use subscription_ref::SubscriptionRef;
 pub use term::{Term, TermError};
 pub use webhook::{DeliveryState, EventType, WebhookEvent, WebhookSecret};
+pub use webhook_target::{PrivateTargets, Reach};
 
 /// Most keys one order may hold (README, "The rules": more than 10 keys are refused).
 pub const MAX_KEYS_PER_ORDER: usize = 10;

@@ -9,6 +9,7 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{
+    licenses::ServerPower,
     lifecycle::{LifecyclePeriods, LifecycleState},
     names::names,
     records::Subscription,
@@ -140,6 +141,15 @@ pub enum NoticeBody {
         role: u64,
         error: String,
     },
+    /// A linked role now gives power over the server (`powers`), or became the server's
+    /// manager role: licensebot stopped giving it until it is linked again.
+    RoleHalted {
+        role: u64,
+        #[serde(default)]
+        powers: Vec<ServerPower>,
+        #[serde(default)]
+        manager_role: bool,
+    },
     /// Told to `user` by direct message, not in the notice channel: an admin decided their
     /// request.
     RequestDecided {
@@ -167,6 +177,7 @@ impl NoticeBody {
             | NoticeBody::LicensesFull { .. }
             | NoticeBody::MemberGone { .. }
             | NoticeBody::RoleRefused { .. }
+            | NoticeBody::RoleHalted { .. }
             | NoticeBody::RequestDecided { .. } => NoticeKind::License,
         }
     }

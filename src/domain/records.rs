@@ -223,7 +223,7 @@ pub struct RedemptionRecord {
 pub struct GuildSettings {
     pub notice_channel: Option<u64>,
     pub manager_role: Option<u64>,
-    /// `en-US` or `nl`.
+    /// A `Lang` code: `en-US`, `nl`, `de`, `fr`, `es-ES`, `pt-BR`, `it` or `pl`.
     pub locale: String,
 }
 

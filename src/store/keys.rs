@@ -35,12 +35,15 @@ pub struct KeyFilter {
     pub limit: Option<i64>,
 }
 
-/// What a mint with an idempotency key claims: the key, for 24 hours, for this batch.
+/// What a mint with an idempotency key claims: the token's key, for 24 hours, for this
+/// batch and the request (its digest) that minted it.
 #[derive(Debug, Clone)]
 pub struct IdempotencyClaim<'a> {
     pub key: &'a str,
     pub batch: &'a str,
     pub token_id: i64,
+    /// SHA-256 of the request in its canonical form.
+    pub request: [u8; 32],
     pub now: DateTime<Utc>,
     /// A claim made before this has lapsed: the key may be used again.
     pub lapsed_before: DateTime<Utc>,
@@ -57,6 +60,9 @@ pub enum MintWrite {
         batch: String,
         minted_at: DateTime<Utc>,
     },
+    /// The idempotency key was used within its lifetime for another request: nothing was
+    /// written.
+    Mismatch,
 }
 
 /// Imported keys: for each row, whether it was new (`false`: stored before, identical).
@@ -312,9 +318,9 @@ impl Store {
     }
 }
 
-/// Claims an idempotency key for a mint, in `tx`; when it is held by a mint of the last
-/// 24 hours, says which batch that was. Two mints with one key at once: the second waits
-/// on the first's row, then finds it.
+/// Claims a token's idempotency key for a mint, in `tx`; when it is held by a mint of the
+/// last 24 hours, says which batch that was, or that it was another request. Two mints with
+/// one key at once: the second waits on the first's row, then finds it.
 async fn claim_idempotency_key(
     tx: &mut sqlx::PgConnection,
     claim: &IdempotencyClaim<'_>,
@@ -327,16 +333,17 @@ async fn claim_idempotency_key(
     .await
     .context("forgetting lapsed idempotency keys")?;
     let claimed = sqlx::query!(
-        r#"INSERT INTO api_idempotency_keys (key, batch, token_id, created_at)
-           VALUES ($1, $2, $3, $4)
-           ON CONFLICT (key) DO UPDATE
-               SET batch = EXCLUDED.batch, token_id = EXCLUDED.token_id,
+        r#"INSERT INTO api_idempotency_keys (key, batch, token_id, request_digest, created_at)
+           VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (token_id, key) DO UPDATE
+               SET batch = EXCLUDED.batch, request_digest = EXCLUDED.request_digest,
                    created_at = EXCLUDED.created_at
-               WHERE api_idempotency_keys.created_at < $5
+               WHERE api_idempotency_keys.created_at < $6
            RETURNING key"#,
         claim.key,
         claim.batch,
         claim.token_id,
+        &claim.request[..],
         claim.now,
         claim.lapsed_before
     )
@@ -347,12 +354,21 @@ async fn claim_idempotency_key(
         return Ok(None);
     }
     let held = sqlx::query!(
-        "SELECT batch, created_at FROM api_idempotency_keys WHERE key = $1",
+        "SELECT batch, request_digest, created_at FROM api_idempotency_keys
+         WHERE token_id = $1 AND key = $2",
+        claim.token_id,
         claim.key
     )
     .fetch_one(&mut *tx)
     .await
     .context("reading an idempotency key")?;
+    // A claim stored before requests were compared has no digest: a replay, as then.
+    if held
+        .request_digest
+        .is_some_and(|digest| digest != claim.request)
+    {
+        return Ok(Some(MintWrite::Mismatch));
+    }
     Ok(Some(MintWrite::Replayed {
         batch: held.batch,
         minted_at: held.created_at,

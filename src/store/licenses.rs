@@ -643,6 +643,73 @@ impl OrderTx {
         Ok(old)
     }
 
+    /// Serialises one member's requests in a guild (until the transaction ends), so that
+    /// the cap on open requests and the cooldown are read and a request is inserted by one
+    /// request at a time, whichever process handles it. Taken before any row lock.
+    pub async fn lock_member_requests(
+        &mut self,
+        guild: GuildId,
+        user: UserId,
+    ) -> anyhow::Result<()> {
+        sqlx::query!(
+            "SELECT pg_advisory_xact_lock(hashtextextended('license-requests:' || $1::text || ':' || $2::text, 0))",
+            guild_param(guild).to_string(),
+            user_param(user).to_string()
+        )
+        .execute(&mut *self.tx)
+        .await
+        .context("locking a member's requests")?;
+        Ok(())
+    }
+
+    /// When each of the member's open requests in the guild expires (those still open at
+    /// `now`), earliest first.
+    pub async fn open_request_expiries(
+        &mut self,
+        guild: GuildId,
+        user: UserId,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Vec<DateTime<Utc>>> {
+        sqlx::query_scalar!(
+            r#"SELECT expires_at FROM license_requests
+               WHERE guild_id = $1 AND user_id = $2 AND state = 'open' AND expires_at > $3
+               ORDER BY expires_at"#,
+            guild_param(guild),
+            user_param(user),
+            now
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .context("reading a member's open requests")
+    }
+
+    /// The member's last request for the subscription that was denied or expired: which,
+    /// and when (the decision, or the expiry).
+    pub async fn last_refused_request(
+        &mut self,
+        guild: GuildId,
+        subscription_id: i64,
+        user: UserId,
+    ) -> anyhow::Result<Option<(RequestState, DateTime<Utc>)>> {
+        let row = sqlx::query!(
+            r#"SELECT state,
+                      CASE WHEN state = 'expired' THEN expires_at ELSE decided_at END AS "closed_at!"
+               FROM license_requests
+               WHERE guild_id = $1 AND subscription_id = $2 AND user_id = $3
+                 AND state IN ('denied', 'expired')
+               ORDER BY 2 DESC
+               LIMIT 1"#,
+            guild_param(guild),
+            subscription_id,
+            user_param(user)
+        )
+        .fetch_optional(&mut *self.tx)
+        .await
+        .context("reading a member's last refused request")?;
+        row.map(|r| Ok((parse_column(&r.state)?, r.closed_at)))
+            .transpose()
+    }
+
     /// The member's open request for this subscription, locked, if any.
     pub async fn lock_open_request(
         &mut self,
@@ -958,8 +1025,9 @@ impl Store {
         Ok(RoleClaim { tx, changes })
     }
 
-    /// Discord confirmed the change: the member has (`applied`) or has not the role now.
-    /// Whatever licensebot wants meanwhile stays queued.
+    /// Discord confirmed the change: the member has (`applied`) or has not the role now
+    /// (a role given counts as verified now). Whatever licensebot wants meanwhile stays
+    /// queued.
     pub async fn role_change_applied(
         &self,
         change: &RoleChange,
@@ -972,7 +1040,8 @@ impl Store {
                                               changed_at, next_attempt_at)
                VALUES ($1, $2, $3, false, $4, $5, $5)
                ON CONFLICT (guild_id, user_id, role_id) DO UPDATE
-                   SET applied = $4, attempts = 0, last_error = NULL, next_attempt_at = $5"#,
+                   SET applied = $4, attempts = 0, last_error = NULL, next_attempt_at = $5,
+                       verified_at = CASE WHEN $4 THEN $5 END"#,
             guild_param(change.guild),
             user_param(change.user),
             change.role as i64,

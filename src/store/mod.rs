@@ -12,6 +12,7 @@ mod orders;
 mod products;
 mod redemptions;
 mod reversals;
+mod role_checks;
 mod settings;
 mod subscriptions;
 mod suspensions;
@@ -33,6 +34,7 @@ pub use redemptions::{RedemptionFeed, RedemptionFilter};
 pub use reversals::{
     KeyForReversal, KeyWhereabouts, RedeemedInto, ReversalEntry, ReversalFilter, ReversalWrite,
 };
+pub use role_checks::{CheckClaim, MemberRoleView, RepairsQueued};
 pub use subscriptions::NewSubscription;
 pub use webhooks::{DeliveryRow, DueDelivery, Redelivery, WebhookBacklog, WebhookEndpoint};
 

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{parse_column, OrderTx, Store};
-use crate::domain::{DeliveryState, EventType, WebhookEvent, WebhookSecret};
+use crate::domain::{DeliveryState, EventType, PrivateTargets, WebhookEvent, WebhookSecret};
 
 /// An endpoint, without its secret.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,6 +18,8 @@ pub struct WebhookEndpoint {
     pub url: String,
     /// The event types sent to it; `None`: all of them.
     pub events: Option<Vec<EventType>>,
+    /// Whether it may be sent to private and loopback addresses (`--allow-private`).
+    pub private_targets: PrivateTargets,
     pub created_at: DateTime<Utc>,
 }
 
@@ -32,6 +34,8 @@ pub struct DueDelivery {
     pub retry_from: DateTime<Utc>,
     pub endpoint_id: i64,
     pub url: String,
+    /// Whether the endpoint may be sent to private and loopback addresses.
+    pub private_targets: PrivateTargets,
     pub secret: WebhookSecret,
     pub event: WebhookEvent,
 }
@@ -69,6 +73,14 @@ pub enum Redelivery {
     Scheduled,
     AlreadyPending,
     NotFound,
+}
+
+fn private_targets(allow_private: bool) -> PrivateTargets {
+    if allow_private {
+        PrivateTargets::Allowed
+    } else {
+        PrivateTargets::Refused
+    }
 }
 
 fn events_of(texts: Option<Vec<String>>) -> anyhow::Result<Option<Vec<EventType>>> {
@@ -133,15 +145,18 @@ impl Store {
         url: &str,
         secret: &WebhookSecret,
         events: Option<&[EventType]>,
+        private: PrivateTargets,
     ) -> anyhow::Result<WebhookEndpoint> {
         let events: Option<Vec<String>> =
             events.map(|e| e.iter().map(|t| t.as_str().to_owned()).collect());
         let row = sqlx::query!(
-            r#"INSERT INTO webhook_endpoints (url, secret, events) VALUES ($1, $2, $3)
-               RETURNING id, url, events, created_at"#,
+            r#"INSERT INTO webhook_endpoints (url, secret, events, allow_private)
+               VALUES ($1, $2, $3, $4)
+               RETURNING id, url, events, allow_private, created_at"#,
             url,
             secret.as_bytes(),
-            events.as_deref()
+            events.as_deref(),
+            private == PrivateTargets::Allowed
         )
         .fetch_one(&self.pool)
         .await
@@ -150,22 +165,25 @@ impl Store {
             id: row.id,
             url: row.url,
             events: events_of(row.events)?,
+            private_targets: private_targets(row.allow_private),
             created_at: row.created_at,
         })
     }
 
     pub async fn list_webhook_endpoints(&self) -> anyhow::Result<Vec<WebhookEndpoint>> {
-        let rows =
-            sqlx::query!("SELECT id, url, events, created_at FROM webhook_endpoints ORDER BY id")
-                .fetch_all(&self.pool)
-                .await
-                .context("listing webhook endpoints")?;
+        let rows = sqlx::query!(
+            "SELECT id, url, events, allow_private, created_at FROM webhook_endpoints ORDER BY id"
+        )
+        .fetch_all(&self.pool)
+        .await
+        .context("listing webhook endpoints")?;
         rows.into_iter()
             .map(|r| {
                 Ok(WebhookEndpoint {
                     id: r.id,
                     url: r.url,
                     events: events_of(r.events)?,
+                    private_targets: private_targets(r.allow_private),
                     created_at: r.created_at,
                 })
             })
@@ -229,8 +247,9 @@ impl Store {
                SET next_attempt_at = $1 + $2::interval, attempts = d.attempts + 1, claim = $4
                FROM due, webhook_events e, webhook_endpoints w
                WHERE d.id = due.id AND e.id = d.event_id AND w.id = d.endpoint_id
-               RETURNING d.id, d.attempts, d.retry_from, w.id AS endpoint_id, w.url, w.secret,
-                         e.id AS event_id, e.type, e.data, e.occurred_at"#,
+               RETURNING d.id, d.attempts, d.retry_from, w.id AS endpoint_id, w.url,
+                         w.allow_private, w.secret, e.id AS event_id, e.type, e.data,
+                         e.occurred_at"#,
             now,
             sqlx::postgres::types::PgInterval::try_from(lease)
                 .map_err(|e| anyhow::anyhow!("bad lease: {e}"))?,
@@ -250,6 +269,7 @@ impl Store {
                     retry_from: r.retry_from,
                     endpoint_id: r.endpoint_id,
                     url: r.url,
+                    private_targets: private_targets(r.allow_private),
                     secret: WebhookSecret::from_bytes(r.secret)
                         .context("bad webhook secret in the database")?,
                     event: WebhookEvent {

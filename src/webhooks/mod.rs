@@ -9,11 +9,18 @@
 //! to the others when the lease ends. The `webhook-id` is the event's, the same on every
 //! attempt, so an endpoint can drop a delivery it has seen.
 //!
+//! Where it sends is checked on every attempt (`domain::webhook_target`): an address in the
+//! URL before the request, a host name by the addresses it resolves to (the resolver keeps
+//! only those the endpoint may reach, so the connection is made to an address that was
+//! checked). Never link-local or a metadata service; private and loopback addresses only
+//! for an endpoint added with `--allow-private`.
+//!
 //! Names the app, the domain, the metrics and reqwest; never the store, sqlx or serenity.
 //! Never logs a URL (it may carry a token of the endpoint's) or a body.
 
 use std::{
     collections::HashSet,
+    net::SocketAddr,
     sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
@@ -23,6 +30,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::{
     app::{plain_http_off_this_machine, App, DeliveryOutcome, DueDelivery},
+    domain::{webhook_target::reach_of, PrivateTargets, Reach},
     metrics::Metrics,
 };
 
@@ -32,7 +40,10 @@ const CLAIM: i64 = 8;
 /// Sends deliveries over HTTP.
 #[derive(Clone)]
 pub struct Sender {
+    /// For endpoints added with `--allow-private`: any address but link-local and metadata.
     client: reqwest::Client,
+    /// For the others: public addresses only.
+    public_client: reqwest::Client,
     metrics: Option<Metrics>,
     /// Endpoints already warned about for plain HTTP, by this process.
     warned: Arc<Mutex<HashSet<i64>>>,
@@ -46,16 +57,22 @@ struct Failure {
 }
 
 impl Sender {
-    /// A client with the endpoint's time to answer; it follows no redirect (a 3xx is a
-    /// failure, as Standard Webhooks expects).
+    /// Clients with the endpoint's time to answer; they follow no redirect (a 3xx is a
+    /// failure, as Standard Webhooks expects), and resolve names to the addresses an
+    /// endpoint may reach only (one client for endpoints that allow private addresses, one
+    /// for the others).
     pub fn new(timeout: Duration) -> anyhow::Result<Sender> {
-        let client = reqwest::Client::builder()
-            .timeout(timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("licensebot-webhooks/", env!("CARGO_PKG_VERSION")))
-            .build()?;
+        let client = |private| {
+            reqwest::Client::builder()
+                .timeout(timeout)
+                .redirect(reqwest::redirect::Policy::none())
+                .user_agent(concat!("licensebot-webhooks/", env!("CARGO_PKG_VERSION")))
+                .dns_resolver(Arc::new(CheckedResolver { private }))
+                .build()
+        };
         Ok(Sender {
-            client,
+            client: client(PrivateTargets::Allowed)?,
+            public_client: client(PrivateTargets::Refused)?,
             metrics: None,
             warned: Arc::default(),
         })
@@ -70,12 +87,31 @@ impl Sender {
     /// One attempt: the event's body, signed now.
     async fn send(&self, delivery: &DueDelivery) -> Result<u16, Failure> {
         self.warn_plain_http(delivery);
+        // An address in the URL is not resolved: it is checked here. (A name is checked by
+        // the client's resolver.)
+        let address = reqwest::Url::parse(&delivery.url).ok().and_then(|url| {
+            let host = url.host_str()?;
+            let bare = host.trim_start_matches('[').trim_end_matches(']');
+            bare.parse::<std::net::IpAddr>().ok()
+        });
+        if let Some(ip) = address {
+            let reach = reach_of(ip);
+            if !reach.admits(delivery.private_targets) {
+                return Err(Failure {
+                    status: None,
+                    reason: refusal(reach).to_owned(),
+                });
+            }
+        }
+        let client = match delivery.private_targets {
+            PrivateTargets::Allowed => &self.client,
+            PrivateTargets::Refused => &self.public_client,
+        };
         let id = delivery.event.message_id();
         let timestamp = chrono::Utc::now().timestamp();
         let body = delivery.event.body();
         let signature = delivery.secret.sign(&id, timestamp, &body);
-        let response = self
-            .client
+        let response = client
             .post(&delivery.url)
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .header("webhook-id", id)
@@ -119,6 +155,56 @@ impl Sender {
         if let Some(metrics) = &self.metrics {
             metrics.webhook_delivery(outcome.as_str());
         }
+    }
+}
+
+/// Why an address is not sent to.
+fn refusal(reach: Reach) -> &'static str {
+    match reach {
+        Reach::Forbidden => "refused: a link-local or cloud-metadata address is never sent to",
+        Reach::Private | Reach::Public => {
+            "refused: a private or loopback address, and the endpoint was added without --allow-private"
+        }
+    }
+}
+
+/// Resolves a host name to the addresses an endpoint may reach, and only those: a name
+/// that resolves to none of them fails the attempt with the reason (and is retried like any
+/// failure, in case it resolves elsewhere later).
+struct CheckedResolver {
+    private: PrivateTargets,
+}
+
+/// A name that resolved only to addresses the endpoint may not reach.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct Refused(&'static str);
+
+impl reqwest::dns::Resolve for CheckedResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let private = self.private;
+        Box::pin(async move {
+            let found: Vec<SocketAddr> =
+                tokio::net::lookup_host((name.as_str(), 0)).await?.collect();
+            let admitted = admitted(private, &found).map_err(|reach| {
+                Box::new(Refused(refusal(reach))) as Box<dyn std::error::Error + Send + Sync>
+            })?;
+            Ok(Box::new(admitted.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
+}
+
+/// The addresses of `found` that an endpoint with `private` may reach; none: the reach
+/// of the first refused, for the reason.
+fn admitted(private: PrivateTargets, found: &[SocketAddr]) -> Result<Vec<SocketAddr>, Reach> {
+    let admitted: Vec<SocketAddr> = found
+        .iter()
+        .copied()
+        .filter(|a| reach_of(a.ip()).admits(private))
+        .collect();
+    match found.first() {
+        Some(first) if admitted.is_empty() => Err(reach_of(first.ip())),
+        _ => Ok(admitted),
     }
 }
 
@@ -217,4 +303,29 @@ async fn deliver(app: &App, sender: &Sender, delivery: &DueDelivery) -> anyhow::
         (Ok(_), _) => {}
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn addrs(list: &[&str]) -> Vec<SocketAddr> {
+        list.iter().map(|a| a.parse().unwrap()).collect()
+    }
+
+    #[test]
+    fn a_name_keeps_only_the_addresses_its_endpoint_may_reach() {
+        use PrivateTargets::{Allowed, Refused};
+        let mixed = addrs(&["10.0.0.1:0", "93.184.216.34:0", "169.254.169.254:0"]);
+        assert_eq!(admitted(Refused, &mixed), Ok(addrs(&["93.184.216.34:0"])));
+        assert_eq!(
+            admitted(Allowed, &mixed),
+            Ok(addrs(&["10.0.0.1:0", "93.184.216.34:0"]))
+        );
+        let local = addrs(&["127.0.0.1:0", "[::1]:0"]);
+        assert_eq!(admitted(Refused, &local), Err(Reach::Private));
+        assert_eq!(admitted(Allowed, &local), Ok(local.clone()));
+        let metadata = addrs(&["169.254.169.254:0"]);
+        assert_eq!(admitted(Allowed, &metadata), Err(Reach::Forbidden));
+    }
 }

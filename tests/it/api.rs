@@ -9,7 +9,7 @@ use licensebot::app::{App, Clock, OpenOrder, SubscriptionRef};
 use licensebot::config::Settings;
 use licensebot::domain::{
     records::{GuildId, UserId},
-    OrderKind, ProductKey,
+    OrderKind, PrivateTargets, ProductKey,
 };
 use licensebot::store::Store;
 use serde_json::{json, Value};
@@ -488,6 +488,181 @@ async fn a_mint_gives_full_keys_once_and_a_replay_within_a_day_gets_409_and_the_
         (422, Some("Idempotency-Key"))
     );
     assert_eq!(shop.key_count().await, 9);
+}
+
+#[tokio::test]
+async fn an_idempotency_key_belongs_to_its_token_and_a_replay_with_another_body_is_422() {
+    let shop = Shop::new().await;
+    let other = shop.token_with("other-shop", "keys:write").await;
+    let body = json!({"product": SKU, "seats": 5, "term": "12m", "count": 2, "batch": "order-1"});
+    async fn mint(api: &Api, token: &str, body: &Value) -> crate::support::api::Reply {
+        api.send(
+            "POST",
+            "/v1/keys",
+            Some(token),
+            Some(body.clone()),
+            &[("idempotency-key", "pay-1")],
+        )
+        .await
+    }
+    let api = &shop.api;
+    let first = mint(api, &shop.token, &body).await;
+    assert_eq!(first.status, 201, "{first:?}");
+    shop.api.keep_secret(&strings(&first.body["keys"]));
+
+    // Another token, the same Idempotency-Key, another body: a new request, a new batch.
+    let theirs = json!({"product": SKU, "seats": 1, "term": "1m", "count": 1, "batch": "theirs-9"});
+    let second = mint(api, &other, &theirs).await;
+    assert_eq!(
+        second.status, 201,
+        "another token's key is a new request: {second:?}"
+    );
+    assert_eq!(second.body["batch"], "theirs-9");
+    shop.api.keep_secret(&strings(&second.body["keys"]));
+    assert_eq!(shop.key_count().await, 3);
+
+    // The same token, key and body (spelled differently): the replay of the first mint.
+    let respelled = json!({"batch": "order-1", "count": 2, "term": "12M",
+                           "seats": 5, "product": "business-standard"});
+    let replay = mint(api, &shop.token, &respelled).await;
+    assert_eq!(replay.status, 409, "{replay:?}");
+    assert_eq!(
+        replay.body["type"],
+        "urn:licensebot:problem:idempotency-replay"
+    );
+    assert_eq!(replay.body["batch"], "order-1");
+    let theirs_again = mint(api, &other, &theirs).await;
+    assert_eq!(theirs_again.status, 409, "{theirs_again:?}");
+    assert_eq!(theirs_again.body["batch"], "theirs-9");
+
+    // The same token and key with another body: refused, nothing minted, no batch named.
+    let mut changed = body.clone();
+    changed["count"] = json!(3);
+    let mismatch = mint(api, &shop.token, &changed).await;
+    assert_eq!(
+        (mismatch.status, mismatch.body["type"].as_str()),
+        (422, Some("urn:licensebot:problem:idempotency-mismatch")),
+        "{mismatch:?}"
+    );
+    assert_eq!(mismatch.field(), Some("Idempotency-Key"));
+    assert_eq!(mismatch.content_type, "application/problem+json");
+    assert!(mismatch.body.get("batch").is_none(), "{mismatch:?}");
+    assert_eq!(shop.key_count().await, 3);
+}
+
+#[tokio::test]
+async fn no_refusal_quotes_a_product_key_typed_into_any_field() {
+    let shop = Shop::new().await;
+    let t = shop.token();
+    let typed = "bcdfg-hjkmp-qrtvw-xy234-6789b";
+    let compact = ProductKey::parse(typed)
+        .expect("a valid key")
+        .to_string()
+        .replace('-', "");
+    let spaced = typed.replace('-', " ");
+    let longer = format!("{typed}-b");
+    let with_bell = format!("{typed}\u{7}");
+    let too_long_name = typed.repeat(4);
+    let mint = json!({"product": SKU, "seats": 5, "term": "12m", "count": 2});
+    let with = |body: &Value, field: &str, value: Value| {
+        let mut body = body.clone();
+        body[field] = value;
+        body
+    };
+    let row =
+        json!({"key": "BCDFG-HJKMP-QRTVW-XY234-6789C", "product": SKU, "seats": 5, "term": "12m"});
+    let import = |field: &str, value: Value| json!({"keys": [with(&row, field, value)]});
+    let product = json!({"sku": "NEW-PLAN", "name": "New plan"});
+    let posts = [
+        ("/v1/keys", with(&mint, "product", json!(typed))),
+        ("/v1/keys", with(&mint, "product", json!(spaced))),
+        ("/v1/keys", with(&mint, "term", json!(typed))),
+        ("/v1/keys", with(&mint, "seats", json!(typed))),
+        ("/v1/keys", with(&mint, "count", json!(typed))),
+        ("/v1/keys", with(&mint, "batch", json!(with_bell))),
+        ("/v1/keys", with(&mint, "expires", json!(typed))),
+        ("/v1/products", with(&product, "sku", json!(spaced))),
+        ("/v1/products", with(&product, "name", json!(too_long_name))),
+        ("/v1/products", with(&product, "max_seats", json!(typed))),
+        ("/v1/keys/import", import("key", json!(longer))),
+        ("/v1/keys/import", import("product", json!(typed))),
+        ("/v1/keys/import", import("product", json!(spaced))),
+        ("/v1/keys/import", import("seats", json!(typed))),
+        ("/v1/keys/import", import("term", json!(typed))),
+        ("/v1/keys/import", import("batch", json!(with_bell))),
+        ("/v1/keys/import", import("expires", json!(typed))),
+        (
+            "/v1/keys/import",
+            json!({"keys": [with(&row, "key", json!(typed)), with(&row, "key", json!(spaced))]}),
+        ),
+        ("/v1/keys/import", json!({"keys": typed})),
+        ("/v1/keys/revoke", json!({"keys": [longer]})),
+        ("/v1/keys/revoke", json!({"keys": [typed], "batch": typed})),
+        ("/v1/keys/revoke", json!({"keys": typed})),
+        ("/v1/keys/revoke", json!({"batch": [typed]})),
+    ];
+    let mut replies = Vec::new();
+    for (path, body) in posts {
+        let reply = shop.api.post(path, t, body.clone()).await;
+        replies.push((format!("POST {path} {body}"), reply));
+    }
+    let encoded = spaced.replace(' ', "%20");
+    for path in [
+        format!("/v1/keys?product={encoded}"),
+        format!("/v1/keys?state={typed}"),
+        format!("/v1/keys?cursor={typed}"),
+        format!("/v1/keys?limit={typed}"),
+        format!("/v1/subscriptions?guild={typed}"),
+        format!("/v1/redemptions?guild={}&since={typed}", GUILD.0),
+        format!("/v1/redemptions?guild={}&cursor={typed}", GUILD.0),
+    ] {
+        let reply = shop.api.get(&path, t).await;
+        replies.push((format!("GET {path}"), reply));
+    }
+    let headers = [("idempotency-key", spaced.as_str())];
+    let reply = shop
+        .api
+        .send("POST", "/v1/keys", t, Some(mint.clone()), &headers)
+        .await;
+    replies.push((format!("POST /v1/keys Idempotency-Key: {spaced}"), reply));
+    let reply = shop
+        .api
+        .post_raw(
+            "/v1/keys",
+            t,
+            "application/json",
+            format!(r#"{{"product": {typed}}}"#).into_bytes(),
+        )
+        .await;
+    replies.push((format!("POST /v1/keys {{\"product\": {typed}}}"), reply));
+    let reply = shop.api.get("/v1/keys", Some(typed)).await;
+    replies.push((format!("GET /v1/keys Authorization: Bearer {typed}"), reply));
+    // A product whose SKU is the key, added again: a conflict.
+    shop.app
+        .add_product(typed, "Mistyped", None)
+        .await
+        .expect("a SKU may look like a key");
+    let body = with(&product, "sku", json!(typed));
+    let reply = shop.api.post("/v1/products", t, body.clone()).await;
+    replies.push((format!("POST /v1/products {body} (again)"), reply));
+
+    for (request, reply) in replies {
+        assert!(reply.status >= 400, "{request}: refused, {reply:?}");
+        // Every spelling of the key: its 25 characters, whatever separates or surrounds them.
+        let letters: String = reply
+            .body
+            .to_string()
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_uppercase();
+        assert!(
+            !letters.contains(&compact),
+            "{request}: the answer quotes the submitted value: {}",
+            reply.body
+        );
+    }
+    assert_eq!(shop.key_count().await, 0);
 }
 
 #[tokio::test]
@@ -982,7 +1157,11 @@ async fn keys_minted_through_the_api_are_redeemed_in_discord() {
     let (_, token) = world.app.create_api_token("shop", None).await.unwrap();
     // The shop's webhook endpoint, and a delivery worker as `licensebot run` starts one.
     let receiver = Receiver::start().await;
-    let (_, secret) = world.app.add_webhook(&receiver.url, None).await.unwrap();
+    let (_, secret) = world
+        .app
+        .add_webhook(&receiver.url, None, PrivateTargets::Allowed)
+        .await
+        .unwrap();
     receiver.set_secret(&secret.expose());
     let stop = tokio_util::sync::CancellationToken::new();
     let _stop_worker = stop.clone().drop_guard();

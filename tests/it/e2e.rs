@@ -296,6 +296,96 @@ async fn dutch_locale_gets_dutch_text_and_buttons_and_notices_follow_the_guild_l
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_german_admin_types_lizenzen_hinzufuegen_and_the_german_server_reads_german_notices() {
+    let world = World::with(Default::default(), "de").await;
+    let keys = world.keys(SKU, 1, "12m", 1).await;
+    // Typed as a German admin types it, by its German command and option names.
+    let run = world
+        .fake
+        .as_member(world.guild, world.admin)
+        .locale("de")
+        .command("lizenzen-hinzufügen")
+        .option("abonnement", "Contoso")
+        .option("produktschlüssel", keys[0].as_str())
+        .send()
+        .await
+        .unwrap();
+    let review = answer(&run).await;
+    let text = review.text();
+    assert!(
+        text.contains("Bestellung überprüfen: Lizenzen hinzufügen"),
+        "{text}"
+    );
+    assert!(text.contains("50 → 51"), "{text}");
+    assert_eq!(
+        review.button_labels(),
+        [
+            "Einlösen",
+            "Weiteren Produktschlüssel hinzufügen",
+            "Abbrechen"
+        ]
+    );
+    let receipt = answer(&run.click("Einlösen").await.unwrap()).await;
+    assert!(
+        receipt
+            .text()
+            .contains("1 Produktschlüssel für *Contoso* eingelöst."),
+        "{}",
+        receipt.text()
+    );
+    let notices = world.wait_notices(1).await;
+    assert_eq!(
+        notices[0].content,
+        format!(
+            "<@{}> hat *Contoso* 1 Lizenz hinzugefügt: 50 → 51 Lizenzen (1 Produktschlüssel).",
+            world.admin
+        )
+    );
+    let stored: String =
+        sqlx::query_scalar("SELECT locale FROM guild_settings WHERE guild_id = $1")
+            .bind(world.guild.get() as i64)
+            .fetch_one(&world.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        stored, "de",
+        "the server's language is kept for its notices"
+    );
+
+    // A Polish admin of the German server types Polish and reads Polish; the notice
+    // stays German.
+    let keys = world.keys(SKU, 2, "12m", 1).await;
+    let run = world
+        .fake
+        .as_member(world.guild, world.admin)
+        .locale("pl")
+        .command("dodaj-licencje")
+        .option("subskrypcja", "Contoso")
+        .option("klucze", keys[0].as_str())
+        .send()
+        .await
+        .unwrap();
+    let review = answer(&run).await;
+    assert!(
+        review
+            .text()
+            .contains("Przejrzyj zamówienie: dodaj licencje"),
+        "{}",
+        review.text()
+    );
+    assert_eq!(review.button_labels()[0], "Zrealizuj");
+    answer(&run.click("Zrealizuj").await.unwrap()).await;
+    let notices = world.wait_notices(2).await;
+    assert!(
+        notices[1]
+            .content
+            .contains("hat *Contoso* 2 Lizenzen hinzugefügt: 51 → 53 Lizenzen"),
+        "{}",
+        notices[1].content
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_member_without_manage_server_is_refused_and_one_with_the_manager_role_is_served() {
     let world = World::new().await;
     let keys = world.keys(SKU, 1, "12m", 1).await;

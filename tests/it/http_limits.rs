@@ -1,8 +1,9 @@
-//! The limits of licensebot's two HTTP servers, on a real `licensebot run --http` process:
-//! an oversized body is refused before its signature is looked at, a client that never
-//! finishes its request is cut off, and `/healthz` does not show the database's errors.
+//! The limits of licensebot's HTTP servers, on a real `licensebot run --http` process: an
+//! oversized body is refused before its signature is looked at, a client that never
+//! finishes its request is cut off (by the shop's API of `run --api` too, which also serves
+//! a bounded number of connections), and `/healthz` does not show the database's errors.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use sqlx::Connection as _;
 use tokio::{
@@ -14,17 +15,21 @@ use crate::scale_out::{free_addr, sample, BotProcess, Setup, WAIT};
 
 /// One `licensebot run --http` process; returns it and its interactions address.
 async fn http_process(s: &Setup, env: &[(&str, &str)]) -> (BotProcess, std::net::SocketAddr) {
+    http_process_with(s, &[], env).await
+}
+
+/// The same, with more arguments for `run` (`--api ADDR`).
+async fn http_process_with(
+    s: &Setup,
+    args: &[String],
+    env: &[(&str, &str)],
+) -> (BotProcess, std::net::SocketAddr) {
     let addr = free_addr();
     s.fake
         .set_interaction_endpoints([format!("http://{addr}/interactions")]);
-    let process = BotProcess::start(
-        "bot",
-        &s.fake,
-        &s.db,
-        &["--http".into(), addr.to_string()],
-        env,
-    )
-    .await;
+    let mut all = vec!["--http".to_string(), addr.to_string()];
+    all.extend_from_slice(args);
+    let process = BotProcess::start("bot", &s.fake, &s.db, &all, env).await;
     (process, addr)
 }
 
@@ -165,6 +170,72 @@ async fn a_client_that_never_finishes_its_headers_or_its_body_is_cut_off() {
     // The server still serves.
     let health = reqwest::get(bot.url("/healthz")).await.expect("/healthz");
     assert!(health.status().is_success());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_api_cuts_off_a_client_that_never_finishes_its_headers_and_serves_a_bounded_number_of_connections(
+) {
+    let s = Setup::new().await;
+    let api = free_addr();
+    let (_bot, _) = http_process_with(
+        &s,
+        &["--api".into(), api.to_string()],
+        &[
+            ("LICENSEBOT_HTTP__HEADER_TIMEOUT_SECONDS", "1"),
+            ("LICENSEBOT_HTTP__MAX_CONNECTIONS", "1"),
+        ],
+    )
+    .await;
+    // Headers begun and never finished: closed after the header timeout (1 s), well
+    // within the bound.
+    let mut slow = TcpStream::connect(api)
+        .await
+        .expect("connecting to the API");
+    slow.write_all(
+        b"POST /v1/keys HTTP/1.1\r\nHost: licensebot\r\nContent-Type: application/json\r\n",
+    )
+    .await
+    .expect("writing part of the headers");
+    let started = Instant::now();
+    assert!(
+        read_until_closed(&mut slow, WAIT).await.is_some(),
+        "the API kept the connection of a client that never finished its headers for {WAIT:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+
+    // One connection at a time: a request on a second connection is answered only once the
+    // first (idle, so closed after the header timeout) is gone.
+    let mut idle = TcpStream::connect(api)
+        .await
+        .expect("connecting to the API");
+    let waiting = tokio::spawn(async move {
+        let answer = reqwest::Client::new()
+            .get(format!("http://{api}/v1/openapi.json"))
+            .send()
+            .await
+            .expect("the API answers in the end");
+        (answer.status().as_u16(), Instant::now())
+    });
+    assert!(
+        read_until_closed(&mut idle, WAIT).await.is_some(),
+        "the API kept an idle connection for {WAIT:?}"
+    );
+    let idle_closed = Instant::now();
+    let (status, answered) = tokio::time::timeout(WAIT, waiting)
+        .await
+        .expect("the waiting request is answered once a connection is free")
+        .expect("the request task");
+    assert_eq!(status, 200);
+    // (a little slack for this task being scheduled late after the first closed)
+    assert!(
+        answered + Duration::from_millis(250) >= idle_closed,
+        "the second connection was served {:?} before the first closed: more than one at a time",
+        idle_closed - answered
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -15,6 +15,7 @@ mod api;
 mod bench_smoke;
 mod cli;
 mod db_harness;
+mod drift;
 mod e2e;
 mod engine;
 mod gateway;

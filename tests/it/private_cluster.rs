@@ -306,3 +306,56 @@ async fn directory_in_the_clusters_place_that_is_no_cluster_is_left_alone() {
     );
     assert!(dir.path().join("postgres/notes.txt").exists());
 }
+
+/// The brief's standard: a test run leaves nothing running. A test process that used the
+/// shared private cluster (here: this test binary, run again with a temporary directory of
+/// its own, forced into private-cluster mode) leaves a watcher that stops the server once
+/// the process has exited.
+#[tokio::test]
+async fn a_test_process_that_started_the_private_cluster_leaves_it_stopped_when_it_exits() {
+    if !skip::require(
+        which("flock"),
+        "the watcher that stops the test cluster needs flock (util-linux)",
+    ) {
+        return;
+    }
+    let tmp = tempfile::Builder::new()
+        .prefix("lbt-watch-")
+        .tempdir_in("/tmp")
+        .expect("a temporary directory");
+    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755))
+        .expect("chmod the temporary directory");
+    let run = tokio::process::Command::new(std::env::current_exe().expect("this test binary"))
+        .args([
+            "--exact",
+            "private_cluster::forced_private_cluster_mode_gives_test_databases_on_a_unix_socket",
+        ])
+        .env("TMPDIR", tmp.path())
+        .output()
+        .await
+        .expect("the test binary runs");
+    assert!(
+        run.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let pid_file = tmp
+        .path()
+        .join("licensebot-test-cluster/postgres/postmaster.pid");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    // PostgreSQL removes its pid file as the last step of a shutdown.
+    while pid_file.exists() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        !pid_file.exists(),
+        "the private cluster of an exited test process is still running ({})",
+        pid_file.display()
+    );
+}
+
+fn which(program: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()))
+}

@@ -261,7 +261,7 @@ async fn when_seats_fall_below_assigned_the_most_recently_assigned_are_released(
         .await
         .unwrap();
     // An endpoint listening for every event, so that the events are kept.
-    sqlx::query("INSERT INTO webhook_endpoints (url, secret) VALUES ('http://127.0.0.1:9/', $1)")
+    sqlx::query("INSERT INTO webhook_endpoints (url, secret, allow_private) VALUES ('http://127.0.0.1:9/', $1, true)")
         .bind(vec![7u8; 32])
         .execute(&fx.db.pool)
         .await
@@ -430,7 +430,7 @@ async fn wanted_roles(fx: &Fx) -> Vec<bool> {
 #[tokio::test]
 async fn suspend_and_resume_are_idempotent_and_take_access_away_and_give_it_back() {
     let fx = Fx::new().await;
-    sqlx::query("INSERT INTO webhook_endpoints (url, secret) VALUES ('http://127.0.0.1:9/', $1)")
+    sqlx::query("INSERT INTO webhook_endpoints (url, secret, allow_private) VALUES ('http://127.0.0.1:9/', $1, true)")
         .bind(vec![7u8; 32])
         .execute(&fx.db.pool)
         .await
@@ -555,7 +555,7 @@ async fn a_deleted_subscription_cannot_be_suspended_and_is_told_so() {
 #[tokio::test]
 async fn subscription_expiring_is_sent_once_per_reminder_milestone() {
     let fx = Fx::new().await;
-    sqlx::query("INSERT INTO webhook_endpoints (url, secret) VALUES ('http://127.0.0.1:9/', $1)")
+    sqlx::query("INSERT INTO webhook_endpoints (url, secret, allow_private) VALUES ('http://127.0.0.1:9/', $1, true)")
         .bind(vec![7u8; 32])
         .execute(&fx.db.pool)
         .await

@@ -10,7 +10,7 @@ use licensebot::app::{App, AssignLicense, Clock, KeyBatch, OpenOrder, Subscripti
 use licensebot::config::Settings;
 use licensebot::domain::{
     records::{GuildId, Subscription, UserId},
-    OrderKind, Term,
+    OrderKind, PrivateTargets, Term,
 };
 use licensebot::store::Store;
 use serde_json::json;
@@ -174,6 +174,7 @@ async fn a_reversal_is_announced_as_a_signed_standard_webhook_with_the_released_
         .add_webhook(
             &receiver.url,
             Some("redemption.reversed,license.unassigned"),
+            PrivateTargets::Allowed,
         )
         .await
         .unwrap();
@@ -305,7 +306,7 @@ async fn suspend_and_resume_through_the_api_need_their_scope_and_an_unknown_id_i
 #[tokio::test]
 async fn keys_carry_the_shops_reference_and_a_lookup_tells_each_keys_state_and_where_it_went() {
     let shop = Shop::new(10).await;
-    sqlx::query("INSERT INTO webhook_endpoints (url, secret) VALUES ('http://127.0.0.1:9/', $1)")
+    sqlx::query("INSERT INTO webhook_endpoints (url, secret, allow_private) VALUES ('http://127.0.0.1:9/', $1, true)")
         .bind(vec![7u8; 32])
         .execute(&shop.db.pool)
         .await

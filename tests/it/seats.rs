@@ -972,10 +972,153 @@ async fn a_request_expires_after_seven_days_and_can_then_be_made_again() {
             ..
         }
     ));
+    // The cooldown after an expired request runs from its expiry.
+    assert_eq!(
+        fx.refused(fx.app.request_license(GUILD, &contoso, ANA, "en-US"))
+            .await,
+        LicenseRefusal::RequestCooldown {
+            subscription: "Contoso".into(),
+            state: RequestState::Expired,
+            until: at("2026-12-07T10:00:00Z"),
+        }
+    );
+    fx.advance_to("2026-12-07T10:00:00Z");
     fx.app
         .request_license(GUILD, &contoso, ANA, "en-US")
         .await
         .expect("asking again");
+}
+
+#[tokio::test]
+async fn a_denied_member_may_ask_again_only_after_the_cooldown() {
+    let fx = Fx::new().await;
+    fx.subscription("Contoso", 5, "2027-06-30").await;
+    fx.subscription("Fabrikam", 5, "2027-06-30").await;
+    fx.app.set_notice_channel(GUILD, 42).await.unwrap();
+    let contoso = SubscriptionRef::Name("Contoso".into());
+    let posted = fx
+        .app
+        .request_license(GUILD, &contoso, ANA, "en-US")
+        .await
+        .unwrap();
+    fx.advance_to("2026-11-29T11:00:00Z");
+    fx.app
+        .decide_license_request(GUILD, posted.request.id, ADMIN, false)
+        .await
+        .expect("denying");
+    fx.advance_to("2026-11-30T10:59:59Z");
+    assert_eq!(
+        fx.refused(fx.app.request_license(GUILD, &contoso, ANA, "en-US"))
+            .await,
+        LicenseRefusal::RequestCooldown {
+            subscription: "Contoso".into(),
+            state: RequestState::Denied,
+            until: at("2026-11-30T11:00:00Z"),
+        }
+    );
+    // Another member, and another subscription, are not held back.
+    fx.app
+        .request_license(GUILD, &contoso, BOB, "en-US")
+        .await
+        .expect("another member asks");
+    fx.app
+        .request_license(
+            GUILD,
+            &SubscriptionRef::Name("Fabrikam".into()),
+            ANA,
+            "en-US",
+        )
+        .await
+        .expect("another subscription");
+    fx.advance_to("2026-11-30T11:00:00Z");
+    fx.app
+        .request_license(GUILD, &contoso, ANA, "en-US")
+        .await
+        .expect("asking again after the cooldown");
+}
+
+#[tokio::test]
+async fn five_requests_of_one_member_at_once_open_exactly_three() {
+    let fx = Fx::new().await;
+    fx.app.set_notice_channel(GUILD, 42).await.unwrap();
+    let mut subs = Vec::new();
+    for name in ["A", "B", "C", "D", "E"] {
+        subs.push(fx.subscription(name, 5, "2027-06-30").await);
+    }
+    // Another server's requests do not count.
+    fx.app
+        .create_subscription(OTHER_GUILD, SKU, "Elsewhere", 5, date("2027-06-30"))
+        .await
+        .unwrap();
+    fx.app.set_notice_channel(OTHER_GUILD, 43).await.unwrap();
+    fx.app
+        .request_license(
+            OTHER_GUILD,
+            &SubscriptionRef::Name("Elsewhere".into()),
+            ANA,
+            "en-US",
+        )
+        .await
+        .unwrap();
+    let barrier = Arc::new(Barrier::new(subs.len()));
+    let asks: Vec<_> = subs
+        .iter()
+        .map(|sub| {
+            let (app, barrier, id) = (fx.app.clone(), barrier.clone(), sub.id);
+            tokio::spawn(async move {
+                barrier.wait().await;
+                app.request_license(GUILD, &SubscriptionRef::Id(id), ANA, "en-US")
+                    .await
+            })
+        })
+        .collect();
+    let (mut opened, mut capped) = (0, 0);
+    for ask in asks {
+        match ask.await.unwrap() {
+            Ok(_) => opened += 1,
+            Err(AppError::User(UserError::License(LicenseRefusal::TooManyRequests {
+                open: 3,
+                until,
+            }))) => {
+                assert_eq!(until, at(NOW) + Duration::days(7));
+                capped += 1;
+            }
+            Err(other) => panic!("unexpected: {other:?}"),
+        }
+    }
+    assert_eq!((opened, capped), (3, 2));
+    let open: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM license_requests WHERE guild_id = $1 AND state = 'open'",
+    )
+    .bind(GUILD.0 as i64)
+    .fetch_one(&fx.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(open, 3);
+    // Once one is decided, the member may ask for another.
+    let first: uuid::Uuid = sqlx::query_scalar(
+        "SELECT id FROM license_requests WHERE guild_id = $1 AND state = 'open' LIMIT 1",
+    )
+    .bind(GUILD.0 as i64)
+    .fetch_one(&fx.db.pool)
+    .await
+    .unwrap();
+    fx.app
+        .decide_license_request(GUILD, first, ADMIN, true)
+        .await
+        .unwrap();
+    let left: Vec<i64> = sqlx::query_scalar(
+        "SELECT s.id FROM subscriptions s WHERE s.guild_id = $1 AND NOT EXISTS
+           (SELECT 1 FROM license_requests r WHERE r.subscription_id = s.id) ORDER BY s.id",
+    )
+    .bind(GUILD.0 as i64)
+    .fetch_all(&fx.db.pool)
+    .await
+    .unwrap();
+    fx.app
+        .request_license(GUILD, &SubscriptionRef::Id(left[0]), ANA, "en-US")
+        .await
+        .expect("a slot was freed");
 }
 
 #[tokio::test]

@@ -17,24 +17,31 @@ use licensebot::config::Settings;
 use crate::support::world::{answer, bot_permissions, today, World, SKU, WAIT};
 
 /// The default world with a lifecycle tick every second, a role "Contoso users" below the
-/// bot's role, Manage Roles for the bot, and two more members, bob and carol.
-struct Seats {
-    world: World,
-    role: RoleId,
-    bob: UserId,
-    carol: UserId,
+/// bot's role, Manage Roles for the bot, and two more members, bob and carol. (Also the
+/// fixture of `drift::`.)
+pub(crate) struct Seats {
+    pub(crate) world: World,
+    pub(crate) role: RoleId,
+    pub(crate) bob: UserId,
+    pub(crate) carol: UserId,
 }
 
 impl Seats {
-    async fn new() -> Seats {
+    pub(crate) async fn new() -> Seats {
         Seats::in_language("en-US").await
     }
 
     /// The same, in a guild whose language is `locale`.
     async fn in_language(locale: &str) -> Seats {
+        Seats::with(locale, |_| {}).await
+    }
+
+    /// The same, with settings changed by `tune` after those above.
+    pub(crate) async fn with(locale: &str, tune: impl FnOnce(&mut Settings)) -> Seats {
         let mut settings = Settings::default();
         settings.lifecycle.tick_seconds = 1;
         settings.notices.retry_base_seconds = 1;
+        tune(&mut settings);
         let world = World::with(settings, locale).await;
         let (fake, guild) = (&world.fake, world.guild);
         let role = fake.create_role(guild, "Contoso users", Permissions::empty());
@@ -51,7 +58,7 @@ impl Seats {
     }
 
     /// `/settings license-role` as the admin; returns the answer's text.
-    async fn link(&self, subscription: &str, role: Option<RoleId>) -> String {
+    pub(crate) async fn link(&self, subscription: &str, role: Option<RoleId>) -> String {
         let mut command = self
             .world
             .fake
@@ -67,7 +74,7 @@ impl Seats {
     }
 
     /// `/licenses assign|unassign` as the admin; returns the answer's text.
-    async fn licenses(&self, action: &str, subscription: &str, user: UserId) -> String {
+    pub(crate) async fn licenses(&self, action: &str, subscription: &str, user: UserId) -> String {
         let run = self
             .world
             .fake
@@ -93,18 +100,18 @@ impl Seats {
         }
     }
 
-    async fn wait_has_role(&self, user: UserId, role: RoleId) {
+    pub(crate) async fn wait_has_role(&self, user: UserId, role: RoleId) {
         let roles = self.wait_roles(user, |r| r.contains(&role)).await;
         assert!(roles.contains(&role), "{user} has {roles:?}, not {role}");
     }
 
-    async fn wait_lacks_role(&self, user: UserId, role: RoleId) {
+    pub(crate) async fn wait_lacks_role(&self, user: UserId, role: RoleId) {
         let roles = self.wait_roles(user, |r| !r.contains(&role)).await;
         assert!(!roles.contains(&role), "{user} still has {role}");
     }
 
     /// Waits until the role queue has nothing left to send.
-    async fn wait_roles_settled(&self) {
+    pub(crate) async fn wait_roles_settled(&self) {
         let deadline = tokio::time::Instant::now() + WAIT;
         while self.world.app.pending_role_changes().await.unwrap() > 0 {
             assert!(
@@ -147,7 +154,7 @@ impl Seats {
     }
 
     /// No role but these was ever given or taken by the bot.
-    fn assert_only_touched(&self, linked: &[RoleId]) {
+    pub(crate) fn assert_only_touched(&self, linked: &[RoleId]) {
         for (method, role) in self.roles_touched() {
             assert!(
                 linked.iter().any(|r| r.get() == role),
@@ -157,7 +164,7 @@ impl Seats {
     }
 
     /// Waits for a message in the notice channel whose text contains `needle`.
-    async fn notice(&self, needle: &str) -> StoredMessage {
+    pub(crate) async fn notice(&self, needle: &str) -> StoredMessage {
         self.world
             .fake
             .wait_for_message(self.world.notices, WAIT, |m| m.text().contains(needle))
@@ -815,4 +822,369 @@ async fn a_dutch_server_reads_its_requests_and_counts_in_dutch() {
     let held = answer(&run).await.text();
     assert!(held.contains("Uw licenties"), "{held}");
     assert!(held.contains("Business Standard · eindigt"), "{held}");
+}
+
+/// Whether a message body lets nobody be pinged: `allowed_mentions` present, parsing
+/// nothing, and naming no user or role.
+fn allows_no_mentions(body: Option<&serde_json::Value>) -> bool {
+    let Some(allowed) = body.map(|b| &b["allowed_mentions"]) else {
+        return false;
+    };
+    let empty = |v: &serde_json::Value| v.is_null() || v.as_array().is_some_and(|a| a.is_empty());
+    allowed.is_object()
+        && allowed["parse"].as_array().is_some_and(|p| p.is_empty())
+        && empty(&allowed["users"])
+        && empty(&allowed["roles"])
+        && allowed["replied_user"] != true
+}
+
+/// The bot's edits of a message, as the fake received them.
+fn edits_of(seats: &Seats, message: &StoredMessage) -> Vec<fake_discord::RecordedRequest> {
+    seats.world.fake.requests_to(
+        "PATCH",
+        &format!("/channels/{}/messages/{}", message.channel_id, message.id),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn linking_a_role_with_power_over_the_server_or_the_manager_role_is_refused_in_its_own_words()
+{
+    let seats = Seats::new().await;
+    let (fake, guild) = (&seats.world.fake, seats.world.guild);
+    let cases = [
+        ("8", Permissions::ADMINISTRATOR, "Administrator"),
+        ("32", Permissions::MANAGE_GUILD, "Manage Server"),
+        ("268435456", Permissions::MANAGE_ROLES, "Manage Roles"),
+    ];
+    let mut texts = Vec::new();
+    for (bits, permissions, name) in cases {
+        assert_eq!(permissions.bits().to_string(), bits);
+        let powerful = fake.create_role(guild, &format!("powers {bits}"), permissions);
+        let text = seats.link("Contoso", Some(powerful)).await;
+        assert!(
+            text.contains(&format!("<@&{powerful}> carries {name}")),
+            "{text}"
+        );
+        assert!(text.contains("grants access, never power"), "{text}");
+        texts.push(text);
+    }
+    let managers = fake.create_role(guild, "license managers", Permissions::empty());
+    seats
+        .world
+        .app
+        .set_manager_role(seats.world.guild_id(), Some(managers.get()))
+        .await
+        .unwrap();
+    let manager = seats.link("Contoso", Some(managers)).await;
+    assert!(
+        manager.contains(&format!("<@&{managers}> is this server's manager role")),
+        "{manager}"
+    );
+    assert!(!texts.contains(&manager));
+    let linked = seats
+        .world
+        .app
+        .license_roles(seats.world.guild_id())
+        .await
+        .unwrap();
+    assert!(linked.is_empty(), "nothing was linked: {linked:?}");
+    assert!(seats.roles_touched().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_linked_role_that_gains_administrator_is_not_given_but_halted_and_reported_once() {
+    let seats = Seats::new().await;
+    let (fake, guild) = (&seats.world.fake, seats.world.guild);
+    seats.link("Contoso", Some(seats.role)).await;
+    seats.licenses("assign", "Contoso", seats.bob).await;
+    seats.wait_has_role(seats.bob, seats.role).await;
+    seats.wait_roles_settled().await;
+
+    // An admin gives the license role Administrator after it was linked.
+    fake.set_role_permissions(guild, seats.role, Permissions::ADMINISTRATOR);
+    let text = seats.licenses("assign", "Contoso", seats.carol).await;
+    assert!(text.contains("2 of 50 assigned"), "{text}");
+    let halted = seats
+        .notice(&format!("<@&{}> now carries Administrator", seats.role))
+        .await;
+    assert!(
+        halted.text().contains("/settings license-role"),
+        "{}",
+        halted.text()
+    );
+    let dave = fake.add_member(guild, "dave", &[]);
+    seats.licenses("assign", "Contoso", dave).await;
+    // A marker: another subscription's role reaches its holder after both changes above.
+    let app = &seats.world.app;
+    app.create_subscription(
+        seats.world.guild_id(),
+        SKU,
+        "Fabrikam",
+        5,
+        today() + Days::new(60),
+    )
+    .await
+    .unwrap();
+    let marker = fake.create_role(guild, "Fabrikam users", Permissions::empty());
+    seats.link("Fabrikam", Some(marker)).await;
+    seats.licenses("assign", "Fabrikam", dave).await;
+    seats.wait_has_role(dave, marker).await;
+    seats.wait_roles_settled().await;
+
+    for member in [seats.carol, dave] {
+        assert!(
+            !fake.member_roles(guild, member).contains(&seats.role),
+            "{member} was given a role with Administrator"
+        );
+        let given = fake.requests_to(
+            "PUT",
+            &format!("/guilds/{guild}/members/{member}/roles/{}", seats.role),
+        );
+        assert!(given.is_empty(), "{given:?}");
+    }
+    let reports = fake
+        .channel_messages(seats.world.notices)
+        .iter()
+        .filter(|m| m.text().contains("now carries Administrator"))
+        .count();
+    assert_eq!(reports, 1, "the notice channel is told once");
+    let halts: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM license_role_halts WHERE role_id = $1")
+            .bind(seats.role.get() as i64)
+            .fetch_one(&seats.world.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(halts, 1, "the role is halted");
+
+    // While it carries Administrator it cannot be linked again; without it, it can, and
+    // every holder gets it.
+    let refused = seats.link("Contoso", Some(seats.role)).await;
+    assert!(refused.contains("carries Administrator"), "{refused}");
+    fake.set_role_permissions(guild, seats.role, Permissions::empty());
+    seats.link("Contoso", Some(seats.role)).await;
+    seats.wait_has_role(seats.carol, seats.role).await;
+    seats.wait_has_role(dave, seats.role).await;
+    seats.assert_only_touched(&[seats.role, marker]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_role_sender_reads_a_guilds_roles_once_for_a_batch_of_changes() {
+    let mut seats = Seats::new().await;
+    seats.link("Contoso", Some(seats.role)).await;
+    seats.wait_roles_settled().await;
+    seats.world.stop_bot().await;
+    let dave = seats.world.fake.add_member(seats.world.guild, "dave", &[]);
+    for member in [seats.bob, seats.carol, dave] {
+        seats
+            .world
+            .app
+            .assign_license(licensebot::app::AssignLicense {
+                guild: seats.world.guild_id(),
+                subscription: licensebot::app::SubscriptionRef::Name("Contoso".into()),
+                member: licensebot::domain::records::UserId(member.get()),
+                member_is_bot: false,
+                by: licensebot::domain::records::UserId(seats.world.admin.get()),
+            })
+            .await
+            .unwrap();
+    }
+    seats.world.start_bot().await;
+    for member in [seats.bob, seats.carol, dave] {
+        seats.wait_has_role(member, seats.role).await;
+    }
+    let reads = seats
+        .world
+        .fake
+        .requests_to("GET", &format!("/guilds/{}/roles", seats.world.guild));
+    assert_eq!(
+        reads.len(),
+        1,
+        "one read of the roles for three role changes"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_messages_edits_allow_no_mentions_after_a_decision_and_on_expiry() {
+    let seats = Seats::new().await;
+    let (fake, guild) = (&seats.world.fake, seats.world.guild);
+    let run = fake
+        .as_member(guild, seats.bob)
+        .command("request-license")
+        .option("subscription", "Contoso")
+        .send()
+        .await
+        .unwrap();
+    answer(&run).await;
+    let request = seats
+        .notice(&format!("<@{}> asks for a license", seats.bob))
+        .await;
+    let click = fake
+        .as_member(guild, seats.world.admin)
+        .click(request.id, "Deny")
+        .await
+        .unwrap();
+    answer(&click).await;
+    let denied = fake
+        .wait_for_message(seats.world.notices, WAIT, |m| {
+            m.id == request.id && m.buttons().is_empty()
+        })
+        .await
+        .expect("the denied request's buttons are removed");
+    let edits = edits_of(&seats, &denied);
+    assert!(!edits.is_empty());
+    for edit in &edits {
+        assert!(
+            allows_no_mentions(edit.body.as_ref()),
+            "the edit after a decision may ping: {:?}",
+            edit.body
+        );
+    }
+
+    // Carol's request expires.
+    let run = fake
+        .as_member(guild, seats.carol)
+        .command("request-license")
+        .option("subscription", "Contoso")
+        .send()
+        .await
+        .unwrap();
+    answer(&run).await;
+    let request = seats
+        .notice(&format!("<@{}> asks for a license", seats.carol))
+        .await;
+    sqlx::query("UPDATE license_requests SET created_at = now() - interval '8 days', expires_at = now() - interval '1 day' WHERE state = 'open'")
+        .execute(&seats.world.db.pool)
+        .await
+        .unwrap();
+    let expired = fake
+        .wait_for_message(seats.world.notices, WAIT, |m| {
+            m.id == request.id && m.buttons().is_empty()
+        })
+        .await
+        .expect("the expired request's buttons are removed");
+    let edits = edits_of(&seats, &expired);
+    assert!(!edits.is_empty());
+    for edit in &edits {
+        assert!(
+            allows_no_mentions(edit.body.as_ref()),
+            "the edit on expiry may ping: {:?}",
+            edit.body
+        );
+    }
+}
+
+/// `/request-license` as `user`; returns the answer's text.
+async fn request_as(seats: &Seats, user: UserId, subscription: &str) -> String {
+    let run = seats
+        .world
+        .fake
+        .as_member(seats.world.guild, user)
+        .command("request-license")
+        .option("subscription", subscription)
+        .send()
+        .await
+        .unwrap();
+    answer(&run).await.text()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_denied_member_may_ask_again_only_after_the_cooldown_and_is_told_when() {
+    let seats = Seats::new().await;
+    let (fake, guild) = (&seats.world.fake, seats.world.guild);
+    let asked = request_as(&seats, seats.bob, "Contoso").await;
+    assert!(asked.contains("was sent to the admins"), "{asked}");
+    let request = seats.notice("asks for a license of *Contoso*").await;
+    let click = fake
+        .as_member(guild, seats.world.admin)
+        .click(request.id, "Deny")
+        .await
+        .unwrap();
+    assert!(answer(&click).await.text().starts_with("Denied:"));
+
+    let again = request_as(&seats, seats.bob, "Contoso").await;
+    assert!(
+        again.contains("Your last request for *Contoso* was denied"),
+        "{again}"
+    );
+    let decided: chrono::DateTime<chrono::Utc> =
+        sqlx::query_scalar("SELECT decided_at FROM license_requests WHERE state = 'denied'")
+            .fetch_one(&seats.world.db.pool)
+            .await
+            .unwrap();
+    let until = (decided + chrono::Duration::hours(24)).timestamp();
+    assert!(again.contains(&format!("<t:{until}:R>")), "{again}");
+    let open: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM license_requests WHERE state = 'open'")
+            .fetch_one(&seats.world.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(open, 0, "the refusal posted nothing");
+
+    // A day passes.
+    sqlx::query("UPDATE license_requests SET created_at = created_at - interval '25 hours', decided_at = decided_at - interval '25 hours', expires_at = expires_at - interval '25 hours'")
+        .execute(&seats.world.db.pool)
+        .await
+        .unwrap();
+    let later = request_as(&seats, seats.bob, "Contoso").await;
+    assert!(later.contains("was sent to the admins"), "{later}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_has_at_most_three_open_requests_in_a_server() {
+    let seats = Seats::new().await;
+    let app = &seats.world.app;
+    for name in ["Fabrikam", "Northwind", "Tailspin"] {
+        app.create_subscription(
+            seats.world.guild_id(),
+            SKU,
+            name,
+            5,
+            today() + Days::new(60),
+        )
+        .await
+        .unwrap();
+    }
+    for name in ["Contoso", "Fabrikam", "Northwind"] {
+        let asked = request_as(&seats, seats.bob, name).await;
+        assert!(asked.contains("was sent to the admins"), "{name}: {asked}");
+    }
+    let fourth = request_as(&seats, seats.bob, "Tailspin").await;
+    assert!(
+        fourth.contains("You already have 3 open requests in this server"),
+        "{fourth}"
+    );
+    let first_expiry: chrono::DateTime<chrono::Utc> =
+        sqlx::query_scalar("SELECT min(expires_at) FROM license_requests WHERE state = 'open'")
+            .fetch_one(&seats.world.db.pool)
+            .await
+            .unwrap();
+    assert!(
+        fourth.contains(&format!("<t:{}:", first_expiry.timestamp())),
+        "{fourth}"
+    );
+    let open: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM license_requests WHERE state = 'open'")
+            .fetch_one(&seats.world.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(open, 3);
+    // Another member is not held back by bob's requests.
+    let carol = request_as(&seats, seats.carol, "Tailspin").await;
+    assert!(carol.contains("was sent to the admins"), "{carol}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_request_license_autocomplete_shows_members_subscription_names_only() {
+    let seats = Seats::new().await;
+    let typed = seats
+        .world
+        .fake
+        .as_member(seats.world.guild, seats.bob)
+        .command("request-license")
+        .focused("subscription", "Cont")
+        .send()
+        .await
+        .unwrap();
+    let choices = typed.wait_response(WAIT).await.unwrap().choice_names();
+    assert_eq!(choices, ["Contoso"]);
 }

@@ -13,7 +13,7 @@ use licensebot::app::{
 use licensebot::config::Settings;
 use licensebot::domain::{
     records::{GuildId, Subscription, UserId},
-    OrderKind, ProductKey, Term,
+    OrderKind, PrivateTargets, ProductKey, Term,
 };
 use licensebot::store::Store;
 
@@ -164,7 +164,7 @@ async fn no_column_of_any_table_holds_a_key_after_minting_importing_redeeming_an
 
     // Everything a key goes through, announced to a webhook endpoint.
     let (endpoint, _) = app
-        .add_webhook("http://127.0.0.1:9/hooks", None)
+        .add_webhook("http://127.0.0.1:9/hooks", None, PrivateTargets::Allowed)
         .await
         .unwrap();
     app.ping_webhook(endpoint.id).await.unwrap();

@@ -41,6 +41,10 @@ async fn the_walkthrough_shows_every_step_of_the_session_and_no_product_key() {
     let masked = |key: &str| format!("•••••-•••••-•••••-•••••-{}", &key[key.len() - 5..]);
 
     has("database: postgres://");
+    // Its languages, each with its own command names.
+    has("licensebot speaks English, Dutch, German, French, Spanish, Brazilian Portuguese, Italian and Polish");
+    has("de /lizenzen-hinzufügen");
+    has("pl /dodaj-licencje");
     // The operator's set-up: a product and keys, masked; no subscription.
     has("$ licensebot products add --sku BUSINESS-STANDARD");
     has("$ licensebot keys generate");

@@ -10,7 +10,7 @@ use licensebot::app::{lifecycle_tick, App, Clock, KeyBatch, OpenOrder, Subscript
 use licensebot::config::Settings;
 use licensebot::domain::{
     records::{GuildId, Subscription, UserId},
-    OrderKind, Term,
+    OrderKind, PrivateTargets, Term,
 };
 use licensebot::metrics::Metrics;
 use licensebot::store::Store;
@@ -155,7 +155,11 @@ impl Shop {
 
     /// Adds an endpoint at `receiver` for `events`; the receiver verifies with its secret.
     async fn endpoint(&self, receiver: &Receiver, events: Option<&str>) -> i64 {
-        let (endpoint, secret) = self.app.add_webhook(&receiver.url, events).await.unwrap();
+        let (endpoint, secret) = self
+            .app
+            .add_webhook(&receiver.url, events, PrivateTargets::Allowed)
+            .await
+            .unwrap();
         receiver.set_secret(&secret.expose());
         endpoint.id
     }
@@ -441,9 +445,13 @@ async fn a_state_change_is_announced_once_however_many_processes_run_the_lifecyc
         .await
         .unwrap();
     let receiver = Receiver::start().await;
-    one.add_webhook(&receiver.url, Some("subscription.state_changed"))
-        .await
-        .unwrap();
+    one.add_webhook(
+        &receiver.url,
+        Some("subscription.state_changed"),
+        PrivateTargets::Allowed,
+    )
+    .await
+    .unwrap();
     let (a, b) = tokio::join!(lifecycle_tick(&one), lifecycle_tick(&two));
     assert_eq!(
         a.unwrap() + b.unwrap(),
@@ -529,7 +537,9 @@ async fn the_operator_adds_tests_lists_and_redelivers_webhooks_from_the_command_
     let cli = crate::cli::Cli::with_database(&shop.db.url);
     let receiver = Receiver::start().await;
 
-    let added = cli.ok(&["webhooks", "add", &receiver.url]).await;
+    let added = cli
+        .ok(&["webhooks", "add", &receiver.url, "--allow-private"])
+        .await;
     let lines: Vec<&str> = added.lines().collect();
     assert_eq!(lines.len(), 2, "{added}");
     let id = lines[0]
@@ -604,7 +614,14 @@ async fn the_operator_adds_tests_lists_and_redelivers_webhooks_from_the_command_
         (vec!["webhooks", "add", "ftp://shop.example/x"], "http"),
         (vec!["webhooks", "add", "not a url"], "URL"),
         (
-            vec!["webhooks", "add", &receiver.url, "--events", "ping"],
+            vec![
+                "webhooks",
+                "add",
+                &receiver.url,
+                "--allow-private",
+                "--events",
+                "ping",
+            ],
             "webhooks test",
         ),
         (
@@ -612,6 +629,7 @@ async fn the_operator_adds_tests_lists_and_redelivers_webhooks_from_the_command_
                 "webhooks",
                 "add",
                 &receiver.url,
+                "--allow-private",
                 "--events",
                 "redemption.deleted",
             ],
@@ -628,7 +646,9 @@ async fn the_operator_adds_tests_lists_and_redelivers_webhooks_from_the_command_
         .await;
     assert!(plain.success, "{plain:?}");
     assert!(plain.stderr.contains("plain HTTP"), "{plain:?}");
-    let local = cli.run(&["webhooks", "add", &receiver.url]).await;
+    let local = cli
+        .run(&["webhooks", "add", &receiver.url, "--allow-private"])
+        .await;
     assert!(!local.stderr.contains("plain HTTP"), "{local:?}");
 
     assert_eq!(
@@ -640,6 +660,131 @@ async fn the_operator_adds_tests_lists_and_redelivers_webhooks_from_the_command_
 }
 
 #[tokio::test]
+async fn webhooks_add_refuses_credentials_and_metadata_targets_and_private_ones_without_allow_private(
+) {
+    let shop = Shop::new(quick()).await;
+    let cli = crate::cli::Cli::with_database(&shop.db.url);
+    let pool = shop.db.pool.clone();
+    let endpoints = move || {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT count(*) FROM webhook_endpoints")
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    let never = [
+        "http://169.254.169.254/latest",
+        "http://user:pass@example.com/",
+        "https://shopuser:s3cr3t@example.com/hooks",
+        "https://t0ken@example.com/hooks",
+        "http://[fe80::1]/hooks",
+        "http://[fd00:ec2::254]/latest",
+        "http://[::ffff:169.254.169.254]/latest",
+        "http://[::ffff:a9fe:a9fe]/latest",
+    ];
+    let private = [
+        "http://127.0.0.1:9/",
+        "http://localhost:9/hooks",
+        "http://hooks.localhost/",
+        "http://10.0.0.5/hooks",
+        "http://172.16.0.1/hooks",
+        "http://192.168.1.10/hooks",
+        "http://[::1]:9/hooks",
+        "http://[fd12:3456::1]/hooks",
+        "http://[::ffff:127.0.0.1]/hooks",
+    ];
+    for url in never.iter().chain(&private) {
+        let error = cli.fails(&["webhooks", "add", url]).await;
+        for secret in ["user:pass", "shopuser", "s3cr3t", "t0ken"] {
+            assert!(!error.contains(secret), "{url}: {error}");
+        }
+    }
+    assert_eq!(endpoints().await, 0, "nothing stored");
+    for url in never {
+        let error = cli
+            .fails(&["webhooks", "add", url, "--allow-private"])
+            .await;
+        assert!(!error.contains("s3cr3t"), "{url}: {error}");
+    }
+    assert_eq!(endpoints().await, 0, "nothing stored");
+    for url in private {
+        let added = cli.ok(&["webhooks", "add", url, "--allow-private"]).await;
+        assert!(
+            added.starts_with("added webhook endpoint "),
+            "{url}: {added}"
+        );
+    }
+    let public = cli
+        .ok(&["webhooks", "add", "https://shop.example/hooks"])
+        .await;
+    assert!(public.starts_with("added webhook endpoint "), "{public}");
+    assert_eq!(endpoints().await, private.len() as i64 + 1);
+
+    // An endpoint stored before the rule, with a password in its URL: never listed with it.
+    sqlx::query(
+        "INSERT INTO webhook_endpoints (url, secret, allow_private)
+         VALUES ('https://shop:hunter2@shop.example/legacy', $1, true)",
+    )
+    .bind(vec![7u8; 32])
+    .execute(&shop.db.pool)
+    .await
+    .unwrap();
+    let table = cli.ok(&["webhooks", "list"]).await;
+    let listed = cli.json(&["webhooks", "list", "--json"]).await;
+    for shown in [&table, &listed.to_string()] {
+        assert!(shown.contains("shop.example/legacy"), "{shown}");
+        assert!(!shown.contains("hunter2"), "the password is shown: {shown}");
+    }
+}
+
+#[tokio::test]
+async fn a_delivery_to_a_private_address_is_refused_unless_its_endpoint_allows_private_targets() {
+    let mut settings = quick();
+    settings.webhooks.give_up_hours = 0;
+    let shop = Shop::new(settings).await;
+    let receiver = Receiver::start().await;
+    let allowed = shop.endpoint(&receiver, None).await;
+    // Stored without --allow-private: by a name that resolves to this machine, and by an
+    // address (as a row written before the rule could be).
+    let by_name = receiver.url.replace("127.0.0.1", "localhost");
+    let mut refused = Vec::new();
+    for url in [by_name.as_str(), receiver.url.as_str()] {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO webhook_endpoints (url, secret, allow_private) VALUES ($1, $2, false) RETURNING id",
+        )
+        .bind(url)
+        .bind(vec![7u8; 32])
+        .fetch_one(&shop.db.pool)
+        .await
+        .unwrap();
+        refused.push(id);
+    }
+    for id in [allowed, refused[0], refused[1]] {
+        shop.app.ping_webhook(id).await.unwrap();
+    }
+    let _worker = Worker::start(&shop.app);
+    let settled = shop.settled().await;
+    assert_eq!(settled.len(), 3, "{settled:?}");
+    let received = receiver.received();
+    assert_eq!(
+        received.len(),
+        1,
+        "only the endpoint that allows it was sent to"
+    );
+    assert_eq!(received[0].json["data"]["endpoint"], allowed);
+    let failed = shop.app.list_deliveries(true, 10).await.unwrap();
+    let mut failed_endpoints: Vec<i64> = failed.iter().map(|d| d.endpoint_id).collect();
+    failed_endpoints.sort();
+    assert_eq!(failed_endpoints, refused);
+    for delivery in &failed {
+        let error = delivery.last_error.as_deref().unwrap_or_default();
+        assert!(error.contains("private"), "{error}");
+    }
+}
+
+#[tokio::test]
 async fn a_failed_attempt_is_recorded_and_logged_without_the_endpoints_url() {
     let mut settings = quick();
     settings.webhooks.give_up_hours = 0;
@@ -647,7 +792,11 @@ async fn a_failed_attempt_is_recorded_and_logged_without_the_endpoints_url() {
     // Nothing listens on port 1; the URL carries a token of the endpoint's own.
     let (endpoint, _) = shop
         .app
-        .add_webhook("http://127.0.0.1:1/hooks?token=sekrit", None)
+        .add_webhook(
+            "http://127.0.0.1:1/hooks?token=sekrit",
+            None,
+            PrivateTargets::Allowed,
+        )
         .await
         .unwrap();
     shop.app.ping_webhook(endpoint.id).await.unwrap();

@@ -76,12 +76,12 @@ pub fn walkthrough_data_dir() -> PathBuf {
 }
 
 /// Runs the walkthrough against `db_url`, or the walkthrough's private cluster when
-/// `None` (started if needed, and left running for the next run), writing the transcript
-/// to `out` as it happens.
+/// `None` (started if needed, and stopped again at the end if this run started it),
+/// writing the transcript to `out` as it happens.
 pub async fn play(db_url: Option<String>, out: &mut impl Write) -> anyhow::Result<Transcript> {
     let settings = Settings::default();
     let mut chat = Chat::new(out);
-    let store = open_database(db_url, &settings, &mut chat).await?;
+    let (store, started) = open_database(db_url, &settings, &mut chat).await?;
     let app = App::assemble(store.clone(), Arc::new(settings), Clock::System);
     let fake = FakeDiscord::start()
         .await
@@ -128,12 +128,19 @@ pub async fn play(db_url: Option<String>, out: &mut impl Write) -> anyhow::Resul
         members,
     };
     let bot = start_bot(&app, &stage.fake).await?;
+    show_languages(&stage.fake, &mut chat)?;
     let outcome = session(&stage, &mut chat).await;
     let stopped = stop_bot(bot).await;
     // Notices the bot flushed while stopping.
     let _ = chat.show_notices(&stage, 0).await;
     forget_notice_channel(&store, guild).await;
     store.pool().close().await;
+    if let Some(cluster) = started {
+        cluster
+            .stop()
+            .await
+            .context("stopping the walkthrough's private PostgreSQL cluster")?;
+    }
     outcome?;
     stopped?;
     chat.problems.extend(stage.fake.internal_errors());
@@ -145,15 +152,16 @@ pub async fn play(db_url: Option<String>, out: &mut impl Write) -> anyhow::Resul
 }
 
 /// Connects to `db_url`, or to the walkthrough's private cluster, migrates, and says which.
+/// Returns the private cluster too when this run started it, to be stopped at the end.
 async fn open_database<W: Write>(
     db_url: Option<String>,
     settings: &Settings,
     chat: &mut Chat<'_, W>,
-) -> anyhow::Result<Store> {
-    let (url, said) = match db_url {
+) -> anyhow::Result<(Store, Option<PrivateCluster>)> {
+    let (url, said, started) = match db_url {
         Some(url) => {
             let said = format!("database: {}", redacted(&url));
-            (url, said)
+            (url, said, None)
         }
         None => {
             let dir = walkthrough_data_dir();
@@ -165,18 +173,17 @@ async fn open_database<W: Write>(
                 )
             })?;
             let how = match cluster.startup() {
-                Startup::Created => "created and started now",
-                Startup::Started => "started now",
-                Startup::AlreadyRunning => "already running",
+                Startup::Created => "created and started now; stopped again at the end",
+                Startup::Started => "started now; stopped again at the end",
+                Startup::AlreadyRunning => "already running; left running",
             };
             let said = format!(
-                "database: the walkthrough's private PostgreSQL {} cluster in {} ({how}; \
-                 left running for the next run; to stop it: kill $(head -1 {}/postmaster.pid))",
+                "database: the walkthrough's private PostgreSQL {} cluster in {} ({how})",
                 cluster.version(),
                 cluster.cluster_dir().display(),
-                cluster.cluster_dir().display(),
             );
-            (cluster.database_url(), said)
+            let started = (cluster.startup() != Startup::AlreadyRunning).then(|| cluster.clone());
+            (cluster.database_url(), said, started)
         }
     };
     chat.line(&said)?;
@@ -184,7 +191,7 @@ async fn open_database<W: Write>(
         .await
         .with_context(|| format!("connecting to {}", redacted(&url)))?;
     licensebot::store::migrate(store.pool()).await?;
-    Ok(store)
+    Ok((store, started))
 }
 
 /// The keys minted for the session, in full.
@@ -314,6 +321,28 @@ async fn start_bot(
         };
     }
     Ok((stop, task))
+}
+
+/// The languages the bot registered its commands in, as one line: each user reads
+/// licensebot (and types its commands) in their Discord language, notices follow the
+/// server's.
+fn show_languages<W: Write>(fake: &FakeDiscord, chat: &mut Chat<'_, W>) -> anyhow::Result<()> {
+    let commands = fake.registered_commands(None);
+    let add = commands
+        .iter()
+        .find(|c| c["name"] == "add-licenses")
+        .context("/add-licenses is not registered")?;
+    let names: Vec<String> = add["name_localizations"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter_map(|(code, name)| Some(format!("{code} /{}", name.as_str()?)))
+        .collect();
+    chat.line(&format!(
+        "licensebot speaks English, Dutch, German, French, Spanish, Brazilian Portuguese, \
+         Italian and Polish; /add-licenses is {}",
+        names.join(", ")
+    ))
 }
 
 /// Stops the bot the way SIGTERM does: it finishes what is in flight and flushes notices.

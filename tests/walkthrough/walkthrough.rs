@@ -11,8 +11,8 @@
 //!
 //! The database is `DATABASE_URL` when it is set in the environment; otherwise the
 //! walkthrough's own private PostgreSQL cluster (see `session::walkthrough_data_dir`),
-//! which needs the PostgreSQL server binaries installed and is left running for the next
-//! run. `.env` is deliberately not read: it names a developer's database (for the sqlx
+//! which needs the PostgreSQL server binaries installed; a run that started it stops it
+//! again at the end (its data stays for the next run). `.env` is deliberately not read: it names a developer's database (for the sqlx
 //! macros and the bot), which a demo should not write into unasked, and a fresh clone has
 //! none, so the walkthrough behaves the same on every machine. To use a server anyway:
 //! `DATABASE_URL=postgres://… cargo run --example walkthrough`.

@@ -127,61 +127,95 @@ fn option(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeSet;
 
-    #[test]
-    fn command_definitions_fit_discord_rules_in_every_language() {
-        let defs = serde_json::to_value(definitions()).unwrap();
+    /// Discord's rule for command, option and choice names: 1–32 letters, digits, `-` or
+    /// `_` (or Devanagari and Thai), in lower case where the letter has one.
+    fn valid_name(name: &str) -> bool {
+        let pattern = regex::Regex::new(r"^[-_\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$")
+            .expect("Discord's pattern compiles");
+        pattern.is_match(name) && name.to_lowercase() == name
+    }
+
+    /// Checks a list of sibling definitions (commands, or one command's options or choices):
+    /// each name and description valid in every language, and names unique among siblings
+    /// in each language. Returns how many definitions it checked.
+    fn check_siblings(siblings: &[serde_json::Value], path: &str) -> usize {
         let mut checked = 0;
-        fn walk(v: &serde_json::Value, checked: &mut usize) {
-            if let Some(obj) = v.as_object() {
-                if let Some(name) = obj.get("name").and_then(|n| n.as_str()) {
-                    let ok = |n: &str| {
-                        (1..=32).contains(&n.chars().count())
-                            && n.chars().all(|c| {
-                                c.is_lowercase() || c.is_ascii_digit() || c == '-' || c == '_'
-                            })
-                    };
-                    assert!(ok(name), "bad name {name}");
-                    for (_, loc) in obj
-                        .get("name_localizations")
-                        .and_then(|l| l.as_object())
-                        .into_iter()
-                        .flatten()
-                    {
-                        assert!(ok(loc.as_str().unwrap()), "bad localised name {loc}");
+        let mut names: Vec<(String, BTreeSet<String>)> = Vec::new();
+        for def in siblings {
+            let Some(name) = def["name"].as_str() else {
+                continue;
+            };
+            let here = format!("{path}/{name}");
+            let mut localised = vec![("default".to_string(), name.to_string())];
+            if let Some(map) = def["name_localizations"].as_object() {
+                for lang in Lang::ALL {
+                    let loc = map.get(lang.code()).and_then(|l| l.as_str());
+                    assert!(loc.is_some(), "{here} has no {} name", lang.code());
+                }
+                for (code, loc) in map {
+                    localised.push((code.clone(), loc.as_str().unwrap_or("").to_string()));
+                }
+            }
+            for (code, loc) in &localised {
+                assert!(
+                    valid_name(loc),
+                    "{here}: {code} name {loc:?} breaks Discord's rules"
+                );
+                match names.iter_mut().find(|(c, _)| c == code) {
+                    Some((_, seen)) => {
+                        assert!(
+                            seen.insert(loc.clone()),
+                            "{here}: {code} name {loc:?} twice"
+                        )
                     }
-                    let desc = obj
-                        .get("description")
-                        .and_then(|d| d.as_str())
+                    None => names.push((code.clone(), BTreeSet::from([loc.clone()]))),
+                }
+            }
+            if def.get("description").is_some() || def.get("type").is_some() {
+                // Commands and options have descriptions; choices have none.
+                let desc = def["description"].as_str().unwrap_or("");
+                assert!(
+                    (1..=100).contains(&desc.chars().count()),
+                    "{here}: {desc:?}"
+                );
+                for lang in Lang::ALL {
+                    let loc = def["description_localizations"][lang.code()]
+                        .as_str()
                         .unwrap_or("");
                     assert!(
-                        (1..=100).contains(&desc.chars().count()),
-                        "bad description {desc}"
+                        (1..=100).contains(&loc.chars().count()),
+                        "{here}: {} description {loc:?}",
+                        lang.code()
                     );
-                    for (_, loc) in obj
-                        .get("description_localizations")
-                        .and_then(|l| l.as_object())
-                        .into_iter()
-                        .flatten()
-                    {
-                        assert!(
-                            (1..=100).contains(&loc.as_str().unwrap().chars().count()),
-                            "bad description {loc}"
-                        );
-                    }
-                    *checked += 1;
                 }
-                for (_, child) in obj {
-                    walk(child, checked);
-                }
-            } else if let Some(arr) = v.as_array() {
-                for child in arr {
-                    walk(child, checked);
+            }
+            checked += 1;
+            for nested in ["options", "choices"] {
+                if let Some(children) = def[nested].as_array() {
+                    checked += check_siblings(children, &here);
                 }
             }
         }
-        walk(&defs, &mut checked);
-        assert!(checked >= 12, "checked only {checked}");
+        checked
+    }
+
+    #[test]
+    fn command_option_and_choice_names_are_valid_and_unique_in_every_language() {
+        let defs = serde_json::to_value(definitions()).unwrap();
+        let checked = check_siblings(defs.as_array().unwrap(), "");
+        assert!(checked >= 25, "checked only {checked}");
+        // Localisations Discord would take with an upper-case letter or a space are refused.
+        assert!(!valid_name("Lizenzen"));
+        assert!(!valid_name("mes licences"));
+        assert!(valid_name("lizenzen-hinzufügen"));
+        assert!(valid_name("zrealizowane-klucze"));
+    }
+
+    #[test]
+    fn commands_are_for_guilds_and_managers_unless_meant_for_members() {
+        let defs = serde_json::to_value(definitions()).unwrap();
         let for_members = ["my-licenses", "request-license"];
         for def in defs.as_array().unwrap() {
             if for_members.contains(&def["name"].as_str().unwrap()) {
@@ -190,7 +224,6 @@ mod tests {
                 assert_eq!(def["default_member_permissions"], "32", "{def}");
             }
             assert_eq!(def["contexts"], serde_json::json!([0]), "{def}");
-            assert!(def["name_localizations"]["nl"].is_string());
         }
     }
 }

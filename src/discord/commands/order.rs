@@ -127,16 +127,26 @@ pub async fn run(bot: &Bot, cmd: &CommandInteraction, kind: OrderKind, transport
 
 /// The subscription option: up to 25 of the guild's subscriptions whose name matches.
 pub async fn autocomplete(bot: &Bot, cmd: &CommandInteraction, transport: &Transport) {
-    suggest(bot, cmd, transport, true).await
+    suggest(bot, cmd, transport, Audience::Admins).await
 }
 
-/// The subscription option of a command any member may run (`/request-license`): the same
-/// choices, without the admin check.
+/// The subscription option of a command any member may run (`/request-license`): the
+/// subscriptions' names only, without the admin check: a member is not shown the product
+/// or how many licenses are assigned.
 pub async fn member_autocomplete(bot: &Bot, cmd: &CommandInteraction, transport: &Transport) {
-    suggest(bot, cmd, transport, false).await
+    suggest(bot, cmd, transport, Audience::Members).await
 }
 
-async fn suggest(bot: &Bot, cmd: &CommandInteraction, transport: &Transport, admins_only: bool) {
+/// Who the subscription choices are for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Audience {
+    /// Admins (checked): each subscription's name, product and count.
+    Admins,
+    /// Any member: names only.
+    Members,
+}
+
+async fn suggest(bot: &Bot, cmd: &CommandInteraction, transport: &Transport, audience: Audience) {
     let typed = cmd
         .data
         .autocomplete()
@@ -144,7 +154,7 @@ async fn suggest(bot: &Bot, cmd: &CommandInteraction, transport: &Transport, adm
         .unwrap_or_default();
     let lookup = async {
         let mut response = CreateAutocompleteResponse::new();
-        let guild = if admins_only {
+        let guild = if audience == Audience::Admins {
             bot.authorise(cmd.guild_id, cmd.member.as_deref())
                 .await
                 .ok()
@@ -153,18 +163,26 @@ async fn suggest(bot: &Bot, cmd: &CommandInteraction, transport: &Transport, adm
                 .map(|g| crate::domain::records::GuildId(g.get()))
         };
         if let Some(guild) = guild {
-            let counts = bot.app.assigned_counts(guild).await.unwrap_or_default();
+            let counts = if audience == Audience::Admins {
+                bot.app.assigned_counts(guild).await.unwrap_or_default()
+            } else {
+                Default::default()
+            };
             match bot.app.search_subscriptions(guild, &typed, 25).await {
                 Ok(subs) => {
                     let lang = Lang::from_discord(&cmd.locale);
                     for sub in subs {
-                        let assigned = counts.get(&sub.id).copied().unwrap_or(0);
-                        let label = format!(
-                            "{} · {} · {}",
-                            sub.name,
-                            sub.product.name,
-                            render_licenses::assigned_of(lang, assigned, sub.seats)
-                        );
+                        let label = if audience == Audience::Admins {
+                            let assigned = counts.get(&sub.id).copied().unwrap_or(0);
+                            format!(
+                                "{} · {} · {}",
+                                sub.name,
+                                sub.product.name,
+                                render_licenses::assigned_of(lang, assigned, sub.seats)
+                            )
+                        } else {
+                            sub.name.clone()
+                        };
                         let label: String = label.chars().take(100).collect();
                         response = response.add_string_choice(label, sub.id.to_string());
                     }

@@ -187,8 +187,8 @@ async fn set_notices(bot: &Bot, lang: Lang, guild: GuildId, channel: ChannelId) 
 }
 
 /// Links the role to the subscription once Discord says the bot can give it: not
-/// `@everyone`, not managed, the bot has Manage Roles and its highest role is above it. No
-/// role: unlinks. Either way the holders' roles follow, through the role queue.
+/// `@everyone`, not managed, not the manager role, no power over the server, the bot has
+/// Manage Roles and its highest role is above it. No role: unlinks. Either way the holders' roles follow, through the role queue.
 async fn license_role(
     bot: &Bot,
     lang: Lang,
@@ -203,7 +203,11 @@ async fn license_role(
         _ => None,
     });
     if let Some(role) = role {
-        match roles::check_linkable(&bot.http, guild, role).await {
+        let manager_role = match bot.app.guild_settings(guild).await {
+            Ok(settings) => settings.manager_role,
+            Err(e) => return bot.error_reply(lang, &e, None),
+        };
+        match roles::check_linkable(&bot.http, guild, role, manager_role).await {
             Ok(Ok(())) => {}
             Ok(Err(refusal)) => return bot.error_reply(lang, &refusal.into(), None),
             Err(reason) => {

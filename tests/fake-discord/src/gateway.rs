@@ -33,6 +33,8 @@ pub(crate) fn check_dispatch(t: &str, d: &Value) -> Result<(), String> {
         "CHANNEL_CREATE" | "CHANNEL_UPDATE" | "CHANNEL_DELETE" => specific::<GuildChannel>(d),
         "INTERACTION_CREATE" => specific::<Interaction>(d),
         "MESSAGE_CREATE" | "MESSAGE_UPDATE" => specific::<Message>(d),
+        "GUILD_MEMBER_UPDATE" => specific::<GuildMemberUpdateEvent>(d),
+        "GUILD_MEMBER_REMOVE" => specific::<GuildMemberRemoveEvent>(d),
         _ => Ok(()),
     };
     checked.map_err(|e| format!("{t} payload does not decode as serenity's model {e}"))?;
@@ -170,6 +172,12 @@ fn handle_op(
             let Some(intents) = d["intents"].as_u64() else {
                 return Reply::Close(4013, "Invalid intent(s).");
             };
+            if intents & crate::state::INTENT_GUILD_MEMBERS != 0
+                && !world.gateway.members_intent_enabled
+            {
+                world.gateway.disallowed_intents += 1;
+                return Reply::Close(4014, "Disallowed intent(s).");
+            }
             world.gateway.identifies += 1;
             world.gateway.intents = intents;
             let shard = d.get("shard").cloned().unwrap_or(json!([0, 1]));

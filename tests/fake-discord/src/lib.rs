@@ -96,7 +96,8 @@
 //!   `set_token_lifetime`,
 //!   [`InteractionHandle::age`].
 //! - Gateway: `wait_for_identify`, `wait_ready`, `wait_for_resumes`, `identify_count`,
-//!   `resume_count`, `heartbeat_count`, `connection_count`, `intents`, `is_connected`,
+//!   `resume_count`, `heartbeat_count`, `connection_count`, `intents`,
+//!   `enable_members_intent`, `disallowed_intents_count`, `is_connected`,
 //!   `last_sequence`, `drop_connection`, `close_connection`, `invalidate_session`,
 //!   `request_reconnect`, `dispatch`, `send_raw_frame`, `send_ping`; sharded bots: `wait_for_shards`,
 //!   `connected_shards`, `shard_guilds`.
@@ -123,7 +124,10 @@
 //!   (guilds unavailable) + one GUILD_CREATE per guild, heartbeats → ACK, RESUME → replay of
 //!   missed dispatches by sequence + RESUMED (op 9 if the session is unknown), sequence
 //!   numbers; GUILD_CREATE/CHANNEL_CREATE/CHANNEL_DELETE/GUILD_ROLE_CREATE/GUILD_DELETE for
-//!   world changes after READY (GUILDS intent). Sharding: an IDENTIFY with
+//!   world changes after READY (GUILDS intent); GUILD_MEMBER_UPDATE (a member's roles
+//!   changed, by the bot or by hand with `set_member_roles`) and GUILD_MEMBER_REMOVE
+//!   (`remove_member`) with the privileged GUILD_MEMBERS intent, which an IDENTIFY may ask
+//!   for only once the application has it (`enable_members_intent`), else 4014. Sharding: an IDENTIFY with
 //!   `shard: [id, total]`, total > 1, gets a session of its own (any number at once, on any
 //!   connections) and only the guilds with `(guild_id >> 22) % total == id`, and their
 //!   events; events of no guild (DM interactions) go to shard 0.
@@ -668,7 +672,9 @@ impl FakeDiscord {
             .unwrap_or_else(|e| panic!("add_user_to_guild: {e}"));
     }
 
-    /// Replace a member's roles (besides @everyone).
+    /// Replace a member's roles (besides @everyone), as someone does by hand in Discord. A
+    /// bot with the privileged GUILD_MEMBERS intent receives GUILD_MEMBER_UPDATE with the
+    /// member's roles as they are now.
     pub fn set_member_roles(&self, guild: GuildId, user: UserId, roles: &[RoleId]) {
         let roles: Vec<u64> = roles.iter().map(|r| r.get()).collect();
         self.world(|w| w.set_member_roles(guild.get(), user.get(), &roles))
@@ -1085,6 +1091,18 @@ impl FakeDiscord {
     /// The intents of the last IDENTIFY.
     pub fn intents(&self) -> u64 {
         self.inner.lock().gateway.intents
+    }
+
+    /// Turns the application's privileged GUILD_MEMBERS intent (the developer portal's
+    /// "Server Members Intent") on or off; off by default, as on Discord. While it is off,
+    /// an IDENTIFY that asks for it is closed with 4014 Disallowed intent(s).
+    pub fn enable_members_intent(&self, enabled: bool) {
+        self.world(|w| w.gateway.members_intent_enabled = enabled);
+    }
+
+    /// How many IDENTIFYs were closed with 4014 Disallowed intent(s).
+    pub fn disallowed_intents_count(&self) -> u32 {
+        self.inner.lock().gateway.disallowed_intents
     }
 
     /// Whether a gateway connection holds the session now.

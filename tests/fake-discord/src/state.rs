@@ -24,7 +24,7 @@ pub(crate) const FLAG_LOADING: u64 = 1 << 7;
 /// GUILDS gateway intent.
 const INTENT_GUILDS: u64 = 1;
 /// GUILD_MEMBERS gateway intent (privileged): member updates and removals.
-const INTENT_GUILD_MEMBERS: u64 = 1 << 1;
+pub(crate) const INTENT_GUILD_MEMBERS: u64 = 1 << 1;
 
 pub(crate) struct Settings {
     pub(crate) response_deadline: Duration,
@@ -199,6 +199,12 @@ pub(crate) struct GatewayState {
     pub(crate) resumes: u32,
     pub(crate) heartbeats: u32,
     pub(crate) intents: u64,
+    /// Whether the application may ask for the privileged GUILD_MEMBERS intent (the
+    /// "Server Members Intent" switch in the developer portal; off, as on Discord, until
+    /// turned on). An IDENTIFY asking for it while off is closed with 4014.
+    pub(crate) members_intent_enabled: bool,
+    /// IDENTIFYs closed with 4014 Disallowed intent(s).
+    pub(crate) disallowed_intents: u32,
 }
 
 /// An uploaded file of a multipart request.
@@ -895,8 +901,22 @@ impl World {
             .members
             .get_mut(&user_id)
             .ok_or_else(|| anyhow::anyhow!("user {user_id} is not a member of guild {guild_id}"))?;
+        let changed = member.roles != roles;
         member.roles = roles.to_vec();
+        if changed {
+            self.dispatch_member_update(guild_id, user_id);
+        }
         Ok(())
+    }
+
+    /// GUILD_MEMBER_UPDATE with the member as they are now (to a session with the
+    /// GUILD_MEMBERS intent), as Discord sends it after any change to the member's roles,
+    /// the bot's own or one made by hand.
+    fn dispatch_member_update(&mut self, guild_id: u64, user_id: u64) {
+        if let Some(mut d) = self.member_json(guild_id, user_id) {
+            d["guild_id"] = id_str(guild_id);
+            self.dispatch_member_event("GUILD_MEMBER_UPDATE", d);
+        }
     }
 
     /// A member leaves the guild (or is kicked): GUILD_MEMBER_REMOVE, to a session that
@@ -917,10 +937,13 @@ impl World {
 
     /// A member event, sent only to a session with the GUILD_MEMBERS intent.
     fn dispatch_member_event(&mut self, t: &str, d: Value) {
-        if self.gateway.intents & INTENT_GUILD_MEMBERS == 0 {
+        if !self.has_session_for(t, &d) || self.gateway.intents & INTENT_GUILD_MEMBERS == 0 {
             return;
         }
-        self.dispatch_world_event(t, d);
+        if let Err(error) = self.dispatch(t, d) {
+            self.internal_errors.push(error.clone());
+            panic!("fake-discord built an invalid {t} dispatch: {error}");
+        }
     }
 
     /// The member's highest role, as Discord orders roles: by position, and among equal
@@ -986,10 +1009,7 @@ impl World {
             member.roles.retain(|r| *r != role_id);
         }
         if had != give {
-            if let Some(mut d) = self.member_json(guild_id, user_id) {
-                d["guild_id"] = id_str(guild_id);
-                self.dispatch_member_event("GUILD_MEMBER_UPDATE", d);
-            }
+            self.dispatch_member_update(guild_id, user_id);
         }
         Ok(())
     }

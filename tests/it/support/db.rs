@@ -9,8 +9,9 @@
 //! 1. `LICENSEBOT_TEST_DATABASE_URL`, else `DATABASE_URL`;
 //! 2. else `postgres://postgres@127.0.0.1:5432/postgres`, if it answers within 2 s;
 //! 3. else a throwaway private cluster in `$TMPDIR/licensebot-test-cluster`
-//!    ([`licensebot::pg_cluster`]), shared by every test process on the machine and left
-//!    running for the next run.
+//!    ([`licensebot::pg_cluster`]), shared by every test process on the machine and stopped
+//!    once the last of them has exited (a watcher each process leaves behind does it), so a
+//!    test run leaves no PostgreSQL running. The next run starts it again in about a second.
 //!
 //! `LICENSEBOT_TEST_PRIVATE_CLUSTER=1` goes straight to 3.
 //!
@@ -18,6 +19,7 @@
 //! its `TestDb` goes away; a failing test keeps it for inspection (the URL is printed with
 //! the failure), and any left for more than two hours are dropped by a later run.
 
+use std::os::unix::process::CommandExt as _;
 use std::str::FromStr as _;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -185,16 +187,81 @@ pub async fn choose_server(env: &dyn Fn(&str) -> Option<String>) -> String {
     private_cluster().await
 }
 
-/// Starts, or reuses, the private cluster every test process on the machine shares. The
-/// cluster's file lock makes concurrent starts from several processes safe.
+/// Starts, or reuses, the private cluster every test process on the machine shares, and
+/// makes sure it is stopped once the last of them has exited. The cluster's file lock makes
+/// concurrent starts from several processes safe.
 async fn private_cluster() -> String {
     let data_dir = std::env::temp_dir().join("licensebot-test-cluster");
-    match PrivateCluster::start(&data_dir).await {
-        Ok(cluster) => cluster.database_url(),
+    let users = data_dir.join("users");
+    if let Err(error) = std::fs::create_dir_all(&users) {
+        panic!("creating {}: {error}", users.display());
+    }
+    // Registering and starting happen under the users' lock, like the last user's stop, so
+    // a test process never starts on a server that is stopping under it.
+    let lock = users_lock(&data_dir);
+    let pid = std::process::id();
+    if let Err(error) = std::fs::write(users.join(pid.to_string()), b"") {
+        panic!("registering in {}: {error}", users.display());
+    }
+    let started = PrivateCluster::start(&data_dir).await;
+    drop(lock);
+    match started {
+        Ok(cluster) => {
+            stop_after_the_last_user(&data_dir, pid);
+            cluster.database_url()
+        }
         Err(error) => panic!(
             "starting the private test cluster in {}: {error}",
             data_dir.display()
         ),
+    }
+}
+
+/// The lock the test processes sharing the private cluster register and stop under.
+fn users_lock(data_dir: &std::path::Path) -> nix::fcntl::Flock<std::fs::File> {
+    let path = data_dir.join("users.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .unwrap_or_else(|error| panic!("opening {}: {error}", path.display()));
+    nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusive)
+        .unwrap_or_else(|(_, error)| panic!("locking {}: {error}", path.display()))
+}
+
+/// Leaves behind a watcher that waits for this test process to exit, and then, under the
+/// users' lock, stops the private cluster (a fast shutdown, SIGINT to the postmaster) unless
+/// another live test process still uses it: a test run leaves no PostgreSQL running.
+fn stop_after_the_last_user(data_dir: &std::path::Path, pid: u32) {
+    const WATCHER: &str = r#"
+pid=$1; dir=$2
+while kill -0 "$pid" 2>/dev/null; do sleep 0.5; done
+rm -f "$dir/users/$pid"
+exec 9>"$dir/users.lock"
+flock 9
+for user in "$dir"/users/*; do
+  [ -e "$user" ] || continue
+  if kill -0 "${user##*/}" 2>/dev/null; then exit 0; fi
+  rm -f "$user"
+done
+postmaster=$(head -n 1 "$dir/postgres/postmaster.pid" 2>/dev/null) || exit 0
+kill -INT "$postmaster" 2>/dev/null || exit 0
+while kill -0 "$postmaster" 2>/dev/null; do sleep 0.1; done
+"#;
+    let spawned = std::process::Command::new("sh")
+        .args(["-c", WATCHER, "licensebot-test-cluster-watcher"])
+        .arg(pid.to_string())
+        .arg(data_dir)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        // Its own process group: a Ctrl-C to the test run does not end it before it stops
+        // the server.
+        .process_group(0)
+        .spawn();
+    if let Err(error) = spawned {
+        eprintln!("test databases: no watcher to stop the private cluster afterwards: {error}");
     }
 }
 

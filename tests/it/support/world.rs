@@ -73,6 +73,8 @@ impl World {
             .with_test_writer()
             .try_init();
         let fake = FakeDiscord::start().await.expect("fake Discord starts");
+        // An operator who asks for the privileged intent turned it on in the portal.
+        fake.enable_members_intent(settings.discord.members_intent);
         let db = TestDb::new().await;
         let app = App::assemble(
             Store::new(db.pool.clone()),

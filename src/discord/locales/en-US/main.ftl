@@ -208,6 +208,9 @@ license-refused-full = { $seats ->
 } Add licenses with /add-licenses or unassign someone.
 license-refused-not-assigned = <@{ $user }> holds no license of *{ $subscription }*. Nothing was changed.
 request-refused-open = You already asked for a license of *{ $subscription }* <t:{ $since }:R>; the admins will decide.
+request-refused-cooldown-denied = Your last request for *{ $subscription }* was denied. You may ask again <t:{ $until }:R> (<t:{ $until }:f>).
+request-refused-cooldown-expired = Your last request for *{ $subscription }* expired without a decision. You may ask again <t:{ $until }:R> (<t:{ $until }:f>).
+request-refused-too-many = You already have { $open } open requests in this server, the most a member may have. You may ask again once the admins decide one of them, or when the first expires <t:{ $until }:R> (<t:{ $until }:f>).
 request-refused-approved = This request was already approved by <@{ $user }> at <t:{ $at }:t>.
 request-refused-denied = This request was already denied by <@{ $user }> at <t:{ $at }:t>.
 request-refused-expired = This request expired <t:{ $at }:R>. The member can ask again with /request-license.
@@ -218,6 +221,18 @@ role-refused-everyone = @everyone can't be a license role: every member has it. 
 role-refused-managed = <@&{ $role }> is managed by a bot or an integration, so licensebot can't give it to members. Pick another role.
 role-refused-no-manage-roles = I need the Manage Roles permission to give <@&{ $role }> to members. Grant it to my role, then try again. Nothing was changed.
 role-refused-not-below = <@&{ $role }> isn't below my highest role, so Discord won't let me give it. In Server Settings → Roles, drag my role above it, then try again. Nothing was changed.
+role-refused-manager = <@&{ $role }> is this server's manager role: its members may use licensebot's admin commands, so it can't be handed out with a license. Pick another role. Nothing was changed.
+role-refused-powerful = <@&{ $role }> carries { $powers }, which give power over the server. A license role grants access, never power: pick a role without them, or take them off this one in Server Settings → Roles. Nothing was changed.
+power-administrator = Administrator
+power-manage-server = Manage Server
+power-manage-roles = Manage Roles
+power-manage-channels = Manage Channels
+power-manage-webhooks = Manage Webhooks
+power-manage-messages = Manage Messages
+power-kick-members = Kick Members
+power-ban-members = Ban Members
+power-moderate-members = Timeout Members
+power-mention-everyone = Mention @everyone, @here and All Roles
 role-check-failed = I couldn't read this server's roles from Discord ({ $reason }). Nothing was changed; try again.
 
 ## License roles and requests
@@ -242,6 +257,8 @@ notice-member-gone = <@{ $user }> is no longer in this server; { $count ->
    *[other] their licenses of { $subscriptions } were released.
 }
 notice-role-refused = Discord refused to let me change <@&{ $role }> ({ $error }). I've stopped changing it: give me Manage Roles and put my role above it, then link it again with /settings license-role.
+notice-role-halted-powerful = <@&{ $role }> now carries { $powers }, which give power over the server, so I've stopped giving it with licenses: a license role grants access, never power. Take those permissions off it, then link it again with /settings license-role.
+notice-role-halted-manager = <@&{ $role }> is now this server's manager role, so I've stopped giving it with licenses. Choose another manager role or license role, then link it again with /settings license-role.
 dm-request-approved = Your request for a license of *{ $subscription }* was approved by <@{ $by }>.
 dm-request-denied = Your request for a license of *{ $subscription }* was declined by <@{ $by }>.
 

@@ -208,6 +208,9 @@ license-refused-full = { $seats ->
 } Voeg licenties toe met /licenties-toevoegen of trek er een in.
 license-refused-not-assigned = <@{ $user }> heeft geen licentie van *{ $subscription }*. Er is niets gewijzigd.
 request-refused-open = U hebt <t:{ $since }:R> al een licentie van *{ $subscription }* aangevraagd; de beheerders beslissen.
+request-refused-cooldown-denied = Uw laatste aanvraag voor *{ $subscription }* is geweigerd. U kunt <t:{ $until }:R> opnieuw aanvragen (<t:{ $until }:f>).
+request-refused-cooldown-expired = Uw laatste aanvraag voor *{ $subscription }* is verlopen zonder besluit. U kunt <t:{ $until }:R> opnieuw aanvragen (<t:{ $until }:f>).
+request-refused-too-many = U hebt al { $open } openstaande aanvragen in deze server, het maximum voor een lid. U kunt opnieuw aanvragen zodra de beheerders over een ervan beslissen, of wanneer de eerste verloopt <t:{ $until }:R> (<t:{ $until }:f>).
 request-refused-approved = Deze aanvraag is al goedgekeurd door <@{ $user }> om <t:{ $at }:t>.
 request-refused-denied = Deze aanvraag is al geweigerd door <@{ $user }> om <t:{ $at }:t>.
 request-refused-expired = Deze aanvraag is <t:{ $at }:R> verlopen. Het lid kan opnieuw aanvragen met /licentie-aanvragen.
@@ -218,6 +221,18 @@ role-refused-everyone = @everyone kan geen licentierol zijn: elk lid heeft die r
 role-refused-managed = <@&{ $role }> wordt beheerd door een bot of een integratie, dus licensebot kan die rol niet aan leden geven. Kies een andere rol.
 role-refused-no-manage-roles = Ik heb de machtiging Rollen beheren nodig om <@&{ $role }> aan leden te geven. Geef die aan mijn rol en probeer het opnieuw. Er is niets gewijzigd.
 role-refused-not-below = <@&{ $role }> staat niet onder mijn hoogste rol, dus Discord laat mij die rol niet geven. Sleep in Serverinstellingen → Rollen mijn rol erboven en probeer het opnieuw. Er is niets gewijzigd.
+role-refused-manager = <@&{ $role }> is de beheerdersrol van deze server: wie die rol heeft, mag de beheerderscommando's van licensebot gebruiken, dus die rol kan niet met een licentie worden uitgedeeld. Kies een andere rol. Er is niets gewijzigd.
+role-refused-powerful = <@&{ $role }> heeft { $powers }, en dat geeft macht over de server. Een licentierol geeft toegang, nooit macht: kies een rol zonder die machtigingen, of haal ze van deze rol af in Serverinstellingen → Rollen. Er is niets gewijzigd.
+power-administrator = Beheerder
+power-manage-server = Server beheren
+power-manage-roles = Rollen beheren
+power-manage-channels = Kanalen beheren
+power-manage-webhooks = Webhooks beheren
+power-manage-messages = Berichten beheren
+power-kick-members = Leden verwijderen
+power-ban-members = Leden verbannen
+power-moderate-members = Leden een time-out geven
+power-mention-everyone = @everyone, @here en alle rollen vermelden
 role-check-failed = Ik kon de rollen van deze server niet bij Discord opvragen ({ $reason }). Er is niets gewijzigd; probeer het opnieuw.
 
 ## Licentierollen en aanvragen
@@ -242,6 +257,8 @@ notice-member-gone = <@{ $user }> is geen lid meer van deze server; { $count ->
    *[other] de licenties van { $subscriptions } zijn vrijgegeven.
 }
 notice-role-refused = Discord liet mij <@&{ $role }> niet wijzigen ({ $error }). Ik ben ermee gestopt: geef mij Rollen beheren en zet mijn rol erboven, en koppel de rol dan opnieuw met /instellingen licentierol.
+notice-role-halted-powerful = <@&{ $role }> heeft nu { $powers }, en dat geeft macht over de server, dus ik geef die rol niet meer met licenties: een licentierol geeft toegang, nooit macht. Haal die machtigingen van de rol af en koppel hem dan opnieuw met /instellingen licentierol.
+notice-role-halted-manager = <@&{ $role }> is nu de beheerdersrol van deze server, dus ik geef die rol niet meer met licenties. Kies een andere beheerdersrol of licentierol en koppel hem dan opnieuw met /instellingen licentierol.
 dm-request-approved = Uw aanvraag voor een licentie van *{ $subscription }* is goedgekeurd door <@{ $by }>.
 dm-request-denied = Uw aanvraag voor een licentie van *{ $subscription }* is geweigerd door <@{ $by }>.
 

@@ -265,3 +265,115 @@ async fn user_and_role_options_arrive_resolved_with_the_members_and_the_bots() {
     };
     assert_eq!(resolved_user_and_role(&cmd), (false, false, None));
 }
+
+/// A bot that asks for the privileged GUILD_MEMBERS intent and hands the test every member
+/// update (the member's roles) and leave.
+struct MemberEvents {
+    tx: tokio::sync::mpsc::UnboundedSender<MemberEvent>,
+}
+
+#[derive(Debug, PartialEq)]
+enum MemberEvent {
+    Updated(serenity::all::UserId, Vec<serenity::all::RoleId>),
+    Left(serenity::all::UserId),
+}
+
+#[serenity::async_trait]
+impl serenity::all::EventHandler for MemberEvents {
+    async fn guild_member_update(
+        &self,
+        _ctx: serenity::all::Context,
+        _old: Option<serenity::all::Member>,
+        _new: Option<serenity::all::Member>,
+        event: serenity::all::GuildMemberUpdateEvent,
+    ) {
+        let _ = self
+            .tx
+            .send(MemberEvent::Updated(event.user.id, event.roles));
+    }
+
+    async fn guild_member_removal(
+        &self,
+        _ctx: serenity::all::Context,
+        _guild: GuildId,
+        user: serenity::all::User,
+        _member: Option<serenity::all::Member>,
+    ) {
+        let _ = self.tx.send(MemberEvent::Left(user.id));
+    }
+}
+
+async fn next(events: &mut tokio::sync::mpsc::UnboundedReceiver<MemberEvent>) -> MemberEvent {
+    tokio::time::timeout(crate::common::WAIT, events.recv())
+        .await
+        .expect("a member event arrives")
+        .expect("the client runs")
+}
+
+/// A serenity client asking for GUILDS and GUILD_MEMBERS; its `start` result comes back on
+/// the handle.
+async fn members_client(
+    fake: &FakeDiscord,
+) -> (
+    tokio::task::JoinHandle<serenity::Result<()>>,
+    tokio::sync::mpsc::UnboundedReceiver<MemberEvent>,
+) {
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let http = serenity::all::HttpBuilder::new(fake.token())
+        .proxy(fake.api_url())
+        .ratelimiter_disabled(true)
+        .build();
+    let intents =
+        serenity::all::GatewayIntents::GUILDS | serenity::all::GatewayIntents::GUILD_MEMBERS;
+    let mut client = serenity::all::ClientBuilder::new_with_http(http, intents)
+        .event_handler(MemberEvents { tx })
+        .await
+        .expect("the client builds");
+    (tokio::spawn(async move { client.start().await }), rx)
+}
+
+#[tokio::test]
+async fn asking_for_the_members_intent_the_application_lacks_is_closed_with_4014() {
+    let w = world().await;
+    let (client, _events) = members_client(&w.fake).await;
+    let stopped = tokio::time::timeout(crate::common::WAIT, client)
+        .await
+        .expect("the client stops instead of retrying")
+        .expect("the client task did not panic");
+    assert!(
+        matches!(
+            stopped,
+            Err(serenity::Error::Gateway(
+                serenity::all::GatewayError::DisallowedGatewayIntents
+            ))
+        ),
+        "{stopped:?}"
+    );
+    assert_eq!(w.fake.disallowed_intents_count(), 1);
+}
+
+#[tokio::test]
+async fn with_the_members_intent_a_role_changed_by_hand_and_a_leave_are_dispatched() {
+    let w = world().await;
+    w.fake.enable_members_intent(true);
+    let (client, mut events) = members_client(&w.fake).await;
+    w.fake
+        .wait_ready(crate::common::WAIT)
+        .await
+        .expect("the client connects");
+    w.fake.set_member_roles(w.guild, w.ana, &[w.licensed]);
+    assert_eq!(
+        next(&mut events).await,
+        MemberEvent::Updated(w.ana, vec![w.licensed])
+    );
+    // A change the bot makes is dispatched too, as Discord does.
+    http_for(&w.fake)
+        .remove_member_role(w.guild, w.ana, w.licensed, None)
+        .await
+        .expect("the role is taken");
+    assert_eq!(next(&mut events).await, MemberEvent::Updated(w.ana, vec![]));
+    w.fake.remove_member(w.guild, w.ana);
+    assert_eq!(next(&mut events).await, MemberEvent::Left(w.ana));
+    assert_eq!(w.fake.disallowed_intents_count(), 0);
+    client.abort();
+}

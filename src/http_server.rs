@@ -1,6 +1,7 @@
-//! What both HTTP servers (the interactions endpoint, and `/healthz` + `/metrics`) run on:
-//! hyper's HTTP/1 with the limits `axum::serve` does not set, from `[http]` in the
-//! configuration.
+//! What licensebot's HTTP servers (the interactions endpoint, `/healthz` + `/metrics`, and
+//! the shop's API) run on: hyper's HTTP/1 with the limits `axum::serve` does not set, from
+//! `[http]` in the configuration. A leaf: `discord` and `api` both use it, and it names
+//! neither.
 //!
 //! - **Headers**: a client must send a request's headers within `header_timeout_seconds`,
 //!   else the connection is closed (hyper's header-read timeout, which needs the timer that
@@ -8,7 +9,9 @@
 //! - **Whole request**: the body and the answer within `request_timeout_seconds`, else 408.
 //! - **Body**: at most `max_body_bytes`; a larger `Content-Length` is answered 413 before a
 //!   byte of the body is read, and a body without one is cut at the limit (413 too). The
-//!   signature of an interaction is only checked on a body within the limit.
+//!   signature of an interaction is only checked on a body within the limit. (The API
+//!   bounds its bodies and its time itself, to answer with problems: see
+//!   [`serve_connections`].)
 //! - **Connections**: at most `max_connections` at once; further ones wait in the listen
 //!   queue until one closes.
 
@@ -40,6 +43,19 @@ pub(crate) async fn serve(
             StatusCode::REQUEST_TIMEOUT,
             limits.request_timeout(),
         ));
+    serve_connections(listener, router, limits, stop).await;
+}
+
+/// [`serve`] with the connections' limits only (the header timeout, the most connections
+/// at once): for a router that bounds each request's body and time itself, within
+/// `max_body_bytes`-like and `request_timeout_seconds`-like limits of its own, and answers
+/// them in its own words (the API's problems).
+pub(crate) async fn serve_connections(
+    listener: TcpListener,
+    router: Router,
+    limits: &HttpSettings,
+    stop: CancellationToken,
+) {
     let slots = Arc::new(Semaphore::new(limits.max_connections));
     let connections = TaskTracker::new();
     loop {
