@@ -77,8 +77,9 @@ ALTER TABLE product_keys
     DROP CONSTRAINT product_keys_state_check,
     ADD CONSTRAINT product_keys_state_check
         CHECK (state IN ('available', 'redeemed', 'revoked', 'reversed')),
+    -- The first migration's generated name is kept, so that this reads as the widening it is.
     DROP CONSTRAINT product_keys_check,
-    ADD CONSTRAINT product_keys_redeemed_check
+    ADD CONSTRAINT product_keys_check
         CHECK ((state IN ('redeemed', 'reversed')) = (redeemed_at IS NOT NULL)),
     ADD CONSTRAINT product_keys_reversed_check
         CHECK ((state = 'reversed') = (reversed_at IS NOT NULL));
@@ -122,13 +123,14 @@ ALTER TABLE license_history
     DROP CONSTRAINT license_history_reason_check,
     ADD CONSTRAINT license_history_reason_check
         CHECK (reason IN ('admin', 'request', 'member-gone', 'subscription-deleted', 'reversed')),
+    -- The generated names of the first migration are kept: these are widenings.
     DROP CONSTRAINT license_history_check,
-    ADD CONSTRAINT license_history_event_reason_check
+    ADD CONSTRAINT license_history_check
         CHECK ((event = 'assigned' AND reason IN ('admin', 'request'))
             OR (event = 'unassigned'
                 AND reason IN ('admin', 'member-gone', 'subscription-deleted', 'reversed'))),
     DROP CONSTRAINT license_history_check1,
-    ADD CONSTRAINT license_history_actor_check
+    ADD CONSTRAINT license_history_check1
         CHECK ((actor_id IS NULL) = (reason IN ('member-gone', 'subscription-deleted', 'reversed')));
 
 -- 5. The webhook events of taking back and of reminders.
