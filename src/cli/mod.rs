@@ -14,10 +14,18 @@ use crate::domain::Term;
 
 pub use commands::execute;
 
+/// `licensebot --version`: the release and the commit it was built from (`build.rs`).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("LICENSEBOT_BUILD"),
+    ")"
+);
+
 #[derive(Debug, Parser)]
 #[command(
     name = "licensebot",
-    version,
+    version = VERSION,
     about = "Redeem prepaid product keys against subscriptions, from Discord"
 )]
 pub struct Cli {
