@@ -43,8 +43,8 @@ pub use crate::domain::{catalogue::normalise_sku, NoticeBody, Plan, Subscription
 // The store's row types that the use cases hand out.
 pub use crate::store::{
     Assignment, AttemptRow, DeliveryRow, DueDelivery, ExpiredRequest, KeyFilter, KeyListing,
-    LicenseRequest, LicenseSpan, PendingNotice, RoleChange, RoleClaim, WebhookBacklog,
-    WebhookEndpoint,
+    LicenseRequest, LicenseSpan, PendingNotice, RoleChange, RoleClaim, SchemaStatus,
+    WebhookBacklog, WebhookEndpoint,
 };
 
 /// What every use case needs: the database, the settings and the time. The store is

@@ -5,6 +5,7 @@
 //! together here and nowhere else.
 
 mod database;
+mod doctor;
 mod env_file;
 mod member_check;
 mod secrets;
@@ -21,11 +22,12 @@ use crate::{
     discord::{self, layout::Layout},
 };
 
-pub use database::{open_database, Database};
+pub use database::{connect_database, database_url, open_database, Database};
 pub use discord::{
     layout::{LayoutArgs, ShardIds},
     BotOptions,
 };
+pub use doctor::{doctor, Finding};
 pub use env_file::{env_file_path, load_env_file, read_env_file, EnvFileError, ENV_FILE_VAR};
 pub use member_check::{check_member, MemberCheck};
 pub use secrets::Secrets;

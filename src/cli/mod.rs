@@ -38,7 +38,21 @@ pub enum Command {
     /// Run the bot (the default).
     Run(RunArgs),
     /// Bring the database schema up to date.
-    Migrate,
+    Migrate {
+        /// Only say whether any migration is pending (exit 1 if so, or if the schema is
+        /// newer than this binary); change nothing.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Check the deployment: configuration, Discord, the database, each server; one line
+    /// each, with what to do. Exit 0 only when nothing is wrong.
+    Doctor {
+        /// Check this server only.
+        #[arg(long, value_name = "ID")]
+        guild: Option<u64>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Sellable plans (SKUs).
     #[command(subcommand)]
     Products(ProductsCommand),
