@@ -12,6 +12,7 @@ pub mod discord;
 pub mod domain;
 pub mod metrics;
 pub mod pg_cluster;
+pub mod pg_tools;
 pub mod store;
 pub mod telemetry;
 pub mod webhooks;

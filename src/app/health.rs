@@ -23,6 +23,11 @@ impl App {
         crate::store::schema_status(self.store.pool()).await
     }
 
+    /// The database server's PostgreSQL major version.
+    pub async fn server_major_version(&self) -> anyhow::Result<u32> {
+        crate::store::server_major_version(self.store.pool()).await
+    }
+
     /// The tables of the database's `public` schema (none: an empty database).
     pub async fn public_tables(&self) -> anyhow::Result<Vec<String>> {
         crate::store::public_tables(self.store.pool()).await

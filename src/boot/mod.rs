@@ -4,6 +4,7 @@
 //! SIGTERM. The library's other modules are wired
 //! together here and nowhere else.
 
+mod backup;
 mod database;
 mod doctor;
 mod env_file;
@@ -22,6 +23,7 @@ use crate::{
     discord::{self, layout::Layout},
 };
 
+pub use backup::{backup, restore, Restored};
 pub use database::{connect_database, database_url, open_database, Database};
 pub use discord::{
     layout::{LayoutArgs, ShardIds},

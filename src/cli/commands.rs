@@ -29,6 +29,8 @@ pub async fn execute(cli: Cli, settings: Settings) -> anyhow::Result<()> {
         }
         Command::Doctor { guild, json } => return doctor(settings, guild, json).await,
         Command::Migrate { check: true } => return migrate_check(&settings).await,
+        Command::Backup { file } => return backup(&settings, &file).await,
+        Command::Restore { file } => return restore(&settings, &file).await,
         _ => {}
     }
     let db = boot::open_database(&settings).await?;
@@ -44,7 +46,10 @@ async fn operate(app: &App, command: Command) -> anyhow::Result<()> {
         // `execute` runs the bot itself; nothing is left to do here.
         Command::Run(_) => Ok(()),
         // `execute` ran these.
-        Command::Doctor { .. } | Command::Migrate { check: true } => Ok(()),
+        Command::Doctor { .. }
+        | Command::Migrate { check: true }
+        | Command::Backup { .. }
+        | Command::Restore { .. } => Ok(()),
         Command::Migrate { check: false } => {
             println!("database schema is up to date");
             Ok(())
@@ -138,6 +143,47 @@ async fn doctor(settings: Settings, guild: Option<u64>, json: bool) -> anyhow::R
         anyhow::bail!(
             "doctor found {problems} {}",
             plural(problems, "problem", "problems")
+        );
+    }
+    Ok(())
+}
+
+/// `backup FILE`
+async fn backup(settings: &Settings, file: &std::path::Path) -> anyhow::Result<()> {
+    let size = boot::backup(settings, file).await?;
+    println!(
+        "backed up the database to {} ({size} bytes)",
+        file.display()
+    );
+    Ok(())
+}
+
+/// `restore FILE`: into an empty database only; then the migrations are checked.
+async fn restore(settings: &Settings, file: &std::path::Path) -> anyhow::Result<()> {
+    let restored = boot::restore(settings, file).await?;
+    println!("restored {} ({} tables)", file.display(), restored.tables);
+    let schema = restored.schema;
+    if !schema.unknown.is_empty() {
+        anyhow::bail!(
+            "the backup's schema is newer than this binary ({} migration(s) it does not know);              run the release it was taken with",
+            schema.unknown.len()
+        );
+    }
+    if !schema.broken.is_empty() {
+        anyhow::bail!(
+            "the backup's migrations {:?} failed half-way or differ from this binary's",
+            schema.broken
+        );
+    }
+    if schema.pending.is_empty() {
+        println!(
+            "database schema is up to date ({} migrations applied)",
+            schema.applied
+        );
+    } else {
+        println!(
+            "{} migration(s) pending (the backup is from an older release); `licensebot migrate` applies them",
+            schema.pending.len()
         );
     }
     Ok(())

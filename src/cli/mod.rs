@@ -53,6 +53,18 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write the whole database to FILE: a pg_dump custom-format archive (needs the
+    /// PostgreSQL client tools, at least the server's version).
+    Backup {
+        #[arg(value_name = "FILE")]
+        file: std::path::PathBuf,
+    },
+    /// Restore a backup into an empty database (refused otherwise), then check the
+    /// migrations.
+    Restore {
+        #[arg(value_name = "FILE")]
+        file: std::path::PathBuf,
+    },
     /// Sellable plans (SKUs).
     #[command(subcommand)]
     Products(ProductsCommand),

@@ -29,7 +29,7 @@ pub use licenses::{
 pub use notices::{NewNotice, NoticeBacklog, NoticeClaim, NoticeOutcome, NoticeRow, PendingNotice};
 pub use orders::{ClosedBy, ExpiredOrder, NewOrder, OrderTx, RedemptionWrite, Written};
 pub use redemptions::{RedemptionFeed, RedemptionFilter};
-pub use schema::{public_tables, schema_status, SchemaStatus};
+pub use schema::{public_tables, schema_status, server_major_version, SchemaStatus};
 pub use subscriptions::NewSubscription;
 pub use webhooks::{DeliveryRow, DueDelivery, Redelivery, WebhookBacklog, WebhookEndpoint};
 

@@ -84,3 +84,12 @@ pub async fn public_tables(pool: &PgPool) -> anyhow::Result<Vec<String>> {
     .await
     .context("listing the database's tables")
 }
+
+/// The server's PostgreSQL major version (15 for 15.14).
+pub async fn server_major_version(pool: &PgPool) -> anyhow::Result<u32> {
+    let number: i32 = sqlx::query_scalar("SELECT current_setting('server_version_num')::int")
+        .fetch_one(pool)
+        .await
+        .context("reading the server's version")?;
+    Ok(u32::try_from(number / 10_000).unwrap_or_default())
+}

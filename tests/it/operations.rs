@@ -472,3 +472,253 @@ mod doctor {
         );
     }
 }
+
+mod backup {
+    use std::sync::Arc;
+
+    use licensebot::app::{App, Clock, OpenOrder, SubscriptionRef};
+    use licensebot::config::Settings;
+    use licensebot::domain::{
+        records::{GuildId, UserId},
+        OrderKind,
+    };
+    use licensebot::store::Store;
+    use sqlx::PgPool;
+
+    use crate::cli::Cli;
+    use crate::support::db::TestDb;
+
+    const GUILD: u64 = 740_000_000_000_000_001;
+
+    /// A database with a row in as many tables as the use cases reach: the catalogue, a
+    /// subscription, keys, a redemption, a refused attempt, settings, a linked role and an
+    /// assigned license, an API token, a webhook endpoint with a delivery.
+    async fn lived_in() -> TestDb {
+        let db = TestDb::new().await;
+        let cli = Cli::with_database(&db.url);
+        cli.ok(&["products", "add", "--sku", "STANDARD", "--name", "Standard"])
+            .await;
+        cli.ok(&[
+            "subscriptions",
+            "create",
+            "--guild",
+            &GUILD.to_string(),
+            "--product",
+            "STANDARD",
+            "--name",
+            "Contoso",
+            "--seats",
+            "5",
+            "--ends",
+            "2030-01-31",
+        ])
+        .await;
+        let keys = cli
+            .ok(&[
+                "keys",
+                "generate",
+                "--product",
+                "STANDARD",
+                "--seats",
+                "5",
+                "--term",
+                "12m",
+                "--count",
+                "3",
+                "--batch",
+                "launch",
+            ])
+            .await;
+        let key = keys.lines().next().expect("a key").to_string();
+        cli.ok(&["api-tokens", "create", "--name", "shop"]).await;
+        let added = cli
+            .ok(&["webhooks", "add", "https://shop.example/hooks"])
+            .await;
+        let endpoint = added
+            .split_whitespace()
+            .nth(3)
+            .expect("the endpoint id")
+            .to_string();
+        cli.ok(&["webhooks", "test", &endpoint]).await;
+
+        let app = App::assemble(
+            Store::new(db.pool.clone()),
+            Arc::new(Settings::default()),
+            Clock::System,
+        );
+        let admin = UserId(840_000_000_000_000_002);
+        let order = |keys: String| OpenOrder {
+            guild: GuildId(GUILD),
+            user: admin,
+            locale: "en-US".into(),
+            subscription: SubscriptionRef::Name("Contoso".into()),
+            kind: OrderKind::AddLicenses,
+            keys,
+        };
+        assert!(app
+            .open_order(order("AAAAA-AAAAA-AAAAA-AAAAA-AAAAA".into()))
+            .await
+            .is_err());
+        let review = app.open_order(order(key)).await.expect("an order");
+        app.redeem(GuildId(GUILD), admin, review.order.id)
+            .await
+            .expect("a redemption");
+        app.set_notice_channel(GuildId(GUILD), 740_000_000_000_000_010)
+            .await
+            .expect("a notice channel");
+        app.set_license_role(
+            GuildId(GUILD),
+            &SubscriptionRef::Name("Contoso".into()),
+            Some(740_000_000_000_000_020),
+            admin,
+        )
+        .await
+        .expect("a linked role");
+        db
+    }
+
+    /// Every table of `public`, each as its rows in JSON, in one order.
+    async fn every_row(pool: &PgPool) -> Vec<(String, String)> {
+        let tables: Vec<String> = sqlx::query_scalar(
+            "SELECT table_name::text FROM information_schema.tables
+              WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1",
+        )
+        .fetch_all(pool)
+        .await
+        .expect("listing tables");
+        let mut all = Vec::new();
+        for table in tables {
+            let rows: String = sqlx::query_scalar(&format!(
+                r#"SELECT coalesce(json_agg(row_to_json(t) ORDER BY row_to_json(t)::text), '[]')::text
+                     FROM "{table}" t"#
+            ))
+            .fetch_one(pool)
+            .await
+            .unwrap_or_else(|e| panic!("reading {table}: {e}"));
+            all.push((table, rows));
+        }
+        all
+    }
+
+    /// A database with nothing in it (no table in `public`).
+    async fn empty() -> TestDb {
+        let db = TestDb::new().await;
+        sqlx::query("DROP SCHEMA public CASCADE")
+            .execute(&db.pool)
+            .await
+            .expect("emptying the database");
+        sqlx::query("CREATE SCHEMA public")
+            .execute(&db.pool)
+            .await
+            .expect("emptying the database");
+        db
+    }
+
+    #[tokio::test]
+    async fn a_backup_restored_into_an_empty_database_keeps_every_row_of_every_table() {
+        let source = lived_in().await;
+        let before = every_row(&source.pool).await;
+        let filled = before.iter().filter(|(_, rows)| rows != "[]").count();
+        assert!(
+            filled >= 12,
+            "expected rows in most tables, got {filled}: {:?}",
+            before.iter().map(|(t, r)| (t, r.len())).collect::<Vec<_>>()
+        );
+        let dir = tempfile::tempdir().expect("a directory");
+        let file = dir.path().join("licensebot.dump");
+        let file_arg = file.to_string_lossy().to_string();
+        let out = Cli::with_database(&source.url)
+            .ok(&["backup", &file_arg])
+            .await;
+        assert!(out.starts_with("backed up the database to "), "{out}");
+
+        let target = empty().await;
+        let out = Cli::with_database(&target.url)
+            .ok(&["restore", &file_arg])
+            .await;
+        assert!(out.contains("database schema is up to date"), "{out}");
+        let after = every_row(&target.pool).await;
+        assert_eq!(
+            after.iter().map(|(t, _)| t).collect::<Vec<_>>(),
+            before.iter().map(|(t, _)| t).collect::<Vec<_>>(),
+            "the same tables"
+        );
+        for ((table, rows_before), (_, rows_after)) in before.iter().zip(&after) {
+            assert_eq!(
+                rows_after, rows_before,
+                "table {table} differs after the round trip"
+            );
+        }
+        // The restored database serves the bot as it is.
+        let check = Cli::with_database(&target.url)
+            .ok(&["migrate", "--check"])
+            .await;
+        assert!(
+            check.starts_with("database schema is up to date"),
+            "{check}"
+        );
+    }
+
+    #[tokio::test]
+    async fn restore_refuses_a_database_that_is_not_empty_and_changes_nothing() {
+        let source = lived_in().await;
+        let dir = tempfile::tempdir().expect("a directory");
+        let file = dir.path().join("licensebot.dump");
+        let file_arg = file.to_string_lossy().to_string();
+        Cli::with_database(&source.url)
+            .ok(&["backup", &file_arg])
+            .await;
+        let target = TestDb::new().await;
+        Cli::with_database(&target.url)
+            .ok(&["products", "add", "--sku", "OTHER", "--name", "Other"])
+            .await;
+        let before = every_row(&target.pool).await;
+        let line = Cli::with_database(&target.url)
+            .fails(&["restore", &file_arg])
+            .await;
+        assert!(
+            line.starts_with("error: the database is not empty ("),
+            "{line}"
+        );
+        assert!(line.ends_with("nothing was changed"), "{line}");
+        assert_eq!(every_row(&target.pool).await, before);
+    }
+
+    #[tokio::test]
+    async fn restore_refuses_a_file_that_is_not_a_backup_and_changes_nothing() {
+        let dir = tempfile::tempdir().expect("a directory");
+        let file = dir.path().join("keys.csv");
+        std::fs::write(&file, "key,product,seats,term\n").expect("a file");
+        let truncated = dir.path().join("truncated.dump");
+        std::fs::write(&truncated, b"PGDMP\x01\x0e\x00").expect("a file");
+        let target = empty().await;
+        for file in [file, truncated] {
+            let line = Cli::with_database(&target.url)
+                .fails(&["restore", &file.to_string_lossy()])
+                .await;
+            assert!(
+                line.contains("is not a licensebot backup")
+                    || line.contains("is not a readable backup"),
+                "{line}"
+            );
+            assert!(line.ends_with("nothing was changed"), "{line}");
+            assert!(every_row(&target.pool).await.is_empty());
+        }
+    }
+
+    #[tokio::test]
+    async fn backup_never_overwrites_a_file() {
+        let db = TestDb::new().await;
+        let dir = tempfile::tempdir().expect("a directory");
+        let file = dir.path().join("licensebot.dump");
+        std::fs::write(&file, "precious").expect("a file");
+        let line = Cli::with_database(&db.url)
+            .fails(&["backup", &file.to_string_lossy()])
+            .await;
+        assert!(line.contains("already exists"), "{line}");
+        assert_eq!(
+            std::fs::read_to_string(&file).expect("the file"),
+            "precious"
+        );
+    }
+}
