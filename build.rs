@@ -2,6 +2,8 @@
 //! from `git rev-parse --short HEAD`, or `LICENSEBOT_COMMIT` when set (a container build
 //! has no `.git`), or "built outside git".
 //!
+//! It also has cargo rebuild when a migration is added (`sqlx::migrate!` embeds them).
+//!
 //! The script runs again only when what it read can have changed: the checkout's `HEAD`, the
 //! branch it points at (or `packed-refs`), and `LICENSEBOT_COMMIT`. Outside git it watches
 //! nothing but itself, so it never forces a rebuild.
@@ -11,6 +13,8 @@ use std::process::Command;
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
+    // `sqlx::migrate!` embeds migrations/ at compile time: a new file there must rebuild.
+    println!("cargo:rerun-if-changed=migrations");
     println!("cargo:rerun-if-env-changed=LICENSEBOT_COMMIT");
     let given = std::env::var("LICENSEBOT_COMMIT")
         .ok()

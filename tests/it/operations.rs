@@ -722,3 +722,219 @@ mod backup {
         );
     }
 }
+
+/// The expand/contract rule of docs/DEPLOYMENT.md: a release's migrations keep the previous
+/// release's binary working, so replicas can be replaced one at a time. Every migration
+/// after [`BASELINE`] (the newest when the rule was written down) is read for statements
+/// that take something away that a previous binary may still use; such a migration must
+/// say so and why with a `-- contract: <reason>` line (it then belongs a release after the
+/// one that stopped using what it removes).
+mod migrations_rule {
+    use std::path::Path;
+
+    /// The newest migration when the rule was written down; older ones are not read.
+    const BASELINE: &str = "20261129007000";
+
+    /// Migrations after the baseline that contract without the marker, reviewed and let
+    /// through, each with its reason. Adding to this list is a decision to be argued in
+    /// review, never a way to make the test pass.
+    const REVIEWED: &[(&str, &str)] = &[(
+        "20261208000010",
+        "drops subscriptions_guild_name, which the previous release's subscription insert \
+         names in ON CONFLICT; 20261208000500 creates it again until the release after this \
+         one contracts it",
+    )];
+
+    /// What a migration may not do to a schema a previous binary still uses, as
+    /// (pattern, what it is), read on the upper-cased text without comments, with
+    /// whitespace collapsed.
+    fn contracting(sql: &str) -> Vec<String> {
+        let text = sql
+            .lines()
+            .map(|line| line.split("--").next().unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_uppercase();
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let words: Vec<&str> = text.split(' ').collect();
+        let mut found = Vec::new();
+        let mut note = |what: String| {
+            if !found.contains(&what) {
+                found.push(what);
+            }
+        };
+        for (i, pair) in words.windows(2).enumerate() {
+            let next = |n: usize| {
+                words
+                    .get(i + n)
+                    .map(|w| w.trim_end_matches([';', ',', '(']).to_string())
+                    .unwrap_or_default()
+            };
+            match (pair[0], pair[1].trim_end_matches(';')) {
+                ("DROP", what @ ("TABLE" | "COLUMN" | "INDEX" | "VIEW" | "TYPE" | "SCHEMA")) => {
+                    note(format!("DROP {what}"))
+                }
+                ("DROP", "FUNCTION") if !next(2).starts_with("PG_TEMP.") => {
+                    note("DROP FUNCTION".into())
+                }
+                ("DROP", "CONSTRAINT") => {
+                    // A named CHECK replaced in the same migration (a new reason or kind,
+                    // STYLE.md 17) widens it: only a drop without the replacement contracts.
+                    let mut name = next(2);
+                    if name == "IF" {
+                        name = next(4);
+                    }
+                    if !text.contains(&format!("ADD CONSTRAINT {name} ")) {
+                        note("DROP CONSTRAINT (not replaced)".into())
+                    }
+                }
+                (_, "RENAME") => note("RENAME".into()),
+                ("SET", "NOT") if next(2) == "NULL" => note("SET NOT NULL".into()),
+                ("SET", "DATA") if next(2) == "TYPE" => note("ALTER COLUMN … TYPE".into()),
+                ("ALTER", "COLUMN") if next(3) == "TYPE" => note("ALTER COLUMN … TYPE".into()),
+                ("ADD", "COLUMN") => {
+                    // A NOT NULL column without a default refuses the previous binary's
+                    // inserts, which do not name it.
+                    let mut clause = Vec::new();
+                    for word in &words[i..] {
+                        clause.push(*word);
+                        if word.ends_with(',') || word.ends_with(';') {
+                            break;
+                        }
+                    }
+                    let clause = clause.join(" ");
+                    if clause.contains("NOT NULL") && !clause.contains("DEFAULT") {
+                        note("ADD COLUMN … NOT NULL without a DEFAULT".into())
+                    }
+                }
+                _ => {}
+            }
+        }
+        found
+    }
+
+    /// The previous release's subscription insert (`ON CONFLICT (guild_id, lower(name))`,
+    /// src/store/subscriptions.rs before 20261208000010) still runs on the schema this
+    /// release migrates to: the one statement the baseline's binary runs that a migration
+    /// of this release took its index from.
+    #[tokio::test]
+    async fn the_previous_releases_subscription_insert_runs_on_this_releases_schema() {
+        let db = crate::support::db::TestDb::new().await;
+        sqlx::query("INSERT INTO products (sku, name) VALUES ('STANDARD', 'Standard')")
+            .execute(&db.pool)
+            .await
+            .expect("a product");
+        let insert = r#"WITH s AS (
+                   INSERT INTO subscriptions (guild_id, product_sku, name, seats, ends_on)
+                   VALUES ($1, $2, $3, $4, $5)
+                   ON CONFLICT (guild_id, lower(name)) DO NOTHING
+                   RETURNING id, guild_id, product_sku, name, seats, ends_on)
+               SELECT s.id, s.guild_id, s.product_sku, s.name, s.seats, s.ends_on,
+                      p.name AS product_name, p.max_seats
+               FROM s JOIN products p ON p.sku = s.product_sku"#;
+        let ends: chrono::NaiveDate = "2030-01-31".parse().expect("a date");
+        for (name, created) in [("Contoso", 1), ("CONTOSO", 0)] {
+            let rows = sqlx::query(insert)
+                .bind(750_000_000_000_000_001_i64)
+                .bind("STANDARD")
+                .bind(name)
+                .bind(5_i32)
+                .bind(ends)
+                .fetch_all(&db.pool)
+                .await
+                .unwrap_or_else(|e| panic!("the previous release's insert of {name}: {e}"));
+            assert_eq!(rows.len(), created, "{name}");
+        }
+    }
+
+    /// `-- contract: <reason>` with a reason.
+    fn marked_contract(sql: &str) -> bool {
+        sql.lines().any(|line| {
+            line.trim()
+                .strip_prefix("-- contract:")
+                .is_some_and(|reason| !reason.trim().is_empty())
+        })
+    }
+
+    #[test]
+    fn migrations_after_the_baseline_only_expand_unless_marked_as_a_contract() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .expect("the migrations directory")
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".sql"))
+            .collect();
+        names.sort();
+        assert!(
+            names.iter().any(|n| n.starts_with(BASELINE)),
+            "the baseline migration {BASELINE} is gone"
+        );
+        let mut violations = Vec::new();
+        for name in names
+            .iter()
+            .filter(|n| n.as_str() > BASELINE && !n.starts_with(BASELINE))
+        {
+            let sql = std::fs::read_to_string(dir.join(name)).expect("a migration");
+            let found = contracting(&sql);
+            let reviewed = REVIEWED.iter().any(|(n, _)| name.starts_with(n));
+            if !found.is_empty() && !marked_contract(&sql) && !reviewed {
+                violations.push(format!("{name}: {}", found.join(", ")));
+            }
+        }
+        assert!(
+            violations.is_empty(),
+            "migrations that contract the schema without a `-- contract: <reason>` line \
+             (docs/DEPLOYMENT.md, expand/contract): {violations:?}"
+        );
+    }
+
+    #[test]
+    fn the_rule_tells_expanding_statements_from_contracting_ones() {
+        for expands in [
+            "ALTER TABLE orders ADD COLUMN note text;",
+            "ALTER TABLE orders ADD COLUMN tries int NOT NULL DEFAULT 0;",
+            "CREATE TABLE t (id bigint PRIMARY KEY, name text NOT NULL);",
+            "CREATE INDEX orders_note ON orders (note);",
+            "ALTER TABLE t DROP CONSTRAINT t_kind_check,\n  ADD CONSTRAINT t_kind_check CHECK (kind IN ('a', 'b'));",
+            "DROP FUNCTION pg_temp.clean(text);",
+            "-- we never DROP TABLE here\nSELECT 1;",
+        ] {
+            assert_eq!(contracting(expands), Vec::<String>::new(), "{expands}");
+        }
+        for (contracts, what) in [
+            ("ALTER TABLE orders DROP COLUMN note;", "DROP COLUMN"),
+            ("DROP TABLE old_things;", "DROP TABLE"),
+            ("ALTER TABLE orders RENAME COLUMN a TO b;", "RENAME"),
+            (
+                "ALTER TABLE orders ALTER COLUMN seats TYPE bigint;",
+                "ALTER COLUMN … TYPE",
+            ),
+            (
+                "ALTER TABLE orders ALTER COLUMN note SET NOT NULL;",
+                "SET NOT NULL",
+            ),
+            (
+                "ALTER TABLE orders DROP CONSTRAINT orders_kind_check;",
+                "DROP CONSTRAINT (not replaced)",
+            ),
+            ("DROP INDEX subscriptions_guild_name;", "DROP INDEX"),
+            (
+                "ALTER TABLE orders ADD COLUMN tries int NOT NULL;",
+                "ADD COLUMN … NOT NULL without a DEFAULT",
+            ),
+        ] {
+            assert_eq!(
+                contracting(contracts),
+                vec![what.to_string()],
+                "{contracts}"
+            );
+        }
+        assert!(marked_contract(
+            "-- contract: orders.note unused since 0.3\nALTER TABLE orders DROP COLUMN note;"
+        ));
+        assert!(!marked_contract(
+            "-- contract:\nALTER TABLE orders DROP COLUMN note;"
+        ));
+    }
+}
