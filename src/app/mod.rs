@@ -46,7 +46,7 @@ pub use crate::domain::{catalogue::normalise_sku, NoticeBody, Plan, Subscription
 pub use crate::store::{
     Assignment, AttemptRow, CheckClaim, DeliveryRow, DueDelivery, ExpiredRequest, KeyFilter,
     KeyListing, LicenseRequest, LicenseSpan, PendingNotice, RepairsQueued, RoleChange, RoleClaim,
-    WebhookBacklog, WebhookEndpoint,
+    SchemaStatus, WebhookBacklog, WebhookEndpoint,
 };
 
 /// What every use case needs: the database, the settings and the time. The store is

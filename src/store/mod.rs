@@ -12,6 +12,7 @@ mod orders;
 mod products;
 mod redemptions;
 mod role_checks;
+mod schema;
 mod settings;
 mod subscriptions;
 mod webhooks;
@@ -30,6 +31,7 @@ pub use notices::{NewNotice, NoticeBacklog, NoticeClaim, NoticeOutcome, NoticeRo
 pub use orders::{ClosedBy, ExpiredOrder, NewOrder, OrderTx, RedemptionWrite, Written};
 pub use redemptions::{RedemptionFeed, RedemptionFilter};
 pub use role_checks::{CheckClaim, MemberRoleView, RepairsQueued};
+pub use schema::{public_tables, schema_status, server_major_version, SchemaStatus};
 pub use subscriptions::NewSubscription;
 pub use webhooks::{DeliveryRow, DueDelivery, Redelivery, WebhookBacklog, WebhookEndpoint};
 
