@@ -13,6 +13,7 @@ pub mod domain;
 pub(crate) mod http_server;
 pub mod metrics;
 pub mod pg_cluster;
+pub mod pg_tools;
 pub mod store;
 pub mod telemetry;
 pub mod webhooks;

@@ -18,6 +18,40 @@ pub struct DatabaseGauges {
 }
 
 impl App {
+    /// Which of this binary's migrations the database has, and any it does not know.
+    pub async fn schema_status(&self) -> anyhow::Result<crate::store::SchemaStatus> {
+        crate::store::schema_status(self.store.pool()).await
+    }
+
+    /// The database server's PostgreSQL major version.
+    pub async fn server_major_version(&self) -> anyhow::Result<u32> {
+        crate::store::server_major_version(self.store.pool()).await
+    }
+
+    /// The tables of the database's `public` schema (none: an empty database).
+    pub async fn public_tables(&self) -> anyhow::Result<Vec<String>> {
+        crate::store::public_tables(self.store.pool()).await
+    }
+
+    /// Webhook endpoints with deliveries given up on: (endpoint id, its URL, how many).
+    pub async fn endpoints_with_failed_deliveries(
+        &self,
+    ) -> anyhow::Result<Vec<(i64, String, usize)>> {
+        let failed = self.store.list_deliveries(true, 100_000).await?;
+        let mut endpoints: Vec<(i64, String, usize)> = Vec::new();
+        for delivery in failed {
+            match endpoints
+                .iter_mut()
+                .find(|(id, _, _)| *id == delivery.endpoint_id)
+            {
+                Some((_, _, count)) => *count += 1,
+                None => endpoints.push((delivery.endpoint_id, delivery.url, 1)),
+            }
+        }
+        endpoints.sort_by_key(|(id, _, _)| *id);
+        Ok(endpoints)
+    }
+
     /// Whether the database answers.
     pub async fn ping_database(&self) -> anyhow::Result<()> {
         self.store.ping().await

@@ -48,7 +48,8 @@ pub use crate::domain::{catalogue::normalise_sku, NoticeBody, Plan, Subscription
 pub use crate::store::{
     Assignment, AttemptRow, CheckClaim, DeliveryRow, DueDelivery, ExpiredRequest, KeyFilter,
     KeyListing, KeyWhereabouts, LicenseRequest, LicenseSpan, PendingNotice, RepairsQueued,
-    ReversalEntry, ReversalFilter, RoleChange, RoleClaim, WebhookBacklog, WebhookEndpoint,
+    ReversalEntry, ReversalFilter, RoleChange, RoleClaim, SchemaStatus, WebhookBacklog,
+    WebhookEndpoint,
 };
 
 /// What every use case needs: the database, the settings and the time. The store is

@@ -43,6 +43,21 @@ impl Database {
 
 /// Connects to `DATABASE_URL`, or starts (or reuses) the private cluster, and migrates.
 pub async fn open_database(settings: &Settings) -> anyhow::Result<Database> {
+    let db = connect_database(settings).await?;
+    crate::store::migrate(db.store.pool()).await?;
+    Ok(db)
+}
+
+/// [`open_database`] without migrating: for the commands that look at the schema
+/// (`doctor`, `migrate --check`) or bring a whole one (`restore`).
+pub async fn connect_database(settings: &Settings) -> anyhow::Result<Database> {
+    let (url, started) = database_url().await?;
+    let store = Store::connect(&url, settings.database.max_connections).await?;
+    Ok(Database { store, started })
+}
+
+/// `DATABASE_URL`, or the private cluster's (started, or found running).
+pub async fn database_url() -> anyhow::Result<(String, Option<PrivateCluster>)> {
     let url = std::env::var("DATABASE_URL")
         .ok()
         .filter(|u| !u.trim().is_empty());
@@ -56,7 +71,5 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<Database> {
             (cluster.database_url(), started)
         }
     };
-    let store = Store::connect(&url, settings.database.max_connections).await?;
-    crate::store::migrate(store.pool()).await?;
-    Ok(Database { store, started })
+    Ok((url, started))
 }

@@ -4,7 +4,9 @@
 //! SIGTERM. The library's other modules are wired
 //! together here and nowhere else.
 
+mod backup;
 mod database;
+mod doctor;
 mod env_file;
 mod member_check;
 mod secrets;
@@ -21,11 +23,13 @@ use crate::{
     discord::{self, layout::Layout},
 };
 
-pub use database::{open_database, Database};
+pub use backup::{backup, restore, Restored};
+pub use database::{connect_database, database_url, open_database, Database};
 pub use discord::{
     layout::{LayoutArgs, ShardIds},
     BotOptions,
 };
+pub use doctor::{doctor, Finding};
 pub use env_file::{env_file_path, load_env_file, read_env_file, EnvFileError, ENV_FILE_VAR};
 pub use member_check::{check_member, MemberCheck};
 pub use secrets::Secrets;

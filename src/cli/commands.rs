@@ -23,8 +23,15 @@ use crate::{
 /// Runs a parsed command line to completion.
 pub async fn execute(cli: Cli, settings: Settings) -> anyhow::Result<()> {
     let command = cli.command.unwrap_or(Command::Run(Default::default()));
-    if let Command::Run(args) = command {
-        return boot::run(settings, args.guild, &args.layout(), args.api).await;
+    match command {
+        Command::Run(args) => {
+            return boot::run(settings, args.guild, &args.layout(), args.api).await
+        }
+        Command::Doctor { guild, json } => return doctor(settings, guild, json).await,
+        Command::Migrate { check: true } => return migrate_check(&settings).await,
+        Command::Backup { file } => return backup(&settings, &file).await,
+        Command::Restore { file } => return restore(&settings, &file).await,
+        _ => {}
     }
     let db = boot::open_database(&settings).await?;
     let app = App::new(db.store(), settings);
@@ -38,7 +45,12 @@ async fn operate(app: &App, command: Command) -> anyhow::Result<()> {
     match command {
         // `execute` runs the bot itself; nothing is left to do here.
         Command::Run(_) => Ok(()),
-        Command::Migrate => {
+        // `execute` ran these.
+        Command::Doctor { .. }
+        | Command::Migrate { check: true }
+        | Command::Backup { .. }
+        | Command::Restore { .. } => Ok(()),
+        Command::Migrate { check: false } => {
             println!("database schema is up to date");
             Ok(())
         }
@@ -128,6 +140,105 @@ async fn operate(app: &App, command: Command) -> anyhow::Result<()> {
         }
         Command::Webhooks(command) => webhooks(app, command).await,
     }
+}
+
+/// `doctor [--guild ID] [--json]`: one line per finding; an error (exit 1) when any is a
+/// problem.
+async fn doctor(settings: Settings, guild: Option<u64>, json: bool) -> anyhow::Result<()> {
+    let findings = boot::doctor(settings, guild).await;
+    if json {
+        table::json(&findings)?;
+    } else {
+        for finding in &findings {
+            let mark = if finding.ok { "ok     " } else { "PROBLEM" };
+            println!("{mark} {}: {}", finding.check, finding.message);
+        }
+    }
+    let problems = findings.iter().filter(|f| !f.ok).count();
+    if problems > 0 {
+        anyhow::bail!(
+            "doctor found {problems} {}",
+            plural(problems, "problem", "problems")
+        );
+    }
+    Ok(())
+}
+
+/// `backup FILE`
+async fn backup(settings: &Settings, file: &std::path::Path) -> anyhow::Result<()> {
+    let size = boot::backup(settings, file).await?;
+    println!(
+        "backed up the database to {} ({size} bytes)",
+        file.display()
+    );
+    Ok(())
+}
+
+/// `restore FILE`: into an empty database only; then the migrations are checked.
+async fn restore(settings: &Settings, file: &std::path::Path) -> anyhow::Result<()> {
+    let restored = boot::restore(settings, file).await?;
+    println!("restored {} ({} tables)", file.display(), restored.tables);
+    let schema = restored.schema;
+    if !schema.unknown.is_empty() {
+        anyhow::bail!(
+            "the backup's schema is newer than this binary ({} migration(s) it does not know);              run the release it was taken with",
+            schema.unknown.len()
+        );
+    }
+    if !schema.broken.is_empty() {
+        anyhow::bail!(
+            "the backup's migrations {:?} failed half-way or differ from this binary's",
+            schema.broken
+        );
+    }
+    if schema.pending.is_empty() {
+        println!(
+            "database schema is up to date ({} migrations applied)",
+            schema.applied
+        );
+    } else {
+        println!(
+            "{} migration(s) pending (the backup is from an older release); `licensebot migrate` applies them",
+            schema.pending.len()
+        );
+    }
+    Ok(())
+}
+
+/// `migrate --check`: whether the schema is this binary's, without migrating.
+async fn migrate_check(settings: &Settings) -> anyhow::Result<()> {
+    let db = boot::connect_database(settings).await?;
+    let app = App::new(db.store(), settings.clone());
+    let status = app.schema_status().await;
+    db.close().await;
+    let status = status?;
+    if !status.unknown.is_empty() {
+        anyhow::bail!(
+            "the schema is newer than this binary: {} migration(s) it does not know (newest {})",
+            status.unknown.len(),
+            status.unknown.iter().max().copied().unwrap_or_default()
+        );
+    }
+    if !status.broken.is_empty() {
+        anyhow::bail!(
+            "migration(s) {:?} failed half-way or differ from this binary's",
+            status.broken
+        );
+    }
+    if !status.pending.is_empty() {
+        for pending in &status.pending {
+            println!("pending {pending}");
+        }
+        anyhow::bail!(
+            "{} migration(s) pending; `licensebot migrate` applies them",
+            status.pending.len()
+        );
+    }
+    println!(
+        "database schema is up to date ({} migrations applied)",
+        status.applied
+    );
+    Ok(())
 }
 
 /// `webhooks add|list|remove|test|deliveries|redeliver`

@@ -15,10 +15,18 @@ use crate::domain::Term;
 
 pub use commands::execute;
 
+/// `licensebot --version`: the release and the commit it was built from (`build.rs`).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("LICENSEBOT_BUILD"),
+    ")"
+);
+
 #[derive(Debug, Parser)]
 #[command(
     name = "licensebot",
-    version,
+    version = VERSION,
     about = "Redeem prepaid product keys against subscriptions, from Discord"
 )]
 pub struct Cli {
@@ -31,7 +39,33 @@ pub enum Command {
     /// Run the bot (the default).
     Run(RunArgs),
     /// Bring the database schema up to date.
-    Migrate,
+    Migrate {
+        /// Only say whether any migration is pending (exit 1 if so, or if the schema is
+        /// newer than this binary); change nothing.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Check the deployment: configuration, Discord, the database, each server; one line
+    /// each, with what to do. Exit 0 only when nothing is wrong.
+    Doctor {
+        /// Check this server only.
+        #[arg(long, value_name = "ID")]
+        guild: Option<u64>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the whole database to FILE: a pg_dump custom-format archive (needs the
+    /// PostgreSQL client tools, at least the server's version).
+    Backup {
+        #[arg(value_name = "FILE")]
+        file: std::path::PathBuf,
+    },
+    /// Restore a backup into an empty database (refused otherwise), then check the
+    /// migrations.
+    Restore {
+        #[arg(value_name = "FILE")]
+        file: std::path::PathBuf,
+    },
     /// Sellable plans (SKUs).
     #[command(subcommand)]
     Products(ProductsCommand),

@@ -13,6 +13,7 @@ mod admission;
 pub mod commands;
 pub mod components;
 pub mod custom_id;
+pub mod doctor;
 pub mod endpoint;
 mod gateway;
 mod http_mode;

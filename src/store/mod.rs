@@ -13,6 +13,7 @@ mod products;
 mod redemptions;
 mod reversals;
 mod role_checks;
+mod schema;
 mod settings;
 mod subscriptions;
 mod suspensions;
@@ -35,6 +36,7 @@ pub use reversals::{
     KeyForReversal, KeyWhereabouts, RedeemedInto, ReversalEntry, ReversalFilter, ReversalWrite,
 };
 pub use role_checks::{CheckClaim, MemberRoleView, RepairsQueued};
+pub use schema::{public_tables, schema_status, server_major_version, SchemaStatus};
 pub use subscriptions::NewSubscription;
 pub use webhooks::{DeliveryRow, DueDelivery, Redelivery, WebhookBacklog, WebhookEndpoint};
 

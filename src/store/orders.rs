@@ -27,6 +27,12 @@ use crate::domain::{
 /// case-folded form (`name_key`, migration `20261208000010`).
 const NAME_INDEX: &str = "subscriptions_guild_name_key";
 
+/// The previous release's index on (guild_id, lower(name)), kept beside [`NAME_INDEX`] for
+/// rolling upgrades (migration `20261208000020`). A name it refuses is taken by
+/// [`NAME_INDEX`] too; PostgreSQL names whichever of the two is older (after a restore,
+/// this one).
+const PREVIOUS_NAME_INDEX: &str = "subscriptions_guild_name";
+
 /// What a redemption changes, written in one go.
 #[derive(Debug, Clone)]
 pub struct RedemptionWrite {
@@ -637,7 +643,9 @@ impl OrderTx {
         .fetch_one(&mut *self.tx)
         .await;
         let written = match written {
-            Err(sqlx::Error::Database(e)) if e.constraint() == Some(NAME_INDEX) => {
+            Err(sqlx::Error::Database(e))
+                if matches!(e.constraint(), Some(NAME_INDEX | PREVIOUS_NAME_INDEX)) =>
+            {
                 return Ok(Written::NameTaken)
             }
             other => other.context("writing the redemption")?,

@@ -59,7 +59,7 @@ impl Cli {
     }
 
     /// The same, with `name=value` in every run's environment.
-    fn with_env(mut self, name: &str, value: &str) -> Cli {
+    pub(crate) fn with_env(mut self, name: &str, value: &str) -> Cli {
         self.env.push((name.to_string(), value.to_string()));
         self
     }

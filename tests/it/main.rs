@@ -23,6 +23,7 @@ mod hardening;
 mod hostile;
 mod http_limits;
 mod names;
+mod operations;
 mod outbox_claims;
 mod overload;
 mod private_cluster;

@@ -205,6 +205,7 @@ async fn look_alike_names_stored_before_the_rule_are_cleaned_and_told_apart_by_t
     // The schema as it was before the rule: unique by lower(name) only.
     sqlx::raw_sql(
         "DROP INDEX subscriptions_guild_name_key;
+         DROP INDEX IF EXISTS subscriptions_guild_name;
          CREATE UNIQUE INDEX subscriptions_guild_name ON subscriptions (guild_id, lower(name));
          INSERT INTO products (sku, name) VALUES ('PRO', E'Pro\\u200B Plan');
          INSERT INTO subscriptions (guild_id, product_sku, name, seats, ends_on) VALUES
@@ -224,6 +225,13 @@ async fn look_alike_names_stored_before_the_rule_are_cleaned_and_told_apart_by_t
         "CREATE OR REPLACE FUNCTION name_key",
     );
     sqlx::raw_sql(&migration).execute(pool).await.unwrap();
+    // The previous release's index comes back over the cleaned names (expand/contract).
+    sqlx::raw_sql(include_str!(
+        "../../migrations/20261208000020_keep_previous_subscription_name_index.sql"
+    ))
+    .execute(pool)
+    .await
+    .unwrap();
 
     let rows: Vec<(i64, i32, String)> =
         sqlx::query_as("SELECT guild_id, seats, name FROM subscriptions ORDER BY seats")

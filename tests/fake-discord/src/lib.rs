@@ -207,6 +207,9 @@ pub(crate) struct Inner {
     changed: watch::Sender<u64>,
     /// The tap of [`FakeDiscord::observe`], if someone listens.
     observer: Mutex<Option<tokio::sync::mpsc::UnboundedSender<Observed>>>,
+    /// Seconds added to this machine's clock in the `Date` header of every REST answer
+    /// ([`FakeDiscord::set_clock_skew`]).
+    pub(crate) clock_skew: std::sync::atomic::AtomicI64,
 }
 
 impl Inner {
@@ -317,6 +320,7 @@ impl FakeDiscordBuilder {
             world: Mutex::new(world),
             changed,
             observer: Mutex::new(None),
+            clock_skew: std::sync::atomic::AtomicI64::new(0),
         });
         let app = axum::Router::new()
             .route("/gateway", axum::routing::get(gateway::upgrade))
@@ -408,6 +412,14 @@ impl FakeDiscord {
     /// The bot's user id (equal to the application id, as for real bots).
     pub fn bot_user_id(&self) -> UserId {
         UserId::new(self.bot_id)
+    }
+
+    /// Discord's clock runs `seconds` ahead of this machine's (behind, when negative): the
+    /// `Date` header of every REST answer says so.
+    pub fn set_clock_skew(&self, seconds: i64) {
+        self.inner
+            .clock_skew
+            .store(seconds, std::sync::atomic::Ordering::Relaxed);
     }
 
     // ---- the world --------------------------------------------------------------------------

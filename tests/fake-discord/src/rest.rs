@@ -134,7 +134,15 @@ pub(crate) async fn handle(
     if let Some(delay) = after {
         tokio::time::sleep(delay).await;
     }
-    reply.into_response()
+    let mut response = reply.into_response();
+    // Discord dates every answer (RFC 7231 `Date`), by its own clock.
+    let skew = inner.clock_skew.load(std::sync::atomic::Ordering::Relaxed);
+    let date = chrono::Utc::now() + chrono::Duration::seconds(skew);
+    if let Ok(value) = HeaderValue::from_str(&date.format("%a, %d %b %Y %H:%M:%S GMT").to_string())
+    {
+        response.headers_mut().insert(header::DATE, value);
+    }
+    response
 }
 
 /// The interaction token in a callback or webhook path, if any.
@@ -364,6 +372,19 @@ fn route(
             "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 14_400_000, "max_concurrency": 1},
         })),
         ("GET", ["users", "@me"]) => ok(world.current_user_json()),
+        ("GET", ["users", "@me", "guilds"]) => ok(json!(world
+            .bot_guilds()
+            .into_iter()
+            .filter_map(|id| world.guilds.get(&id))
+            .map(|g| json!({
+                "id": g.id.to_string(),
+                "name": g.name,
+                "icon": null,
+                "owner": g.owner_id == world.bot_id,
+                "permissions": world.base_permissions(g.id, world.bot_id).to_string(),
+                "features": [],
+            }))
+            .collect::<Vec<_>>())),
         ("GET", ["users", id]) => {
             let id = snowflake("user_id", id)?;
             if world.users.contains_key(&id) {

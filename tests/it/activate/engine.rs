@@ -575,7 +575,26 @@ async fn a_name_taken_between_review_and_redeem_is_refused_at_redeem_and_the_key
 
 #[tokio::test]
 async fn the_unique_index_behind_the_name_lock_refuses_a_name_taken_without_the_lock_alike() {
+    name_taken_without_the_lock_is_refused(Fx::new().await).await;
+}
+
+/// The same, where the previous release's index (`subscriptions_guild_name`, kept for
+/// rolling upgrades by 20261208000020) is the older of the two, as after a restore, which
+/// creates indexes in name order: PostgreSQL reports a duplicate on the oldest index first.
+#[tokio::test]
+async fn the_name_lock_refusal_holds_whichever_unique_index_reports_the_duplicate() {
     let fx = Fx::new().await;
+    sqlx::raw_sql(
+        "DROP INDEX subscriptions_guild_name_key;
+         CREATE UNIQUE INDEX subscriptions_guild_name_key ON subscriptions (guild_id, name_key(name));",
+    )
+    .execute(&fx.db.pool)
+    .await
+    .expect("rebuilding the name index after the previous release's");
+    name_taken_without_the_lock_is_refused(fx).await;
+}
+
+async fn name_taken_without_the_lock_is_refused(fx: Fx) {
     let keys = fx.mint(STANDARD, 10, "12m", 1).await;
     let review = fx
         .activate(ANA, "Fabrikam", &[&keys[0]])

@@ -1,0 +1,14 @@
+-- Expand/contract (docs/DEPLOYMENT.md): 20261208000010 replaced the unique index
+-- subscriptions_guild_name (guild_id, lower(name)) with subscriptions_guild_name_key
+-- (guild_id, name_key(name)). The previous release's binary still names the old index's
+-- columns in its subscription insert (`ON CONFLICT (guild_id, lower(name))`), which
+-- PostgreSQL refuses when no unique index matches, so during a rolling upgrade its
+-- replicas could not create subscriptions. This puts the old index back beside the new one.
+--
+-- It always builds: every stored name is NFKC-normalised (20261208000010 and the binary see
+-- to that), and for such names equal lower(name) means equal name_key(name), which the new
+-- index already keeps unique per guild.
+--
+-- The release after this one, whose previous release no longer names it, drops it again in
+-- a migration marked `-- contract:`.
+CREATE UNIQUE INDEX IF NOT EXISTS subscriptions_guild_name ON subscriptions (guild_id, lower(name));
