@@ -37,7 +37,7 @@ pub use listing::{FeedPage, RedemptionPage};
 pub use orders::{OpenOrder, Receipt};
 pub use outbox::{Delivered, NextAttempt, OutboxClaim};
 pub use review::{Review, ReviewKey};
-pub use settings::Caller;
+pub use settings::{Caller, SetupFacts, NOTICE_WAITS_FOR_A_CHANNEL};
 pub use webhooks::{plain_http_off_this_machine, DeliveryOutcome, NextDelivery};
 // Domain types in the use cases' outcomes, where their callers have always found them.
 pub use crate::domain::{catalogue::normalise_sku, NoticeBody, Plan, SubscriptionRef};

@@ -1,8 +1,29 @@
 //! A guild's settings: where notices go, the manager role, the guild's language; and the
 //! run-time permission rule that reads them.
 
+use chrono::{DateTime, NaiveDate, Utc};
+
 use super::{App, AppError, UserError};
-use crate::domain::records::{GuildId, GuildSettings};
+use crate::domain::records::{GuildId, GuildSettings, SubscriptionStatus};
+
+/// How long a notice waits for the guild to set a notice channel before it is dropped.
+pub const NOTICE_WAITS_FOR_A_CHANNEL: chrono::Duration = chrono::Duration::days(7);
+
+/// What licensebot knows of a guild's set-up, for `/settings show` (what Discord says is
+/// read by the caller).
+#[derive(Debug, Clone)]
+pub struct SetupFacts {
+    pub settings: GuildSettings,
+    /// Every subscription with its state today, by name.
+    pub subscriptions: Vec<SubscriptionStatus>,
+    /// Each linked license role: (the subscription's name, the role).
+    pub license_roles: Vec<(String, u64)>,
+    /// Notices for the notice channel not sent yet.
+    pub waiting_notices: i64,
+    /// When the oldest of them is dropped if no channel is set by then.
+    pub waiting_until: Option<DateTime<Utc>>,
+    pub today: NaiveDate,
+}
 
 /// Who is asking, as Discord computed it for this interaction.
 #[derive(Debug, Clone, Copy)]
@@ -15,6 +36,30 @@ pub struct Caller<'a> {
 impl App {
     pub async fn guild_settings(&self, guild: GuildId) -> Result<GuildSettings, AppError> {
         Ok(self.store.guild_settings(guild).await?)
+    }
+
+    /// What `/settings show` reports from licensebot's own books.
+    pub async fn setup_facts(&self, guild: GuildId) -> Result<SetupFacts, AppError> {
+        let settings = self.store.guild_settings(guild).await?;
+        let subscriptions = self.list_subscriptions(guild).await?;
+        let roles = self.store.license_roles(guild).await?;
+        let mut license_roles: Vec<(String, u64)> = subscriptions
+            .iter()
+            .filter_map(|s| {
+                let role = roles.get(&s.subscription.id)?;
+                Some((s.subscription.name.clone(), *role))
+            })
+            .collect();
+        license_roles.sort();
+        let (waiting_notices, oldest) = self.store.waiting_notices(guild).await?;
+        Ok(SetupFacts {
+            settings,
+            subscriptions,
+            license_roles,
+            waiting_notices,
+            waiting_until: oldest.map(|at| at + NOTICE_WAITS_FOR_A_CHANNEL),
+            today: self.clock.today(),
+        })
     }
 
     /// Manage Server (or Administrator), or the guild's manager role.

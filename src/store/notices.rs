@@ -154,6 +154,24 @@ impl Store {
             .collect()
     }
 
+    /// A guild's notices for its notice channel still waiting to be sent (direct messages
+    /// aside), and when the oldest of them was written.
+    pub async fn waiting_notices(
+        &self,
+        guild: GuildId,
+    ) -> anyhow::Result<(i64, Option<DateTime<Utc>>)> {
+        let row = sqlx::query!(
+            r#"SELECT count(*) AS "count!", min(created_at) AS oldest
+               FROM notices
+               WHERE guild_id = $1 AND state = 'pending' AND dedupe_key NOT LIKE 'license-dm:%'"#,
+            guild_param(guild)
+        )
+        .fetch_one(&self.pool)
+        .await
+        .context("counting a guild's waiting notices")?;
+        Ok((row.count, row.oldest))
+    }
+
     /// How many notices wait for delivery, and how long the oldest has waited.
     pub async fn notice_backlog(&self, now: DateTime<Utc>) -> anyhow::Result<NoticeBacklog> {
         let row = sqlx::query!(

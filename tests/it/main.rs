@@ -32,5 +32,6 @@ mod seats_e2e;
 mod secrets;
 mod security_cluster;
 mod security_env;
+mod setup_e2e;
 mod walkthrough_runs;
 mod webhooks;

@@ -2,6 +2,7 @@
 //! `/settings manager-role role:<role>` — a role whose members may use the bot;
 //! `/settings license-role subscription:<ac> [role:<role>]` — the role a subscription's
 //! license holders carry (omit `role` to unlink; checked against the bot's powers).
+//! `/settings show` — the server's set-up as a checklist, ✅ or ⚠️ with what to do.
 //! All need Manage Server.
 
 use serenity::all::{
@@ -17,6 +18,7 @@ use super::{
 use crate::{
     app::UserError,
     discord::{
+        checklist,
         i18n::{s, Lang},
         permissions::is_server_manager,
         render::Reply,
@@ -63,6 +65,11 @@ pub fn define() -> CreateCommand {
                 option(CommandOptionType::Role, "opt-role-name", "opt-role-desc").required(true),
             ),
         )
+        .add_option(option(
+            CommandOptionType::SubCommand,
+            "cmd-settings-show-name",
+            "cmd-settings-show-desc",
+        ))
         .add_option(
             option(
                 CommandOptionType::SubCommand,
@@ -112,6 +119,9 @@ pub async fn run(bot: &Bot, cmd: &CommandInteraction, transport: &Transport) {
         let ResolvedValue::SubCommand(args) = &sub.value else {
             return Outcome::Message(Reply::text(lang.t("error-stale-button")));
         };
+        if sub.name == "show" {
+            return Outcome::Message(show(bot, lang, guild, cmd.application_id).await);
+        }
         if sub.name == "license-role" {
             let by = UserId(cmd.user.id.get());
             return Outcome::Message(license_role(bot, lang, guild, args, by).await);
@@ -132,6 +142,19 @@ pub async fn run(bot: &Bot, cmd: &CommandInteraction, transport: &Transport) {
         }
     };
     respond(&bot.http, target, work).await
+}
+
+/// The checklist of `/settings show`.
+async fn show(
+    bot: &Bot,
+    lang: Lang,
+    guild: GuildId,
+    application: serenity::all::ApplicationId,
+) -> Reply {
+    match bot.app.setup_facts(guild).await {
+        Ok(facts) => checklist::checklist(&bot.http, application, lang, guild, &facts).await,
+        Err(e) => bot.error_reply(lang, &e, None),
+    }
 }
 
 /// Saves the notice channel once it is known to be this guild's and a message could be

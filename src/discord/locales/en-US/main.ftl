@@ -18,6 +18,8 @@ cmd-settings-notices-name = notices
 cmd-settings-notices-desc = Where redemption and subscription notices are posted
 cmd-settings-manager-role-name = manager-role
 cmd-settings-manager-role-desc = A role whose members may use licensebot without Manage Server
+cmd-settings-show-name = show
+cmd-settings-show-desc = licensebot's set-up in this server, as a checklist
 opt-subscription-name = subscription
 opt-subscription-desc = The subscription
 opt-name-name = name
@@ -261,3 +263,37 @@ notice-role-halted-powerful = <@&{ $role }> now carries { $powers }, which give 
 notice-role-halted-manager = <@&{ $role }> is now this server's manager role, so I've stopped giving it with licenses. Choose another manager role or license role, then link it again with /settings license-role.
 dm-request-approved = Your request for a license of *{ $subscription }* was approved by <@{ $by }>.
 dm-request-denied = Your request for a license of *{ $subscription }* was declined by <@{ $by }>.
+
+## The set-up checklist (/settings show): one line each, ✅ or ⚠️ with what to do
+settings-show-title = licensebot's set-up in this server
+language-name = English
+permission-view-channel = View Channel
+permission-send-messages = Send Messages
+permission-embed-links = Embed Links
+check-channel-none = ⚠️ No notice channel is set: notices wait for one (up to 7 days), and nobody sees them. Set one with /settings notices.
+check-channel-ok = ✅ Notices are posted in <#{ $channel }>.
+check-channel-gone = ⚠️ The notice channel <#{ $channel }> is gone. Pick another with /settings notices.
+check-channel-hidden = ⚠️ I can't see <#{ $channel }>. Give me View Channel there (Edit Channel → Permissions), or pick another channel with /settings notices.
+check-channel-missing = ⚠️ I lack { $permissions } in <#{ $channel }>. Give me them there (Edit Channel → Permissions), or pick another channel with /settings notices.
+check-channel-unknown = ⚠️ I couldn't check <#{ $channel }> with Discord ({ $reason }). Try again in a moment.
+check-manager-none = ✅ No manager role: members with Manage Server use licensebot. To let another role use it, use /settings manager-role.
+check-manager-shown = ✅ Members of <@&{ $role }> may use licensebot, and Discord shows them its commands.
+check-manager-hidden = ⚠️ Members of <@&{ $role }> may use licensebot, but Discord hides its commands from them. Server Settings → Integrations → licensebot → add <@&{ $role }>.
+check-manager-gone = ⚠️ The manager role is gone. Choose another with /settings manager-role, or leave out the role to clear it.
+check-manager-unknown = ⚠️ I couldn't ask Discord whether it shows licensebot's commands to <@&{ $role }> ({ $reason }). If it doesn't: Server Settings → Integrations → licensebot → add <@&{ $role }>.
+check-language-server = ✅ Notices, requests and direct messages are in { $language }, this server's language in Discord. Choose another with /settings language.
+check-roles-none = ✅ No license roles are linked (/settings license-role).
+check-roles-unknown = ⚠️ I couldn't read this server's roles from Discord ({ $reason }), so the license roles aren't checked. Try again in a moment.
+check-role-ok = ✅ <@&{ $role }> goes with the licenses of *{ $subscription }*, and I can give it.
+check-role-gone = ⚠️ The license role of *{ $subscription }* is gone. Link another with /settings license-role.
+check-role-no-manage-roles = ⚠️ I can't give <@&{ $role }> (*{ $subscription }*): I need Manage Roles. Grant it to my role in Server Settings → Roles.
+check-role-not-below = ⚠️ I can't give <@&{ $role }> (*{ $subscription }*): it isn't below my highest role. In Server Settings → Roles, drag my role above it.
+check-role-powerful = ⚠️ <@&{ $role }> (*{ $subscription }*) carries { $powers }, which give power over the server, so I don't give it. Take them off it in Server Settings → Roles, then link it again with /settings license-role.
+check-role-unusable = ⚠️ <@&{ $role }> can't be the license role of *{ $subscription }* (it is @everyone, an integration's role, or the manager role). Link another with /settings license-role.
+check-ending-none = ✅ No subscription ends within 30 days.
+check-ending = ⚠️ *{ $subscription }* ends <t:{ $at }:R> (<t:{ $at }:D>). Extend it with /extend.
+check-waiting-none = ✅ No notices are waiting for a channel.
+check-waiting = ⚠️ { $count ->
+    [one] 1 notice is
+   *[other] { $count } notices are
+} waiting for a notice channel, kept until <t:{ $until }:f>. Set one with /settings notices.

@@ -18,6 +18,8 @@ cmd-settings-notices-name = meldingen
 cmd-settings-notices-desc = Waar meldingen over inwisselingen en abonnementen worden geplaatst
 cmd-settings-manager-role-name = beheerdersrol
 cmd-settings-manager-role-desc = Een rol waarvan de leden licensebot mogen gebruiken zonder Server beheren
+cmd-settings-show-name = overzicht
+cmd-settings-show-desc = De instellingen van licensebot in deze server, als controlelijst
 opt-subscription-name = abonnement
 opt-subscription-desc = Het abonnement
 opt-name-name = naam
@@ -261,3 +263,40 @@ notice-role-halted-powerful = <@&{ $role }> heeft nu { $powers }, en dat geeft m
 notice-role-halted-manager = <@&{ $role }> is nu de beheerdersrol van deze server, dus ik geef die rol niet meer met licenties. Kies een andere beheerdersrol of licentierol en koppel hem dan opnieuw met /instellingen licentierol.
 dm-request-approved = Uw aanvraag voor een licentie van *{ $subscription }* is goedgekeurd door <@{ $by }>.
 dm-request-denied = Uw aanvraag voor een licentie van *{ $subscription }* is geweigerd door <@{ $by }>.
+
+## De controlelijst (/instellingen overzicht): één regel per punt, ✅ of ⚠️ met wat te doen
+settings-show-title = De instellingen van licensebot in deze server
+language-name = Nederlands
+permission-view-channel = Kanaal bekijken
+permission-send-messages = Berichten versturen
+permission-embed-links = Links insluiten
+check-channel-none = ⚠️ Er is geen meldingskanaal ingesteld: meldingen wachten erop (ten hoogste 7 dagen), en niemand ziet ze. Stel er een in met /instellingen meldingen.
+check-channel-ok = ✅ Meldingen worden geplaatst in <#{ $channel }>.
+check-channel-gone = ⚠️ Het meldingskanaal <#{ $channel }> bestaat niet meer. Kies een ander met /instellingen meldingen.
+check-channel-hidden = ⚠️ Ik kan <#{ $channel }> niet zien. Geef mij daar Kanaal bekijken (Kanaal bewerken → Machtigingen), of kies een ander kanaal met /instellingen meldingen.
+check-channel-missing = ⚠️ Ik mis { $permissions } in <#{ $channel }>. Geef mij die daar (Kanaal bewerken → Machtigingen), of kies een ander kanaal met /instellingen meldingen.
+check-channel-unknown = ⚠️ Ik kon <#{ $channel }> niet bij Discord controleren ({ $reason }). Probeer het zo opnieuw.
+check-manager-none = ✅ Geen beheerdersrol: leden met de machtiging Server beheren gebruiken licensebot. Wilt u een andere rol het laten gebruiken, gebruik dan /instellingen beheerdersrol.
+check-manager-shown = ✅ Leden van <@&{ $role }> mogen licensebot gebruiken, en Discord toont hun de opdrachten.
+check-manager-hidden = ⚠️ Leden van <@&{ $role }> mogen licensebot gebruiken, maar Discord verbergt de opdrachten voor hen. Serverinstellingen → Integraties → licensebot → <@&{ $role }> toevoegen.
+check-manager-gone = ⚠️ De beheerdersrol bestaat niet meer. Kies een andere met /instellingen beheerdersrol, of laat de rol weg om hem te wissen.
+check-manager-unknown = ⚠️ Ik kon Discord niet vragen of het de opdrachten van licensebot aan <@&{ $role }> toont ({ $reason }). Zo niet: Serverinstellingen → Integraties → licensebot → <@&{ $role }> toevoegen.
+check-language-server = ✅ Meldingen, aanvragen en privéberichten zijn in het { $language }, de taal van deze server in Discord. Kies een andere met /instellingen taal.
+check-roles-none = ✅ Er zijn geen licentierollen gekoppeld (/instellingen licentierol).
+check-roles-unknown = ⚠️ Ik kon de rollen van deze server niet bij Discord opvragen ({ $reason }), dus de licentierollen zijn niet gecontroleerd. Probeer het zo opnieuw.
+check-role-ok = ✅ <@&{ $role }> hoort bij de licenties van *{ $subscription }*, en ik kan die rol geven.
+check-role-gone = ⚠️ De licentierol van *{ $subscription }* bestaat niet meer. Koppel een andere met /instellingen licentierol.
+check-role-no-manage-roles = ⚠️ Ik kan <@&{ $role }> (*{ $subscription }*) niet geven: ik heb de machtiging Rollen beheren nodig. Geef die aan mijn rol in Serverinstellingen → Rollen.
+check-role-not-below = ⚠️ Ik kan <@&{ $role }> (*{ $subscription }*) niet geven: die rol staat niet onder mijn hoogste rol. Sleep in Serverinstellingen → Rollen mijn rol erboven.
+check-role-powerful = ⚠️ <@&{ $role }> (*{ $subscription }*) heeft { $powers }, en dat geeft macht over de server, dus ik geef die rol niet. Haal die machtigingen eraf in Serverinstellingen → Rollen en koppel de rol dan opnieuw met /instellingen licentierol.
+check-role-unusable = ⚠️ <@&{ $role }> kan niet de licentierol van *{ $subscription }* zijn (het is @everyone, de rol van een integratie of de beheerdersrol). Koppel een andere met /instellingen licentierol.
+check-ending-none = ✅ Er eindigt geen abonnement binnen 30 dagen.
+check-ending = ⚠️ *{ $subscription }* eindigt <t:{ $at }:R> (op <t:{ $at }:D>). Verleng het met /verlengen.
+check-waiting-none = ✅ Er wachten geen meldingen op een kanaal.
+check-waiting = ⚠️ { $count ->
+    [one] 1 melding wacht
+   *[other] { $count } meldingen wachten
+} op een meldingskanaal en { $count ->
+    [one] wordt
+   *[other] worden
+} bewaard tot <t:{ $until }:f>. Stel er een in met /instellingen meldingen.

@@ -1,0 +1,218 @@
+//! Setting up a server, end to end against the fake Discord: `/settings show` names each
+//! problem with what to do, `/settings language` sets the language of notices, the manager
+//! role's Integrations step, and notices kept until a channel is set.
+
+use fake_discord::{
+    serenity::all::{ChannelId, GuildId, Permissions, RoleId, UserId},
+    OverwriteTarget,
+};
+use licensebot::domain::records;
+
+use crate::support::world::{answer, bot_permissions, World};
+
+/// `/settings <sub>` as `user` in `guild`, in `locale`, with options; the answer's text.
+async fn settings(
+    world: &World,
+    guild: GuildId,
+    user: UserId,
+    locale: &str,
+    sub: &str,
+    options: &[(&str, serde_json::Value)],
+) -> String {
+    let mut command = world
+        .fake
+        .as_member(guild, user)
+        .locale(locale)
+        .command(&format!("settings {sub}"));
+    for (name, value) in options {
+        command = command.option(name, value.clone());
+    }
+    answer(&command.send().await.expect("the command is sent"))
+        .await
+        .text()
+}
+
+/// A server with every problem `/settings show` knows: a notice channel the bot cannot
+/// see, a manager role Discord hides the commands from, a license role above the bot's.
+struct Troubled {
+    world: World,
+    staff: ChannelId,
+    helpers: RoleId,
+    licensed: RoleId,
+}
+
+impl Troubled {
+    async fn new() -> Troubled {
+        let world = World::new().await;
+        let (fake, guild) = (&world.fake, world.guild);
+        fake.set_bot_permissions(guild, bot_permissions());
+        fake.set_role_position(guild, fake.bot_role(guild), 10);
+        let licensed = fake.create_role(guild, "Contoso users", Permissions::empty());
+        fake.set_role_position(guild, licensed, 2);
+        let linked = settings(
+            &world,
+            guild,
+            world.admin,
+            "en-US",
+            "license-role",
+            &[
+                ("subscription", "Contoso".into()),
+                ("role", licensed.get().to_string().into()),
+            ],
+        )
+        .await;
+        assert!(linked.contains("will carry"), "{linked}");
+        // Later someone drags the role above the bot's.
+        fake.set_role_position(guild, licensed, 20);
+        // A private staff channel: @everyone may not see it, and nobody let the bot in.
+        let staff = fake.create_text_channel(guild, "staff");
+        fake.set_channel_overwrite(
+            staff,
+            OverwriteTarget::Role(fake.everyone_role(guild)),
+            Permissions::empty(),
+            Permissions::VIEW_CHANNEL,
+        );
+        world
+            .app
+            .set_notice_channel(world.guild_id(), staff.get())
+            .await
+            .unwrap();
+        let helpers = fake.create_role(guild, "helpers", Permissions::empty());
+        world
+            .app
+            .set_manager_role(world.guild_id(), Some(helpers.get()))
+            .await
+            .unwrap();
+        Troubled {
+            world,
+            staff,
+            helpers,
+            licensed,
+        }
+    }
+
+    async fn show(&self, locale: &str) -> String {
+        let w = &self.world;
+        settings(w, w.guild, w.admin, locale, "show", &[]).await
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn settings_show_names_each_problem_with_what_to_do_and_a_healthy_server_only_ticks() {
+    let t = Troubled::new().await;
+    let (fake, guild) = (&t.world.fake, t.world.guild);
+    let text = t.show("en-US").await;
+    let staff = format!("<#{}>", t.staff);
+    let helpers = format!("<@&{}>", t.helpers);
+    let licensed = format!("<@&{}>", t.licensed);
+    assert!(
+        text.contains(&format!(
+            "⚠️ I can't see {staff}. Give me View Channel there"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "Discord hides its commands from them. Server Settings → Integrations → licensebot → add {helpers}"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "⚠️ I can't give {licensed} (*Contoso*): it isn't below my highest role. In Server Settings → Roles, drag my role above it."
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("✅ Notices, requests and direct messages are in English"),
+        "{text}"
+    );
+    assert!(
+        text.contains("✅ No subscription ends within 30 days."),
+        "{text}"
+    );
+
+    // A channel the bot sees but may not write in.
+    fake.set_channel_overwrite(
+        t.staff,
+        OverwriteTarget::Member(fake.bot_user_id()),
+        Permissions::VIEW_CHANNEL,
+        Permissions::SEND_MESSAGES | Permissions::EMBED_LINKS,
+    );
+    let text = t.show("en-US").await;
+    assert!(
+        text.contains(&format!("⚠️ I lack Send Messages, Embed Links in {staff}")),
+        "{text}"
+    );
+
+    // In Dutch, the same problems in Dutch words.
+    let text = t.show("nl").await;
+    assert!(
+        text.contains(&format!(
+            "⚠️ Ik mis Berichten versturen, Links insluiten in {staff}"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "Serverinstellingen → Integraties → licensebot → {helpers} toevoegen"
+        )),
+        "{text}"
+    );
+
+    // Each fixed as the checklist says: every line is ticked.
+    fake.set_channel_overwrite(
+        t.staff,
+        OverwriteTarget::Member(fake.bot_user_id()),
+        Permissions::VIEW_CHANNEL | Permissions::SEND_MESSAGES | Permissions::EMBED_LINKS,
+        Permissions::empty(),
+    );
+    fake.set_app_command_permissions(guild, &[(t.helpers, true)]);
+    fake.set_role_position(guild, t.licensed, 2);
+    let text = t.show("en-US").await;
+    assert!(!text.contains("⚠️"), "{text}");
+    assert!(
+        text.contains(&format!("✅ Notices are posted in {staff}.")),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "✅ Members of {helpers} may use licensebot, and Discord shows them its commands."
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "✅ {licensed} goes with the licenses of *Contoso*, and I can give it."
+        )),
+        "{text}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn settings_show_on_a_server_without_a_notice_channel_says_to_set_one() {
+    let world = World::new().await;
+    let fresh = world.fake.create_guild("Fabrikam", "en-US");
+    let admins = world
+        .fake
+        .create_role(fresh, "admins", Permissions::MANAGE_GUILD);
+    let admin = world.fake.add_member(fresh, "fay", &[admins]);
+    world
+        .app
+        .create_subscription(
+            records::GuildId(fresh.get()),
+            crate::support::world::SKU,
+            "Fabrikam",
+            5,
+            crate::support::world::today() + chrono::Days::new(10),
+        )
+        .await
+        .unwrap();
+    let text = settings(&world, fresh, admin, "en-US", "show", &[]).await;
+    assert!(
+        text.contains("⚠️ No notice channel is set: notices wait for one (up to 7 days), and nobody sees them. Set one with /settings notices."),
+        "{text}"
+    );
+    assert!(text.contains("⚠️ *Fabrikam* ends <t:"), "{text}");
+    assert!(text.contains("✅ No manager role"), "{text}");
+}
