@@ -86,7 +86,15 @@ impl App {
         Ok(self.store.set_manager_role(guild, role).await?)
     }
 
-    /// The language the guild's notices are written in (`en-US` or `nl`).
+    /// `/settings language`: the language of the guild's notices, request messages and
+    /// direct messages from now on (a Discord locale code licensebot speaks, checked by the
+    /// caller against its list).
+    pub async fn set_guild_language(&self, guild: GuildId, language: &str) -> Result<(), AppError> {
+        Ok(self.store.set_guild_language(guild, language).await?)
+    }
+
+    /// The guild's preferred locale as Discord reports it (a language licensebot speaks, or
+    /// `en-US`); a language chosen with `/settings language` outweighs it.
     pub async fn record_guild_locale(&self, guild: GuildId, locale: &str) -> anyhow::Result<()> {
         self.store.set_guild_locale(guild, locale).await
     }

@@ -297,7 +297,11 @@ fn commands_shown_to(
 fn language_line(lang: Lang, facts: &SetupFacts) -> String {
     let server = Lang::from_discord(&facts.settings.locale);
     lang.ta(
-        "check-language-server",
+        if facts.settings.language.is_some() {
+            "check-language-chosen"
+        } else {
+            "check-language-server"
+        },
         &[("language", s(server.t("language-name")))],
     )
 }

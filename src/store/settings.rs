@@ -9,7 +9,8 @@ impl Store {
     /// A guild's settings; defaults when it has none yet.
     pub async fn guild_settings(&self, guild: GuildId) -> anyhow::Result<GuildSettings> {
         let row = sqlx::query!(
-            "SELECT notice_channel_id, manager_role_id, locale FROM guild_settings WHERE guild_id = $1",
+            r#"SELECT notice_channel_id, manager_role_id, COALESCE(language, locale) AS "locale!", language
+               FROM guild_settings WHERE guild_id = $1"#,
             guild_param(guild)
         )
         .fetch_optional(&self.pool)
@@ -20,11 +21,13 @@ impl Store {
                 notice_channel: r.notice_channel_id.map(|c| c as u64),
                 manager_role: r.manager_role_id.map(|c| c as u64),
                 locale: r.locale,
+                language: r.language,
             },
             None => GuildSettings {
                 notice_channel: None,
                 manager_role: None,
                 locale: "en-US".into(),
+                language: None,
             },
         })
     }
@@ -36,7 +39,8 @@ impl Store {
     ) -> anyhow::Result<HashMap<GuildId, GuildSettings>> {
         let ids: Vec<i64> = guilds.iter().map(|g| guild_param(*g)).collect();
         let rows = sqlx::query!(
-            r#"SELECT guild_id, notice_channel_id, manager_role_id, locale
+            r#"SELECT guild_id, notice_channel_id, manager_role_id,
+                      COALESCE(language, locale) AS "locale!", language
                FROM guild_settings WHERE guild_id = ANY($1)"#,
             &ids
         )
@@ -52,6 +56,7 @@ impl Store {
                         notice_channel: r.notice_channel_id.map(|c| c as u64),
                         manager_role: r.manager_role_id.map(|c| c as u64),
                         locale: r.locale,
+                        language: r.language,
                     },
                 )
             })
@@ -84,7 +89,23 @@ impl Store {
         Ok(())
     }
 
-    /// The locale notices are written in (the guild's preferred locale, from Discord).
+    /// The language an admin chose for the guild (`/settings language`), a Discord locale
+    /// code; it outweighs the preferred locale Discord reports.
+    pub async fn set_guild_language(&self, guild: GuildId, language: &str) -> anyhow::Result<()> {
+        sqlx::query!(
+            r#"INSERT INTO guild_settings (guild_id, language) VALUES ($1, $2)
+               ON CONFLICT (guild_id) DO UPDATE SET language = $2, updated_at = now()"#,
+            guild_param(guild),
+            language
+        )
+        .execute(&self.pool)
+        .await
+        .context("setting the guild language")?;
+        Ok(())
+    }
+
+    /// The guild's preferred locale as Discord reports it (notices use it unless an admin
+    /// chose a language).
     pub async fn set_guild_locale(&self, guild: GuildId, locale: &str) -> anyhow::Result<()> {
         sqlx::query!(
             r#"INSERT INTO guild_settings (guild_id, locale) VALUES ($1, $2)

@@ -216,3 +216,65 @@ async fn settings_show_on_a_server_without_a_notice_channel_says_to_set_one() {
     assert!(text.contains("⚠️ *Fabrikam* ends <t:"), "{text}");
     assert!(text.contains("✅ No manager role"), "{text}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn settings_language_nl_on_an_english_server_makes_the_next_notice_dutch() {
+    let world = World::new().await;
+    let chosen = settings(
+        &world,
+        world.guild,
+        world.admin,
+        "en-US",
+        "language",
+        &[("language", "nl".into())],
+    )
+    .await;
+    assert!(chosen.contains("Nederlands"), "{chosen}");
+    // Discord telling the server's locale again does not undo the admin's choice.
+    world
+        .app
+        .record_guild_locale(world.guild_id(), "en-US")
+        .await
+        .unwrap();
+    let keys = world.keys(crate::support::world::SKU, 5, "12m", 1).await;
+    let (run, _) = world
+        .order(world.admin, "en-US", "add-licenses", "Contoso", &keys[0])
+        .await;
+    answer(&run.click("Redeem").await.unwrap()).await;
+    let notices = world.wait_notices(1).await;
+    let last = notices.last().map(|m| m.text()).unwrap_or_default();
+    assert!(
+        last.contains("heeft 5 licenties toegevoegd aan *Contoso*"),
+        "{notices:?}"
+    );
+    let show = settings(&world, world.guild, world.admin, "en-US", "show", &[]).await;
+    assert!(
+        show.contains("✅ Notices, requests and direct messages are in Nederlands (chosen with /settings language)."),
+        "{show}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_language_choices_are_every_language_licensebot_speaks() {
+    let world = World::new().await;
+    let commands = world.fake.registered_commands(None);
+    let settings = commands
+        .iter()
+        .find(|c| c["name"] == "settings")
+        .expect("/settings is registered");
+    let language = settings["options"]
+        .as_array()
+        .and_then(|o| o.iter().find(|o| o["name"] == "language"))
+        .expect("/settings language is registered");
+    let values: Vec<&str> = language["options"][0]["choices"]
+        .as_array()
+        .expect("choices")
+        .iter()
+        .filter_map(|c| c["value"].as_str())
+        .collect();
+    let spoken: Vec<&str> = licensebot::discord::i18n::Lang::ALL
+        .iter()
+        .map(|l| l.code())
+        .collect();
+    assert_eq!(values, spoken);
+}

@@ -2,12 +2,14 @@
 //! `/settings manager-role role:<role>` — a role whose members may use the bot;
 //! `/settings license-role subscription:<ac> [role:<role>]` — the role a subscription's
 //! license holders carry (omit `role` to unlink; checked against the bot's powers).
+//! `/settings language language:<choice>` — the language of notices, request messages and
+//! direct messages (the choices are every language licensebot speaks, by Discord locale code);
 //! `/settings show` — the server's set-up as a checklist, ✅ or ⚠️ with what to do.
 //! All need Manage Server.
 
 use serenity::all::{
     Channel, ChannelId, ChannelType, CommandInteraction, CommandOptionType, CreateCommand,
-    CreateMessage, ResolvedValue,
+    CreateCommandOption, CreateMessage, ResolvedValue,
 };
 
 use super::{
@@ -65,6 +67,21 @@ pub fn define() -> CreateCommand {
                 option(CommandOptionType::Role, "opt-role-name", "opt-role-desc").required(true),
             ),
         )
+        .add_option(
+            option(
+                CommandOptionType::SubCommand,
+                "cmd-settings-language-name",
+                "cmd-settings-language-desc",
+            )
+            .add_sub_option(language_choices(
+                option(
+                    CommandOptionType::String,
+                    "opt-language-name",
+                    "opt-language-desc",
+                )
+                .required(true),
+            )),
+        )
         .add_option(option(
             CommandOptionType::SubCommand,
             "cmd-settings-show-name",
@@ -95,6 +112,15 @@ pub fn define() -> CreateCommand {
                 .required(false),
             ),
         )
+}
+
+/// One choice per language licensebot speaks, named in that language, its value the
+/// Discord locale code: a language added to [`Lang::ALL`] appears here by itself.
+fn language_choices(mut option: CreateCommandOption) -> CreateCommandOption {
+    for lang in Lang::ALL {
+        option = option.add_string_choice(lang.t("language-name"), lang.code());
+    }
+    option
 }
 
 pub async fn run(bot: &Bot, cmd: &CommandInteraction, transport: &Transport) {
@@ -130,6 +156,9 @@ pub async fn run(bot: &Bot, cmd: &CommandInteraction, transport: &Transport) {
             ("notices", Some(ResolvedValue::Channel(channel))) => {
                 Outcome::Message(set_notices(bot, lang, guild, channel.id).await)
             }
+            ("language", Some(ResolvedValue::String(code))) => {
+                Outcome::Message(set_language(bot, lang, guild, code).await)
+            }
             ("manager-role", Some(ResolvedValue::Role(role))) => {
                 match bot.app.set_manager_role(guild, Some(role.id.get())).await {
                     Ok(()) => Outcome::Message(Reply::text(
@@ -142,6 +171,20 @@ pub async fn run(bot: &Bot, cmd: &CommandInteraction, transport: &Transport) {
         }
     };
     respond(&bot.http, target, work).await
+}
+
+/// Saves the server's language, one of the choices (anything else is a stale command).
+async fn set_language(bot: &Bot, lang: Lang, guild: GuildId, code: &str) -> Reply {
+    let Some(chosen) = Lang::ALL.into_iter().find(|l| l.code() == code) else {
+        return Reply::text(lang.t("error-stale-button"));
+    };
+    match bot.app.set_guild_language(guild, chosen.code()).await {
+        Ok(()) => Reply::text(lang.ta(
+            "settings-language-saved",
+            &[("language", s(chosen.t("language-name")))],
+        )),
+        Err(e) => bot.error_reply(lang, &e, None),
+    }
 }
 
 /// The checklist of `/settings show`.
