@@ -278,3 +278,32 @@ async fn the_language_choices_are_every_language_licensebot_speaks() {
         .collect();
     assert_eq!(values, spoken);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_manager_role_is_told_the_integrations_step_and_can_be_cleared() {
+    let world = World::new().await;
+    let helpers = world
+        .fake
+        .create_role(world.guild, "helpers", Permissions::empty());
+    let set = settings(
+        &world,
+        world.guild,
+        world.admin,
+        "en-US",
+        "manager-role",
+        &[("role", helpers.get().to_string().into())],
+    )
+    .await;
+    assert!(
+        set.contains(&format!(
+            "Server Settings → Integrations → licensebot → add <@&{helpers}>"
+        )),
+        "{set}"
+    );
+    let settings_now = world.app.guild_settings(world.guild_id()).await.unwrap();
+    assert_eq!(settings_now.manager_role, Some(helpers.get()));
+    let cleared = settings(&world, world.guild, world.admin, "nl", "manager-role", &[]).await;
+    assert!(cleared.contains("geen beheerdersrol"), "{cleared}");
+    let settings_now = world.app.guild_settings(world.guild_id()).await.unwrap();
+    assert_eq!(settings_now.manager_role, None);
+}

@@ -1,5 +1,6 @@
 //! `/settings notices channel:<channel>` — where notices go (checked by posting there);
-//! `/settings manager-role role:<role>` — a role whose members may use the bot;
+//! `/settings manager-role [role:<role>]` — a role whose members may use the bot (omit
+//! `role` to clear it); the answer gives the Integrations steps Discord needs;
 //! `/settings license-role subscription:<ac> [role:<role>]` — the role a subscription's
 //! license holders carry (omit `role` to unlink; checked against the bot's powers).
 //! `/settings language language:<choice>` — the language of notices, request messages and
@@ -64,7 +65,7 @@ pub fn define() -> CreateCommand {
                 "cmd-settings-manager-role-desc",
             )
             .add_sub_option(
-                option(CommandOptionType::Role, "opt-role-name", "opt-role-desc").required(true),
+                option(CommandOptionType::Role, "opt-role-name", "opt-role-desc").required(false),
             ),
         )
         .add_option(
@@ -161,12 +162,18 @@ pub async fn run(bot: &Bot, cmd: &CommandInteraction, transport: &Transport) {
             }
             ("manager-role", Some(ResolvedValue::Role(role))) => {
                 match bot.app.set_manager_role(guild, Some(role.id.get())).await {
+                    // Discord shows the commands (registered for Manage Server) to the role
+                    // only once an admin adds it to the integration: say how.
                     Ok(()) => Outcome::Message(Reply::text(
                         lang.ta("settings-role-saved", &[("role", s(role.id))]),
                     )),
                     Err(e) => Outcome::Message(bot.error_reply(lang, &e, None)),
                 }
             }
+            ("manager-role", None) => match bot.app.set_manager_role(guild, None).await {
+                Ok(()) => Outcome::Message(Reply::text(lang.t("settings-role-cleared"))),
+                Err(e) => Outcome::Message(bot.error_reply(lang, &e, None)),
+            },
             _ => Outcome::Message(Reply::text(lang.t("error-stale-button"))),
         }
     };

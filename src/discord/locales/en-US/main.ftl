@@ -33,7 +33,7 @@ opt-keys-desc = One or more product keys (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX), separa
 opt-channel-name = channel
 opt-channel-desc = The channel for notices
 opt-role-name = role
-opt-role-desc = The manager role
+opt-role-desc = The manager role; leave it out to clear it
 
 ## Words
 kind-add-licenses = Add licenses
@@ -154,7 +154,8 @@ settings-notices-saved = Notices will be posted in <#{ $channel }>.
 settings-notices-failed = I can't post in <#{ $channel }> ({ $reason }). Give me Send Messages and Embed Links there, or pick another channel. Nothing was changed.
 settings-notices-other-server = <#{ $channel }> is not a channel of this server. Pick one of this server's channels. Nothing was changed.
 settings-notices-hello = licensebot will post redemption and subscription notices in this channel.
-settings-role-saved = Members of <@&{ $role }> may now use licensebot.
+settings-role-saved = Members of <@&{ $role }> may now use licensebot. Discord shows them its commands only once the role is added to licensebot: Server Settings → Integrations → licensebot → add <@&{ $role }>. /settings show tells whether that is done.
+settings-role-cleared = There is no manager role any more: only members with Manage Server may use licensebot.
 
 ## Notices (in the server's language; never a product key)
 notice-redemption-add = <@{ $user }> added { $added } to *{ $subscription }*: { $before } → { $after } licenses ({ $keys }).

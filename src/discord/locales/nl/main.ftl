@@ -17,7 +17,7 @@ cmd-settings-desc = De instellingen van licensebot voor deze server
 cmd-settings-notices-name = meldingen
 cmd-settings-notices-desc = Waar meldingen over inwisselingen en abonnementen worden geplaatst
 cmd-settings-manager-role-name = beheerdersrol
-cmd-settings-manager-role-desc = Een rol waarvan de leden licensebot mogen gebruiken zonder Server beheren
+cmd-settings-manager-role-desc = Een rol waarvan de leden licensebot mogen gebruiken zonder de machtiging Server beheren
 cmd-settings-show-name = overzicht
 cmd-settings-show-desc = De instellingen van licensebot in deze server, als controlelijst
 cmd-settings-language-name = taal
@@ -33,7 +33,7 @@ opt-keys-desc = Een of meer productcodes (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX), gesche
 opt-channel-name = kanaal
 opt-channel-desc = Het kanaal voor meldingen
 opt-role-name = rol
-opt-role-desc = De beheerdersrol
+opt-role-desc = De beheerdersrol; laat weg om hem te wissen
 
 ## Woorden
 kind-add-licenses = Licenties toevoegen
@@ -154,7 +154,8 @@ settings-notices-saved = Meldingen worden geplaatst in <#{ $channel }>.
 settings-notices-failed = Ik kan niet posten in <#{ $channel }> ({ $reason }). Geef mij daar Berichten versturen en Links insluiten, of kies een ander kanaal. Er is niets gewijzigd.
 settings-notices-other-server = <#{ $channel }> is geen kanaal van deze server. Kies een kanaal van deze server. Er is niets gewijzigd.
 settings-notices-hello = licensebot plaatst in dit kanaal meldingen over inwisselingen en abonnementen.
-settings-role-saved = Leden van <@&{ $role }> mogen nu licensebot gebruiken.
+settings-role-saved = Leden van <@&{ $role }> mogen nu licensebot gebruiken. Discord toont hun de opdrachten pas als de rol aan licensebot is toegevoegd: Serverinstellingen → Integraties → licensebot → <@&{ $role }> toevoegen. /instellingen overzicht laat zien of dat gedaan is.
+settings-role-cleared = Er is geen beheerdersrol meer: alleen leden met de machtiging Server beheren mogen licensebot gebruiken.
 
 ## Meldingen (in de taal van de server; nooit een productcode)
 notice-redemption-add = <@{ $user }> heeft { $added } toegevoegd aan *{ $subscription }*: { $before } → { $after } licenties ({ $keys }).
