@@ -74,8 +74,10 @@ impl App {
         }
     }
 
+    /// Sets the notice channel; the notices that waited for one are posted there now.
     pub async fn set_notice_channel(&self, guild: GuildId, channel: u64) -> Result<(), AppError> {
-        Ok(self.store.set_notice_channel(guild, channel).await?)
+        let now = self.clock.now();
+        Ok(self.store.set_notice_channel(guild, channel, now).await?)
     }
 
     pub async fn set_manager_role(

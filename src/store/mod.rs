@@ -25,7 +25,10 @@ pub use licenses::{
     Assignment, ExpiredRequest, LicenseRequest, LicenseSpan, MemberRole, RoleBacklog, RoleChange,
     RoleClaim, RoleScope,
 };
-pub use notices::{NewNotice, NoticeBacklog, NoticeClaim, NoticeOutcome, NoticeRow, PendingNotice};
+pub use notices::{
+    NewNotice, NoticeBacklog, NoticeClaim, NoticeOutcome, NoticeRow, PendingNotice,
+    WAITING_FOR_A_CHANNEL,
+};
 pub use orders::{ClosedBy, ExpiredOrder, NewOrder, OrderTx, RedemptionWrite, Written};
 pub use redemptions::{RedemptionFeed, RedemptionFilter};
 pub use subscriptions::NewSubscription;

@@ -53,6 +53,31 @@ pub struct NoticeRow {
     pub body: serde_json::Value,
 }
 
+/// The `last_error` of a notice waiting for its guild to set a notice channel.
+pub const WAITING_FOR_A_CHANNEL: &str = "waiting for a notice channel";
+
+/// Makes the guild's notices that wait for a notice channel due at `now` (one was just set).
+pub(super) async fn wake_waiting_notices<'c, E>(
+    executor: E,
+    guild: GuildId,
+    now: DateTime<Utc>,
+) -> anyhow::Result<u64>
+where
+    E: sqlx::PgExecutor<'c>,
+{
+    let done = sqlx::query!(
+        r#"UPDATE notices SET next_attempt_at = $2
+           WHERE guild_id = $1 AND state = 'pending' AND last_error = $3 AND next_attempt_at > $2"#,
+        guild_param(guild),
+        now,
+        WAITING_FOR_A_CHANNEL
+    )
+    .execute(executor)
+    .await
+    .context("waking the notices waiting for a channel")?;
+    Ok(done.rows_affected())
+}
+
 /// A notice's Discord message nonce: random, at most 25 characters as Discord accepts.
 pub(super) fn new_nonce() -> String {
     uuid::Uuid::new_v4()
@@ -199,7 +224,8 @@ pub enum NoticeOutcome {
     Sent { channel: u64, message: u64 },
     /// Not sent this time: tried again at `at`.
     RetryAt { at: DateTime<Utc>, error: String },
-    /// Given up: `Failed` (Discord refused it for good) or `Dropped` (no notice channel).
+    /// Given up: `Failed` (Discord refused it for good) or `Dropped` (no notice channel was
+    /// set within 7 days).
     GaveUp { state: NoticeState, error: String },
 }
 

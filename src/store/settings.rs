@@ -63,17 +63,29 @@ impl Store {
             .collect())
     }
 
-    pub async fn set_notice_channel(&self, guild: GuildId, channel: u64) -> anyhow::Result<()> {
+    /// Sets the notice channel, and makes the notices that waited for one due at `now`.
+    pub async fn set_notice_channel(
+        &self,
+        guild: GuildId,
+        channel: u64,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> anyhow::Result<()> {
+        let mut tx = self
+            .pool
+            .begin()
+            .await
+            .context("setting the notice channel")?;
         sqlx::query!(
             r#"INSERT INTO guild_settings (guild_id, notice_channel_id) VALUES ($1, $2)
                ON CONFLICT (guild_id) DO UPDATE SET notice_channel_id = $2, updated_at = now()"#,
             guild_param(guild),
             channel as i64
         )
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .context("setting the notice channel")?;
-        Ok(())
+        super::notices::wake_waiting_notices(&mut *tx, guild, now).await?;
+        tx.commit().await.context("setting the notice channel")
     }
 
     pub async fn set_manager_role(&self, guild: GuildId, role: Option<u64>) -> anyhow::Result<()> {

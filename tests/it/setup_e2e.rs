@@ -307,3 +307,55 @@ async fn a_manager_role_is_told_the_integrations_step_and_can_be_cleared() {
     let settings_now = world.app.guild_settings(world.guild_id()).await.unwrap();
     assert_eq!(settings_now.manager_role, None);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_notice_written_while_no_channel_was_set_is_posted_once_after_settings_notices() {
+    let world = World::new().await;
+    sqlx::query("UPDATE guild_settings SET notice_channel_id = NULL")
+        .execute(&world.db.pool)
+        .await
+        .unwrap();
+    let keys = world.keys(crate::support::world::SKU, 5, "12m", 2).await;
+    let (run, _) = world
+        .order(world.admin, "en-US", "add-licenses", "Contoso", &keys[0])
+        .await;
+    let receipt = answer(&run.click("Redeem").await.unwrap()).await.text();
+    assert!(
+        receipt.contains("No team channel is set, so nobody else was told: /settings notices"),
+        "{receipt}"
+    );
+    let show = settings(&world, world.guild, world.admin, "en-US", "show", &[]).await;
+    assert!(
+        show.contains("⚠️ 1 notice is waiting for a notice channel"),
+        "{show}"
+    );
+    let set = settings(
+        &world,
+        world.guild,
+        world.admin,
+        "en-US",
+        "notices",
+        &[("channel", world.notices.get().to_string().into())],
+    )
+    .await;
+    assert!(set.contains("Notices will be posted in"), "{set}");
+    let added = |m: &fake_discord::StoredMessage| m.text().contains("added 5 licenses");
+    let notices = world.wait_notices(2).await;
+    assert_eq!(
+        notices.iter().filter(|m| added(m)).count(),
+        1,
+        "{notices:?}"
+    );
+    // A later notice comes after it, and the kept one is not posted again.
+    let (run, _) = world
+        .order(world.admin, "en-US", "add-licenses", "Contoso", &keys[1])
+        .await;
+    let receipt = answer(&run.click("Redeem").await.unwrap()).await.text();
+    assert!(!receipt.contains("No team channel"), "{receipt}");
+    let notices = world.wait_notices(3).await;
+    assert_eq!(
+        notices.iter().filter(|m| added(m)).count(),
+        2,
+        "{notices:?}"
+    );
+}

@@ -131,6 +131,7 @@ modal-keys-placeholder = XXXXX-XXXXX-XXXXX-XXXXX-XXXXX
 receipt-title = Redeemed
 receipt-body = { $keys } redeemed on *{ $subscription }*.
 receipt-body-activate = { $keys } redeemed: *{ $subscription }* has started.
+receipt-no-channel = No team channel is set, so nobody else was told: /settings notices
 receipt-order-closed = Order closed.
 cancelled = Order cancelled. Nothing was redeemed.
 expired-review = This order expired. Nothing was redeemed; start again with /add-licenses, /extend or /activate.

@@ -131,6 +131,7 @@ modal-keys-placeholder = XXXXX-XXXXX-XXXXX-XXXXX-XXXXX
 receipt-title = Ingewisseld
 receipt-body = { $keys } ingewisseld op *{ $subscription }*.
 receipt-body-activate = { $keys } ingewisseld: *{ $subscription }* is gestart.
+receipt-no-channel = Er is geen teamkanaal ingesteld, dus verder weet niemand het: /instellingen meldingen
 receipt-order-closed = Order gesloten.
 cancelled = Order geannuleerd. Er is niets ingewisseld.
 expired-review = Deze order is verlopen. Er is niets ingewisseld; begin opnieuw met /licenties-toevoegen, /verlengen of /activeren.
