@@ -123,6 +123,11 @@ pub fn rule_error(lang: Lang, e: &RuleError, subscription: Option<&str>) -> Stri
             "error-too-many-keys",
             &[("max", n(*max as i64)), ("entered", n(*max as i64 + 1))],
         ),
+        // Nothing can be redeemed on a deleted subscription, ever: the way on is a new one.
+        RuleError::WrongState {
+            state: LifecycleState::Deleted,
+            ..
+        } => lang.ta("error-deleted", &[("subscription", name_arg(sub))]),
         RuleError::WrongState {
             state,
             kind: OrderKind::AddLicenses,

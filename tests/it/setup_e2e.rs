@@ -359,3 +359,28 @@ async fn a_notice_written_while_no_channel_was_set_is_posted_once_after_settings
         "{notices:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn adding_licenses_to_a_deleted_subscription_points_at_activate_with_a_new_name() {
+    let world = World::new().await;
+    sqlx::query("UPDATE subscriptions SET ends_on = $1 WHERE id = $2")
+        .bind(crate::support::world::today() - chrono::Days::new(200))
+        .bind(world.subscription)
+        .execute(&world.db.pool)
+        .await
+        .unwrap();
+    let keys = world.keys(crate::support::world::SKU, 5, "12m", 1).await;
+    for command in ["add-licenses", "extend"] {
+        let (_, message) = world
+            .order(world.admin, "en-US", command, "Contoso", &keys[0])
+            .await;
+        let text = message.text();
+        assert!(
+            text.contains("*Contoso* has been deleted")
+                && text.contains("/activate")
+                && text.contains("new name"),
+            "{command}: {text}"
+        );
+        assert!(!text.contains("/extend first"), "{command}: {text}");
+    }
+}

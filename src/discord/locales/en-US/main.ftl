@@ -87,6 +87,7 @@ error-too-many-keys = An order can hold at most { $max } product keys; this woul
 error-seat-cap = This would give *{ $subscription }* { $would_have } licenses; *{ $product }* allows at most { $max }.
 error-wrong-state-add = *{ $subscription }* is { $state }: licenses can only be added to an active subscription. Use /extend first.
 error-wrong-state-extend = *{ $subscription }* has been deleted; it can no longer be extended.
+error-deleted = *{ $subscription }* has been deleted: nothing can be redeemed on it any more. Start a new subscription with /activate, your product keys and a new name (a deleted subscription keeps its name).
 error-less-than-a-day = These product keys would extend *{ $subscription }* by less than one day.
 error-out-of-range = These product keys would move the dates beyond the calendar.
 error-locked-out = Too many product keys were refused. You can enter product keys again <t:{ $until }:R>.

@@ -87,6 +87,7 @@ error-too-many-keys = Een order kan ten hoogste { $max } productcodes bevatten; 
 error-seat-cap = Hiermee zou *{ $subscription }* { $would_have } licenties krijgen; *{ $product }* staat er ten hoogste { $max } toe.
 error-wrong-state-add = *{ $subscription }* is { $state }: licenties kunnen alleen aan een actief abonnement worden toegevoegd. Gebruik eerst /verlengen.
 error-wrong-state-extend = *{ $subscription }* is verwijderd en kan niet meer worden verlengd.
+error-deleted = *{ $subscription }* is verwijderd: er kan niets meer op worden ingewisseld. Start een nieuw abonnement met /activeren, uw productcodes en een nieuwe naam (een verwijderd abonnement houdt zijn naam).
 error-less-than-a-day = Deze productcodes zouden *{ $subscription }* met minder dan één dag verlengen.
 error-out-of-range = Met deze productcodes zouden de datums buiten de kalender vallen.
 error-locked-out = Er zijn te veel productcodes geweigerd. U kunt <t:{ $until }:R> weer productcodes invoeren.
