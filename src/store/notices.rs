@@ -56,7 +56,11 @@ pub struct NoticeRow {
 /// The `last_error` of a notice waiting for its guild to set a notice channel.
 pub const WAITING_FOR_A_CHANNEL: &str = "waiting for a notice channel";
 
-/// Makes the guild's notices that wait for a notice channel due at `now` (one was just set).
+/// Makes the guild's pending notices due at `now` (a notice channel was just set), those
+/// that wait for a channel above all. Every pending one is matched, not only those marked
+/// waiting: a notice a dispatcher holds right now is still unmarked in this statement's
+/// snapshot, and only a row that matches the snapshot is waited for and looked at again
+/// once the dispatcher has marked it.
 pub(super) async fn wake_waiting_notices<'c, E>(
     executor: E,
     guild: GuildId,
@@ -66,11 +70,10 @@ where
     E: sqlx::PgExecutor<'c>,
 {
     let done = sqlx::query!(
-        r#"UPDATE notices SET next_attempt_at = $2
-           WHERE guild_id = $1 AND state = 'pending' AND last_error = $3 AND next_attempt_at > $2"#,
+        r#"UPDATE notices SET next_attempt_at = LEAST(next_attempt_at, $2)
+           WHERE guild_id = $1 AND state = 'pending'"#,
         guild_param(guild),
-        now,
-        WAITING_FOR_A_CHANNEL
+        now
     )
     .execute(executor)
     .await
