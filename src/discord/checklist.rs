@@ -10,7 +10,7 @@ use serenity::all::{
 
 use super::{
     i18n::{n, name_arg, s, Lang},
-    render::{Reply, GREEN, YELLOW},
+    render::{noon_utc, Reply, GREEN, YELLOW},
     render_licenses::powers_text,
 };
 use crate::{
@@ -382,13 +382,6 @@ fn license_role_lines(
         .collect()
 }
 
-/// A date as a Discord timestamp: noon UTC, so that every reader's time zone shows the day.
-fn noon(date: chrono::NaiveDate) -> i64 {
-    date.and_hms_opt(12, 0, 0)
-        .map(|t| t.and_utc().timestamp())
-        .unwrap_or_default()
-}
-
 fn ending_lines(lang: Lang, facts: &SetupFacts) -> Vec<String> {
     let mut lines: Vec<String> = facts
         .subscriptions
@@ -402,7 +395,7 @@ fn ending_lines(lang: Lang, facts: &SetupFacts) -> Vec<String> {
                 "check-ending",
                 &[
                     ("subscription", name_arg(&s.subscription.name)),
-                    ("at", n(noon(s.subscription.ends_on))),
+                    ("at", n(noon_utc(s.subscription.ends_on))),
                 ],
             )
         })

@@ -279,7 +279,7 @@ pub fn held(lang: Lang, licenses: &[HeldLicense]) -> Reply {
                     "my-licenses-line",
                     &[
                         ("product", name_arg(&sub.product.name)),
-                        ("ends_on", s(sub.ends_on)),
+                        ("ends_on", super::render::day(sub.ends_on)),
                         ("state", s(render::state_badge(lang, license.state))),
                     ],
                 ),

@@ -384,3 +384,89 @@ async fn adding_licenses_to_a_deleted_subscription_points_at_activate_with_a_new
         assert!(!text.contains("/extend first"), "{command}: {text}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_date_shown_in_discord_is_a_discord_timestamp_in_both_languages() {
+    use crate::support::world::{has_iso_date, shown, SKU};
+    let world = World::new().await;
+    let ends = world.ends_on().await;
+    let keys = world.keys(SKU, 50, "12m", 2).await;
+    let mut seen = Vec::new();
+    for (locale, key) in [("en-US", &keys[0]), ("nl", &keys[1])] {
+        let command = if locale == "nl" {
+            "verlengen"
+        } else {
+            "extend"
+        };
+        let run = world
+            .fake
+            .as_member(world.guild, world.admin)
+            .locale(locale)
+            .command(command)
+            .option(
+                if locale == "nl" {
+                    "abonnement"
+                } else {
+                    "subscription"
+                },
+                "Contoso",
+            )
+            .option(
+                if locale == "nl" {
+                    "productcodes"
+                } else {
+                    "keys"
+                },
+                key.as_str(),
+            )
+            .send()
+            .await
+            .unwrap();
+        seen.push(answer(&run).await.text());
+        seen.push(
+            answer(
+                &run.click(if locale == "nl" {
+                    "Inwisselen"
+                } else {
+                    "Redeem"
+                })
+                .await
+                .unwrap(),
+            )
+            .await
+            .text(),
+        );
+        for command in ["subscriptions", "redemptions"] {
+            let list = world
+                .fake
+                .as_member(world.guild, world.admin)
+                .locale(locale)
+                .command(command)
+                .send()
+                .await
+                .unwrap();
+            seen.push(answer(&list).await.text());
+        }
+    }
+    let notices = world.wait_notices(2).await;
+    seen.extend(notices.iter().map(|m| m.text()));
+    for text in &seen {
+        assert!(!has_iso_date(text), "an ISO date in: {text}");
+    }
+    assert!(
+        seen[0].contains(&shown(ends)),
+        "the review shows the end date as a timestamp: {}",
+        seen[0]
+    );
+    // /subscriptions in English came after the first extension, /abonnementen after both.
+    assert!(
+        seen.iter().any(|t| t.contains("ends <t:")),
+        "/subscriptions: {seen:?}"
+    );
+    let after = world.ends_on().await;
+    assert!(
+        seen.iter()
+            .any(|t| t.contains(&format!("eindigt op {}", shown(after)))),
+        "/abonnementen: {seen:?}"
+    );
+}

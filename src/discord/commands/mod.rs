@@ -171,7 +171,19 @@ mod tests {
                     }
                     *checked += 1;
                 }
-                for (_, child) in obj {
+                for (key, child) in obj {
+                    if key == "choices" {
+                        // A choice's name is text people read (1–100 characters), not a name
+                        // typed after a slash.
+                        for choice in child.as_array().into_iter().flatten() {
+                            let name = choice["name"].as_str().unwrap_or("");
+                            assert!(
+                                (1..=100).contains(&name.chars().count()),
+                                "bad choice {name}"
+                            );
+                        }
+                        continue;
+                    }
                     walk(child, checked);
                 }
             } else if let Some(arr) = v.as_array() {
