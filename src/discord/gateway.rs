@@ -31,6 +31,10 @@ impl EventHandler for Handler {
     async fn ready(&self, ctx: Context, ready: Ready) {
         tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(),
             shard = ?ready.shard.map(|s| (s.id.0, s.total)), "connected to Discord");
+        if ready.shard.is_none_or(|s| s.id.0 == 0) {
+            let invite = super::permissions::invite_url(ready.application.id.get());
+            tracing::info!(%invite, "add licensebot to a server with this link");
+        }
         // Commands belong to the application, not to a shard: shard 0 registers them.
         if ready.shard.is_some_and(|s| s.id.0 != 0) {
             return;
