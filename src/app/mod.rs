@@ -43,8 +43,8 @@ pub use webhooks::{plain_http_off_this_machine, DeliveryOutcome, NextDelivery};
 pub use crate::domain::{catalogue::normalise_sku, NoticeBody, Plan, SubscriptionRef};
 // The store's row types that the use cases hand out.
 pub use crate::store::{
-    Assignment, AttemptRow, DeliveryRow, DueDelivery, ExpiredRequest, KeyFilter, KeyListing,
-    LicenseRequest, LicenseSpan, PendingNotice, RoleChange, RoleClaim, WebhookBacklog,
+    Assignment, AttemptRow, DeliveryRow, DueDelivery, ExpiredRequest, GuildListing, KeyFilter,
+    KeyListing, LicenseRequest, LicenseSpan, PendingNotice, RoleChange, RoleClaim, WebhookBacklog,
     WebhookEndpoint,
 };
 

@@ -95,6 +95,17 @@ impl App {
         Ok(self.store.set_guild_language(guild, language).await?)
     }
 
+    /// The guild's name as Discord reports it (shown to the operator by `guilds list`).
+    pub async fn record_guild_name(&self, guild: GuildId, name: &str) -> anyhow::Result<()> {
+        let name: String = name.chars().take(200).collect();
+        self.store.set_guild_name(guild, &name).await
+    }
+
+    /// Every guild licensebot knows, for the operator.
+    pub async fn list_guilds(&self) -> anyhow::Result<Vec<super::GuildListing>> {
+        self.store.list_guilds().await
+    }
+
     /// The guild's preferred locale as Discord reports it (a language licensebot speaks, or
     /// `en-US`); a language chosen with `/settings language` outweighs it.
     pub async fn record_guild_locale(&self, guild: GuildId, locale: &str) -> anyhow::Result<()> {

@@ -52,6 +52,13 @@ impl EventHandler for Handler {
         {
             tracing::warn!(guild = guild.id.get(), error = %error_chain(&*e), "could not record the guild's locale");
         }
+        if let Err(e) = bot
+            .app
+            .record_guild_name(GuildId(guild.id.get()), &guild.name)
+            .await
+        {
+            tracing::warn!(guild = guild.id.get(), error = %error_chain(&*e), "could not record the guild's name");
+        }
     }
 
     async fn interaction_create(&self, _ctx: Context, interaction: Interaction) {

@@ -5,6 +5,18 @@ use anyhow::Context as _;
 use super::{guild_param, Store};
 use crate::domain::records::{GuildId, GuildSettings};
 
+/// A guild as the operator's `guilds list` shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GuildListing {
+    pub guild: GuildId,
+    /// As Discord last told it; `None` when it never did.
+    pub name: Option<String>,
+    pub subscriptions: i64,
+    pub notice_channel: Option<u64>,
+    /// The server's language (chosen, else Discord's preferred locale).
+    pub language: String,
+}
+
 impl Store {
     /// A guild's settings; defaults when it has none yet.
     pub async fn guild_settings(&self, guild: GuildId) -> anyhow::Result<GuildSettings> {
@@ -114,6 +126,48 @@ impl Store {
         .await
         .context("setting the guild language")?;
         Ok(())
+    }
+
+    /// The guild's name as Discord reports it, for the operator.
+    pub async fn set_guild_name(&self, guild: GuildId, name: &str) -> anyhow::Result<()> {
+        sqlx::query!(
+            r#"INSERT INTO guild_settings (guild_id, name) VALUES ($1, $2)
+               ON CONFLICT (guild_id) DO UPDATE SET name = $2, updated_at = now()
+               WHERE guild_settings.name IS DISTINCT FROM $2"#,
+            guild_param(guild),
+            name
+        )
+        .execute(&self.pool)
+        .await
+        .context("recording the guild's name")?;
+        Ok(())
+    }
+
+    /// Every guild licensebot knows (with settings or subscriptions), by id.
+    pub async fn list_guilds(&self) -> anyhow::Result<Vec<GuildListing>> {
+        let rows = sqlx::query!(
+            r#"WITH known AS (SELECT guild_id FROM guild_settings
+                              UNION SELECT guild_id FROM subscriptions)
+               SELECT known.guild_id AS "guild_id!", gs.name, gs.notice_channel_id,
+                      COALESCE(gs.language, gs.locale, 'en-US') AS "language!",
+                      (SELECT count(*) FROM subscriptions s
+                       WHERE s.guild_id = known.guild_id) AS "subscriptions!"
+               FROM known LEFT JOIN guild_settings gs ON gs.guild_id = known.guild_id
+               ORDER BY known.guild_id"#
+        )
+        .fetch_all(&self.pool)
+        .await
+        .context("listing guilds")?;
+        Ok(rows
+            .into_iter()
+            .map(|r| GuildListing {
+                guild: GuildId(r.guild_id as u64),
+                name: r.name,
+                subscriptions: r.subscriptions,
+                notice_channel: r.notice_channel_id.map(|c| c as u64),
+                language: r.language,
+            })
+            .collect())
     }
 
     /// The guild's preferred locale as Discord reports it (notices use it unless an admin

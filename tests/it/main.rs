@@ -14,6 +14,7 @@ mod activate;
 mod api;
 mod bench_smoke;
 mod cli;
+mod cli_support;
 mod db_harness;
 mod e2e;
 mod engine;
