@@ -470,3 +470,52 @@ async fn every_date_shown_in_discord_is_a_discord_timestamp_in_both_languages() 
         "/abonnementen: {seen:?}"
     );
 }
+
+#[test]
+fn the_dutch_texts_read_as_dutch_admins_write() {
+    use licensebot::discord::i18n::{s, Lang};
+    let nl = Lang::Nl;
+    let failed = nl.ta(
+        "settings-notices-failed",
+        &[("channel", s(1)), ("reason", s("403"))],
+    );
+    assert!(
+        failed.starts_with("Ik kan geen berichten plaatsen in <#1>"),
+        "{failed}"
+    );
+    assert_eq!(nl.t("subscriptions-title"), "Mijn producten");
+    assert_eq!(
+        nl.t("my-licenses-title"),
+        "Mijn licenties",
+        "no u-form beside Mijn producten"
+    );
+    let expired = nl.ta("request-refused-expired", &[("at", s(1))]);
+    assert!(
+        expired.contains("opnieuw een licentie aanvragen"),
+        "{expired}"
+    );
+    let approved = nl.ta("request-approved-line", &[("by", s(1)), ("at", s(2))]);
+    assert!(approved.contains("op <t:2:f>"), "{approved}");
+    assert!(
+        nl.t("cmd-settings-manager-role-desc")
+            .contains("zonder de machtiging Server beheren"),
+        "{}",
+        nl.t("cmd-settings-manager-role-desc")
+    );
+    // In Discord's command picker, /licenties-toevoegen sat right beside /licenties toewijzen.
+    let add = nl.t("cmd-add-licenses-name");
+    assert!(!add.starts_with(&nl.t("cmd-licenses-name")), "{add}");
+    let catalogue = include_str!("../../src/discord/locales/nl/main.ftl");
+    for line in catalogue.lines() {
+        for wrong in [
+            " om <t:{ $at }:f>",
+            " om <t:{ $at }:D>",
+            "eindigt {",
+            "niet posten",
+            "zonder Server beheren",
+            "opnieuw aanvragen",
+        ] {
+            assert!(!line.contains(wrong), "{wrong:?} in: {line}");
+        }
+    }
+}

@@ -2,7 +2,7 @@
 # productcode, abonnement, licentie, licenties toevoegen, einddatum verlengen, inwisselen.
 
 ## Opdrachten
-cmd-add-licenses-name = licenties-toevoegen
+cmd-add-licenses-name = meer-licenties-toevoegen
 cmd-add-licenses-desc = Licenties toevoegen aan een abonnement met vooruitbetaalde productcodes
 cmd-extend-name = verlengen
 cmd-extend-desc = De einddatum van een abonnement verlengen met vooruitbetaalde productcodes
@@ -80,7 +80,7 @@ error-subscription-not-found = Deze server heeft zo'n abonnement niet. Kies er e
 error-name-empty = Geef het nieuwe abonnement een naam.
 error-name-too-long = De naam van een abonnement heeft ten hoogste { $max } tekens; deze heeft er { $found }.
 error-name-control = De naam van een abonnement mag geen regeleinden, besturingstekens of onzichtbare of richtingwijzigende tekens zoals een spatie zonder breedte bevatten (teken { $position }).
-error-name-taken = Deze server heeft al een abonnement met de naam *{ $subscription }*. Kies een andere naam, of voeg er licenties aan toe met /licenties-toevoegen of verleng het met /verlengen.
+error-name-taken = Deze server heeft al een abonnement met de naam *{ $subscription }*. Kies een andere naam, of voeg er licenties aan toe met /meer-licenties-toevoegen of verleng het met /verlengen.
 error-name-taken-deleted = *{ $subscription }* is de naam van een verwijderd abonnement van deze server, en een naam blijft bezet nadat het abonnement is verwijderd. Kies een andere naam.
 error-no-keys = Voer ten minste één productcode in.
 error-too-many-keys = Een order kan ten hoogste { $max } productcodes bevatten; dit zouden er { $entered } worden.
@@ -91,9 +91,9 @@ error-deleted = *{ $subscription }* is verwijderd: er kan niets meer op worden i
 error-less-than-a-day = Deze productcodes zouden *{ $subscription }* met minder dan één dag verlengen.
 error-out-of-range = Met deze productcodes zouden de datums buiten de kalender vallen.
 error-locked-out = Er zijn te veel productcodes geweigerd. U kunt <t:{ $until }:R> weer productcodes invoeren.
-error-order-not-found = Deze order bestaat niet in deze server. Begin opnieuw met /licenties-toevoegen, /verlengen of /activeren.
+error-order-not-found = Deze order bestaat niet in deze server. Begin opnieuw met /meer-licenties-toevoegen, /verlengen of /activeren.
 error-not-your-order = Deze order is van iemand anders.
-error-order-expired = Deze order is verlopen. Er is niets ingewisseld; begin opnieuw met /licenties-toevoegen, /verlengen of /activeren.
+error-order-expired = Deze order is verlopen. Er is niets ingewisseld; begin opnieuw met /meer-licenties-toevoegen, /verlengen of /activeren.
 error-order-cancelled = Deze order is geannuleerd. Er is niets ingewisseld.
 error-order-redeemed = Deze order is al ingewisseld door <@{ $user }> op <t:{ $at }:f>.
 error-key-taken = De productcode die eindigt op `{ $tail }` is al ingewisseld door <@{ $user }> op <t:{ $at }:f>. Er is niets ingewisseld: annuleer deze order en begin opnieuw zonder die code.
@@ -135,7 +135,7 @@ receipt-body-activate = { $keys } ingewisseld: *{ $subscription }* is gestart.
 receipt-no-channel = Er is geen teamkanaal ingesteld, dus verder weet niemand het: /instellingen meldingen
 receipt-order-closed = Order gesloten.
 cancelled = Order geannuleerd. Er is niets ingewisseld.
-expired-review = Deze order is verlopen. Er is niets ingewisseld; begin opnieuw met /licenties-toevoegen, /verlengen of /activeren.
+expired-review = Deze order is verlopen. Er is niets ingewisseld; begin opnieuw met /meer-licenties-toevoegen, /verlengen of /activeren.
 
 ## Overzichten
 subscriptions-title = Mijn producten
@@ -153,7 +153,7 @@ button-older = Ouder
 
 ## Instellingen
 settings-notices-saved = Meldingen worden geplaatst in <#{ $channel }>.
-settings-notices-failed = Ik kan niet posten in <#{ $channel }> ({ $reason }). Geef mij daar Berichten versturen en Links insluiten, of kies een ander kanaal. Er is niets gewijzigd.
+settings-notices-failed = Ik kan geen berichten plaatsen in <#{ $channel }> ({ $reason }). Geef mij daar Berichten versturen en Links insluiten, of kies een ander kanaal. Er is niets gewijzigd.
 settings-notices-other-server = <#{ $channel }> is geen kanaal van deze server. Kies een kanaal van deze server. Er is niets gewijzigd.
 settings-notices-hello = licensebot plaatst in dit kanaal meldingen over inwisselingen en abonnementen.
 settings-role-saved = Leden van <@&{ $role }> mogen nu licensebot gebruiken. Discord toont hun de opdrachten pas als de rol aan licensebot is toegevoegd: Serverinstellingen → Integraties → licensebot → <@&{ $role }> toevoegen. /instellingen overzicht laat zien of dat gedaan is.
@@ -201,7 +201,7 @@ licenses-line-requested = <@{ $user }> · sinds <t:{ $at }:d> · op aanvraag goe
 licenses-line-operator = <@{ $user }> · sinds <t:{ $at }:d> · via de opdrachtregel
 licenses-role = Licentierol: <@&{ $role }>
 licenses-page = Pagina { $page } van { $pages }
-my-licenses-title = Uw licenties
+my-licenses-title = Mijn licenties
 my-licenses-empty = U hebt geen licenties in deze server. Vraag er een aan met /licentie-aanvragen.
 my-licenses-line = { $product } · eindigt op { $ends_on } · **{ $state }**
 
@@ -214,18 +214,18 @@ license-refused-already = <@{ $user }> heeft al een licentie van *{ $subscriptio
 license-refused-full = { $seats ->
     [one] De enige licentie van *{ $subscription }* is toegewezen.
    *[other] Alle { $seats } licenties van *{ $subscription }* zijn toegewezen.
-} Voeg licenties toe met /licenties-toevoegen of trek er een in.
+} Voeg licenties toe met /meer-licenties-toevoegen of trek er een in.
 license-refused-not-assigned = <@{ $user }> heeft geen licentie van *{ $subscription }*. Er is niets gewijzigd.
 request-refused-open = U hebt <t:{ $since }:R> al een licentie van *{ $subscription }* aangevraagd; de beheerders beslissen.
-request-refused-cooldown-denied = Uw laatste aanvraag voor *{ $subscription }* is geweigerd. U kunt <t:{ $until }:R> opnieuw aanvragen (<t:{ $until }:f>).
-request-refused-cooldown-expired = Uw laatste aanvraag voor *{ $subscription }* is verlopen zonder besluit. U kunt <t:{ $until }:R> opnieuw aanvragen (<t:{ $until }:f>).
-request-refused-too-many = U hebt al { $open } openstaande aanvragen in deze server, het maximum voor een lid. U kunt opnieuw aanvragen zodra de beheerders over een ervan beslissen, of wanneer de eerste verloopt <t:{ $until }:R> (<t:{ $until }:f>).
+request-refused-cooldown-denied = Uw laatste aanvraag voor *{ $subscription }* is geweigerd. U kunt <t:{ $until }:R> opnieuw een licentie aanvragen (<t:{ $until }:f>).
+request-refused-cooldown-expired = Uw laatste aanvraag voor *{ $subscription }* is verlopen zonder besluit. U kunt <t:{ $until }:R> opnieuw een licentie aanvragen (<t:{ $until }:f>).
+request-refused-too-many = U hebt al { $open } openstaande aanvragen in deze server, het maximum voor een lid. U kunt opnieuw een licentie aanvragen zodra de beheerders over een ervan beslissen, of wanneer de eerste verloopt <t:{ $until }:R> (<t:{ $until }:f>).
 request-refused-approved = Deze aanvraag is al goedgekeurd door <@{ $user }> op <t:{ $at }:f>.
 request-refused-denied = Deze aanvraag is al geweigerd door <@{ $user }> op <t:{ $at }:f>.
-request-refused-expired = Deze aanvraag is <t:{ $at }:R> verlopen. Het lid kan opnieuw aanvragen met /licentie-aanvragen.
+request-refused-expired = Deze aanvraag is <t:{ $at }:R> verlopen. Het lid kan met /licentie-aanvragen opnieuw een licentie aanvragen.
 request-refused-not-found = Deze aanvraag bestaat niet in deze server.
 request-refused-no-channel = Deze server heeft nog geen meldingskanaal voor aanvragen. Vraag een beheerder er een in te stellen met /instellingen meldingen.
-request-refused-not-allowed = Alleen beheerders (Server beheren, of de beheerdersrol) kunnen over aanvragen beslissen. Er is niets gewijzigd.
+request-refused-not-allowed = Alleen beheerders (met de machtiging Server beheren, of de beheerdersrol) kunnen over aanvragen beslissen. Er is niets gewijzigd.
 role-refused-everyone = @everyone kan geen licentierol zijn: elk lid heeft die rol. Kies een andere rol.
 role-refused-managed = <@&{ $role }> wordt beheerd door een bot of een integratie, dus licensebot kan die rol niet aan leden geven. Kies een andere rol.
 role-refused-no-manage-roles = Ik heb de machtiging Rollen beheren nodig om <@&{ $role }> aan leden te geven. Geef die aan mijn rol en probeer het opnieuw. Er is niets gewijzigd.
@@ -251,16 +251,16 @@ settings-license-role-none = *{ $subscription }* heeft geen licentierol. Er is n
 request-posted = Uw aanvraag voor een licentie van *{ $subscription }* is naar de beheerders gestuurd. Als uw privéberichten openstaan, laat ik u weten wat zij besluiten.
 button-approve = Goedkeuren
 button-deny = Weigeren
-request-approved-line = ✅ Goedgekeurd door <@{ $by }> om <t:{ $at }:f>.
-request-denied-line = ❌ Geweigerd door <@{ $by }> om <t:{ $at }:f>.
-request-expired-line = ⌛ Verlopen om <t:{ $at }:f>: niemand heeft binnen 7 dagen beslist.
+request-approved-line = ✅ Goedgekeurd door <@{ $by }> op <t:{ $at }:f>.
+request-denied-line = ❌ Geweigerd door <@{ $by }> op <t:{ $at }:f>.
+request-expired-line = ⌛ Verlopen op <t:{ $at }:f>: niemand heeft binnen 7 dagen beslist.
 request-approved-reply = Goedgekeurd: <@{ $user }> heeft nu een licentie van *{ $subscription }* ({ $count }).
 request-denied-reply = Geweigerd: <@{ $user }> krijgt geen licentie van *{ $subscription }*.
 notice-license-request = <@{ $user }> vraagt een licentie van *{ $subscription }* aan ({ $product }).
 notice-licenses-full = De laatste vrije licentie van *{ $subscription }* is zojuist toegewezen: { $seats ->
     [one] de enige licentie is in gebruik.
    *[other] alle { $seats } zijn in gebruik.
-} Voeg licenties toe met /licenties-toevoegen.
+} Voeg licenties toe met /meer-licenties-toevoegen.
 notice-member-gone = <@{ $user }> is geen lid meer van deze server; { $count ->
     [one] de licentie van { $subscriptions } is vrijgegeven.
    *[other] de licenties van { $subscriptions } zijn vrijgegeven.
