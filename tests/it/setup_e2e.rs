@@ -519,3 +519,17 @@ fn the_dutch_texts_read_as_dutch_admins_write() {
         }
     }
 }
+
+#[test]
+fn the_api_document_describes_the_license_events_it_sends() {
+    let api = include_str!("../../docs/API.md");
+    let section = api
+        .split("**`license.assigned`**, **`license.unassigned`**:")
+        .nth(1)
+        .expect("docs/API.md describes license.assigned");
+    let section = section.split("**`ping`**").next().unwrap_or_default();
+    assert!(!section.contains("reserved"), "{section}");
+    for field in ["\"user\"", "\"by\"", "\"reason\"", "subscription-deleted"] {
+        assert!(section.contains(field), "{field} missing in: {section}");
+    }
+}
