@@ -533,3 +533,27 @@ fn the_api_document_describes_the_license_events_it_sends() {
         assert!(section.contains(field), "{field} missing in: {section}");
     }
 }
+
+#[tokio::test]
+async fn a_notice_waits_seven_days_for_a_channel_and_is_then_dropped() {
+    use licensebot::app::{App, Clock, Delivered};
+    let db = crate::support::db::TestDb::new().await;
+    let written = chrono::Utc::now();
+    let app = |at| {
+        App::assemble(
+            licensebot::store::Store::new(db.pool.clone()),
+            std::sync::Arc::new(licensebot::config::Settings::default()),
+            Clock::fixed(at),
+        )
+    };
+    let later = app(written + chrono::Duration::days(6));
+    assert!(
+        matches!(later.without_notice_channel(written), Delivered::WaitingForChannel(until) if until == written + chrono::Duration::days(7)),
+        "kept for 7 days"
+    );
+    let week = app(written + chrono::Duration::days(7));
+    assert!(matches!(
+        week.without_notice_channel(written),
+        Delivered::Dropped(_)
+    ));
+}

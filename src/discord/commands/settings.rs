@@ -22,7 +22,7 @@ use crate::{
     app::UserError,
     discord::{
         checklist,
-        i18n::{s, Lang},
+        i18n::{name_arg, s, Lang},
         permissions::is_server_manager,
         render::Reply,
         respond::{respond, Outcome, Target, Transport},
@@ -297,7 +297,7 @@ async fn license_role(
     {
         Ok(link) => {
             bot.roles.notify_one();
-            let name = s(&link.subscription.name);
+            let name = name_arg(&link.subscription.name);
             match (link.role, link.previous) {
                 (Some(role), _) => Reply::text(lang.ta(
                     "settings-license-role-saved",
