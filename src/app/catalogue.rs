@@ -193,6 +193,44 @@ impl App {
         }
     }
 
+    /// `products edit`: a new name (by the rules for names, like `products add`) or seat cap;
+    /// what is `None` stays as it is. At least one must be given.
+    pub async fn edit_product(
+        &self,
+        sku: &str,
+        name: Option<&str>,
+        max_seats: Option<i64>,
+    ) -> anyhow::Result<Product> {
+        let sku = normalise_sku(sku)
+            .map_err(|e| InputError::invalid("sku", unquoted_refusal(&e)).for_operator(e))?;
+        if name.is_none() && max_seats.is_none() {
+            return Err(InputError::invalid(
+                "name",
+                "nothing to change: give --name or --max-seats",
+            )
+            .into());
+        }
+        let name = name
+            .map(|n| normalise_product_name(n).map_err(|e| InputError::invalid("name", e)))
+            .transpose()?;
+        if let Some(max) = max_seats {
+            check_seats(max).map_err(|e| {
+                InputError::invalid("max_seats", format!("max seats: {}", unquoted_refusal(&e)))
+                    .for_operator(format!("max seats: {e}"))
+            })?;
+        }
+        match self
+            .store
+            .update_product(&sku, name.as_deref(), max_seats)
+            .await?
+        {
+            Some(product) => Ok(product),
+            None => Err(InputError::not_found("no product with this SKU")
+                .for_operator(format!("no product {sku}"))
+                .into()),
+        }
+    }
+
     pub async fn create_subscription(
         &self,
         guild: GuildId,

@@ -40,16 +40,16 @@ pub use orders::{OpenOrder, Receipt};
 pub use outbox::{Delivered, NextAttempt, OutboxClaim};
 pub use refunds::{KeyLookup, ReversedKey, Suspension, SuspensionChange};
 pub use review::{Review, ReviewKey};
-pub use settings::Caller;
+pub use settings::{Caller, SetupFacts, NOTICE_WAITS_FOR_A_CHANNEL};
 pub use webhooks::{plain_http_off_this_machine, DeliveryOutcome, NextDelivery};
 // Domain types in the use cases' outcomes, where their callers have always found them.
 pub use crate::domain::{catalogue::normalise_sku, NoticeBody, Plan, SubscriptionRef};
 // The store's row types that the use cases hand out.
 pub use crate::store::{
-    Assignment, AttemptRow, CheckClaim, DeliveryRow, DueDelivery, ExpiredRequest, KeyFilter,
-    KeyListing, KeyWhereabouts, LicenseRequest, LicenseSpan, PendingNotice, RepairsQueued,
-    ReversalEntry, ReversalFilter, RoleChange, RoleClaim, SchemaStatus, WebhookBacklog,
-    WebhookEndpoint,
+    Assignment, AttemptRow, CheckClaim, DeliveryRow, DueDelivery, ExpiredRequest, GuildListing,
+    KeyFilter, KeyListing, KeyWhereabouts, LicenseRequest, LicenseSpan, PendingNotice,
+    RepairsQueued, ReversalEntry, ReversalFilter, RoleChange, RoleClaim, SchemaStatus,
+    WebhookBacklog, WebhookEndpoint,
 };
 
 /// What every use case needs: the database, the settings and the time. The store is

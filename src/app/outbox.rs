@@ -9,13 +9,13 @@ use std::{
 
 use chrono::{DateTime, Utc};
 
-use super::App;
+use super::{settings::NOTICE_WAITS_FOR_A_CHANNEL, App};
 use crate::{
     domain::{
         records::{GuildId, GuildSettings},
         NoticeState,
     },
-    store::{NoticeClaim, NoticeOutcome, PendingNotice},
+    store::{NoticeClaim, NoticeOutcome, PendingNotice, WAITING_FOR_A_CHANNEL},
 };
 
 /// What the dispatcher made of one claimed notice.
@@ -23,8 +23,12 @@ use crate::{
 pub enum Delivered {
     /// Discord accepted it.
     Sent { channel: u64, message: u64 },
-    /// The guild has no notice channel: the notice is dropped.
+    /// The guild has had no notice channel for [`NOTICE_WAITS_FOR_A_CHANNEL`] since the notice
+    /// was written: it is dropped.
     Dropped(String),
+    /// The guild has no notice channel yet: the notice waits for one, at most until then
+    /// (setting a channel makes it due at once).
+    WaitingForChannel(DateTime<Utc>),
     /// Discord will never accept it (or it cannot be read): it is marked failed.
     Failed(String),
     /// Discord asked to wait this long.
@@ -103,6 +107,17 @@ impl App {
         })
     }
 
+    /// What becomes of a notice, written at `created_at`, for a guild with no notice channel:
+    /// it waits for one, and is dropped once it has waited [`NOTICE_WAITS_FOR_A_CHANNEL`].
+    pub fn without_notice_channel(&self, created_at: DateTime<Utc>) -> Delivered {
+        let until = created_at + NOTICE_WAITS_FOR_A_CHANNEL;
+        if self.clock.now() >= until {
+            Delivered::Dropped("no notice channel was set within 7 days".into())
+        } else {
+            Delivered::WaitingForChannel(until)
+        }
+    }
+
     /// Where each guild's notices go, and in which language.
     pub async fn notice_settings(
         &self,
@@ -132,6 +147,10 @@ impl App {
                 message: *message,
             },
             Delivered::Dropped(reason) => give_up(NoticeState::Dropped, reason),
+            Delivered::WaitingForChannel(until) => NoticeOutcome::RetryAt {
+                at: *until,
+                error: WAITING_FOR_A_CHANNEL.to_string(),
+            },
             Delivered::Failed(reason) => give_up(NoticeState::Failed, reason),
             Delivered::RateLimited(wait) => retry_in(*wait, "rate limited"),
             Delivered::DeliveryFailed(reason) => match self.next_notice_attempt(attempts) {

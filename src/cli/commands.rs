@@ -4,8 +4,8 @@ use anyhow::Context as _;
 use chrono::NaiveDate;
 
 use super::{
-    table, ApiTokensCommand, AuditCommand, Cli, Command, KeysCommand, LicenseArgs, LicensesCommand,
-    ProductsCommand, RedemptionsCommand, SubscriptionsCommand, WebhooksCommand,
+    table, ApiTokensCommand, AuditCommand, Cli, Command, GuildsCommand, KeysCommand, LicenseArgs,
+    LicensesCommand, ProductsCommand, RedemptionsCommand, SubscriptionsCommand, WebhooksCommand,
 };
 use crate::{
     app::{
@@ -139,6 +139,12 @@ async fn operate(app: &App, command: Command) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Webhooks(command) => webhooks(app, command).await,
+        Command::Products(ProductsCommand::Edit {
+            sku,
+            name,
+            max_seats,
+        }) => products_edit(app, &sku, name.as_deref(), max_seats).await,
+        Command::Guilds(GuildsCommand::List { json }) => guilds_list(app, json).await,
     }
 }
 
@@ -430,6 +436,67 @@ async fn products_add(
 ) -> anyhow::Result<()> {
     let p = app.add_product(sku, name, max_seats).await?;
     println!("added product {} ({})", p.sku, p.name);
+    Ok(())
+}
+
+/// `products edit SKU [--name NAME] [--max-seats N]`
+async fn products_edit(
+    app: &App,
+    sku: &str,
+    name: Option<&str>,
+    max_seats: Option<i64>,
+) -> anyhow::Result<()> {
+    let p = app.edit_product(sku, name, max_seats).await?;
+    println!(
+        "product {} is now {} (max seats: {})",
+        p.sku,
+        p.name,
+        or_dash(p.max_seats)
+    );
+    Ok(())
+}
+
+/// `guilds list [--json]`
+async fn guilds_list(app: &App, json: bool) -> anyhow::Result<()> {
+    let guilds = app.list_guilds().await?;
+    if json {
+        // Snowflakes as strings: JSON readers lose precision past 2^53.
+        let listed: Vec<serde_json::Value> = guilds
+            .iter()
+            .map(|g| {
+                serde_json::json!({
+                    "id": g.guild.0.to_string(),
+                    "name": g.name,
+                    "subscriptions": g.subscriptions,
+                    "notice_channel": g.notice_channel.map(|c| c.to_string()),
+                    "language": g.language,
+                })
+            })
+            .collect();
+        return table::json(&listed);
+    }
+    let rows = guilds
+        .iter()
+        .map(|g| {
+            vec![
+                g.guild.0.to_string(),
+                or_dash(g.name.as_deref()),
+                g.subscriptions.to_string(),
+                or_dash(g.notice_channel),
+                g.language.clone(),
+            ]
+        })
+        .collect::<Vec<_>>();
+    table::print(
+        &[
+            "GUILD",
+            "NAME",
+            "SUBSCRIPTIONS",
+            "NOTICE CHANNEL",
+            "LANGUAGE",
+        ],
+        &rows,
+    );
     Ok(())
 }
 

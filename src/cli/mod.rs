@@ -90,6 +90,9 @@ pub enum Command {
     /// Endpoints that hear of redemptions, revocations and state changes (Standard Webhooks).
     #[command(subcommand)]
     Webhooks(WebhooksCommand),
+    /// The Discord servers licensebot knows.
+    #[command(subcommand)]
+    Guilds(GuildsCommand),
 }
 
 #[derive(Debug, Args, Default)]
@@ -131,15 +134,42 @@ impl RunArgs {
 pub enum ProductsCommand {
     /// Add a product.
     Add {
+        /// The product's code, e.g. BUSINESS-STANDARD (letters, digits and dashes; kept in upper case).
         #[arg(long)]
         sku: String,
+        /// The name people read, e.g. "Business Standard" (1–100 characters).
         #[arg(long)]
         name: String,
+        /// The most licenses one subscription of it may have (no cap when left out).
         #[arg(long, value_name = "N")]
         max_seats: Option<i64>,
     },
     /// List products.
     List {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change a product's name or seat cap; what is left out stays as it is.
+    Edit {
+        /// The product's code.
+        #[arg(value_name = "SKU")]
+        sku: String,
+        /// The new name people read (1–100 characters).
+        #[arg(long)]
+        name: Option<String>,
+        /// The new most licenses one subscription of it may have.
+        #[arg(long, value_name = "N")]
+        max_seats: Option<i64>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GuildsCommand {
+    /// Each server licensebot knows: id, name (when Discord told it), subscriptions, notice
+    /// channel and language.
+    List {
+        /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
     },
@@ -149,21 +179,28 @@ pub enum ProductsCommand {
 pub enum SubscriptionsCommand {
     /// Create a subscription for a guild.
     Create {
+        /// The server's Discord id.
         #[arg(long, value_name = "ID")]
         guild: u64,
+        /// The product's SKU.
         #[arg(long, value_name = "SKU")]
         product: String,
+        /// The subscription's name, unique in the server (1–100 characters).
         #[arg(long)]
         name: String,
+        /// How many licenses it has.
         #[arg(long, value_name = "N")]
         seats: i64,
+        /// Its end date.
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
         ends: NaiveDate,
     },
     /// List a guild's subscriptions.
     List {
+        /// The server's Discord id.
         #[arg(long, value_name = "ID")]
         guild: u64,
+        /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
     },
@@ -190,30 +227,40 @@ pub struct SuspensionArgs {
 pub enum KeysCommand {
     /// Mint new keys; prints them, one per line, and nothing else.
     Generate {
+        /// The product's SKU the keys are for.
         #[arg(long, value_name = "SKU")]
         product: String,
+        /// Licenses each key gives.
         #[arg(long, value_name = "N")]
         seats: i64,
+        /// The term each key gives: whole months (12m) or days (30d).
         #[arg(long, value_name = "12m|30d", value_parser = parse_term)]
         term: Term,
+        /// How many keys to mint.
         #[arg(long, value_name = "N")]
         count: usize,
+        /// A label for the batch, to list or revoke it later.
         #[arg(long, value_name = "LABEL")]
         batch: Option<String>,
+        /// The last day an unredeemed key can be redeemed (none when left out).
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
         expires: Option<NaiveDate>,
     },
     /// Import keys from a CSV file: key,product,seats,term[,expires][,batch].
     Import {
+        /// The CSV file to read.
         #[arg(value_name = "FILE.csv")]
         file: std::path::PathBuf,
     },
     /// List keys, masked.
     List {
+        /// Only keys for this product's SKU.
         #[arg(long, value_name = "SKU")]
         product: Option<String>,
+        /// Only keys of this batch.
         #[arg(long, value_name = "LABEL")]
         batch: Option<String>,
+        /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
     },
@@ -222,6 +269,7 @@ pub enum KeysCommand {
     /// `-` reads the keys from standard input instead, so that they stay out of the process
     /// list and the shell's history: `licensebot keys revoke - < keys.txt`.
     Revoke {
+        /// Revoke every unredeemed key of this batch.
         #[arg(
             long,
             value_name = "LABEL",
@@ -270,8 +318,10 @@ pub enum KeysCommand {
 pub enum RedemptionsCommand {
     /// A guild's redemptions, newest first.
     List {
+        /// The server's Discord id.
         #[arg(long, value_name = "ID")]
         guild: u64,
+        /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
     },
@@ -281,8 +331,10 @@ pub enum RedemptionsCommand {
 pub enum AuditCommand {
     /// Refused key attempts, newest first.
     List {
+        /// Only this server's (its Discord id).
         #[arg(long, value_name = "ID")]
         guild: Option<u64>,
+        /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
     },
@@ -292,6 +344,7 @@ pub enum AuditCommand {
 pub enum LicensesCommand {
     /// A guild's licenses and who holds them, newest first.
     List {
+        /// The server's Discord id.
         #[arg(long, value_name = "ID")]
         guild: u64,
         /// Only this subscription's (its name, in any case).
@@ -300,6 +353,7 @@ pub enum LicensesCommand {
         /// Also the licenses that ended: when, and why.
         #[arg(long)]
         history: bool,
+        /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
     },
@@ -311,6 +365,7 @@ pub enum LicensesCommand {
 
 #[derive(Debug, Args)]
 pub struct LicenseArgs {
+    /// The server's Discord id.
     #[arg(long, value_name = "ID")]
     pub guild: u64,
     /// The subscription's name, in any case.
@@ -325,6 +380,7 @@ pub struct LicenseArgs {
 pub enum ApiTokensCommand {
     /// Create a token; prints it, once (only its digest is kept).
     Create {
+        /// A name for the token, to list or revoke it by.
         #[arg(long)]
         name: String,
         /// Comma-separated: keys:write, keys:read, ledger:read, catalogue:write,
@@ -335,11 +391,13 @@ pub enum ApiTokensCommand {
     },
     /// List tokens (never the tokens themselves).
     List {
+        /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
     },
     /// Revoke a token: it is refused from its next request on.
     Revoke {
+        /// The token's name.
         #[arg(value_name = "NAME")]
         name: String,
     },
@@ -349,6 +407,7 @@ pub enum ApiTokensCommand {
 pub enum WebhooksCommand {
     /// Add an endpoint; prints its signing secret (whsec_…), once.
     Add {
+        /// Where to POST the events (http:// or https://).
         #[arg(value_name = "URL")]
         url: String,
         /// Comma-separated: redemption.created, redemption.reversed,
@@ -364,16 +423,19 @@ pub enum WebhooksCommand {
     },
     /// List endpoints (never their secrets).
     List {
+        /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
     },
     /// Remove an endpoint, with its deliveries.
     Remove {
+        /// The endpoint's id (see `webhooks list`).
         #[arg(value_name = "ID")]
         id: i64,
     },
     /// Send an endpoint a `ping` (delivered by the running bot's worker).
     Test {
+        /// The endpoint's id (see `webhooks list`).
         #[arg(value_name = "ID")]
         id: i64,
     },
@@ -382,6 +444,7 @@ pub enum WebhooksCommand {
         /// Only the ones given up.
         #[arg(long)]
         failed: bool,
+        /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
         /// How many.
@@ -390,6 +453,7 @@ pub enum WebhooksCommand {
     },
     /// Send a delivered or failed delivery again, with the same webhook-id.
     Redeliver {
+        /// The delivery's id (see `webhooks deliveries`).
         #[arg(value_name = "DELIVERY_ID")]
         id: i64,
     },

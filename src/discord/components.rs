@@ -54,7 +54,17 @@ pub async fn button(bot: &Bot, click: &ComponentInteraction, transport: &Transpo
                 Ok(receipt) => {
                     bot.metrics.redemption(receipt.review.order.kind.as_str());
                     bot.outbox.notify_one();
-                    Outcome::Update(render::receipt(lang, &receipt))
+                    let mut reply = render::receipt(lang, &receipt);
+                    // The notice waits for a channel: the admin is the only one who knows.
+                    let channel = bot
+                        .app
+                        .guild_settings(guild)
+                        .await
+                        .map(|s| s.notice_channel);
+                    if let Ok(None) = channel {
+                        reply.content = Some(lang.t("receipt-no-channel"));
+                    }
+                    Outcome::Update(reply)
                 }
                 Err(e) => closed_or_message(bot, lang, order, e),
             },

@@ -35,6 +35,10 @@ impl EventHandler for Handler {
     async fn ready(&self, ctx: Context, ready: Ready) {
         tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(),
             shard = ?ready.shard.map(|s| (s.id.0, s.total)), "connected to Discord");
+        if ready.shard.is_none_or(|s| s.id.0 == 0) {
+            let invite = super::permissions::invite_url(ready.application.id.get());
+            tracing::info!(%invite, "add licensebot to a server with this link");
+        }
         // Commands belong to the application, not to a shard: shard 0 registers them.
         if ready.shard.is_some_and(|s| s.id.0 != 0) {
             return;
@@ -51,6 +55,13 @@ impl EventHandler for Handler {
             .await
         {
             tracing::warn!(guild = guild.id.get(), error = %error_chain(&*e), "could not record the guild's locale");
+        }
+        if let Err(e) = bot
+            .app
+            .record_guild_name(GuildId(guild.id.get()), &guild.name)
+            .await
+        {
+            tracing::warn!(guild = guild.id.get(), error = %error_chain(&*e), "could not record the guild's name");
         }
     }
 

@@ -10,6 +10,7 @@
 //! `crate::boot`.
 
 mod admission;
+mod checklist;
 pub mod commands;
 pub mod components;
 pub mod custom_id;

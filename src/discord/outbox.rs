@@ -305,13 +305,22 @@ async fn deliver(
     let Some((channel, locale)) =
         settings.and_then(|s| Some((s.notice_channel?, s.locale.as_str())))
     else {
-        tracing::info!(
-            guild = notice.guild.0,
-            notice = notice.id,
-            "no notice channel set; notice dropped"
-        );
-        sender.count("dropped");
-        return Delivered::Dropped("no notice channel".into());
+        let outcome = app.without_notice_channel(notice.created_at);
+        if let Delivered::Dropped(_) = outcome {
+            tracing::info!(
+                guild = notice.guild.0,
+                notice = notice.id,
+                "no notice channel was set within 7 days; notice dropped"
+            );
+            sender.count("dropped");
+        } else {
+            tracing::info!(
+                guild = notice.guild.0,
+                notice = notice.id,
+                "no notice channel set; the notice waits for one"
+            );
+        }
+        return outcome;
     };
     let lang = Lang::from_discord(locale);
     let text = render::notice(lang, &body);

@@ -1,7 +1,7 @@
 //! What licensebot shows: embeds, buttons and text, in the reader's language. Keys appear
 //! only masked, and only in ephemeral replies.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serenity::all::{
     ButtonStyle, Colour, CreateActionRow, CreateButton, CreateEmbed, CreateInputText, CreateModal,
     InputTextStyle,
@@ -9,7 +9,7 @@ use serenity::all::{
 
 use super::{
     custom_id::{CustomId, KEYS_INPUT},
-    i18n::{n, name_arg, s, Lang},
+    i18n::{n, name_arg, s, Arg, Lang},
     markdown::escape,
 };
 use crate::{
@@ -46,6 +46,20 @@ impl Reply {
 
 fn unix(at: DateTime<Utc>) -> i64 {
     at.timestamp()
+}
+
+/// A calendar date as a Discord timestamp (`<t:…:D>`), which every reader sees in their own
+/// language and format. It stands at noon UTC, so that readers in every time zone from
+/// UTC−12 to UTC+12 see the day itself.
+pub fn day(date: NaiveDate) -> Arg {
+    s(format!("<t:{}:D>", noon_utc(date)))
+}
+
+/// Noon UTC of `date`, in Unix seconds.
+pub fn noon_utc(date: NaiveDate) -> i64 {
+    date.and_hms_opt(12, 0, 0)
+        .map(|t| t.and_utc().timestamp())
+        .unwrap_or_default()
 }
 
 pub fn state_colour(state: LifecycleState) -> Colour {
@@ -125,6 +139,11 @@ pub fn rule_error(lang: Lang, e: &RuleError, subscription: Option<&str>) -> Stri
             "error-too-many-keys",
             &[("max", n(*max as i64)), ("entered", n(*max as i64 + 1))],
         ),
+        // Nothing can be redeemed on a deleted subscription, ever: the way on is a new one.
+        RuleError::WrongState {
+            state: LifecycleState::Deleted,
+            ..
+        } => lang.ta("error-deleted", &[("subscription", name_arg(sub))]),
         RuleError::WrongState {
             state,
             kind: OrderKind::AddLicenses,
@@ -327,7 +346,7 @@ fn change_fields(lang: Lang, review: &Review, embed: CreateEmbed) -> CreateEmbed
             )
             .field(
                 lang.t("review-end-date"),
-                lang.ta("review-unchanged", &[("value", s(p.ends_on))]),
+                lang.ta("review-unchanged", &[("value", day(p.ends_on))]),
                 true,
             ),
         Plan::Extend(p) => head(embed)
@@ -340,7 +359,7 @@ fn change_fields(lang: Lang, review: &Review, embed: CreateEmbed) -> CreateEmbed
                 lang.t("review-end-date"),
                 lang.ta(
                     "review-change",
-                    &[("before", s(p.ends_before)), ("after", s(p.ends_after))],
+                    &[("before", day(p.ends_before)), ("after", day(p.ends_after))],
                 ),
                 true,
             )
@@ -353,7 +372,7 @@ fn change_fields(lang: Lang, review: &Review, embed: CreateEmbed) -> CreateEmbed
     }
 }
 
-/// "New subscription *Contoso* · Business Standard · 25 licenses · ends 2027-11-29", the
+/// "New subscription *Contoso* · Business Standard · 25 licenses · ends <t:…:D>", the
 /// keys, the end date counted from today, and the pooled arithmetic when the keys' terms
 /// differ (keys of one term run exactly that term).
 fn activation_fields(
@@ -368,7 +387,7 @@ fn activation_fields(
             ("subscription", name_arg(review.subject.name())),
             ("product", name_arg(&review.subject.product().name)),
             ("licenses", s(lang.licenses(p.seats))),
-            ("ends_on", s(p.ends_on)),
+            ("ends_on", day(p.ends_on)),
         ],
     );
     let term = match p.single_term() {
@@ -383,9 +402,9 @@ fn activation_fields(
             lang.ta(
                 "review-ends-from-today",
                 &[
-                    ("ends_on", s(p.ends_on)),
+                    ("ends_on", day(p.ends_on)),
                     ("term", s(term)),
-                    ("today", s(p.starts_on)),
+                    ("today", day(p.starts_on)),
                 ],
             ),
             false,
@@ -416,7 +435,7 @@ pub fn review(lang: Lang, review: &Review) -> Reply {
         Plan::AddLicenses(p) if p.term_reaches_past_end => {
             notes.push(format!(
                 "⚠️ {}",
-                lang.ta("review-coterm", &[("ends_on", s(p.ends_on))])
+                lang.ta("review-coterm", &[("ends_on", day(p.ends_on))])
             ));
         }
         Plan::Extend(p) if p.base_is_today => notes.push(format!(
@@ -425,7 +444,7 @@ pub fn review(lang: Lang, review: &Review) -> Reply {
                 "review-base-today",
                 &[
                     ("subscription", name_arg(review.subject.name())),
-                    ("today", s(p.base))
+                    ("today", day(p.base))
                 ]
             )
         )),
@@ -543,8 +562,8 @@ pub fn notice(lang: Lang, body: &NoticeBody) -> String {
                     &[
                         ("user", s(user)),
                         ("subscription", name_arg(subscription)),
-                        ("before", s(ends_before)),
-                        ("after", s(ends_after)),
+                        ("before", day(*ends_before)),
+                        ("after", day(*ends_after)),
                         ("keys", s(lang.product_keys(*keys))),
                     ],
                 )
@@ -576,7 +595,7 @@ pub fn notice(lang: Lang, body: &NoticeBody) -> String {
                 ("subscription", name_arg(subscription)),
                 ("product", name_arg(product)),
                 ("licenses", s(lang.licenses(*seats))),
-                ("ends_on", s(ends_on)),
+                ("ends_on", day(*ends_on)),
                 ("keys", s(lang.product_keys(*keys))),
             ],
         ),
@@ -588,7 +607,7 @@ pub fn notice(lang: Lang, body: &NoticeBody) -> String {
             "notice-reminder",
             &[
                 ("subscription", name_arg(subscription)),
-                ("ends_on", s(ends_on)),
+                ("ends_on", day(*ends_on)),
                 ("days", n(*days)),
             ],
         ),
@@ -600,7 +619,7 @@ pub fn notice(lang: Lang, body: &NoticeBody) -> String {
             &format!("notice-state-{state}"),
             &[
                 ("subscription", name_arg(subscription)),
-                ("ends_on", s(ends_on)),
+                ("ends_on", day(*ends_on)),
             ],
         ),
         NoticeBody::Lockout { user, until } => lang.ta(
@@ -625,6 +644,15 @@ pub fn notice(lang: Lang, body: &NoticeBody) -> String {
 mod tests {
     use super::*;
     use chrono::NaiveDate;
+
+    #[test]
+    fn a_date_is_shown_as_a_discord_timestamp_at_noon_utc() {
+        let date = NaiveDate::from_ymd_opt(2027, 11, 29).unwrap();
+        assert_eq!(
+            Lang::EnUs.ta("review-coterm", &[("ends_on", day(date))]),
+            "These licenses end with the subscription on <t:1827489600:D>; use /extend to extend it."
+        );
+    }
 
     #[test]
     fn a_redemption_notice_names_who_what_and_how_many_keys_but_no_key() {
@@ -660,11 +688,11 @@ mod tests {
         };
         assert_eq!(
             notice(Lang::EnUs, &body),
-            "<@42> started *Contoso* (Business Standard): 25 licenses until 2027-11-29, 1 product key."
+            "<@42> started *Contoso* (Business Standard): 25 licenses until <t:1827489600:D>, 1 product key."
         );
         assert_eq!(
             notice(Lang::Nl, &body),
-            "<@42> heeft *Contoso* (Business Standard) gestart: 25 licenties tot 2027-11-29, 1 productcode."
+            "<@42> heeft *Contoso* (Business Standard) gestart: 25 licenties tot <t:1827489600:D>, 1 productcode."
         );
     }
 

@@ -153,7 +153,7 @@ pub fn refusal(lang: Lang, r: &LicenseRefusal) -> String {
 
 /// Permissions that give power over the server, by the names Discord shows them under:
 /// "Administrator, Manage Server".
-fn powers_text(lang: Lang, powers: &[ServerPower]) -> String {
+pub(crate) fn powers_text(lang: Lang, powers: &[ServerPower]) -> String {
     powers
         .iter()
         .map(|p| lang.t(&format!("power-{p}")))
@@ -279,7 +279,7 @@ pub fn held(lang: Lang, licenses: &[HeldLicense]) -> Reply {
                     "my-licenses-line",
                     &[
                         ("product", name_arg(&sub.product.name)),
-                        ("ends_on", s(sub.ends_on)),
+                        ("ends_on", super::render::day(sub.ends_on)),
                         ("state", s(render::state_badge(lang, license.state))),
                     ],
                 ),

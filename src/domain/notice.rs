@@ -43,7 +43,7 @@ pub enum NoticeState {
     Sent,
     /// Discord refused it for good, or it could not be read, or it ran out of attempts.
     Failed,
-    /// The guild has no notice channel.
+    /// The guild set no notice channel within 7 days of the notice (until then it waits).
     Dropped,
 }
 

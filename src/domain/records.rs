@@ -223,8 +223,12 @@ pub struct RedemptionRecord {
 pub struct GuildSettings {
     pub notice_channel: Option<u64>,
     pub manager_role: Option<u64>,
-    /// A `Lang` code: `en-US`, `nl`, `de`, `fr`, `es-ES`, `pt-BR`, `it` or `pl`.
+    /// The server's language, a Discord locale code: the one an admin chose with
+    /// `/settings language`, else the preferred locale Discord reports (when licensebot
+    /// speaks it, else `en-US`).
     pub locale: String,
+    /// The language an admin chose, if one did.
+    pub language: Option<String>,
 }
 
 /// A subscription with its state today, for listings.

@@ -29,7 +29,10 @@ pub use licenses::{
     Assignment, ExpiredRequest, LicenseRequest, LicenseSpan, MemberRole, RoleBacklog, RoleChange,
     RoleClaim, RoleScope,
 };
-pub use notices::{NewNotice, NoticeBacklog, NoticeClaim, NoticeOutcome, NoticeRow, PendingNotice};
+pub use notices::{
+    NewNotice, NoticeBacklog, NoticeClaim, NoticeOutcome, NoticeRow, PendingNotice,
+    WAITING_FOR_A_CHANNEL,
+};
 pub use orders::{ClosedBy, ExpiredOrder, NewOrder, OrderTx, RedemptionWrite, Written};
 pub use redemptions::{RedemptionFeed, RedemptionFilter};
 pub use reversals::{
@@ -37,6 +40,7 @@ pub use reversals::{
 };
 pub use role_checks::{CheckClaim, MemberRoleView, RepairsQueued};
 pub use schema::{public_tables, schema_status, server_major_version, SchemaStatus};
+pub use settings::GuildListing;
 pub use subscriptions::NewSubscription;
 pub use webhooks::{DeliveryRow, DueDelivery, Redelivery, WebhookBacklog, WebhookEndpoint};
 

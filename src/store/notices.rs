@@ -53,6 +53,34 @@ pub struct NoticeRow {
     pub body: serde_json::Value,
 }
 
+/// The `last_error` of a notice waiting for its guild to set a notice channel.
+pub const WAITING_FOR_A_CHANNEL: &str = "waiting for a notice channel";
+
+/// Makes the guild's pending notices due at `now` (a notice channel was just set), those
+/// that wait for a channel above all. Every pending one is matched, not only those marked
+/// waiting: a notice a dispatcher holds right now is still unmarked in this statement's
+/// snapshot, and only a row that matches the snapshot is waited for and looked at again
+/// once the dispatcher has marked it.
+pub(super) async fn wake_waiting_notices<'c, E>(
+    executor: E,
+    guild: GuildId,
+    now: DateTime<Utc>,
+) -> anyhow::Result<u64>
+where
+    E: sqlx::PgExecutor<'c>,
+{
+    let done = sqlx::query!(
+        r#"UPDATE notices SET next_attempt_at = LEAST(next_attempt_at, $2)
+           WHERE guild_id = $1 AND state = 'pending'"#,
+        guild_param(guild),
+        now
+    )
+    .execute(executor)
+    .await
+    .context("waking the notices waiting for a channel")?;
+    Ok(done.rows_affected())
+}
+
 /// A notice's Discord message nonce: random, at most 25 characters as Discord accepts.
 pub(super) fn new_nonce() -> String {
     uuid::Uuid::new_v4()
@@ -154,6 +182,24 @@ impl Store {
             .collect()
     }
 
+    /// A guild's notices for its notice channel still waiting to be sent (direct messages
+    /// aside), and when the oldest of them was written.
+    pub async fn waiting_notices(
+        &self,
+        guild: GuildId,
+    ) -> anyhow::Result<(i64, Option<DateTime<Utc>>)> {
+        let row = sqlx::query!(
+            r#"SELECT count(*) AS "count!", min(created_at) AS oldest
+               FROM notices
+               WHERE guild_id = $1 AND state = 'pending' AND dedupe_key NOT LIKE 'license-dm:%'"#,
+            guild_param(guild)
+        )
+        .fetch_one(&self.pool)
+        .await
+        .context("counting a guild's waiting notices")?;
+        Ok((row.count, row.oldest))
+    }
+
     /// How many notices wait for delivery, and how long the oldest has waited.
     pub async fn notice_backlog(&self, now: DateTime<Utc>) -> anyhow::Result<NoticeBacklog> {
         let row = sqlx::query!(
@@ -181,7 +227,8 @@ pub enum NoticeOutcome {
     Sent { channel: u64, message: u64 },
     /// Not sent this time: tried again at `at`.
     RetryAt { at: DateTime<Utc>, error: String },
-    /// Given up: `Failed` (Discord refused it for good) or `Dropped` (no notice channel).
+    /// Given up: `Failed` (Discord refused it for good) or `Dropped` (no notice channel was
+    /// set within 7 days).
     GaveUp { state: NoticeState, error: String },
 }
 

@@ -6,7 +6,7 @@ use std::time::Duration;
 use chrono::Days;
 use fake_discord::serenity::all::Permissions;
 
-use crate::support::world::{answer, today, World, OTHER_SKU, SKU, WAIT};
+use crate::support::world::{answer, shown, today, World, OTHER_SKU, SKU, WAIT};
 
 fn masked_tail(key: &str) -> String {
     format!("•••••-•••••-•••••-•••••-{}", &key[key.len() - 5..])
@@ -121,7 +121,7 @@ async fn extend_spells_out_pooled_seat_time_when_keys_do_not_cover_all_seats() {
     assert!(
         notices[0]
             .content
-            .contains(&format!("end date {ends} → {after}")),
+            .contains(&format!("end date {} → {}", shown(ends), shown(after))),
         "{}",
         notices[0].content
     );

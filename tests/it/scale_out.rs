@@ -766,7 +766,11 @@ async fn three_processes_drain_one_outbox_each_notice_once_even_when_one_is_kill
     let guild = fake.create_guild("Fabrikam", "en-US");
     let channel = fake.create_text_channel(guild, "licenses");
     Store::new(db.pool.clone())
-        .set_notice_channel(records::GuildId(guild.get()), channel.get())
+        .set_notice_channel(
+            records::GuildId(guild.get()),
+            channel.get(),
+            chrono::Utc::now(),
+        )
         .await
         .unwrap();
     // Discord takes a few milliseconds per message.

@@ -820,7 +820,7 @@ async fn a_dutch_server_reads_its_requests_and_counts_in_dutch() {
         .await
         .unwrap();
     let held = answer(&run).await.text();
-    assert!(held.contains("Uw licenties"), "{held}");
+    assert!(held.contains("Mijn licenties"), "{held}");
     assert!(held.contains("Business Standard · eindigt"), "{held}");
 }
 

@@ -60,6 +60,12 @@ async fn the_walkthrough_shows_every_step_of_the_session_and_no_product_key() {
     has("Notices will be posted in #licenses.");
     has("── #licenses · Contoso Ltd");
     has("licensebot will post redemption and subscription notices in this channel.");
+    // /settings show: the set-up as a checklist, every line ticked.
+    has("ana ▸ /settings show");
+    has("licensebot's set-up in this server");
+    has("✅ Notices are posted in #licenses.");
+    has("✅ No manager role: members with Manage Server use licensebot.");
+    has("✅ No notices are waiting for a channel.");
     // /subscriptions: none yet.
     has("ana ▸ /subscriptions");
     has("Your products");

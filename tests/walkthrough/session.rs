@@ -388,6 +388,12 @@ async fn session<W: Write>(stage: &Stage, chat: &mut Chat<'_, W>) -> anyhow::Res
     chat.answer(&run).await?;
     chat.show_notices(stage, 1).await?;
 
+    // The set-up, as a checklist.
+    chat.enter(stage.general)?;
+    chat.said(ADMIN, "/settings show")?;
+    let run = ana().command("settings show").send().await?;
+    chat.answer(&run).await?;
+
     // "Your products": none yet.
     chat.enter(stage.general)?;
     chat.said(ADMIN, "/subscriptions")?;

@@ -8,7 +8,7 @@ use serenity::all::{
 
 use super::{command, option, Bot};
 use crate::{
-    app::{OpenOrder, SubscriptionRef},
+    app::{AppError, OpenOrder, SubscriptionRef, UserError},
     discord::{
         i18n::Lang,
         render, render_licenses,
@@ -117,9 +117,25 @@ pub async fn run(bot: &Bot, cmd: &CommandInteraction, kind: OrderKind, transport
             keys: string_option(cmd, KEYS).unwrap_or("").to_string(),
         };
         let review = Some((cmd.application_id.get(), cmd.token.as_str()));
+        let reference = input.subscription.clone();
         match bot.app.open_order_with_review(input, review).await {
             Ok(review) => Outcome::Message(render::review(lang, &review)),
-            Err(e) => Outcome::Message(bot.error_reply(lang, &e, None)),
+            Err(e) => {
+                // A rule names the subscription it refused: find its name.
+                let name = match (&e, kind) {
+                    (
+                        AppError::User(UserError::Rule(_)),
+                        OrderKind::AddLicenses | OrderKind::Extend,
+                    ) => bot
+                        .app
+                        .find_subscription(guild, &reference)
+                        .await
+                        .ok()
+                        .map(|s| s.name),
+                    _ => None,
+                };
+                Outcome::Message(bot.error_reply(lang, &e, name.as_deref()))
+            }
         }
     };
     respond(&bot.http, target, work).await

@@ -139,8 +139,11 @@ fn line(lang: Lang, r: &Redemption) -> String {
     match r.kind {
         OrderKind::Extend => {
             args.extend([
-                ("before", before(r.ends_before.map(|d| d.to_string()))),
-                ("after", s(r.ends_after)),
+                (
+                    "before",
+                    r.ends_before.map(render::day).unwrap_or_else(|| s("–")),
+                ),
+                ("after", render::day(r.ends_after)),
             ]);
             lang.ta("redemptions-line-extend", &args)
         }
@@ -154,7 +157,7 @@ fn line(lang: Lang, r: &Redemption) -> String {
         OrderKind::Activate => {
             args.extend([
                 ("licenses", s(lang.licenses(r.seats_after))),
-                ("ends_on", s(r.ends_after)),
+                ("ends_on", render::day(r.ends_after)),
             ]);
             lang.ta("redemptions-line-activate", &args)
         }

@@ -1,12 +1,16 @@
 //! `/settings notices channel:<channel>` — where notices go (checked by posting there);
-//! `/settings manager-role role:<role>` — a role whose members may use the bot;
+//! `/settings manager-role [role:<role>]` — a role whose members may use the bot (omit
+//! `role` to clear it); the answer gives the Integrations steps Discord needs;
 //! `/settings license-role subscription:<ac> [role:<role>]` — the role a subscription's
 //! license holders carry (omit `role` to unlink; checked against the bot's powers).
+//! `/settings language language:<choice>` — the language of notices, request messages and
+//! direct messages (the choices are every language licensebot speaks, by Discord locale code);
+//! `/settings show` — the server's set-up as a checklist, ✅ or ⚠️ with what to do.
 //! All need Manage Server.
 
 use serenity::all::{
     Channel, ChannelId, ChannelType, CommandInteraction, CommandOptionType, CreateCommand,
-    CreateMessage, ResolvedValue,
+    CreateCommandOption, CreateMessage, ResolvedValue,
 };
 
 use super::{
@@ -17,7 +21,8 @@ use super::{
 use crate::{
     app::UserError,
     discord::{
-        i18n::{s, Lang},
+        checklist,
+        i18n::{name_arg, s, Lang},
         permissions::is_server_manager,
         render::Reply,
         respond::{respond, Outcome, Target, Transport},
@@ -60,9 +65,29 @@ pub fn define() -> CreateCommand {
                 "cmd-settings-manager-role-desc",
             )
             .add_sub_option(
-                option(CommandOptionType::Role, "opt-role-name", "opt-role-desc").required(true),
+                option(CommandOptionType::Role, "opt-role-name", "opt-role-desc").required(false),
             ),
         )
+        .add_option(
+            option(
+                CommandOptionType::SubCommand,
+                "cmd-settings-language-name",
+                "cmd-settings-language-desc",
+            )
+            .add_sub_option(language_choices(
+                option(
+                    CommandOptionType::String,
+                    "opt-language-name",
+                    "opt-language-desc",
+                )
+                .required(true),
+            )),
+        )
+        .add_option(option(
+            CommandOptionType::SubCommand,
+            "cmd-settings-show-name",
+            "cmd-settings-show-desc",
+        ))
         .add_option(
             option(
                 CommandOptionType::SubCommand,
@@ -90,6 +115,15 @@ pub fn define() -> CreateCommand {
         )
 }
 
+/// One choice per language licensebot speaks, named in that language, its value the
+/// Discord locale code: a language added to [`Lang::ALL`] appears here by itself.
+fn language_choices(mut option: CreateCommandOption) -> CreateCommandOption {
+    for lang in Lang::ALL {
+        option = option.add_string_choice(lang.t("language-name"), lang.code());
+    }
+    option
+}
+
 pub async fn run(bot: &Bot, cmd: &CommandInteraction, transport: &Transport) {
     let lang = Lang::from_discord(&cmd.locale);
     let target = Target {
@@ -112,6 +146,9 @@ pub async fn run(bot: &Bot, cmd: &CommandInteraction, transport: &Transport) {
         let ResolvedValue::SubCommand(args) = &sub.value else {
             return Outcome::Message(Reply::text(lang.t("error-stale-button")));
         };
+        if sub.name == "show" {
+            return Outcome::Message(show(bot, lang, guild, cmd.application_id).await);
+        }
         if sub.name == "license-role" {
             let by = UserId(cmd.user.id.get());
             return Outcome::Message(license_role(bot, lang, guild, args, by).await);
@@ -120,18 +157,54 @@ pub async fn run(bot: &Bot, cmd: &CommandInteraction, transport: &Transport) {
             ("notices", Some(ResolvedValue::Channel(channel))) => {
                 Outcome::Message(set_notices(bot, lang, guild, channel.id).await)
             }
+            ("language", Some(ResolvedValue::String(code))) => {
+                Outcome::Message(set_language(bot, lang, guild, code).await)
+            }
             ("manager-role", Some(ResolvedValue::Role(role))) => {
                 match bot.app.set_manager_role(guild, Some(role.id.get())).await {
+                    // Discord shows the commands (registered for Manage Server) to the role
+                    // only once an admin adds it to the integration: say how.
                     Ok(()) => Outcome::Message(Reply::text(
                         lang.ta("settings-role-saved", &[("role", s(role.id))]),
                     )),
                     Err(e) => Outcome::Message(bot.error_reply(lang, &e, None)),
                 }
             }
+            ("manager-role", None) => match bot.app.set_manager_role(guild, None).await {
+                Ok(()) => Outcome::Message(Reply::text(lang.t("settings-role-cleared"))),
+                Err(e) => Outcome::Message(bot.error_reply(lang, &e, None)),
+            },
             _ => Outcome::Message(Reply::text(lang.t("error-stale-button"))),
         }
     };
     respond(&bot.http, target, work).await
+}
+
+/// Saves the server's language, one of the choices (anything else is a stale command).
+async fn set_language(bot: &Bot, lang: Lang, guild: GuildId, code: &str) -> Reply {
+    let Some(chosen) = Lang::ALL.into_iter().find(|l| l.code() == code) else {
+        return Reply::text(lang.t("error-stale-button"));
+    };
+    match bot.app.set_guild_language(guild, chosen.code()).await {
+        Ok(()) => Reply::text(lang.ta(
+            "settings-language-saved",
+            &[("language", s(chosen.t("language-name")))],
+        )),
+        Err(e) => bot.error_reply(lang, &e, None),
+    }
+}
+
+/// The checklist of `/settings show`.
+async fn show(
+    bot: &Bot,
+    lang: Lang,
+    guild: GuildId,
+    application: serenity::all::ApplicationId,
+) -> Reply {
+    match bot.app.setup_facts(guild).await {
+        Ok(facts) => checklist::checklist(&bot.http, application, lang, guild, &facts).await,
+        Err(e) => bot.error_reply(lang, &e, None),
+    }
 }
 
 /// Saves the notice channel once it is known to be this guild's and a message could be
@@ -224,7 +297,7 @@ async fn license_role(
     {
         Ok(link) => {
             bot.roles.notify_one();
-            let name = s(&link.subscription.name);
+            let name = name_arg(&link.subscription.name);
             match (link.role, link.previous) {
                 (Some(role), _) => Reply::text(lang.ta(
                     "settings-license-role-saved",

@@ -72,7 +72,7 @@ pub async fn run(bot: &Bot, cmd: &CommandInteraction, transport: &Transport) {
                                         sub.seats,
                                     )),
                                 ),
-                                ("ends_on", s(sub.ends_on)),
+                                ("ends_on", crate::discord::render::day(sub.ends_on)),
                                 ("state", s(render::state_badge(lang, state))),
                             ],
                         ),

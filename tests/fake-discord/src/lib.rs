@@ -564,6 +564,30 @@ impl FakeDiscord {
         });
     }
 
+    /// What an admin sets under Server Settings → Integrations → (the app) for all of its
+    /// commands: each role given (`true`) or refused (`false`) them. Discord then answers
+    /// `GET /applications/{app}/guilds/{guild}/commands/permissions` with one entry whose
+    /// id is the application's.
+    pub fn set_app_command_permissions(&self, guild: GuildId, roles: &[(RoleId, bool)]) {
+        self.world(|w| {
+            let entry = serde_json::json!({
+                "id": w.app_id.to_string(),
+                "application_id": w.app_id.to_string(),
+                "guild_id": guild.get().to_string(),
+                "permissions": roles.iter().map(|(role, allowed)| serde_json::json!({
+                    "id": role.get().to_string(),
+                    "type": 1,
+                    "permission": allowed,
+                })).collect::<Vec<_>>(),
+            });
+            let entries = w.command_permissions.entry(guild.get()).or_default();
+            entries.retain(|e| e["id"] != entry["id"]);
+            if !roles.is_empty() {
+                entries.push(entry);
+            }
+        });
+    }
+
     /// The permissions of the bot's own managed role in the guild.
     pub fn set_bot_permissions(&self, guild: GuildId, permissions: Permissions) {
         let role = self.world(|w| w.guilds.get(&guild.get()).map(|g| g.bot_role));

@@ -418,6 +418,16 @@ fn route(
             let guild = snowflake("guild_id", guild)?;
             commands(world, method, app, Some(guild), body_or_null)
         }
+        ("GET", ["applications", app, "guilds", guild, "commands", "permissions"]) => {
+            let guild = snowflake("guild_id", guild)?;
+            check_app(world, app)?;
+            check_guild_access(world, Some(guild))?;
+            ok(json!(world
+                .command_permissions
+                .get(&guild)
+                .cloned()
+                .unwrap_or_default()))
+        }
         (_, ["applications", app, "guilds", guild, "commands", command]) => {
             let guild = snowflake("guild_id", guild)?;
             single_command(world, method, app, Some(guild), command, body_or_null)
@@ -436,6 +446,13 @@ fn route(
                 .get(&channel)
                 .filter(|c| !c.deleted)
                 .ok_or_else(DiscordError::unknown_channel)?;
+            // As on Discord: a guild channel the bot cannot see is Missing Access.
+            let view = serenity::model::permissions::Permissions::VIEW_CHANNEL.bits();
+            if rec.guild_id.is_some()
+                && world.channel_permissions(channel, world.bot_id) & view == 0
+            {
+                return Err(DiscordError::missing_access());
+            }
             ok(world.channel_json(rec))
         }
         (_, ["channels", channel, "messages"]) => {

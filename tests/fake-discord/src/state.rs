@@ -246,6 +246,10 @@ pub(crate) struct World {
     /// The newest message created with each nonce (its JSON text), so that `enforce_nonce`
     /// finds a duplicate without reading every message.
     pub(crate) nonces: HashMap<String, u64>,
+    /// Each guild's application command permissions (what Server Settings → Integrations
+    /// sets), as Discord returns them: one entry per command, or the application's id for
+    /// all of its commands.
+    pub(crate) command_permissions: BTreeMap<u64, Vec<Value>>,
 }
 
 fn id_str(id: u64) -> Value {
@@ -309,6 +313,7 @@ impl World {
             gateway: GatewayState::default(),
             internal_errors: Vec::new(),
             nonces: HashMap::new(),
+            command_permissions: BTreeMap::new(),
         };
         world.users.insert(
             app_id,

@@ -5,7 +5,7 @@
 use chrono::{Days, Months, NaiveDate};
 use fake_discord::serenity::all::UserId;
 
-use crate::support::world::{answer, today, World, OTHER_SKU, SKU, WAIT};
+use crate::support::world::{answer, shown, today, World, OTHER_SKU, SKU, WAIT};
 
 fn masked_tail(key: &str) -> String {
     format!("•••••-•••••-•••••-•••••-{}", &key[key.len() - 5..])
@@ -26,6 +26,7 @@ async fn activate_with_two_typed_keys_and_one_from_the_modal_then_redeem_starts_
     let typed_keys = world.keys(SKU, 10, "12m", 2).await;
     let modal_key = world.keys(SKU, 5, "12m", 1).await.remove(0);
     let ends = in_months(12);
+    let ends_shown = shown(ends);
     // Typed the way people type: one in lower case, one without dashes.
     let typed = format!(
         "{}, {}",
@@ -43,12 +44,15 @@ async fn activate_with_two_typed_keys_and_one_from_the_modal_then_redeem_starts_
     );
     assert!(
         text.contains(&format!(
-            "New subscription *Fabrikam* · Business Standard · 20 licenses · ends {ends}"
+            "New subscription *Fabrikam* · Business Standard · 20 licenses · ends {ends_shown}"
         )),
         "{text}"
     );
     assert!(
-        text.contains(&format!("{ends} (12 months from today, {})", today())),
+        text.contains(&format!(
+            "{ends_shown} (12 months from today, {})",
+            shown(today())
+        )),
         "{text}"
     );
     assert!(
@@ -80,7 +84,7 @@ async fn activate_with_two_typed_keys_and_one_from_the_modal_then_redeem_starts_
     let text = review.text();
     assert!(
         text.contains(&format!(
-            "New subscription *Fabrikam* · Business Standard · 25 licenses · ends {ends}"
+            "New subscription *Fabrikam* · Business Standard · 25 licenses · ends {ends_shown}"
         )),
         "{text}"
     );
@@ -117,7 +121,7 @@ async fn activate_with_two_typed_keys_and_one_from_the_modal_then_redeem_starts_
     assert_eq!(
         notice,
         &format!(
-            "<@{}> started *Fabrikam* (Business Standard): 25 licenses until {ends}, 3 product keys.",
+            "<@{}> started *Fabrikam* (Business Standard): 25 licenses until {ends_shown}, 3 product keys.",
             world.admin
         )
     );
@@ -136,7 +140,7 @@ async fn activate_with_two_typed_keys_and_one_from_the_modal_then_redeem_starts_
     let text = answer(&list).await.text();
     assert!(
         text.contains(&format!(
-            "*Fabrikam* · started: 25 licenses until {ends} · 3 product keys"
+            "*Fabrikam* · started: 25 licenses until {ends_shown} · 3 product keys"
         )),
         "{text}"
     );
@@ -159,6 +163,7 @@ async fn keys_of_different_terms_show_the_pooled_arithmetic_and_cancel_starts_no
     let days = (in_months(12) - today()).num_days();
     let pooled = (10 * days + 5 * 30) / 15;
     let ends = today() + Days::new(pooled as u64);
+    let ends_shown = shown(ends);
     let (run, review) = world
         .activate(
             world.admin,
@@ -176,7 +181,10 @@ async fn keys_of_different_terms_show_the_pooled_arithmetic_and_cancel_starts_no
         "{text}"
     );
     assert!(
-        text.contains(&format!("{ends} ({pooled} days from today, {})", today())),
+        text.contains(&format!(
+            "{ends_shown} ({pooled} days from today, {})",
+            shown(today())
+        )),
         "{text}"
     );
     let cancelled = answer(&run.click("Cancel").await.unwrap()).await;
@@ -427,6 +435,7 @@ async fn a_dutch_admin_activates_with_activeren_and_reads_dutch() {
     let days = (in_months(12) - today()).num_days();
     let pooled = (10 * days + 5 * 30) / 15;
     let ends = today() + Days::new(pooled as u64);
+    let ends_shown = shown(ends);
     let (run, review) = world
         .activate(
             world.admin,
@@ -442,7 +451,7 @@ async fn a_dutch_admin_activates_with_activeren_and_reads_dutch() {
     );
     assert!(
         text.contains(&format!(
-            "Nieuw abonnement *Fabrikam* · Business Standard · 15 licenties · eindigt {ends}"
+            "Nieuw abonnement *Fabrikam* · Business Standard · 15 licenties · eindigt op {ends_shown}"
         )),
         "{text}"
     );
@@ -455,8 +464,8 @@ async fn a_dutch_admin_activates_with_activeren_and_reads_dutch() {
     );
     assert!(
         text.contains(&format!(
-            "{ends} ({pooled} dagen vanaf vandaag, {})",
-            today()
+            "{ends_shown} ({pooled} dagen vanaf vandaag, {})",
+            shown(today())
         )),
         "{text}"
     );
@@ -480,7 +489,7 @@ async fn a_dutch_admin_activates_with_activeren_and_reads_dutch() {
     assert_eq!(
         notices[0].content,
         format!(
-            "<@{}> heeft *Fabrikam* (Business Standard) gestart: 15 licenties tot {ends}, 2 productcodes.",
+            "<@{}> heeft *Fabrikam* (Business Standard) gestart: 15 licenties tot {ends_shown}, 2 productcodes.",
             world.admin
         )
     );

@@ -53,6 +53,23 @@ pub fn today() -> NaiveDate {
     Utc::now().date_naive()
 }
 
+/// A date as licensebot shows it in Discord: a timestamp at noon UTC (`<t:…:D>`).
+pub fn shown(date: NaiveDate) -> String {
+    let noon = date.and_hms_opt(12, 0, 0).expect("noon").and_utc();
+    format!("<t:{}:D>", noon.timestamp())
+}
+
+/// Whether `text` holds an ISO date (`2027-01-31`) anywhere.
+pub fn has_iso_date(text: &str) -> bool {
+    let shape = b"dddd-dd-dd";
+    text.as_bytes().windows(shape.len()).any(|w| {
+        w.iter().zip(shape).all(|(c, s)| match s {
+            b'd' => c.is_ascii_digit(),
+            _ => c == s,
+        })
+    })
+}
+
 impl World {
     /// The store under the app, for reading what the bot wrote.
     pub fn store(&self) -> Store {

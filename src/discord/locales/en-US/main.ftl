@@ -18,6 +18,12 @@ cmd-settings-notices-name = notices
 cmd-settings-notices-desc = Where redemption and subscription notices are posted
 cmd-settings-manager-role-name = manager-role
 cmd-settings-manager-role-desc = A role whose members may use licensebot without Manage Server
+cmd-settings-show-name = show
+cmd-settings-show-desc = licensebot's set-up in this server, as a checklist
+cmd-settings-language-name = language
+cmd-settings-language-desc = The language of notices, requests and direct messages in this server
+opt-language-name = language
+opt-language-desc = The language
 opt-subscription-name = subscription
 opt-subscription-desc = The subscription
 opt-name-name = name
@@ -27,7 +33,7 @@ opt-keys-desc = One or more product keys (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX), separa
 opt-channel-name = channel
 opt-channel-desc = The channel for notices
 opt-role-name = role
-opt-role-desc = The manager role
+opt-role-desc = The manager role; leave it out to clear it
 
 ## Words
 kind-add-licenses = Add licenses
@@ -81,6 +87,7 @@ error-too-many-keys = An order can hold at most { $max } product keys; this woul
 error-seat-cap = This would give *{ $subscription }* { $would_have } licenses; *{ $product }* allows at most { $max }.
 error-wrong-state-add = *{ $subscription }* is { $state }: licenses can only be added to an active subscription. Use /extend first.
 error-wrong-state-extend = *{ $subscription }* has been deleted; it can no longer be extended.
+error-deleted = *{ $subscription }* has been deleted: nothing can be redeemed on it any more. Start a new subscription with /activate, your product keys and a new name (a deleted subscription keeps its name).
 error-less-than-a-day = These product keys would extend *{ $subscription }* by less than one day.
 error-out-of-range = These product keys would move the dates beyond the calendar.
 error-locked-out = Too many product keys were refused. You can enter product keys again <t:{ $until }:R>.
@@ -88,8 +95,8 @@ error-order-not-found = This order doesn't exist in this server. Start again wit
 error-not-your-order = This order belongs to someone else.
 error-order-expired = This order has expired. Nothing was redeemed; start again with /add-licenses, /extend or /activate.
 error-order-cancelled = This order was cancelled. Nothing was redeemed.
-error-order-redeemed = This order was already redeemed by <@{ $user }> at <t:{ $at }:t>.
-error-key-taken = The product key ending in `{ $tail }` was already redeemed by <@{ $user }> at <t:{ $at }:t>. Nothing was redeemed: cancel this order and start again without that key.
+error-order-redeemed = This order was already redeemed by <@{ $user }> on <t:{ $at }:f>.
+error-key-taken = The product key ending in `{ $tail }` was already redeemed by <@{ $user }> on <t:{ $at }:f>. Nothing was redeemed: cancel this order and start again without that key.
 error-stale-button = This button is no longer valid.
 busy = licensebot is busy; try again in a moment. Nothing was changed.
 error-internal = Something went wrong, and nothing was changed. Please try again. (error id { $id })
@@ -125,6 +132,7 @@ modal-keys-placeholder = XXXXX-XXXXX-XXXXX-XXXXX-XXXXX
 receipt-title = Redeemed
 receipt-body = { $keys } redeemed on *{ $subscription }*.
 receipt-body-activate = { $keys } redeemed: *{ $subscription }* has started.
+receipt-no-channel = No team channel is set, so nobody else was told: /settings notices
 receipt-order-closed = Order closed.
 cancelled = Order cancelled. Nothing was redeemed.
 expired-review = This order expired. Nothing was redeemed; start again with /add-licenses, /extend or /activate.
@@ -148,7 +156,8 @@ settings-notices-saved = Notices will be posted in <#{ $channel }>.
 settings-notices-failed = I can't post in <#{ $channel }> ({ $reason }). Give me Send Messages and Embed Links there, or pick another channel. Nothing was changed.
 settings-notices-other-server = <#{ $channel }> is not a channel of this server. Pick one of this server's channels. Nothing was changed.
 settings-notices-hello = licensebot will post redemption and subscription notices in this channel.
-settings-role-saved = Members of <@&{ $role }> may now use licensebot.
+settings-role-saved = Members of <@&{ $role }> may now use licensebot. Discord shows them its commands only once the role is added to licensebot: Server Settings → Integrations → licensebot → add <@&{ $role }>. /settings show tells whether that is done.
+settings-role-cleared = There is no manager role any more: only members with Manage Server may use licensebot.
 
 ## Notices (in the server's language; never a product key)
 notice-redemption-add = <@{ $user }> added { $added } to *{ $subscription }*: { $before } → { $after } licenses ({ $keys }).
@@ -211,8 +220,8 @@ request-refused-open = You already asked for a license of *{ $subscription }* <t
 request-refused-cooldown-denied = Your last request for *{ $subscription }* was denied. You may ask again <t:{ $until }:R> (<t:{ $until }:f>).
 request-refused-cooldown-expired = Your last request for *{ $subscription }* expired without a decision. You may ask again <t:{ $until }:R> (<t:{ $until }:f>).
 request-refused-too-many = You already have { $open } open requests in this server, the most a member may have. You may ask again once the admins decide one of them, or when the first expires <t:{ $until }:R> (<t:{ $until }:f>).
-request-refused-approved = This request was already approved by <@{ $user }> at <t:{ $at }:t>.
-request-refused-denied = This request was already denied by <@{ $user }> at <t:{ $at }:t>.
+request-refused-approved = This request was already approved by <@{ $user }> on <t:{ $at }:f>.
+request-refused-denied = This request was already denied by <@{ $user }> on <t:{ $at }:f>.
 request-refused-expired = This request expired <t:{ $at }:R>. The member can ask again with /request-license.
 request-refused-not-found = This request doesn't exist in this server.
 request-refused-no-channel = This server has no notice channel for requests yet. Ask an admin to set one with /settings notices.
@@ -261,6 +270,42 @@ notice-role-halted-powerful = <@&{ $role }> now carries { $powers }, which give 
 notice-role-halted-manager = <@&{ $role }> is now this server's manager role, so I've stopped giving it with licenses. Choose another manager role or license role, then link it again with /settings license-role.
 dm-request-approved = Your request for a license of *{ $subscription }* was approved by <@{ $by }>.
 dm-request-denied = Your request for a license of *{ $subscription }* was declined by <@{ $by }>.
+
+## The set-up checklist (/settings show): one line each, ✅ or ⚠️ with what to do
+settings-show-title = licensebot's set-up in this server
+language-name = English
+permission-view-channel = View Channel
+permission-send-messages = Send Messages
+permission-embed-links = Embed Links
+check-channel-none = ⚠️ No notice channel is set: notices wait for one (up to 7 days), and nobody sees them. Set one with /settings notices.
+check-channel-ok = ✅ Notices are posted in <#{ $channel }>.
+check-channel-gone = ⚠️ The notice channel <#{ $channel }> is gone. Pick another with /settings notices.
+check-channel-hidden = ⚠️ I can't see <#{ $channel }>. Give me View Channel there (Edit Channel → Permissions), or pick another channel with /settings notices.
+check-channel-missing = ⚠️ I lack { $permissions } in <#{ $channel }>. Give me them there (Edit Channel → Permissions), or pick another channel with /settings notices.
+check-channel-unknown = ⚠️ I couldn't check <#{ $channel }> with Discord ({ $reason }). Try again in a moment.
+check-manager-none = ✅ No manager role: members with Manage Server use licensebot. To let another role use it, use /settings manager-role.
+check-manager-shown = ✅ Members of <@&{ $role }> may use licensebot, and Discord shows them its commands.
+check-manager-hidden = ⚠️ Members of <@&{ $role }> may use licensebot, but Discord hides its commands from them. Server Settings → Integrations → licensebot → add <@&{ $role }>.
+check-manager-gone = ⚠️ The manager role is gone. Choose another with /settings manager-role, or leave out the role to clear it.
+check-manager-unknown = ⚠️ I couldn't ask Discord whether it shows licensebot's commands to <@&{ $role }> ({ $reason }). If it doesn't: Server Settings → Integrations → licensebot → add <@&{ $role }>.
+check-language-server = ✅ Notices, requests and direct messages are in { $language }, this server's language in Discord. Choose another with /settings language.
+settings-language-saved = Notices, requests and direct messages in this server are in { $language } from now on.
+check-language-chosen = ✅ Notices, requests and direct messages are in { $language } (chosen with /settings language).
+check-roles-none = ✅ No license roles are linked (/settings license-role).
+check-roles-unknown = ⚠️ I couldn't read this server's roles from Discord ({ $reason }), so the license roles aren't checked. Try again in a moment.
+check-role-ok = ✅ <@&{ $role }> goes with the licenses of *{ $subscription }*, and I can give it.
+check-role-gone = ⚠️ The license role of *{ $subscription }* is gone. Link another with /settings license-role.
+check-role-no-manage-roles = ⚠️ I can't give <@&{ $role }> (*{ $subscription }*): I need Manage Roles. Grant it to my role in Server Settings → Roles.
+check-role-not-below = ⚠️ I can't give <@&{ $role }> (*{ $subscription }*): it isn't below my highest role. In Server Settings → Roles, drag my role above it.
+check-role-powerful = ⚠️ <@&{ $role }> (*{ $subscription }*) carries { $powers }, which give power over the server, so I don't give it. Take them off it in Server Settings → Roles, then link it again with /settings license-role.
+check-role-unusable = ⚠️ <@&{ $role }> can't be the license role of *{ $subscription }* (it is @everyone, an integration's role, or the manager role). Link another with /settings license-role.
+check-ending-none = ✅ No subscription ends within 30 days.
+check-ending = ⚠️ *{ $subscription }* ends <t:{ $at }:R> (<t:{ $at }:D>). Extend it with /extend.
+check-waiting-none = ✅ No notices are waiting for a channel.
+check-waiting = ⚠️ { $count ->
+    [one] 1 notice is
+   *[other] { $count } notices are
+} waiting for a notice channel, kept until <t:{ $until }:f>. Set one with /settings notices.
 
 ## Taking back what was sold (src/discord/render_refunds.rs)
 notice-reversal-seats = The vendor reversed the product key ending in `{ $tail }`: *{ $subscription }* now has { $seats_after }, was { $seats_before }.

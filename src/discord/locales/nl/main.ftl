@@ -2,7 +2,7 @@
 # productcode, abonnement, licentie, licenties toevoegen, einddatum verlengen, inwisselen.
 
 ## Opdrachten
-cmd-add-licenses-name = licenties-toevoegen
+cmd-add-licenses-name = meer-licenties-toevoegen
 cmd-add-licenses-desc = Licenties toevoegen aan een abonnement met vooruitbetaalde productcodes
 cmd-extend-name = verlengen
 cmd-extend-desc = De einddatum van een abonnement verlengen met vooruitbetaalde productcodes
@@ -17,7 +17,13 @@ cmd-settings-desc = De instellingen van licensebot voor deze server
 cmd-settings-notices-name = meldingen
 cmd-settings-notices-desc = Waar meldingen over inwisselingen en abonnementen worden geplaatst
 cmd-settings-manager-role-name = beheerdersrol
-cmd-settings-manager-role-desc = Een rol waarvan de leden licensebot mogen gebruiken zonder Server beheren
+cmd-settings-manager-role-desc = Een rol waarvan de leden licensebot mogen gebruiken zonder de machtiging Server beheren
+cmd-settings-show-name = overzicht
+cmd-settings-show-desc = De instellingen van licensebot in deze server, als controlelijst
+cmd-settings-language-name = taal
+cmd-settings-language-desc = De taal van meldingen, aanvragen en privéberichten in deze server
+opt-language-name = taal
+opt-language-desc = De taal
 opt-subscription-name = abonnement
 opt-subscription-desc = Het abonnement
 opt-name-name = naam
@@ -27,7 +33,7 @@ opt-keys-desc = Een of meer productcodes (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX), gesche
 opt-channel-name = kanaal
 opt-channel-desc = Het kanaal voor meldingen
 opt-role-name = rol
-opt-role-desc = De beheerdersrol
+opt-role-desc = De beheerdersrol; laat weg om hem te wissen
 
 ## Woorden
 kind-add-licenses = Licenties toevoegen
@@ -74,22 +80,23 @@ error-subscription-not-found = Deze server heeft zo'n abonnement niet. Kies er e
 error-name-empty = Geef het nieuwe abonnement een naam.
 error-name-too-long = De naam van een abonnement heeft ten hoogste { $max } tekens; deze heeft er { $found }.
 error-name-control = De naam van een abonnement mag geen regeleinden, besturingstekens of onzichtbare of richtingwijzigende tekens zoals een spatie zonder breedte bevatten (teken { $position }).
-error-name-taken = Deze server heeft al een abonnement met de naam *{ $subscription }*. Kies een andere naam, of voeg er licenties aan toe met /licenties-toevoegen of verleng het met /verlengen.
+error-name-taken = Deze server heeft al een abonnement met de naam *{ $subscription }*. Kies een andere naam, of voeg er licenties aan toe met /meer-licenties-toevoegen of verleng het met /verlengen.
 error-name-taken-deleted = *{ $subscription }* is de naam van een verwijderd abonnement van deze server, en een naam blijft bezet nadat het abonnement is verwijderd. Kies een andere naam.
 error-no-keys = Voer ten minste één productcode in.
 error-too-many-keys = Een order kan ten hoogste { $max } productcodes bevatten; dit zouden er { $entered } worden.
 error-seat-cap = Hiermee zou *{ $subscription }* { $would_have } licenties krijgen; *{ $product }* staat er ten hoogste { $max } toe.
 error-wrong-state-add = *{ $subscription }* is { $state }: licenties kunnen alleen aan een actief abonnement worden toegevoegd. Gebruik eerst /verlengen.
 error-wrong-state-extend = *{ $subscription }* is verwijderd en kan niet meer worden verlengd.
+error-deleted = *{ $subscription }* is verwijderd: er kan niets meer op worden ingewisseld. Start een nieuw abonnement met /activeren, uw productcodes en een nieuwe naam (een verwijderd abonnement houdt zijn naam).
 error-less-than-a-day = Deze productcodes zouden *{ $subscription }* met minder dan één dag verlengen.
 error-out-of-range = Met deze productcodes zouden de datums buiten de kalender vallen.
 error-locked-out = Er zijn te veel productcodes geweigerd. U kunt <t:{ $until }:R> weer productcodes invoeren.
-error-order-not-found = Deze order bestaat niet in deze server. Begin opnieuw met /licenties-toevoegen, /verlengen of /activeren.
+error-order-not-found = Deze order bestaat niet in deze server. Begin opnieuw met /meer-licenties-toevoegen, /verlengen of /activeren.
 error-not-your-order = Deze order is van iemand anders.
-error-order-expired = Deze order is verlopen. Er is niets ingewisseld; begin opnieuw met /licenties-toevoegen, /verlengen of /activeren.
+error-order-expired = Deze order is verlopen. Er is niets ingewisseld; begin opnieuw met /meer-licenties-toevoegen, /verlengen of /activeren.
 error-order-cancelled = Deze order is geannuleerd. Er is niets ingewisseld.
-error-order-redeemed = Deze order is al ingewisseld door <@{ $user }> om <t:{ $at }:t>.
-error-key-taken = De productcode die eindigt op `{ $tail }` is al ingewisseld door <@{ $user }> om <t:{ $at }:t>. Er is niets ingewisseld: annuleer deze order en begin opnieuw zonder die code.
+error-order-redeemed = Deze order is al ingewisseld door <@{ $user }> op <t:{ $at }:f>.
+error-key-taken = De productcode die eindigt op `{ $tail }` is al ingewisseld door <@{ $user }> op <t:{ $at }:f>. Er is niets ingewisseld: annuleer deze order en begin opnieuw zonder die code.
 error-stale-button = Deze knop is niet meer geldig.
 busy = licensebot heeft het druk; probeer het zo nog eens. Er is niets gewijzigd.
 error-internal = Er is iets misgegaan en er is niets gewijzigd. Probeer het opnieuw. (foutcode { $id })
@@ -106,7 +113,7 @@ review-licenses = Licenties
 review-end-date = Einddatum
 review-unchanged = { $value } (ongewijzigd)
 review-change = { $before } → { $after }
-review-new-subscription = Nieuw abonnement *{ $subscription }* · { $product } · { $licenses } · eindigt { $ends_on }
+review-new-subscription = Nieuw abonnement *{ $subscription }* · { $product } · { $licenses } · eindigt op { $ends_on }
 review-ends-from-today = { $ends_on } ({ $term } vanaf vandaag, { $today })
 review-seat-time = Licentietijd
 review-seat-time-part = { $seats } × { $days } dagen
@@ -125,14 +132,15 @@ modal-keys-placeholder = XXXXX-XXXXX-XXXXX-XXXXX-XXXXX
 receipt-title = Ingewisseld
 receipt-body = { $keys } ingewisseld op *{ $subscription }*.
 receipt-body-activate = { $keys } ingewisseld: *{ $subscription }* is gestart.
+receipt-no-channel = Er is geen teamkanaal ingesteld, dus verder weet niemand het: /instellingen meldingen
 receipt-order-closed = Order gesloten.
 cancelled = Order geannuleerd. Er is niets ingewisseld.
-expired-review = Deze order is verlopen. Er is niets ingewisseld; begin opnieuw met /licenties-toevoegen, /verlengen of /activeren.
+expired-review = Deze order is verlopen. Er is niets ingewisseld; begin opnieuw met /meer-licenties-toevoegen, /verlengen of /activeren.
 
 ## Overzichten
 subscriptions-title = Mijn producten
 subscriptions-empty = Deze server heeft nog geen abonnementen. Start er een met /activeren en uw productcodes.
-subscriptions-line = { $product } · { $assigned } · eindigt { $ends_on } · **{ $state }**
+subscriptions-line = { $product } · { $assigned } · eindigt op { $ends_on } · **{ $state }**
 redemptions-title = Inwisselingen
 redemptions-title-for = Inwisselingen: { $subscription }
 redemptions-empty = Nog geen inwisselingen.
@@ -145,10 +153,11 @@ button-older = Ouder
 
 ## Instellingen
 settings-notices-saved = Meldingen worden geplaatst in <#{ $channel }>.
-settings-notices-failed = Ik kan niet posten in <#{ $channel }> ({ $reason }). Geef mij daar Berichten versturen en Links insluiten, of kies een ander kanaal. Er is niets gewijzigd.
+settings-notices-failed = Ik kan geen berichten plaatsen in <#{ $channel }> ({ $reason }). Geef mij daar Berichten versturen en Links insluiten, of kies een ander kanaal. Er is niets gewijzigd.
 settings-notices-other-server = <#{ $channel }> is geen kanaal van deze server. Kies een kanaal van deze server. Er is niets gewijzigd.
 settings-notices-hello = licensebot plaatst in dit kanaal meldingen over inwisselingen en abonnementen.
-settings-role-saved = Leden van <@&{ $role }> mogen nu licensebot gebruiken.
+settings-role-saved = Leden van <@&{ $role }> mogen nu licensebot gebruiken. Discord toont hun de opdrachten pas als de rol aan licensebot is toegevoegd: Serverinstellingen → Integraties → licensebot → <@&{ $role }> toevoegen. /instellingen overzicht laat zien of dat gedaan is.
+settings-role-cleared = Er is geen beheerdersrol meer: alleen leden met de machtiging Server beheren mogen licensebot gebruiken.
 
 ## Meldingen (in de taal van de server; nooit een productcode)
 notice-redemption-add = <@{ $user }> heeft { $added } toegevoegd aan *{ $subscription }*: { $before } → { $after } licenties ({ $keys }).
@@ -192,9 +201,9 @@ licenses-line-requested = <@{ $user }> · sinds <t:{ $at }:d> · op aanvraag goe
 licenses-line-operator = <@{ $user }> · sinds <t:{ $at }:d> · via de opdrachtregel
 licenses-role = Licentierol: <@&{ $role }>
 licenses-page = Pagina { $page } van { $pages }
-my-licenses-title = Uw licenties
+my-licenses-title = Mijn licenties
 my-licenses-empty = U hebt geen licenties in deze server. Vraag er een aan met /licentie-aanvragen.
-my-licenses-line = { $product } · eindigt { $ends_on } · **{ $state }**
+my-licenses-line = { $product } · eindigt op { $ends_on } · **{ $state }**
 
 ## Geweigerde licentiewijzigingen (één bericht per oorzaak; er is niets gewijzigd)
 license-refused-bot = <@{ $user }> is een bot, en bots hebben geen licenties.
@@ -205,18 +214,18 @@ license-refused-already = <@{ $user }> heeft al een licentie van *{ $subscriptio
 license-refused-full = { $seats ->
     [one] De enige licentie van *{ $subscription }* is toegewezen.
    *[other] Alle { $seats } licenties van *{ $subscription }* zijn toegewezen.
-} Voeg licenties toe met /licenties-toevoegen of trek er een in.
+} Voeg licenties toe met /meer-licenties-toevoegen of trek er een in.
 license-refused-not-assigned = <@{ $user }> heeft geen licentie van *{ $subscription }*. Er is niets gewijzigd.
 request-refused-open = U hebt <t:{ $since }:R> al een licentie van *{ $subscription }* aangevraagd; de beheerders beslissen.
-request-refused-cooldown-denied = Uw laatste aanvraag voor *{ $subscription }* is geweigerd. U kunt <t:{ $until }:R> opnieuw aanvragen (<t:{ $until }:f>).
-request-refused-cooldown-expired = Uw laatste aanvraag voor *{ $subscription }* is verlopen zonder besluit. U kunt <t:{ $until }:R> opnieuw aanvragen (<t:{ $until }:f>).
-request-refused-too-many = U hebt al { $open } openstaande aanvragen in deze server, het maximum voor een lid. U kunt opnieuw aanvragen zodra de beheerders over een ervan beslissen, of wanneer de eerste verloopt <t:{ $until }:R> (<t:{ $until }:f>).
-request-refused-approved = Deze aanvraag is al goedgekeurd door <@{ $user }> om <t:{ $at }:t>.
-request-refused-denied = Deze aanvraag is al geweigerd door <@{ $user }> om <t:{ $at }:t>.
-request-refused-expired = Deze aanvraag is <t:{ $at }:R> verlopen. Het lid kan opnieuw aanvragen met /licentie-aanvragen.
+request-refused-cooldown-denied = Uw laatste aanvraag voor *{ $subscription }* is geweigerd. U kunt <t:{ $until }:R> opnieuw een licentie aanvragen (<t:{ $until }:f>).
+request-refused-cooldown-expired = Uw laatste aanvraag voor *{ $subscription }* is verlopen zonder besluit. U kunt <t:{ $until }:R> opnieuw een licentie aanvragen (<t:{ $until }:f>).
+request-refused-too-many = U hebt al { $open } openstaande aanvragen in deze server, het maximum voor een lid. U kunt opnieuw een licentie aanvragen zodra de beheerders over een ervan beslissen, of wanneer de eerste verloopt <t:{ $until }:R> (<t:{ $until }:f>).
+request-refused-approved = Deze aanvraag is al goedgekeurd door <@{ $user }> op <t:{ $at }:f>.
+request-refused-denied = Deze aanvraag is al geweigerd door <@{ $user }> op <t:{ $at }:f>.
+request-refused-expired = Deze aanvraag is <t:{ $at }:R> verlopen. Het lid kan met /licentie-aanvragen opnieuw een licentie aanvragen.
 request-refused-not-found = Deze aanvraag bestaat niet in deze server.
 request-refused-no-channel = Deze server heeft nog geen meldingskanaal voor aanvragen. Vraag een beheerder er een in te stellen met /instellingen meldingen.
-request-refused-not-allowed = Alleen beheerders (Server beheren, of de beheerdersrol) kunnen over aanvragen beslissen. Er is niets gewijzigd.
+request-refused-not-allowed = Alleen beheerders (met de machtiging Server beheren, of de beheerdersrol) kunnen over aanvragen beslissen. Er is niets gewijzigd.
 role-refused-everyone = @everyone kan geen licentierol zijn: elk lid heeft die rol. Kies een andere rol.
 role-refused-managed = <@&{ $role }> wordt beheerd door een bot of een integratie, dus licensebot kan die rol niet aan leden geven. Kies een andere rol.
 role-refused-no-manage-roles = Ik heb de machtiging Rollen beheren nodig om <@&{ $role }> aan leden te geven. Geef die aan mijn rol en probeer het opnieuw. Er is niets gewijzigd.
@@ -242,16 +251,16 @@ settings-license-role-none = *{ $subscription }* heeft geen licentierol. Er is n
 request-posted = Uw aanvraag voor een licentie van *{ $subscription }* is naar de beheerders gestuurd. Als uw privéberichten openstaan, laat ik u weten wat zij besluiten.
 button-approve = Goedkeuren
 button-deny = Weigeren
-request-approved-line = ✅ Goedgekeurd door <@{ $by }> om <t:{ $at }:f>.
-request-denied-line = ❌ Geweigerd door <@{ $by }> om <t:{ $at }:f>.
-request-expired-line = ⌛ Verlopen om <t:{ $at }:f>: niemand heeft binnen 7 dagen beslist.
+request-approved-line = ✅ Goedgekeurd door <@{ $by }> op <t:{ $at }:f>.
+request-denied-line = ❌ Geweigerd door <@{ $by }> op <t:{ $at }:f>.
+request-expired-line = ⌛ Verlopen op <t:{ $at }:f>: niemand heeft binnen 7 dagen beslist.
 request-approved-reply = Goedgekeurd: <@{ $user }> heeft nu een licentie van *{ $subscription }* ({ $count }).
 request-denied-reply = Geweigerd: <@{ $user }> krijgt geen licentie van *{ $subscription }*.
 notice-license-request = <@{ $user }> vraagt een licentie van *{ $subscription }* aan ({ $product }).
 notice-licenses-full = De laatste vrije licentie van *{ $subscription }* is zojuist toegewezen: { $seats ->
     [one] de enige licentie is in gebruik.
    *[other] alle { $seats } zijn in gebruik.
-} Voeg licenties toe met /licenties-toevoegen.
+} Voeg licenties toe met /meer-licenties-toevoegen.
 notice-member-gone = <@{ $user }> is geen lid meer van deze server; { $count ->
     [one] de licentie van { $subscriptions } is vrijgegeven.
    *[other] de licenties van { $subscriptions } zijn vrijgegeven.
@@ -261,6 +270,45 @@ notice-role-halted-powerful = <@&{ $role }> heeft nu { $powers }, en dat geeft m
 notice-role-halted-manager = <@&{ $role }> is nu de beheerdersrol van deze server, dus ik geef die rol niet meer met licenties. Kies een andere beheerdersrol of licentierol en koppel hem dan opnieuw met /instellingen licentierol.
 dm-request-approved = Uw aanvraag voor een licentie van *{ $subscription }* is goedgekeurd door <@{ $by }>.
 dm-request-denied = Uw aanvraag voor een licentie van *{ $subscription }* is geweigerd door <@{ $by }>.
+
+## De controlelijst (/instellingen overzicht): één regel per punt, ✅ of ⚠️ met wat te doen
+settings-show-title = De instellingen van licensebot in deze server
+language-name = Nederlands
+permission-view-channel = Kanaal bekijken
+permission-send-messages = Berichten versturen
+permission-embed-links = Links insluiten
+check-channel-none = ⚠️ Er is geen meldingskanaal ingesteld: meldingen wachten erop (ten hoogste 7 dagen), en niemand ziet ze. Stel er een in met /instellingen meldingen.
+check-channel-ok = ✅ Meldingen worden geplaatst in <#{ $channel }>.
+check-channel-gone = ⚠️ Het meldingskanaal <#{ $channel }> bestaat niet meer. Kies een ander met /instellingen meldingen.
+check-channel-hidden = ⚠️ Ik kan <#{ $channel }> niet zien. Geef mij daar Kanaal bekijken (Kanaal bewerken → Machtigingen), of kies een ander kanaal met /instellingen meldingen.
+check-channel-missing = ⚠️ Ik mis { $permissions } in <#{ $channel }>. Geef mij die daar (Kanaal bewerken → Machtigingen), of kies een ander kanaal met /instellingen meldingen.
+check-channel-unknown = ⚠️ Ik kon <#{ $channel }> niet bij Discord controleren ({ $reason }). Probeer het zo opnieuw.
+check-manager-none = ✅ Geen beheerdersrol: leden met de machtiging Server beheren gebruiken licensebot. Wilt u een andere rol het laten gebruiken, gebruik dan /instellingen beheerdersrol.
+check-manager-shown = ✅ Leden van <@&{ $role }> mogen licensebot gebruiken, en Discord toont hun de opdrachten.
+check-manager-hidden = ⚠️ Leden van <@&{ $role }> mogen licensebot gebruiken, maar Discord verbergt de opdrachten voor hen. Serverinstellingen → Integraties → licensebot → <@&{ $role }> toevoegen.
+check-manager-gone = ⚠️ De beheerdersrol bestaat niet meer. Kies een andere met /instellingen beheerdersrol, of laat de rol weg om hem te wissen.
+check-manager-unknown = ⚠️ Ik kon Discord niet vragen of het de opdrachten van licensebot aan <@&{ $role }> toont ({ $reason }). Zo niet: Serverinstellingen → Integraties → licensebot → <@&{ $role }> toevoegen.
+check-language-server = ✅ Taal van meldingen, aanvragen en privéberichten: { $language }, de taal van deze server in Discord. Kies een andere met /instellingen taal.
+settings-language-saved = Meldingen, aanvragen en privéberichten in deze server zijn vanaf nu in deze taal: { $language }.
+check-language-chosen = ✅ Taal van meldingen, aanvragen en privéberichten: { $language } (gekozen met /instellingen taal).
+check-roles-none = ✅ Er zijn geen licentierollen gekoppeld (/instellingen licentierol).
+check-roles-unknown = ⚠️ Ik kon de rollen van deze server niet bij Discord opvragen ({ $reason }), dus de licentierollen zijn niet gecontroleerd. Probeer het zo opnieuw.
+check-role-ok = ✅ <@&{ $role }> hoort bij de licenties van *{ $subscription }*, en ik kan die rol geven.
+check-role-gone = ⚠️ De licentierol van *{ $subscription }* bestaat niet meer. Koppel een andere met /instellingen licentierol.
+check-role-no-manage-roles = ⚠️ Ik kan <@&{ $role }> (*{ $subscription }*) niet geven: ik heb de machtiging Rollen beheren nodig. Geef die aan mijn rol in Serverinstellingen → Rollen.
+check-role-not-below = ⚠️ Ik kan <@&{ $role }> (*{ $subscription }*) niet geven: die rol staat niet onder mijn hoogste rol. Sleep in Serverinstellingen → Rollen mijn rol erboven.
+check-role-powerful = ⚠️ <@&{ $role }> (*{ $subscription }*) heeft { $powers }, en dat geeft macht over de server, dus ik geef die rol niet. Haal die machtigingen eraf in Serverinstellingen → Rollen en koppel de rol dan opnieuw met /instellingen licentierol.
+check-role-unusable = ⚠️ <@&{ $role }> kan niet de licentierol van *{ $subscription }* zijn (het is @everyone, de rol van een integratie of de beheerdersrol). Koppel een andere met /instellingen licentierol.
+check-ending-none = ✅ Er eindigt geen abonnement binnen 30 dagen.
+check-ending = ⚠️ *{ $subscription }* eindigt <t:{ $at }:R> (op <t:{ $at }:D>). Verleng het met /verlengen.
+check-waiting-none = ✅ Er wachten geen meldingen op een kanaal.
+check-waiting = ⚠️ { $count ->
+    [one] 1 melding wacht
+   *[other] { $count } meldingen wachten
+} op een meldingskanaal en { $count ->
+    [one] wordt
+   *[other] worden
+} bewaard tot <t:{ $until }:f>. Stel er een in met /instellingen meldingen.
 
 ## Terugnemen wat verkocht is (src/discord/render_refunds.rs)
 notice-reversal-seats = De leverancier heeft de productcode eindigend op `{ $tail }` teruggedraaid: *{ $subscription }* heeft nu { $seats_after }, was { $seats_before }.
