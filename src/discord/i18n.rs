@@ -382,7 +382,7 @@ mod tests {
     #[test]
     fn every_catalogue_keeps_the_discord_markup_of_english() {
         let en = markup(Lang::EnUs);
-        assert!(en["error-key-taken"].contains("<t:{ $at }:t>"), "{en:?}");
+        assert!(en["error-key-taken"].contains("<t:{ $at }:f>"), "{en:?}");
         for lang in Lang::ALL {
             let other = markup(lang);
             for (id, tokens) in &en {

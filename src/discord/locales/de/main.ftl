@@ -28,7 +28,7 @@ opt-keys-desc = Produktschlüssel (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX), mehrere durch
 opt-channel-name = kanal
 opt-channel-desc = Der Kanal für Benachrichtigungen
 opt-role-name = rolle
-opt-role-desc = Die Verwaltungsrolle
+opt-role-desc = Die Verwaltungsrolle; lassen Sie sie weg, um sie zu entfernen
 
 ## Wörter
 kind-add-licenses = Lizenzen hinzufügen
@@ -89,8 +89,8 @@ error-order-not-found = Diese Bestellung gibt es auf diesem Server nicht. Beginn
 error-not-your-order = Diese Bestellung gehört jemand anderem.
 error-order-expired = Diese Bestellung ist abgelaufen. Es wurde nichts eingelöst; beginnen Sie erneut mit /lizenzen-hinzufügen, /verlängern oder /aktivieren.
 error-order-cancelled = Diese Bestellung wurde storniert. Es wurde nichts eingelöst.
-error-order-redeemed = Diese Bestellung wurde bereits von <@{ $user }> um <t:{ $at }:t> eingelöst.
-error-key-taken = Der Produktschlüssel, der auf `{ $tail }` endet, wurde bereits von <@{ $user }> um <t:{ $at }:t> eingelöst. Es wurde nichts eingelöst: Stornieren Sie diese Bestellung, und beginnen Sie ohne diesen Schlüssel erneut.
+error-order-redeemed = Diese Bestellung wurde bereits von <@{ $user }> am <t:{ $at }:f> eingelöst.
+error-key-taken = Der Produktschlüssel, der auf `{ $tail }` endet, wurde bereits von <@{ $user }> am <t:{ $at }:f> eingelöst. Es wurde nichts eingelöst: Stornieren Sie diese Bestellung, und beginnen Sie ohne diesen Schlüssel erneut.
 error-stale-button = Diese Schaltfläche ist nicht mehr gültig.
 busy = licensebot ist ausgelastet; versuchen Sie es gleich noch einmal. Es wurde nichts geändert.
 error-internal = Etwas ist schiefgelaufen, und es wurde nichts geändert. Versuchen Sie es erneut. (Fehler-ID { $id })
@@ -149,7 +149,7 @@ settings-notices-saved = Benachrichtigungen werden in <#{ $channel }> gepostet.
 settings-notices-failed = Ich kann in <#{ $channel }> nicht posten ({ $reason }). Geben Sie mir dort „Nachrichten senden“ und „Links einbetten“, oder wählen Sie einen anderen Kanal. Es wurde nichts geändert.
 settings-notices-other-server = <#{ $channel }> ist kein Kanal dieses Servers. Wählen Sie einen Kanal dieses Servers. Es wurde nichts geändert.
 settings-notices-hello = licensebot postet Benachrichtigungen zu Einlösungen und Abonnements in diesem Kanal.
-settings-role-saved = Mitglieder von <@&{ $role }> dürfen licensebot jetzt verwenden.
+settings-role-saved = Mitglieder von <@&{ $role }> dürfen licensebot jetzt verwenden. Discord zeigt ihnen die Befehle erst, wenn die Rolle licensebot hinzugefügt ist: Servereinstellungen → Integrationen → licensebot → <@&{ $role }> hinzufügen. /einstellungen übersicht zeigt, ob das erledigt ist.
 
 ## Benachrichtigungen (in der Sprache des Servers; nie ein Produktschlüssel)
 notice-redemption-add = <@{ $user }> hat *{ $subscription }* { $added } hinzugefügt: { $before } → { $after } Lizenzen ({ $keys }).
@@ -212,8 +212,8 @@ request-refused-open = Sie haben <t:{ $since }:R> bereits eine Lizenz von *{ $su
 request-refused-cooldown-denied = Ihre letzte Anfrage für *{ $subscription }* wurde abgelehnt. Sie können <t:{ $until }:R> (<t:{ $until }:f>) erneut anfragen.
 request-refused-cooldown-expired = Ihre letzte Anfrage für *{ $subscription }* ist ohne Entscheidung abgelaufen. Sie können <t:{ $until }:R> (<t:{ $until }:f>) erneut anfragen.
 request-refused-too-many = Sie haben auf diesem Server bereits { $open } offene Anfragen, das Maximum für ein Mitglied. Sie können erneut anfragen, sobald die Admins über eine davon entscheiden oder die erste <t:{ $until }:R> (<t:{ $until }:f>) abläuft.
-request-refused-approved = Diese Anfrage wurde bereits von <@{ $user }> um <t:{ $at }:t> genehmigt.
-request-refused-denied = Diese Anfrage wurde bereits von <@{ $user }> um <t:{ $at }:t> abgelehnt.
+request-refused-approved = Diese Anfrage wurde bereits von <@{ $user }> am <t:{ $at }:f> genehmigt.
+request-refused-denied = Diese Anfrage wurde bereits von <@{ $user }> am <t:{ $at }:f> abgelehnt.
 request-refused-expired = Diese Anfrage ist <t:{ $at }:R> abgelaufen. Das Mitglied kann mit /lizenz-anfordern erneut anfragen.
 request-refused-not-found = Diese Anfrage gibt es auf diesem Server nicht.
 request-refused-no-channel = Dieser Server hat noch keinen Benachrichtigungskanal für Anfragen. Bitten Sie einen Admin, mit /einstellungen benachrichtigungen einen festzulegen.
@@ -279,3 +279,49 @@ state-suspended = Ausgesetzt
 error-suspended = *{ $subscription }* wurde vom Anbieter ausgesetzt. Wenden Sie sich an den Anbieter.
 notice-suspended = *{ $subscription }* wurde vom Anbieter ausgesetzt. Die Lizenzen bleiben zugewiesen, geben aber keinen Zugriff, bis der Anbieter es fortsetzt.
 notice-resumed = *{ $subscription }* wurde vom Anbieter fortgesetzt: Die Lizenzen geben wieder Zugriff.
+
+cmd-settings-show-name = übersicht
+cmd-settings-show-desc = Die Einrichtung von licensebot auf diesem Server, als Checkliste
+cmd-settings-language-name = sprache
+cmd-settings-language-desc = Die Sprache von Benachrichtigungen, Anfragen und Direktnachrichten auf diesem Server
+opt-language-name = sprache
+opt-language-desc = Die Sprache
+error-deleted = *{ $subscription }* wurde gelöscht: Darauf kann nichts mehr eingelöst werden. Starten Sie ein neues Abonnement mit /aktivieren, Ihren Produktschlüsseln und einem neuen Namen (ein gelöschtes Abonnement behält seinen Namen).
+receipt-no-channel = Es ist kein Team-Kanal festgelegt, daher wurde sonst niemand benachrichtigt: /einstellungen benachrichtigungen
+settings-role-cleared = Es gibt keine Verwaltungsrolle mehr: Nur Mitglieder mit „Server verwalten“ dürfen licensebot verwenden.
+
+## Die Einrichtungs-Checkliste (/einstellungen übersicht)
+settings-show-title = Die Einrichtung von licensebot auf diesem Server
+language-name = Deutsch
+permission-view-channel = Kanal ansehen
+permission-send-messages = Nachrichten senden
+permission-embed-links = Links einbetten
+check-channel-none = ⚠️ Es ist kein Benachrichtigungskanal festgelegt: Benachrichtigungen warten auf einen (bis zu 7 Tage), und niemand sieht sie. Legen Sie einen mit /einstellungen benachrichtigungen fest.
+check-channel-ok = ✅ Benachrichtigungen werden in <#{ $channel }> gepostet.
+check-channel-gone = ⚠️ Der Benachrichtigungskanal <#{ $channel }> existiert nicht mehr. Wählen Sie mit /einstellungen benachrichtigungen einen anderen.
+check-channel-hidden = ⚠️ Ich kann <#{ $channel }> nicht sehen. Geben Sie mir dort „Kanal ansehen“ (Kanal bearbeiten → Berechtigungen), oder wählen Sie mit /einstellungen benachrichtigungen einen anderen Kanal.
+check-channel-missing = ⚠️ Mir fehlen in <#{ $channel }> diese Berechtigungen: { $permissions }. Geben Sie sie mir dort (Kanal bearbeiten → Berechtigungen), oder wählen Sie mit /einstellungen benachrichtigungen einen anderen Kanal.
+check-channel-unknown = ⚠️ Ich konnte <#{ $channel }> bei Discord nicht prüfen ({ $reason }). Versuchen Sie es gleich noch einmal.
+check-manager-none = ✅ Keine Verwaltungsrolle: Mitglieder mit „Server verwalten“ nutzen licensebot. Um eine andere Rolle zuzulassen, verwenden Sie /einstellungen verwaltungsrolle.
+check-manager-shown = ✅ Mitglieder von <@&{ $role }> dürfen licensebot nutzen, und Discord zeigt ihnen die Befehle.
+check-manager-hidden = ⚠️ Mitglieder von <@&{ $role }> dürfen licensebot nutzen, aber Discord verbirgt die Befehle vor ihnen. Servereinstellungen → Integrationen → licensebot → <@&{ $role }> hinzufügen.
+check-manager-gone = ⚠️ Die Verwaltungsrolle existiert nicht mehr. Wählen Sie mit /einstellungen verwaltungsrolle eine andere, oder lassen Sie die Rolle weg, um sie zu entfernen.
+check-manager-unknown = ⚠️ Ich konnte Discord nicht fragen, ob es <@&{ $role }> die Befehle von licensebot zeigt ({ $reason }). Falls nicht: Servereinstellungen → Integrationen → licensebot → <@&{ $role }> hinzufügen.
+check-language-server = ✅ Benachrichtigungen, Anfragen und Direktnachrichten sind auf { $language }, der Sprache dieses Servers in Discord. Wählen Sie mit /einstellungen sprache eine andere.
+settings-language-saved = Benachrichtigungen, Anfragen und Direktnachrichten auf diesem Server sind ab jetzt auf { $language }.
+check-language-chosen = ✅ Benachrichtigungen, Anfragen und Direktnachrichten sind auf { $language } (gewählt mit /einstellungen sprache).
+check-roles-none = ✅ Es sind keine Lizenzrollen verknüpft (/einstellungen lizenzrolle).
+check-roles-unknown = ⚠️ Ich konnte die Rollen dieses Servers nicht von Discord lesen ({ $reason }), daher wurden die Lizenzrollen nicht geprüft. Versuchen Sie es gleich noch einmal.
+check-role-ok = ✅ <@&{ $role }> gehört zu den Lizenzen von *{ $subscription }*, und ich kann sie vergeben.
+check-role-gone = ⚠️ Die Lizenzrolle von *{ $subscription }* existiert nicht mehr. Verknüpfen Sie mit /einstellungen lizenzrolle eine andere.
+check-role-no-manage-roles = ⚠️ Ich kann <@&{ $role }> (*{ $subscription }*) nicht vergeben: Ich brauche die Berechtigung „Rollen verwalten“. Erteilen Sie sie meiner Rolle unter Servereinstellungen → Rollen.
+check-role-not-below = ⚠️ Ich kann <@&{ $role }> (*{ $subscription }*) nicht vergeben: Die Rolle liegt nicht unter meiner höchsten Rolle. Ziehen Sie unter Servereinstellungen → Rollen meine Rolle darüber.
+check-role-powerful = ⚠️ <@&{ $role }> (*{ $subscription }*) hat { $powers }, was Macht über den Server verleiht, daher vergebe ich sie nicht. Entfernen Sie diese Berechtigungen unter Servereinstellungen → Rollen, und verknüpfen Sie sie dann mit /einstellungen lizenzrolle erneut.
+check-role-unusable = ⚠️ <@&{ $role }> kann nicht die Lizenzrolle von *{ $subscription }* sein (es ist @everyone, die Rolle einer Integration oder die Verwaltungsrolle). Verknüpfen Sie mit /einstellungen lizenzrolle eine andere.
+check-ending-none = ✅ Kein Abonnement endet innerhalb von 30 Tagen.
+check-ending = ⚠️ *{ $subscription }* endet <t:{ $at }:R> (<t:{ $at }:D>). Verlängern Sie es mit /verlängern.
+check-waiting-none = ✅ Keine Benachrichtigungen warten auf einen Kanal.
+check-waiting = ⚠️ { $count ->
+    [one] 1 Benachrichtigung wartet
+   *[other] { $count } Benachrichtigungen warten
+} auf einen Benachrichtigungskanal, aufbewahrt bis <t:{ $until }:f>. Legen Sie einen mit /einstellungen benachrichtigungen fest.

@@ -28,7 +28,7 @@ opt-keys-desc = Una o varias claves de producto (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX),
 opt-channel-name = canal
 opt-channel-desc = El canal de los avisos
 opt-role-name = rol
-opt-role-desc = El rol gestor
+opt-role-desc = El rol gestor; omítalo para quitarlo
 
 ## Palabras
 kind-add-licenses = Agregar licencias
@@ -89,8 +89,8 @@ error-order-not-found = Este pedido no existe en este servidor. Vuelva a empezar
 error-not-your-order = Este pedido pertenece a otra persona.
 error-order-expired = Este pedido ha expirado. No se ha canjeado nada; vuelva a empezar con /agregar-licencias, /extender o /activar.
 error-order-cancelled = Este pedido se ha cancelado. No se ha canjeado nada.
-error-order-redeemed = <@{ $user }> ya canjeó este pedido a las <t:{ $at }:t>.
-error-key-taken = <@{ $user }> ya canjeó la clave de producto que termina en `{ $tail }` a las <t:{ $at }:t>. No se ha canjeado nada: cancele este pedido y vuelva a empezar sin esa clave.
+error-order-redeemed = <@{ $user }> ya canjeó este pedido el <t:{ $at }:f>.
+error-key-taken = <@{ $user }> ya canjeó la clave de producto que termina en `{ $tail }` el <t:{ $at }:f>. No se ha canjeado nada: cancele este pedido y vuelva a empezar sin esa clave.
 error-stale-button = Este botón ya no es válido.
 busy = licensebot está ocupado; vuelva a intentarlo en un momento. No se ha cambiado nada.
 error-internal = Algo ha salido mal y no se ha cambiado nada. Vuelva a intentarlo. (id. de error { $id })
@@ -149,7 +149,7 @@ settings-notices-saved = Los avisos se publicarán en <#{ $channel }>.
 settings-notices-failed = No puedo publicar en <#{ $channel }> ({ $reason }). Concédame Enviar mensajes e Insertar enlaces en ese canal, o elija otro canal. No se ha cambiado nada.
 settings-notices-other-server = <#{ $channel }> no es un canal de este servidor. Elija uno de los canales de este servidor. No se ha cambiado nada.
 settings-notices-hello = licensebot publicará en este canal los avisos de canjes y suscripciones.
-settings-role-saved = Los miembros de <@&{ $role }> ya pueden usar licensebot.
+settings-role-saved = Los miembros de <@&{ $role }> ya pueden usar licensebot. Discord solo les muestra sus comandos cuando el rol se añade a licensebot: Ajustes del servidor → Integraciones → licensebot → añada <@&{ $role }>. /ajustes mostrar indica si ya está hecho.
 
 ## Avisos (en el idioma del servidor; nunca una clave de producto)
 notice-redemption-add = <@{ $user }> ha agregado { $added } a *{ $subscription }*: { $before } → { $after } licencias ({ $keys }).
@@ -212,8 +212,8 @@ request-refused-open = Ya solicitó una licencia de *{ $subscription }* <t:{ $si
 request-refused-cooldown-denied = Su última solicitud para *{ $subscription }* se denegó. Podrá volver a solicitarla <t:{ $until }:R> (<t:{ $until }:f>).
 request-refused-cooldown-expired = Su última solicitud para *{ $subscription }* expiró sin una decisión. Podrá volver a solicitarla <t:{ $until }:R> (<t:{ $until }:f>).
 request-refused-too-many = Ya tiene { $open } solicitudes abiertas en este servidor, el máximo que puede tener un miembro. Podrá volver a solicitar cuando los administradores decidan sobre una de ellas, o cuando la primera expire <t:{ $until }:R> (<t:{ $until }:f>).
-request-refused-approved = <@{ $user }> ya aprobó esta solicitud a las <t:{ $at }:t>.
-request-refused-denied = <@{ $user }> ya denegó esta solicitud a las <t:{ $at }:t>.
+request-refused-approved = <@{ $user }> ya aprobó esta solicitud el <t:{ $at }:f>.
+request-refused-denied = <@{ $user }> ya denegó esta solicitud el <t:{ $at }:f>.
 request-refused-expired = Esta solicitud expiró <t:{ $at }:R>. El miembro puede volver a solicitarla con /solicitar-licencia.
 request-refused-not-found = Esta solicitud no existe en este servidor.
 request-refused-no-channel = Este servidor aún no tiene un canal de avisos para las solicitudes. Pida a un administrador que configure uno con /ajustes avisos.
@@ -279,3 +279,49 @@ state-suspended = Suspendida
 error-suspended = El proveedor ha suspendido *{ $subscription }*. Póngase en contacto con el proveedor.
 notice-suspended = El proveedor ha suspendido *{ $subscription }*. Las licencias siguen asignadas, pero no dan acceso hasta que el proveedor la reanude.
 notice-resumed = El proveedor ha reanudado *{ $subscription }*: sus licencias vuelven a dar acceso.
+
+cmd-settings-show-name = mostrar
+cmd-settings-show-desc = La configuración de licensebot en este servidor, como lista de comprobación
+cmd-settings-language-name = idioma
+cmd-settings-language-desc = El idioma de los avisos, las solicitudes y los mensajes directos en este servidor
+opt-language-name = idioma
+opt-language-desc = El idioma
+error-deleted = *{ $subscription }* se ha eliminado: ya no se puede canjear nada en ella. Empiece una suscripción nueva con /activar, sus claves de producto y un nombre nuevo (una suscripción eliminada conserva su nombre).
+receipt-no-channel = No hay ningún canal del equipo configurado, así que no se ha avisado a nadie más: /ajustes avisos
+settings-role-cleared = Ya no hay rol gestor: solo los miembros con Gestionar servidor pueden usar licensebot.
+
+## La lista de comprobación de la configuración (/ajustes mostrar)
+settings-show-title = La configuración de licensebot en este servidor
+language-name = Español (España)
+permission-view-channel = Ver canal
+permission-send-messages = Enviar mensajes
+permission-embed-links = Insertar enlaces
+check-channel-none = ⚠️ No hay ningún canal de avisos configurado: los avisos esperan uno (hasta 7 días) y nadie los ve. Configure uno con /ajustes avisos.
+check-channel-ok = ✅ Los avisos se publican en <#{ $channel }>.
+check-channel-gone = ⚠️ El canal de avisos <#{ $channel }> ya no existe. Elija otro con /ajustes avisos.
+check-channel-hidden = ⚠️ No puedo ver <#{ $channel }>. Concédame Ver canal en ese canal (Editar canal → Permisos), o elija otro canal con /ajustes avisos.
+check-channel-missing = ⚠️ Me faltan estos permisos en <#{ $channel }>: { $permissions }. Concédamelos en ese canal (Editar canal → Permisos), o elija otro canal con /ajustes avisos.
+check-channel-unknown = ⚠️ No he podido comprobar <#{ $channel }> con Discord ({ $reason }). Vuelva a intentarlo en un momento.
+check-manager-none = ✅ No hay rol gestor: los miembros con Gestionar servidor usan licensebot. Para permitir otro rol, use /ajustes rol-gestor.
+check-manager-shown = ✅ Los miembros de <@&{ $role }> pueden usar licensebot, y Discord les muestra sus comandos.
+check-manager-hidden = ⚠️ Los miembros de <@&{ $role }> pueden usar licensebot, pero Discord les oculta sus comandos. Ajustes del servidor → Integraciones → licensebot → añada <@&{ $role }>.
+check-manager-gone = ⚠️ El rol gestor ya no existe. Elija otro con /ajustes rol-gestor, u omita el rol para quitarlo.
+check-manager-unknown = ⚠️ No he podido preguntar a Discord si muestra los comandos de licensebot a <@&{ $role }> ({ $reason }). Si no lo hace: Ajustes del servidor → Integraciones → licensebot → añada <@&{ $role }>.
+check-language-server = ✅ Los avisos, las solicitudes y los mensajes directos están en { $language }, el idioma de este servidor en Discord. Elija otro con /ajustes idioma.
+settings-language-saved = A partir de ahora, los avisos, las solicitudes y los mensajes directos de este servidor están en { $language }.
+check-language-chosen = ✅ Los avisos, las solicitudes y los mensajes directos están en { $language } (elegido con /ajustes idioma).
+check-roles-none = ✅ No hay roles de licencia vinculados (/ajustes rol-licencia).
+check-roles-unknown = ⚠️ No he podido leer los roles de este servidor en Discord ({ $reason }), así que no se han comprobado los roles de licencia. Vuelva a intentarlo en un momento.
+check-role-ok = ✅ <@&{ $role }> va con las licencias de *{ $subscription }*, y puedo darlo.
+check-role-gone = ⚠️ El rol de licencia de *{ $subscription }* ya no existe. Vincule otro con /ajustes rol-licencia.
+check-role-no-manage-roles = ⚠️ No puedo dar <@&{ $role }> (*{ $subscription }*): necesito Gestionar roles. Concédaselo a mi rol en Ajustes del servidor → Roles.
+check-role-not-below = ⚠️ No puedo dar <@&{ $role }> (*{ $subscription }*): no está por debajo de mi rol más alto. En Ajustes del servidor → Roles, arrastre mi rol por encima de él.
+check-role-powerful = ⚠️ <@&{ $role }> (*{ $subscription }*) tiene { $powers }, que dan poder sobre el servidor, así que no lo doy. Quíteselos en Ajustes del servidor → Roles y vuelva a vincularlo con /ajustes rol-licencia.
+check-role-unusable = ⚠️ <@&{ $role }> no puede ser el rol de licencia de *{ $subscription }* (es @everyone, el rol de una integración o el rol gestor). Vincule otro con /ajustes rol-licencia.
+check-ending-none = ✅ Ninguna suscripción termina en los próximos 30 días.
+check-ending = ⚠️ *{ $subscription }* termina <t:{ $at }:R> (<t:{ $at }:D>). Extiéndala con /extender.
+check-waiting-none = ✅ No hay avisos esperando un canal.
+check-waiting = ⚠️ { $count ->
+    [one] 1 aviso espera un canal de avisos, guardado
+   *[other] { $count } avisos esperan un canal de avisos, guardados
+} hasta el <t:{ $until }:f>. Configure uno con /ajustes avisos.

@@ -28,7 +28,7 @@ opt-keys-desc = Une ou plusieurs clés de produit (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX
 opt-channel-name = salon
 opt-channel-desc = Le salon des notifications
 opt-role-name = rôle
-opt-role-desc = Le rôle gestionnaire
+opt-role-desc = Le rôle gestionnaire ; omettez-le pour le retirer
 
 ## Mots
 kind-add-licenses = Ajouter des licences
@@ -89,8 +89,8 @@ error-order-not-found = Cette commande n’existe pas sur ce serveur. Recommence
 error-not-your-order = Cette commande appartient à quelqu’un d’autre.
 error-order-expired = Cette commande a expiré. Rien n’a été échangé ; recommencez avec /ajouter-licences, /prolonger ou /activer.
 error-order-cancelled = Cette commande a été annulée. Rien n’a été échangé.
-error-order-redeemed = Cette commande a déjà été échangée par <@{ $user }> à <t:{ $at }:t>.
-error-key-taken = La clé de produit se terminant par `{ $tail }` a déjà été échangée par <@{ $user }> à <t:{ $at }:t>. Rien n’a été échangé : annulez cette commande et recommencez sans cette clé.
+error-order-redeemed = Cette commande a déjà été échangée par <@{ $user }> le <t:{ $at }:f>.
+error-key-taken = La clé de produit se terminant par `{ $tail }` a déjà été échangée par <@{ $user }> le <t:{ $at }:f>. Rien n’a été échangé : annulez cette commande et recommencez sans cette clé.
 error-stale-button = Ce bouton n’est plus valide.
 busy = licensebot est occupé ; réessayez dans un instant. Rien n’a été modifié.
 error-internal = Une erreur s’est produite, et rien n’a été modifié. Veuillez réessayer. (identifiant d’erreur { $id })
@@ -149,7 +149,7 @@ settings-notices-saved = Les notifications seront publiées dans <#{ $channel }>
 settings-notices-failed = Je ne peux pas publier dans <#{ $channel }> ({ $reason }). Donnez-moi les autorisations Envoyer des messages et Intégrer des liens dans ce salon, ou choisissez un autre salon. Rien n’a été modifié.
 settings-notices-other-server = <#{ $channel }> n’est pas un salon de ce serveur. Choisissez l’un des salons de ce serveur. Rien n’a été modifié.
 settings-notices-hello = licensebot publiera les notifications d’échanges et d’abonnements dans ce salon.
-settings-role-saved = Les membres de <@&{ $role }> peuvent désormais utiliser licensebot.
+settings-role-saved = Les membres de <@&{ $role }> peuvent désormais utiliser licensebot. Discord ne leur montre ses commandes qu’une fois le rôle ajouté à licensebot : Paramètres du serveur → Intégrations → licensebot → ajoutez <@&{ $role }>. /paramètres afficher indique si c’est fait.
 
 ## Notifications (dans la langue du serveur ; jamais de clé de produit)
 notice-redemption-add = <@{ $user }> a ajouté { $added } à *{ $subscription }* : { $before } → { $after } licences ({ $keys }).
@@ -212,8 +212,8 @@ request-refused-open = Vous avez déjà demandé une licence de *{ $subscription
 request-refused-cooldown-denied = Votre dernière demande pour *{ $subscription }* a été refusée. Vous pourrez en faire une nouvelle <t:{ $until }:R> (<t:{ $until }:f>).
 request-refused-cooldown-expired = Votre dernière demande pour *{ $subscription }* a expiré sans décision. Vous pourrez en faire une nouvelle <t:{ $until }:R> (<t:{ $until }:f>).
 request-refused-too-many = Vous avez déjà { $open } demandes en cours sur ce serveur, le maximum pour un membre. Vous pourrez en faire une nouvelle dès que les administrateurs auront statué sur l’une d’elles, ou à l’expiration de la première <t:{ $until }:R> (<t:{ $until }:f>).
-request-refused-approved = Cette demande a déjà été approuvée par <@{ $user }> à <t:{ $at }:t>.
-request-refused-denied = Cette demande a déjà été refusée par <@{ $user }> à <t:{ $at }:t>.
+request-refused-approved = Cette demande a déjà été approuvée par <@{ $user }> le <t:{ $at }:f>.
+request-refused-denied = Cette demande a déjà été refusée par <@{ $user }> le <t:{ $at }:f>.
 request-refused-expired = Cette demande a expiré <t:{ $at }:R>. Le membre peut en faire une nouvelle avec /demander-licence.
 request-refused-not-found = Cette demande n’existe pas sur ce serveur.
 request-refused-no-channel = Ce serveur n’a pas encore de salon de notifications pour les demandes. Demandez à un administrateur d’en définir un avec /paramètres notifications.
@@ -279,3 +279,49 @@ state-suspended = Suspendu
 error-suspended = *{ $subscription }* est suspendu par le fournisseur. Contactez le fournisseur.
 notice-suspended = *{ $subscription }* est suspendu par le fournisseur. Les licences restent attribuées, mais ne donnent plus accès jusqu'à ce que le fournisseur le reprenne.
 notice-resumed = *{ $subscription }* a été repris par le fournisseur : ses licences donnent de nouveau accès.
+
+cmd-settings-show-name = afficher
+cmd-settings-show-desc = La configuration de licensebot sur ce serveur, sous forme de liste de contrôle
+cmd-settings-language-name = langue
+cmd-settings-language-desc = La langue des notifications, des demandes et des messages privés sur ce serveur
+opt-language-name = langue
+opt-language-desc = La langue
+error-deleted = *{ $subscription }* a été supprimé : plus rien ne peut y être échangé. Commencez un nouvel abonnement avec /activer, vos clés de produit et un nouveau nom (un abonnement supprimé garde son nom).
+receipt-no-channel = Aucun salon d’équipe n’est défini, personne d’autre n’a donc été prévenu : /paramètres notifications
+settings-role-cleared = Il n’y a plus de rôle gestionnaire : seuls les membres ayant Gérer le serveur peuvent utiliser licensebot.
+
+## La liste de contrôle de la configuration (/paramètres afficher)
+settings-show-title = La configuration de licensebot sur ce serveur
+language-name = Français
+permission-view-channel = Voir le salon
+permission-send-messages = Envoyer des messages
+permission-embed-links = Intégrer des liens
+check-channel-none = ⚠️ Aucun salon de notifications n’est défini : les notifications en attendent un (jusqu’à 7 jours) et personne ne les voit. Définissez-en un avec /paramètres notifications.
+check-channel-ok = ✅ Les notifications sont publiées dans <#{ $channel }>.
+check-channel-gone = ⚠️ Le salon de notifications <#{ $channel }> n’existe plus. Choisissez-en un autre avec /paramètres notifications.
+check-channel-hidden = ⚠️ Je ne vois pas <#{ $channel }>. Donnez-moi Voir le salon dans ce salon (Modifier le salon → Permissions), ou choisissez un autre salon avec /paramètres notifications.
+check-channel-missing = ⚠️ Il me manque ces autorisations dans <#{ $channel }> : { $permissions }. Donnez-les-moi dans ce salon (Modifier le salon → Permissions), ou choisissez un autre salon avec /paramètres notifications.
+check-channel-unknown = ⚠️ Je n’ai pas pu vérifier <#{ $channel }> auprès de Discord ({ $reason }). Réessayez dans un instant.
+check-manager-none = ✅ Pas de rôle gestionnaire : les membres ayant Gérer le serveur utilisent licensebot. Pour autoriser un autre rôle, utilisez /paramètres rôle-gestionnaire.
+check-manager-shown = ✅ Les membres de <@&{ $role }> peuvent utiliser licensebot, et Discord leur montre ses commandes.
+check-manager-hidden = ⚠️ Les membres de <@&{ $role }> peuvent utiliser licensebot, mais Discord leur cache ses commandes. Paramètres du serveur → Intégrations → licensebot → ajoutez <@&{ $role }>.
+check-manager-gone = ⚠️ Le rôle gestionnaire n’existe plus. Choisissez-en un autre avec /paramètres rôle-gestionnaire, ou omettez le rôle pour le retirer.
+check-manager-unknown = ⚠️ Je n’ai pas pu demander à Discord s’il montre les commandes de licensebot à <@&{ $role }> ({ $reason }). Si ce n’est pas le cas : Paramètres du serveur → Intégrations → licensebot → ajoutez <@&{ $role }>.
+check-language-server = ✅ Les notifications, demandes et messages privés sont en { $language }, la langue de ce serveur dans Discord. Choisissez-en une autre avec /paramètres langue.
+settings-language-saved = Les notifications, demandes et messages privés de ce serveur sont désormais en { $language }.
+check-language-chosen = ✅ Les notifications, demandes et messages privés sont en { $language } (choisi avec /paramètres langue).
+check-roles-none = ✅ Aucun rôle de licence n’est lié (/paramètres rôle-licence).
+check-roles-unknown = ⚠️ Je n’ai pas pu lire les rôles de ce serveur auprès de Discord ({ $reason }), les rôles de licence ne sont donc pas vérifiés. Réessayez dans un instant.
+check-role-ok = ✅ <@&{ $role }> accompagne les licences de *{ $subscription }*, et je peux le donner.
+check-role-gone = ⚠️ Le rôle de licence de *{ $subscription }* n’existe plus. Liez-en un autre avec /paramètres rôle-licence.
+check-role-no-manage-roles = ⚠️ Je ne peux pas donner <@&{ $role }> (*{ $subscription }*) : il me faut l’autorisation Gérer les rôles. Accordez-la à mon rôle dans Paramètres du serveur → Rôles.
+check-role-not-below = ⚠️ Je ne peux pas donner <@&{ $role }> (*{ $subscription }*) : il n’est pas sous mon rôle le plus élevé. Dans Paramètres du serveur → Rôles, faites glisser mon rôle au-dessus.
+check-role-powerful = ⚠️ <@&{ $role }> (*{ $subscription }*) porte { $powers }, qui donnent du pouvoir sur le serveur ; je ne le donne donc pas. Retirez-les-lui dans Paramètres du serveur → Rôles, puis liez-le de nouveau avec /paramètres rôle-licence.
+check-role-unusable = ⚠️ <@&{ $role }> ne peut pas être le rôle de licence de *{ $subscription }* (c’est @everyone, le rôle d’une intégration ou le rôle gestionnaire). Liez-en un autre avec /paramètres rôle-licence.
+check-ending-none = ✅ Aucun abonnement ne se termine dans les 30 jours.
+check-ending = ⚠️ *{ $subscription }* se termine <t:{ $at }:R> (<t:{ $at }:D>). Prolongez-le avec /prolonger.
+check-waiting-none = ✅ Aucune notification n’attend de salon.
+check-waiting = ⚠️ { $count ->
+    [one] 1 notification attend un salon de notifications, conservée
+   *[other] { $count } notifications attendent un salon de notifications, conservées
+} jusqu’au <t:{ $until }:f>. Définissez-en un avec /paramètres notifications.

@@ -28,7 +28,7 @@ opt-keys-desc = Uno o più codici Product Key (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX), s
 opt-channel-name = canale
 opt-channel-desc = Il canale per le notifiche
 opt-role-name = ruolo
-opt-role-desc = Il ruolo gestore
+opt-role-desc = Il ruolo gestore; omettilo per rimuoverlo
 
 ## Parole
 kind-add-licenses = Aggiungi licenze
@@ -89,8 +89,8 @@ error-order-not-found = Questo ordine non esiste in questo server. Ricomincia co
 error-not-your-order = Questo ordine appartiene a un'altra persona.
 error-order-expired = Questo ordine è scaduto. Non è stato riscattato nulla; ricomincia con /aggiungi-licenze, /estendi o /attiva.
 error-order-cancelled = Questo ordine è stato annullato. Non è stato riscattato nulla.
-error-order-redeemed = Questo ordine è già stato riscattato da <@{ $user }> alle <t:{ $at }:t>.
-error-key-taken = Il codice Product Key che termina con `{ $tail }` è già stato riscattato da <@{ $user }> alle <t:{ $at }:t>. Non è stato riscattato nulla: annulla questo ordine e ricomincia senza quel codice.
+error-order-redeemed = Questo ordine è già stato riscattato da <@{ $user }> il <t:{ $at }:f>.
+error-key-taken = Il codice Product Key che termina con `{ $tail }` è già stato riscattato da <@{ $user }> il <t:{ $at }:f>. Non è stato riscattato nulla: annulla questo ordine e ricomincia senza quel codice.
 error-stale-button = Questo pulsante non è più valido.
 busy = licensebot è occupato; riprova tra un momento. Non è stato modificato nulla.
 error-internal = Si è verificato un problema e non è stato modificato nulla. Riprova. (ID errore { $id })
@@ -149,7 +149,7 @@ settings-notices-saved = Le notifiche verranno pubblicate in <#{ $channel }>.
 settings-notices-failed = Non posso pubblicare in <#{ $channel }> ({ $reason }). Dammi le autorizzazioni Invia messaggi e Incorpora link in quel canale, oppure scegli un altro canale. Non è stato modificato nulla.
 settings-notices-other-server = <#{ $channel }> non è un canale di questo server. Scegli uno dei canali di questo server. Non è stato modificato nulla.
 settings-notices-hello = licensebot pubblicherà in questo canale le notifiche su riscatti e abbonamenti.
-settings-role-saved = I membri di <@&{ $role }> ora possono usare licensebot.
+settings-role-saved = I membri di <@&{ $role }> ora possono usare licensebot. Discord mostra loro i suoi comandi solo dopo che il ruolo è stato aggiunto a licensebot: Impostazioni server → Integrazioni → licensebot → aggiungi <@&{ $role }>. /impostazioni mostra ti dice se è già fatto.
 
 ## Notifiche (nella lingua del server; mai un codice Product Key)
 notice-redemption-add = <@{ $user }> ha aggiunto { $added } a *{ $subscription }*: { $before } → { $after } licenze ({ $keys }).
@@ -212,8 +212,8 @@ request-refused-open = Hai già chiesto una licenza di *{ $subscription }* <t:{ 
 request-refused-cooldown-denied = La tua ultima richiesta per *{ $subscription }* è stata rifiutata. Potrai chiedere di nuovo <t:{ $until }:R> (<t:{ $until }:f>).
 request-refused-cooldown-expired = La tua ultima richiesta per *{ $subscription }* è scaduta senza una decisione. Potrai chiedere di nuovo <t:{ $until }:R> (<t:{ $until }:f>).
 request-refused-too-many = Hai già { $open } richieste aperte in questo server, il massimo per un membro. Potrai chiedere di nuovo quando gli amministratori ne decideranno una, o quando la prima scadrà <t:{ $until }:R> (<t:{ $until }:f>).
-request-refused-approved = Questa richiesta è già stata approvata da <@{ $user }> alle <t:{ $at }:t>.
-request-refused-denied = Questa richiesta è già stata rifiutata da <@{ $user }> alle <t:{ $at }:t>.
+request-refused-approved = Questa richiesta è già stata approvata da <@{ $user }> il <t:{ $at }:f>.
+request-refused-denied = Questa richiesta è già stata rifiutata da <@{ $user }> il <t:{ $at }:f>.
 request-refused-expired = Questa richiesta è scaduta <t:{ $at }:R>. Il membro può chiedere di nuovo con /richiedi-licenza.
 request-refused-not-found = Questa richiesta non esiste in questo server.
 request-refused-no-channel = Questo server non ha ancora un canale di notifica per le richieste. Chiedi a un amministratore di impostarne uno con /impostazioni notifiche.
@@ -279,3 +279,49 @@ state-suspended = Sospeso
 error-suspended = *{ $subscription }* è stato sospeso dal fornitore. Contatta il fornitore.
 notice-suspended = *{ $subscription }* è stato sospeso dal fornitore. Le licenze restano assegnate, ma non danno accesso finché il fornitore non lo riprende.
 notice-resumed = *{ $subscription }* è stato ripreso dal fornitore: le licenze danno di nuovo accesso.
+
+cmd-settings-show-name = mostra
+cmd-settings-show-desc = La configurazione di licensebot in questo server, come lista di controllo
+cmd-settings-language-name = lingua
+cmd-settings-language-desc = La lingua di notifiche, richieste e messaggi diretti in questo server
+opt-language-name = lingua
+opt-language-desc = La lingua
+error-deleted = *{ $subscription }* è stato eliminato: non si può più riscattare nulla su di esso. Inizia un nuovo abbonamento con /attiva, i tuoi codici Product Key e un nuovo nome (un abbonamento eliminato mantiene il suo nome).
+receipt-no-channel = Non è impostato nessun canale del team, quindi nessun altro è stato avvisato: /impostazioni notifiche
+settings-role-cleared = Non c'è più un ruolo gestore: solo i membri con Gestisci server possono usare licensebot.
+
+## La lista di controllo della configurazione (/impostazioni mostra)
+settings-show-title = La configurazione di licensebot in questo server
+language-name = Italiano
+permission-view-channel = Visualizza canale
+permission-send-messages = Invia messaggi
+permission-embed-links = Incorpora link
+check-channel-none = ⚠️ Non è impostato nessun canale di notifica: le notifiche ne aspettano uno (fino a 7 giorni) e nessuno le vede. Impostane uno con /impostazioni notifiche.
+check-channel-ok = ✅ Le notifiche vengono pubblicate in <#{ $channel }>.
+check-channel-gone = ⚠️ Il canale di notifica <#{ $channel }> non esiste più. Scegline un altro con /impostazioni notifiche.
+check-channel-hidden = ⚠️ Non riesco a vedere <#{ $channel }>. Dammi l'autorizzazione Visualizza canale lì (Modifica canale → Autorizzazioni), oppure scegli un altro canale con /impostazioni notifiche.
+check-channel-missing = ⚠️ Mi mancano queste autorizzazioni in <#{ $channel }>: { $permissions }. Concedimele lì (Modifica canale → Autorizzazioni), oppure scegli un altro canale con /impostazioni notifiche.
+check-channel-unknown = ⚠️ Non sono riuscito a controllare <#{ $channel }> con Discord ({ $reason }). Riprova tra un momento.
+check-manager-none = ✅ Nessun ruolo gestore: i membri con Gestisci server usano licensebot. Per farlo usare a un altro ruolo, usa /impostazioni ruolo-gestore.
+check-manager-shown = ✅ I membri di <@&{ $role }> possono usare licensebot, e Discord mostra loro i suoi comandi.
+check-manager-hidden = ⚠️ I membri di <@&{ $role }> possono usare licensebot, ma Discord nasconde loro i suoi comandi. Impostazioni server → Integrazioni → licensebot → aggiungi <@&{ $role }>.
+check-manager-gone = ⚠️ Il ruolo gestore non esiste più. Scegline un altro con /impostazioni ruolo-gestore, oppure ometti il ruolo per rimuoverlo.
+check-manager-unknown = ⚠️ Non sono riuscito a chiedere a Discord se mostra i comandi di licensebot a <@&{ $role }> ({ $reason }). Se non lo fa: Impostazioni server → Integrazioni → licensebot → aggiungi <@&{ $role }>.
+check-language-server = ✅ Notifiche, richieste e messaggi diretti sono in { $language }, la lingua di questo server su Discord. Scegline un'altra con /impostazioni lingua.
+settings-language-saved = D'ora in poi notifiche, richieste e messaggi diretti in questo server sono in { $language }.
+check-language-chosen = ✅ Notifiche, richieste e messaggi diretti sono in { $language } (scelta con /impostazioni lingua).
+check-roles-none = ✅ Nessun ruolo licenza è collegato (/impostazioni ruolo-licenza).
+check-roles-unknown = ⚠️ Non sono riuscito a leggere i ruoli di questo server da Discord ({ $reason }), quindi i ruoli licenza non sono stati controllati. Riprova tra un momento.
+check-role-ok = ✅ <@&{ $role }> va con le licenze di *{ $subscription }*, e posso assegnarlo.
+check-role-gone = ⚠️ Il ruolo licenza di *{ $subscription }* non esiste più. Collegane un altro con /impostazioni ruolo-licenza.
+check-role-no-manage-roles = ⚠️ Non posso assegnare <@&{ $role }> (*{ $subscription }*): mi serve l'autorizzazione Gestisci ruoli. Concedila al mio ruolo in Impostazioni server → Ruoli.
+check-role-not-below = ⚠️ Non posso assegnare <@&{ $role }> (*{ $subscription }*): non è sotto il mio ruolo più alto. In Impostazioni server → Ruoli, trascina il mio ruolo sopra di esso.
+check-role-powerful = ⚠️ <@&{ $role }> (*{ $subscription }*) ha { $powers }, che danno potere sul server, quindi non lo assegno. Togligliele in Impostazioni server → Ruoli, poi collegalo di nuovo con /impostazioni ruolo-licenza.
+check-role-unusable = ⚠️ <@&{ $role }> non può essere il ruolo licenza di *{ $subscription }* (è @everyone, il ruolo di un'integrazione o il ruolo gestore). Collegane un altro con /impostazioni ruolo-licenza.
+check-ending-none = ✅ Nessun abbonamento termina entro 30 giorni.
+check-ending = ⚠️ *{ $subscription }* termina <t:{ $at }:R> (<t:{ $at }:D>). Estendilo con /estendi.
+check-waiting-none = ✅ Nessuna notifica è in attesa di un canale.
+check-waiting = ⚠️ { $count ->
+    [one] 1 notifica è in attesa di un canale di notifica, conservata
+   *[other] { $count } notifiche sono in attesa di un canale di notifica, conservate
+} fino al <t:{ $until }:f>. Impostane uno con /impostazioni notifiche.

@@ -29,7 +29,7 @@ opt-keys-desc = Klucze produktu (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX), rozdzielone spa
 opt-channel-name = kanał
 opt-channel-desc = Kanał na powiadomienia
 opt-role-name = rola
-opt-role-desc = Rola menedżera
+opt-role-desc = Rola menedżera; pomiń ją, aby ją usunąć
 
 ## Słowa
 kind-add-licenses = Dodaj licencje
@@ -98,8 +98,8 @@ error-order-not-found = To zamówienie nie istnieje na tym serwerze. Zacznij od 
 error-not-your-order = To zamówienie należy do kogoś innego.
 error-order-expired = To zamówienie wygasło. Nic nie zostało zrealizowane; zacznij od nowa poleceniem /dodaj-licencje, /przedłuż lub /aktywuj.
 error-order-cancelled = To zamówienie zostało anulowane. Nic nie zostało zrealizowane.
-error-order-redeemed = To zamówienie zostało już zrealizowane przez <@{ $user }> o <t:{ $at }:t>.
-error-key-taken = Klucz produktu kończący się na `{ $tail }` został już zrealizowany przez <@{ $user }> o <t:{ $at }:t>. Nic nie zostało zrealizowane: anuluj to zamówienie i zacznij od nowa bez tego klucza.
+error-order-redeemed = To zamówienie zostało już zrealizowane przez <@{ $user }> <t:{ $at }:f>.
+error-key-taken = Klucz produktu kończący się na `{ $tail }` został już zrealizowany przez <@{ $user }> <t:{ $at }:f>. Nic nie zostało zrealizowane: anuluj to zamówienie i zacznij od nowa bez tego klucza.
 error-stale-button = Ten przycisk nie jest już aktualny.
 busy = licensebot jest zajęty; spróbuj ponownie za chwilę. Nic nie zostało zmienione.
 error-internal = Coś poszło nie tak i nic nie zostało zmienione. Spróbuj ponownie. (identyfikator błędu { $id })
@@ -158,7 +158,7 @@ settings-notices-saved = Powiadomienia będą publikowane na kanale <#{ $channel
 settings-notices-failed = Nie mogę publikować na kanale <#{ $channel }> ({ $reason }). Nadaj mi tam uprawnienia Wysyłanie wiadomości i Osadzanie linków albo wybierz inny kanał. Nic nie zostało zmienione.
 settings-notices-other-server = <#{ $channel }> nie jest kanałem tego serwera. Wybierz jeden z kanałów tego serwera. Nic nie zostało zmienione.
 settings-notices-hello = licensebot będzie publikować na tym kanale powiadomienia o realizacjach i subskrypcjach.
-settings-role-saved = Członkowie roli <@&{ $role }> mogą teraz używać licensebot.
+settings-role-saved = Członkowie roli <@&{ $role }> mogą teraz używać licensebot. Discord pokaże im jego polecenia dopiero po dodaniu roli do licensebot: Ustawienia serwera → Integracje → licensebot → dodaj <@&{ $role }>. Polecenie /ustawienia pokaż sprawdza, czy to zrobiono.
 
 ## Powiadomienia (w języku serwera; nigdy klucz produktu)
 notice-redemption-add = <@{ $user }> dodaje do subskrypcji *{ $subscription }*: { $added }. Licencje: { $before } → { $after } ({ $keys }).
@@ -225,8 +225,8 @@ request-refused-open = Prośba o licencję subskrypcji *{ $subscription }* zosta
 request-refused-cooldown-denied = Ostatnia prośba dotycząca subskrypcji *{ $subscription }* została odrzucona. Ponowną prośbę można wysłać <t:{ $until }:R> (<t:{ $until }:f>).
 request-refused-cooldown-expired = Ostatnia prośba dotycząca subskrypcji *{ $subscription }* wygasła bez decyzji. Ponowną prośbę można wysłać <t:{ $until }:R> (<t:{ $until }:f>).
 request-refused-too-many = Liczba otwartych próśb na tym serwerze: { $open }, czyli najwięcej, ile może mieć członek. Kolejną prośbę można wysłać, gdy administratorzy rozpatrzą jedną z nich albo gdy pierwsza wygaśnie <t:{ $until }:R> (<t:{ $until }:f>).
-request-refused-approved = Ta prośba została już zatwierdzona przez <@{ $user }> o <t:{ $at }:t>.
-request-refused-denied = Ta prośba została już odrzucona przez <@{ $user }> o <t:{ $at }:t>.
+request-refused-approved = Ta prośba została już zatwierdzona przez <@{ $user }> <t:{ $at }:f>.
+request-refused-denied = Ta prośba została już odrzucona przez <@{ $user }> <t:{ $at }:f>.
 request-refused-expired = Ta prośba wygasła <t:{ $at }:R>. Członek może poprosić ponownie poleceniem /poproś-o-licencję.
 request-refused-not-found = Ta prośba nie istnieje na tym serwerze.
 request-refused-no-channel = Ten serwer nie ma jeszcze kanału powiadomień dla próśb. Poproś administratora o ustawienie go poleceniem /ustawienia powiadomienia.
@@ -298,3 +298,51 @@ state-suspended = Zawieszona
 error-suspended = Subskrypcja *{ $subscription }* została zawieszona przez dostawcę. Skontaktuj się z dostawcą.
 notice-suspended = Subskrypcja *{ $subscription }* została zawieszona przez dostawcę. Licencje pozostają przypisane, ale nie dają dostępu, dopóki dostawca jej nie wznowi.
 notice-resumed = Dostawca wznowił subskrypcję *{ $subscription }*: licencje znów dają dostęp.
+
+cmd-settings-show-name = pokaż
+cmd-settings-show-desc = Konfiguracja licensebot na tym serwerze w formie listy kontrolnej
+cmd-settings-language-name = język
+cmd-settings-language-desc = Język powiadomień, próśb i wiadomości prywatnych na tym serwerze
+opt-language-name = język
+opt-language-desc = Język
+error-deleted = Subskrypcja *{ $subscription }* została usunięta: nie można już w niej nic zrealizować. Rozpocznij nową subskrypcję poleceniem /aktywuj, podając klucze produktu i nową nazwę (usunięta subskrypcja zachowuje swoją nazwę).
+receipt-no-channel = Nie ustawiono kanału zespołu, więc nikt inny nie został powiadomiony: /ustawienia powiadomienia
+settings-role-cleared = Nie ma już roli menedżera: licensebot mogą używać tylko członkowie z uprawnieniem Zarządzanie serwerem.
+
+## Lista kontrolna konfiguracji (/ustawienia pokaż)
+settings-show-title = Konfiguracja licensebot na tym serwerze
+language-name = Polski
+permission-view-channel = Wyświetlanie kanału
+permission-send-messages = Wysyłanie wiadomości
+permission-embed-links = Osadzanie linków
+check-channel-none = ⚠️ Nie ustawiono kanału powiadomień: powiadomienia czekają na niego (do 7 dni) i nikt ich nie widzi. Ustaw go poleceniem /ustawienia powiadomienia.
+check-channel-ok = ✅ Powiadomienia są publikowane na kanale <#{ $channel }>.
+check-channel-gone = ⚠️ Kanał powiadomień <#{ $channel }> już nie istnieje. Wybierz inny poleceniem /ustawienia powiadomienia.
+check-channel-hidden = ⚠️ Nie widzę kanału <#{ $channel }>. Nadaj mi tam uprawnienie Wyświetlanie kanału (Edytuj kanał → Uprawnienia) albo wybierz inny kanał poleceniem /ustawienia powiadomienia.
+check-channel-missing = ⚠️ Brakuje mi tych uprawnień na kanale <#{ $channel }>: { $permissions }. Nadaj mi je tam (Edytuj kanał → Uprawnienia) albo wybierz inny kanał poleceniem /ustawienia powiadomienia.
+check-channel-unknown = ⚠️ Nie udało mi się sprawdzić kanału <#{ $channel }> w Discordzie ({ $reason }). Spróbuj ponownie za chwilę.
+check-manager-none = ✅ Brak roli menedżera: licensebot używają członkowie z uprawnieniem Zarządzanie serwerem. Aby dopuścić inną rolę, użyj polecenia /ustawienia rola-menedżera.
+check-manager-shown = ✅ Członkowie roli <@&{ $role }> mogą używać licensebot, a Discord pokazuje im jego polecenia.
+check-manager-hidden = ⚠️ Członkowie roli <@&{ $role }> mogą używać licensebot, ale Discord ukrywa przed nimi jego polecenia. Ustawienia serwera → Integracje → licensebot → dodaj <@&{ $role }>.
+check-manager-gone = ⚠️ Rola menedżera już nie istnieje. Wybierz inną poleceniem /ustawienia rola-menedżera albo pomiń rolę, aby ją usunąć.
+check-manager-unknown = ⚠️ Nie udało mi się zapytać Discorda, czy pokazuje polecenia licensebot roli <@&{ $role }> ({ $reason }). Jeśli nie: Ustawienia serwera → Integracje → licensebot → dodaj <@&{ $role }>.
+check-language-server = ✅ Powiadomienia, prośby i wiadomości prywatne są w języku: { $language } (język tego serwera w Discordzie). Wybierz inny poleceniem /ustawienia język.
+settings-language-saved = Od teraz powiadomienia, prośby i wiadomości prywatne na tym serwerze są w języku: { $language }.
+check-language-chosen = ✅ Powiadomienia, prośby i wiadomości prywatne są w języku: { $language } (wybranym poleceniem /ustawienia język).
+check-roles-none = ✅ Nie połączono żadnych ról licencji (/ustawienia rola-licencji).
+check-roles-unknown = ⚠️ Nie udało mi się odczytać ról tego serwera z Discorda ({ $reason }), więc role licencji nie zostały sprawdzone. Spróbuj ponownie za chwilę.
+check-role-ok = ✅ Rola <@&{ $role }> idzie w parze z licencjami subskrypcji *{ $subscription }* i mogę ją nadawać.
+check-role-gone = ⚠️ Rola licencji subskrypcji *{ $subscription }* już nie istnieje. Połącz inną poleceniem /ustawienia rola-licencji.
+check-role-no-manage-roles = ⚠️ Nie mogę nadawać roli <@&{ $role }> (*{ $subscription }*): potrzebuję uprawnienia Zarządzanie rolami. Przyznaj je mojej roli w Ustawieniach serwera → Role.
+check-role-not-below = ⚠️ Nie mogę nadawać roli <@&{ $role }> (*{ $subscription }*): nie jest niżej niż moja najwyższa rola. W Ustawieniach serwera → Role przeciągnij moją rolę nad nią.
+check-role-powerful = ⚠️ Rola <@&{ $role }> (*{ $subscription }*) ma uprawnienia { $powers }, które dają władzę nad serwerem, więc jej nie nadaję. Usuń je z niej w Ustawieniach serwera → Role, a potem połącz ją ponownie poleceniem /ustawienia rola-licencji.
+check-role-unusable = ⚠️ Rola <@&{ $role }> nie może być rolą licencji subskrypcji *{ $subscription }* (to @everyone, rola integracji lub rola menedżera). Połącz inną poleceniem /ustawienia rola-licencji.
+check-ending-none = ✅ Żadna subskrypcja nie kończy się w ciągu 30 dni.
+check-ending = ⚠️ Subskrypcja *{ $subscription }* kończy się <t:{ $at }:R> (<t:{ $at }:D>). Przedłuż ją poleceniem /przedłuż.
+check-waiting-none = ✅ Żadne powiadomienia nie czekają na kanał.
+check-waiting = ⚠️ { $count ->
+    [one] 1 powiadomienie czeka
+    [few] { $count } powiadomienia czekają
+    [many] { $count } powiadomień czeka
+   *[other] { $count } powiadomienia czeka
+} na kanał powiadomień i zostanie zachowane do <t:{ $until }:f>. Ustaw go poleceniem /ustawienia powiadomienia.

@@ -28,7 +28,7 @@ opt-keys-desc = Uma ou mais chaves do produto (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX), s
 opt-channel-name = canal
 opt-channel-desc = O canal dos avisos
 opt-role-name = cargo
-opt-role-desc = O cargo de gerente
+opt-role-desc = O cargo de gerente; deixe-o de fora para removê-lo
 
 ## Palavras
 kind-add-licenses = Adicionar licenças
@@ -89,8 +89,8 @@ error-order-not-found = Este pedido não existe neste servidor. Comece de novo c
 error-not-your-order = Este pedido pertence a outra pessoa.
 error-order-expired = Este pedido expirou. Nada foi resgatado; comece de novo com /adicionar-licenças, /estender ou /ativar.
 error-order-cancelled = Este pedido foi cancelado. Nada foi resgatado.
-error-order-redeemed = Este pedido já foi resgatado por <@{ $user }> às <t:{ $at }:t>.
-error-key-taken = A chave do produto terminada em `{ $tail }` já foi resgatada por <@{ $user }> às <t:{ $at }:t>. Nada foi resgatado: cancele este pedido e comece de novo sem essa chave.
+error-order-redeemed = Este pedido já foi resgatado por <@{ $user }> em <t:{ $at }:f>.
+error-key-taken = A chave do produto terminada em `{ $tail }` já foi resgatada por <@{ $user }> em <t:{ $at }:f>. Nada foi resgatado: cancele este pedido e comece de novo sem essa chave.
 error-stale-button = Este botão não é mais válido.
 busy = O licensebot está ocupado; tente novamente em instantes. Nada foi alterado.
 error-internal = Algo deu errado, e nada foi alterado. Tente novamente. (ID do erro { $id })
@@ -149,7 +149,7 @@ settings-notices-saved = Os avisos serão publicados em <#{ $channel }>.
 settings-notices-failed = Não consigo publicar em <#{ $channel }> ({ $reason }). Dê-me as permissões Enviar mensagens e Inserir links nesse canal, ou escolha outro canal. Nada foi alterado.
 settings-notices-other-server = <#{ $channel }> não é um canal deste servidor. Escolha um dos canais deste servidor. Nada foi alterado.
 settings-notices-hello = O licensebot publicará os avisos de resgates e assinaturas neste canal.
-settings-role-saved = Os membros de <@&{ $role }> agora podem usar o licensebot.
+settings-role-saved = Os membros de <@&{ $role }> agora podem usar o licensebot. O Discord só mostra a eles os comandos do licensebot depois que o cargo for adicionado ao licensebot: Configurações do servidor → Integrações → licensebot → adicione <@&{ $role }>. /configurações mostrar informa se isso já foi feito.
 
 ## Avisos (no idioma do servidor; nunca uma chave do produto)
 notice-redemption-add = <@{ $user }> adicionou { $added } a *{ $subscription }*: { $before } → { $after } licenças ({ $keys }).
@@ -212,8 +212,8 @@ request-refused-open = Você já pediu uma licença de *{ $subscription }* <t:{ 
 request-refused-cooldown-denied = Seu último pedido de *{ $subscription }* foi negado. Você poderá pedir de novo <t:{ $until }:R> (<t:{ $until }:f>).
 request-refused-cooldown-expired = Seu último pedido de *{ $subscription }* expirou sem uma decisão. Você poderá pedir de novo <t:{ $until }:R> (<t:{ $until }:f>).
 request-refused-too-many = Você já tem { $open } pedidos em aberto neste servidor, o máximo que um membro pode ter. Você poderá pedir de novo quando os administradores decidirem um deles, ou quando o primeiro expirar <t:{ $until }:R> (<t:{ $until }:f>).
-request-refused-approved = Este pedido já foi aprovado por <@{ $user }> às <t:{ $at }:t>.
-request-refused-denied = Este pedido já foi negado por <@{ $user }> às <t:{ $at }:t>.
+request-refused-approved = Este pedido já foi aprovado por <@{ $user }> em <t:{ $at }:f>.
+request-refused-denied = Este pedido já foi negado por <@{ $user }> em <t:{ $at }:f>.
 request-refused-expired = Este pedido expirou <t:{ $at }:R>. O membro pode pedir de novo com /solicitar-licença.
 request-refused-not-found = Este pedido não existe neste servidor.
 request-refused-no-channel = Este servidor ainda não tem um canal de avisos para pedidos. Peça a um administrador que defina um com /configurações avisos.
@@ -279,3 +279,49 @@ state-suspended = Suspensa
 error-suspended = *{ $subscription }* foi suspensa pelo fornecedor. Entre em contato com o fornecedor.
 notice-suspended = *{ $subscription }* foi suspensa pelo fornecedor. As licenças continuam atribuídas, mas não dão acesso até que o fornecedor a retome.
 notice-resumed = *{ $subscription }* foi retomada pelo fornecedor: as licenças voltam a dar acesso.
+
+cmd-settings-show-name = mostrar
+cmd-settings-show-desc = A configuração do licensebot neste servidor, como uma lista de verificação
+cmd-settings-language-name = idioma
+cmd-settings-language-desc = O idioma dos avisos, pedidos e mensagens diretas neste servidor
+opt-language-name = idioma
+opt-language-desc = O idioma
+error-deleted = *{ $subscription }* foi excluída: nada mais pode ser resgatado nela. Comece uma nova assinatura com /ativar, suas chaves do produto e um novo nome (uma assinatura excluída mantém seu nome).
+receipt-no-channel = Nenhum canal da equipe está definido, então ninguém mais foi avisado: /configurações avisos
+settings-role-cleared = Não há mais cargo de gerente: só membros com Gerenciar servidor podem usar o licensebot.
+
+## A lista de verificação da configuração (/configurações mostrar)
+settings-show-title = A configuração do licensebot neste servidor
+language-name = Português (Brasil)
+permission-view-channel = Ver canal
+permission-send-messages = Enviar mensagens
+permission-embed-links = Inserir links
+check-channel-none = ⚠️ Nenhum canal de avisos está definido: os avisos esperam por um (até 7 dias), e ninguém os vê. Defina um com /configurações avisos.
+check-channel-ok = ✅ Os avisos são publicados em <#{ $channel }>.
+check-channel-gone = ⚠️ O canal de avisos <#{ $channel }> não existe mais. Escolha outro com /configurações avisos.
+check-channel-hidden = ⚠️ Não consigo ver <#{ $channel }>. Dê-me a permissão Ver canal nele (Editar canal → Permissões), ou escolha outro canal com /configurações avisos.
+check-channel-missing = ⚠️ Não tenho estas permissões em <#{ $channel }>: { $permissions }. Dê-me essas permissões nele (Editar canal → Permissões), ou escolha outro canal com /configurações avisos.
+check-channel-unknown = ⚠️ Não consegui verificar <#{ $channel }> com o Discord ({ $reason }). Tente de novo em instantes.
+check-manager-none = ✅ Nenhum cargo de gerente: membros com Gerenciar servidor usam o licensebot. Para permitir outro cargo, use /configurações cargo-gerente.
+check-manager-shown = ✅ Os membros de <@&{ $role }> podem usar o licensebot, e o Discord mostra a eles os comandos do licensebot.
+check-manager-hidden = ⚠️ Os membros de <@&{ $role }> podem usar o licensebot, mas o Discord esconde deles os comandos do licensebot. Configurações do servidor → Integrações → licensebot → adicione <@&{ $role }>.
+check-manager-gone = ⚠️ O cargo de gerente não existe mais. Escolha outro com /configurações cargo-gerente, ou deixe o cargo de fora para removê-lo.
+check-manager-unknown = ⚠️ Não consegui perguntar ao Discord se ele mostra os comandos do licensebot a <@&{ $role }> ({ $reason }). Se não mostrar: Configurações do servidor → Integrações → licensebot → adicione <@&{ $role }>.
+check-language-server = ✅ Avisos, pedidos e mensagens diretas estão em { $language }, o idioma deste servidor no Discord. Escolha outro com /configurações idioma.
+settings-language-saved = De agora em diante, avisos, pedidos e mensagens diretas neste servidor estão em { $language }.
+check-language-chosen = ✅ Avisos, pedidos e mensagens diretas estão em { $language } (escolhido com /configurações idioma).
+check-roles-none = ✅ Nenhum cargo de licença está vinculado (/configurações cargo-licença).
+check-roles-unknown = ⚠️ Não consegui ler os cargos deste servidor no Discord ({ $reason }), então os cargos de licença não foram verificados. Tente de novo em instantes.
+check-role-ok = ✅ <@&{ $role }> acompanha as licenças de *{ $subscription }*, e eu consigo dá-lo.
+check-role-gone = ⚠️ O cargo de licença de *{ $subscription }* não existe mais. Vincule outro com /configurações cargo-licença.
+check-role-no-manage-roles = ⚠️ Não consigo dar <@&{ $role }> (*{ $subscription }*): preciso de Gerenciar cargos. Conceda essa permissão ao meu cargo em Configurações do servidor → Cargos.
+check-role-not-below = ⚠️ Não consigo dar <@&{ $role }> (*{ $subscription }*): ele não está abaixo do meu cargo mais alto. Em Configurações do servidor → Cargos, arraste meu cargo para cima dele.
+check-role-powerful = ⚠️ <@&{ $role }> (*{ $subscription }*) tem { $powers }, que dão poder sobre o servidor, então não o dou. Remova essas permissões dele em Configurações do servidor → Cargos, depois vincule-o de novo com /configurações cargo-licença.
+check-role-unusable = ⚠️ <@&{ $role }> não pode ser o cargo de licença de *{ $subscription }* (é @everyone, o cargo de uma integração ou o cargo de gerente). Vincule outro com /configurações cargo-licença.
+check-ending-none = ✅ Nenhuma assinatura termina nos próximos 30 dias.
+check-ending = ⚠️ *{ $subscription }* termina <t:{ $at }:R> (<t:{ $at }:D>). Estenda-a com /estender.
+check-waiting-none = ✅ Nenhum aviso está esperando um canal.
+check-waiting = ⚠️ { $count ->
+    [one] 1 aviso está esperando um canal de avisos, guardado
+   *[other] { $count } avisos estão esperando um canal de avisos, guardados
+} até <t:{ $until }:f>. Defina um com /configurações avisos.
