@@ -345,4 +345,4 @@ check-waiting = ⚠️ { $count ->
     [few] { $count } powiadomienia czekają
     [many] { $count } powiadomień czeka
    *[other] { $count } powiadomienia czeka
-} na kanał powiadomień i zostanie zachowane do <t:{ $until }:f>. Ustaw go poleceniem /ustawienia powiadomienia.
+} na kanał powiadomień, najdłużej do <t:{ $until }:f>. Ustaw go poleceniem /ustawienia powiadomienia.
