@@ -51,18 +51,21 @@ pub enum Command {
         /// Check this server only.
         #[arg(long, value_name = "ID")]
         guild: Option<u64>,
+        /// Print the findings as JSON instead of lines.
         #[arg(long)]
         json: bool,
     },
     /// Write the whole database to FILE: a pg_dump custom-format archive (needs the
     /// PostgreSQL client tools, at least the server's version).
     Backup {
+        /// Where to write the archive; an existing file is never overwritten.
         #[arg(value_name = "FILE")]
         file: std::path::PathBuf,
     },
     /// Restore a backup into an empty database (refused otherwise), then check the
     /// migrations.
     Restore {
+        /// An archive written by `licensebot backup`.
         #[arg(value_name = "FILE")]
         file: std::path::PathBuf,
     },
@@ -213,6 +216,7 @@ pub enum SubscriptionsCommand {
 
 #[derive(Debug, Args)]
 pub struct SuspensionArgs {
+    /// The server's Discord id.
     #[arg(long, value_name = "ID")]
     pub guild: u64,
     /// The subscription's name.
@@ -288,6 +292,7 @@ pub enum KeysCommand {
         /// Keys in any spelling; `-` alone: read them from standard input.
         #[arg(value_name = "KEY|-", required = true)]
         keys: Vec<String>,
+        /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
     },
@@ -297,6 +302,7 @@ pub enum KeysCommand {
     ///
     /// `-` reads the keys from standard input: `licensebot keys reverse - < keys.txt`.
     Reverse {
+        /// Reverse every redeemed key of this batch.
         #[arg(
             long,
             value_name = "LABEL",
@@ -384,8 +390,7 @@ pub enum ApiTokensCommand {
         #[arg(long)]
         name: String,
         /// Comma-separated: keys:write, keys:read, ledger:read, catalogue:write,
-        /// subscriptions:write
-        /// (all four when left out).
+        /// subscriptions:write (all five when left out).
         #[arg(long, value_name = "SCOPES")]
         scopes: Option<String>,
     },
