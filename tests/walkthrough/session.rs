@@ -778,6 +778,35 @@ async fn refund_scene<W: Write>(stage: &Stage, chat: &mut Chat<'_, W>) -> anyhow
     let run = ana().command("redemptions").send().await?;
     chat.answer(&run).await?;
     chat.show_notices(stage, 0).await?;
+    language_scene(stage, chat).await
+}
+
+/// Another language: the server's language is set to German, so the team channel reads
+/// German from now on, and an admin whose Discord is in German types the German command
+/// and reads German; replies follow each reader's own Discord language.
+async fn language_scene<W: Write>(stage: &Stage, chat: &mut Chat<'_, W>) -> anyhow::Result<()> {
+    let ana = || stage.fake.as_member(stage.guild, stage.admin);
+    chat.enter(stage.general)?;
+    chat.said(ADMIN, "/settings language language:Deutsch")?;
+    let run = ana()
+        .command("settings language")
+        .option("language", "de")
+        .send()
+        .await?;
+    chat.answer(&run).await?;
+    chat.line(&format!(
+        "{ADMIN} switches Discord to German and types /einstellungen übersicht, then /abonnements"
+    ))?;
+    chat.said(ADMIN, "/einstellungen übersicht")?;
+    let run = ana()
+        .locale("de")
+        .command("einstellungen übersicht")
+        .send()
+        .await?;
+    chat.answer(&run).await?;
+    chat.said(ADMIN, "/abonnements")?;
+    let run = ana().locale("de").command("abonnements").send().await?;
+    chat.answer(&run).await?;
     Ok(())
 }
 
