@@ -255,6 +255,37 @@ async fn settings_language_nl_on_an_english_server_makes_the_next_notice_dutch()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn settings_language_de_makes_the_next_notice_german_while_replies_follow_the_reader() {
+    let world = World::new().await;
+    let chosen = settings(
+        &world,
+        world.guild,
+        world.admin,
+        "en-US",
+        "language",
+        &[("language", "de".into())],
+    )
+    .await;
+    assert!(chosen.contains("Deutsch"), "{chosen}");
+    let keys = world.keys(crate::support::world::SKU, 5, "12m", 1).await;
+    let (run, _) = world
+        .order(world.admin, "en-US", "add-licenses", "Contoso", &keys[0])
+        .await;
+    let receipt = answer(&run.click("Redeem").await.unwrap()).await;
+    assert!(
+        receipt.text().contains("Redeemed"),
+        "the admin's own reply stays English: {}",
+        receipt.text()
+    );
+    let notices = world.wait_notices(1).await;
+    let last = notices.last().map(|m| m.text()).unwrap_or_default();
+    assert!(
+        last.contains("hat *Contoso* 5 Lizenzen hinzugefügt: 50 → 55 Lizenzen"),
+        "{notices:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_language_choices_are_every_language_licensebot_speaks() {
     let world = World::new().await;
     let commands = world.fake.registered_commands(None);
