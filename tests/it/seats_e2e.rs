@@ -862,7 +862,9 @@ async fn linking_a_role_with_power_over_the_server_or_the_manager_role_is_refuse
         let powerful = fake.create_role(guild, &format!("powers {bits}"), permissions);
         let text = seats.link("Contoso", Some(powerful)).await;
         assert!(
-            text.contains(&format!("<@&{powerful}> carries {name}")),
+            text.contains(&format!(
+                "<@&{powerful}> carries power over the server ({name})"
+            )),
             "{text}"
         );
         assert!(text.contains("grants access, never power"), "{text}");
@@ -905,7 +907,10 @@ async fn a_linked_role_that_gains_administrator_is_not_given_but_halted_and_repo
     let text = seats.licenses("assign", "Contoso", seats.carol).await;
     assert!(text.contains("2 of 50 assigned"), "{text}");
     let halted = seats
-        .notice(&format!("<@&{}> now carries Administrator", seats.role))
+        .notice(&format!(
+            "<@&{}> now carries power over the server (Administrator)",
+            seats.role
+        ))
         .await;
     assert!(
         halted.text().contains("/settings license-role"),
@@ -945,7 +950,10 @@ async fn a_linked_role_that_gains_administrator_is_not_given_but_halted_and_repo
     let reports = fake
         .channel_messages(seats.world.notices)
         .iter()
-        .filter(|m| m.text().contains("now carries Administrator"))
+        .filter(|m| {
+            m.text()
+                .contains("now carries power over the server (Administrator)")
+        })
         .count();
     assert_eq!(reports, 1, "the notice channel is told once");
     let halts: i64 =
@@ -959,7 +967,10 @@ async fn a_linked_role_that_gains_administrator_is_not_given_but_halted_and_repo
     // While it carries Administrator it cannot be linked again; without it, it can, and
     // every holder gets it.
     let refused = seats.link("Contoso", Some(seats.role)).await;
-    assert!(refused.contains("carries Administrator"), "{refused}");
+    assert!(
+        refused.contains("carries power over the server (Administrator)"),
+        "{refused}"
+    );
     fake.set_role_permissions(guild, seats.role, Permissions::empty());
     seats.link("Contoso", Some(seats.role)).await;
     seats.wait_has_role(seats.carol, seats.role).await;

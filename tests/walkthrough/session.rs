@@ -125,6 +125,7 @@ pub async fn play(db_url: Option<String>, out: &mut impl Write) -> anyhow::Resul
         notices,
         keys,
         team_role,
+        admins,
         members,
     };
     let bot = start_bot(&app, &stage.fake).await?;
@@ -235,6 +236,8 @@ struct Stage {
     keys: Keys,
     /// The role linked to [`TEAM`].
     team_role: RoleId,
+    /// The admins' role: it carries Manage Server, so it can never be a license role.
+    admins: RoleId,
     /// [`MEMBERS`], in order.
     members: [UserId; 4],
 }
@@ -556,7 +559,19 @@ async fn licenses_scene<W: Write>(stage: &Stage, chat: &mut Chat<'_, W>) -> anyh
     chat.answer(&redeem).await?;
     chat.show_notices(stage, 1).await?;
 
+    // A license role grants access, never power: the admins' role (Manage Server) is refused.
     chat.enter(stage.general)?;
+    chat.said(
+        ADMIN,
+        &format!("/settings license-role subscription:{TEAM} role:@admins"),
+    )?;
+    let run = ana()
+        .command("settings license-role")
+        .option("subscription", TEAM)
+        .option("role", stage.admins)
+        .send()
+        .await?;
+    chat.answer(&run).await?;
     chat.said(
         ADMIN,
         &format!("/settings license-role subscription:{TEAM} role:@{TEAM_ROLE}"),

@@ -231,7 +231,7 @@ role-refused-managed = <@&{ $role }> is managed by a bot or an integration, so l
 role-refused-no-manage-roles = I need the Manage Roles permission to give <@&{ $role }> to members. Grant it to my role, then try again. Nothing was changed.
 role-refused-not-below = <@&{ $role }> isn't below my highest role, so Discord won't let me give it. In Server Settings → Roles, drag my role above it, then try again. Nothing was changed.
 role-refused-manager = <@&{ $role }> is this server's manager role: its members may use licensebot's admin commands, so it can't be handed out with a license. Pick another role. Nothing was changed.
-role-refused-powerful = <@&{ $role }> carries { $powers }, which give power over the server. A license role grants access, never power: pick a role without them, or take them off this one in Server Settings → Roles. Nothing was changed.
+role-refused-powerful = <@&{ $role }> carries power over the server ({ $powers }). A license role grants access, never power: pick a role without such permissions, or take them off this one in Server Settings → Roles. Nothing was changed.
 power-administrator = Administrator
 power-manage-server = Manage Server
 power-manage-roles = Manage Roles
@@ -266,7 +266,7 @@ notice-member-gone = <@{ $user }> is no longer in this server; { $count ->
    *[other] their licenses of { $subscriptions } were released.
 }
 notice-role-refused = Discord refused to let me change <@&{ $role }> ({ $error }). I've stopped changing it: give me Manage Roles and put my role above it, then link it again with /settings license-role.
-notice-role-halted-powerful = <@&{ $role }> now carries { $powers }, which give power over the server, so I've stopped giving it with licenses: a license role grants access, never power. Take those permissions off it, then link it again with /settings license-role.
+notice-role-halted-powerful = <@&{ $role }> now carries power over the server ({ $powers }), so I've stopped giving it with licenses: a license role grants access, never power. Take those permissions off it, then link it again with /settings license-role.
 notice-role-halted-manager = <@&{ $role }> is now this server's manager role, so I've stopped giving it with licenses. Choose another manager role or license role, then link it again with /settings license-role.
 dm-request-approved = Your request for a license of *{ $subscription }* was approved by <@{ $by }>.
 dm-request-denied = Your request for a license of *{ $subscription }* was declined by <@{ $by }>.
@@ -297,7 +297,7 @@ check-role-ok = ✅ <@&{ $role }> goes with the licenses of *{ $subscription }*,
 check-role-gone = ⚠️ The license role of *{ $subscription }* is gone. Link another with /settings license-role.
 check-role-no-manage-roles = ⚠️ I can't give <@&{ $role }> (*{ $subscription }*): I need Manage Roles. Grant it to my role in Server Settings → Roles.
 check-role-not-below = ⚠️ I can't give <@&{ $role }> (*{ $subscription }*): it isn't below my highest role. In Server Settings → Roles, drag my role above it.
-check-role-powerful = ⚠️ <@&{ $role }> (*{ $subscription }*) carries { $powers }, which give power over the server, so I don't give it. Take them off it in Server Settings → Roles, then link it again with /settings license-role.
+check-role-powerful = ⚠️ <@&{ $role }> (*{ $subscription }*) carries power over the server ({ $powers }), so I don't give it. Take those permissions off it in Server Settings → Roles, then link it again with /settings license-role.
 check-role-unusable = ⚠️ <@&{ $role }> can't be the license role of *{ $subscription }* (it is @everyone, an integration's role, or the manager role). Link another with /settings license-role.
 check-ending-none = ✅ No subscription ends within 30 days.
 check-ending = ⚠️ *{ $subscription }* ends <t:{ $at }:R> (<t:{ $at }:D>). Extend it with /extend.
